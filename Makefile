@@ -1,0 +1,66 @@
+# Two commands for a newcomer: `make run` (install, migrate, demo data, web + worker + beat) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages: WeasyPrint's libraries and a Vietnamese-complete Times-compatible font (fonts-liberation2,
+# not the old fonts-liberation), gettext for the translation catalogue.
+APT_RUN := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-liberation2 gettext
+# The tests also read PDFs back (poppler-utils) and drive Debian's Chromium.
+APT_TEST := $(APT_RUN) poppler-utils chromium
+TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
+
+.PHONY: run test install install-dev system-deps system-deps-test migrate demo messages lint check clean-venv
+
+run: install system-deps .env migrate demo
+	@echo ""
+	@echo "  Chi bộ is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops the web server, worker and beat)"
+	@echo ""
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
+
+test: install-dev system-deps-test
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(VENV)/bin/activate
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+system-deps:
+	@scripts/apt-ensure $(APT_RUN)
+
+system-deps-test:
+	@scripts/apt-ensure $(APT_TEST)
+
+.env:
+	cp .env.example .env
+	sed -i "s/^SECRET_KEY=.*/SECRET_KEY=$$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')/" .env
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: install
+	$(PY) manage.py seed_demo
+
+messages: install-dev
+	$(PY) manage.py makemessages -l vi --no-obsolete --add-location file
+	$(PY) manage.py compilemessages -l vi
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+check: install
+	$(PY) manage.py check

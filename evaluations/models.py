@@ -1,0 +1,1 @@
+"""Scoring rubrics, meeting scores and cell indicators (DESIGN.md section 4). Built in a later issue."""

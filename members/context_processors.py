@@ -1,0 +1,5 @@
+from .permissions import access_for
+
+
+def access(request):
+    return {"access": access_for(request.user)}

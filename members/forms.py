@@ -1,0 +1,142 @@
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Member, Organization, StatusPeriod
+
+
+class DateInput(forms.DateInput):
+    """A phone-friendly date picker; the server also accepts dd/mm/yyyy typed by hand."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "full_name",
+            "gender",
+            "birth_date",
+            "card_number",
+            "status",
+            "admission_date",
+            "official_date",
+            "position",
+            "email",
+            "phone",
+            "dues_category",
+            "dues_basis",
+        ]
+        widgets = {
+            "birth_date": DateInput(),
+            "admission_date": DateInput(),
+            "official_date": DateInput(),
+        }
+        error_messages = {
+            "card_number": {"unique": _("Another member already has this party card number.")},
+            "full_name": {"required": _("Please enter the member's full name.")},
+        }
+
+    def clean_card_number(self):
+        return (self.cleaned_data.get("card_number") or "").strip() or None
+
+    def clean_full_name(self):
+        return " ".join(self.cleaned_data["full_name"].split())
+
+
+class TransferForm(forms.Form):
+    to_cell = forms.ModelChoiceField(label=_("New cell"), queryset=Organization.objects.none())
+    on = forms.DateField(label=_("Transfer date"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        root = Organization.objects.get_root(member.cell)
+        self.fields["to_cell"].queryset = (
+            Organization.objects.under(root).cells().exclude(pk=member.cell_id).order_by("name")
+        )
+        self.fields["on"].initial = timezone.localdate()
+
+
+class StatusPeriodForm(forms.ModelForm):
+    class Meta:
+        model = StatusPeriod
+        fields = ["kind", "starts_on", "ends_on", "reason"]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class RecognitionForm(forms.Form):
+    official_date = forms.DateField(
+        label=_("Official membership date"),
+        widget=DateInput(),
+        help_text=_("The date in the superior committee's decision."),
+    )
+
+    def __init__(self, *args, member: Member, **kwargs):
+        self.member = member
+        super().__init__(*args, **kwargs)
+
+    def clean_official_date(self):
+        day = self.cleaned_data["official_date"]
+        if self.member.admission_date and day < self.member.admission_date:
+            raise forms.ValidationError(_("The official date cannot be before the admission date."))
+        return day
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Member list (XLSX or CSV)"),
+        help_text=_(
+            "Columns: Họ và tên, Giới tính, Ngày sinh, Số thẻ đảng, Ngày vào Đảng, Ngày chính thức, "
+            "Chi bộ, Email, Điện thoại. Dates as dd/mm/yyyy."
+        ),
+    )
+
+
+class ActivateForm(forms.Form):
+    """A member turns the one-time code from their committee into their own login."""
+
+    code = forms.CharField(label=_("Invitation code"), max_length=20)
+    username = forms.RegexField(
+        label=_("Login name"),
+        max_length=150,
+        regex=r"^[\w.@+-]+\Z",
+        error_messages={"invalid": _("Use only letters without accents, digits and . @ + - _")},
+    )
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This login name is taken; please choose another."))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif p1:
+            user = get_user_model()(username=cleaned.get("username", ""))
+            try:
+                password_validation.validate_password(p1, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class CellSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "code", "place", "meeting_day", "meeting_time", "meeting_place"]
+        widgets = {"meeting_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from members import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Loads the demo data (the seed article's Đảng ủy Khối and cells) once; a second run keeps the data."
+    )
+
+    def handle(self, *args, **options):
+        if demo.seed():
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        else:
+            self.stdout.write("Demo data already present; nothing changed.")
+        self.stdout.write(f"Demo logins (password: {demo.DEMO_PASSWORD}):")
+        for username, persona, name in demo.PERSONAS:
+            self.stdout.write(f"  {username:<16} {persona}{f' — {name}' if name else ''}")

@@ -1,0 +1,127 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ..forms import MemberForm, RecognitionForm, StatusPeriodForm, TransferForm
+from ..models import Invitation, Member, StatusPeriod
+from ..permissions import access_for, get_member_for, get_organization_for
+from ..services import create_member, transfer_member
+
+
+@login_required
+def member_detail(request, pk):
+    member = get_member_for(request.user, pk)
+    context = {
+        "member": member,
+        "can_manage": access_for(request.user).manages(member.cell),
+        "periods": member.status_periods.all(),
+        "memberships": member.memberships.select_related("cell"),
+        "roles": member.roles.select_related("organization"),
+    }
+    return render(request, "members/member_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request, pk):
+    cell = get_organization_for(request.user, pk, manage=True)
+    if not cell.is_cell:
+        messages.error(request, _("Members are added to a party cell, not to a committee."))
+        return redirect(cell)
+    form = MemberForm(request.POST or None, instance=Member(cell=cell))
+    if request.method == "POST" and form.is_valid():
+        member = create_member(member=form.save(commit=False), cell=cell, by=request.user)
+        messages.success(request, _("%(name)s was added to the cell.") % {"name": member.full_name})
+        return redirect(member)
+    return render(request, "members/member_form.html", {"form": form, "cell": cell})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    member = get_member_for(request.user, pk, manage=True)
+    form = MemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The changes were saved."))
+        return redirect(member)
+    return render(request, "members/member_form.html", {"form": form, "member": member, "cell": member.cell})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_transfer(request, pk):
+    member = get_member_for(request.user, pk, manage=True)
+    form = TransferForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        old_cell = member.cell
+        try:
+            transfer_member(member=member, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was moved to %(cell)s.") % {"name": member.full_name, "cell": member.cell},
+            )
+            return redirect(old_cell)
+    return render(request, "members/member_transfer.html", {"form": form, "member": member})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def status_create(request, pk):
+    member = get_member_for(request.user, pk, manage=True)
+    form = StatusPeriodForm(request.POST or None, instance=StatusPeriod(member=member))
+    if request.method == "POST" and form.is_valid():
+        period = form.save(commit=False)
+        period.recorded_by = request.user
+        period.save()
+        messages.success(request, _("The status was recorded."))
+        return redirect(member)
+    return render(request, "members/status_form.html", {"form": form, "member": member})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def status_edit(request, pk):
+    period = get_object_or_404(StatusPeriod.objects.only("member_id"), pk=pk)
+    member = get_member_for(request.user, period.member_id, manage=True)
+    period = member.status_periods.get(pk=pk)
+    form = StatusPeriodForm(request.POST or None, instance=period)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The status was updated."))
+        return redirect(member)
+    return render(request, "members/status_form.html", {"form": form, "member": member, "period": period})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_recognise(request, pk):
+    member = get_member_for(request.user, pk, manage=True)
+    if member.status != Member.Status.PROBATIONARY:
+        messages.error(request, _("Only a probationary member can be recognised as official."))
+        return redirect(member)
+    form = RecognitionForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        member.recognise_official(on=form.cleaned_data["official_date"])
+        messages.success(request, _("%(name)s is now an official member.") % {"name": member.full_name})
+        return redirect(member)
+    return render(request, "members/member_recognise.html", {"form": form, "member": member})
+
+
+@login_required
+@require_POST
+def member_invite(request, pk):
+    member = get_member_for(request.user, pk, manage=True)
+    if member.user_id:
+        messages.error(request, _("This member already has a login."))
+        return redirect(member)
+    invitation, code = Invitation.issue(member=member, created_by=request.user)
+    return render(
+        request, "members/member_invitation.html", {"member": member, "invitation": invitation, "code": code}
+    )

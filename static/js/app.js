@@ -1,0 +1,14 @@
+// Behaviour lives here, never in inline scripts (the Content Security Policy forbids them).
+document.addEventListener("htmx:beforeSwap", function (event) {
+  // Forms that fail validation come back with 422 and their errors: show them, keep what was typed.
+  if (event.detail.xhr.status === 422) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+document.addEventListener("click", function (event) {
+  var target = event.target.closest("[data-confirm]");
+  if (target && !window.confirm(target.getAttribute("data-confirm"))) {
+    event.preventDefault();
+  }
+});

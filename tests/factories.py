@@ -1,0 +1,68 @@
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+
+from members.models import Member, Membership, Organization, Role, StatusPeriod, Supervision
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct horse battery")
+
+
+def make_org(name: str, kind: str, parent: Organization | None = None, **extra) -> Organization:
+    if parent is None:
+        return Organization.objects.add_root(instance=Organization(name=name, kind=kind, **extra))
+    return Organization.objects.add_child(parent, instance=Organization(name=name, kind=kind, **extra))
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+        skip_postgeneration_save = True
+
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thành {n}")
+    gender = Member.Gender.MALE
+    birth_date = dt.date(1985, 4, 30)
+    admission_date = dt.date(2010, 5, 19)
+    official_date = dt.date(2011, 5, 19)
+    status = Member.Status.OFFICIAL
+    dues_basis = 10_000_000
+
+    @factory.post_generation
+    def membership(obj, create, extracted, **kwargs):
+        if create:
+            Membership.objects.create(
+                member=obj, cell=obj.cell, started_on=obj.admission_date or dt.date(2020, 1, 1)
+            )
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+
+    kind = Role.Kind.SECRETARY
+    term = "2025–2030"
+    starts_on = dt.date(2025, 1, 1)
+
+
+class StatusPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusPeriod
+
+    kind = StatusPeriod.Kind.EXEMPT
+    starts_on = dt.date(2026, 1, 1)
+    reason = "Tuổi cao, sức khỏe yếu"
+
+
+class SupervisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Supervision
+
+    starts_on = dt.date(2025, 1, 1)

@@ -1,0 +1,122 @@
+"""Every URL of the app, asked for by every persona, answers with the expected status.
+
+A URL added to the app without an entry in MATRIX fails `test_every_url_is_in_the_matrix`.
+Outsiders get 404 (they must not learn that an object exists); readers asking to change get 403.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from members.models import MemberImport, StatusPeriod
+
+from .conftest import PERSONAS
+
+# Shorthands for the expected status of each persona, in the order of PERSONAS:
+# anon, nobody, member, fellow, secretary, officer, reviewer, outsider, admin
+LOGGED_IN_OK = dict.fromkeys(PERSONAS, 200) | {"anon": 302}
+CELL_PAGE = {
+    "anon": 302,
+    "nobody": 404,
+    "member": 200,
+    "fellow": 200,
+    "secretary": 200,
+    "officer": 200,
+    "reviewer": 200,
+    "outsider": 404,
+    "admin": 200,
+}
+CELL_READ = CELL_PAGE | {"member": 403, "fellow": 403}
+CELL_MANAGE = CELL_READ | {"officer": 403, "reviewer": 403}
+CELL_MANAGE_POST = CELL_MANAGE  # same people; a success redirects
+OWN_IMPORT = CELL_MANAGE | {"admin": 404}  # an import is seen only by the user who uploaded it
+
+
+def _pending_import(world):
+    return MemberImport.objects.create(
+        organization=world.cell,
+        filename="ds.csv",
+        created_by=world.secretary.user,
+        table=[["Họ và tên", "Ngày sinh"], ["Trần Văn Mới", "01/02/1990"]],
+    )
+
+
+def _period(world):
+    return StatusPeriod.objects.create(
+        member=world.target, kind="exempt", starts_on="2026-01-01", reason="Ốm"
+    )
+
+
+# url name -> (method, args(world), expected {persona: status}, post data)
+MATRIX = {
+    "home": ("get", lambda w: [], dict.fromkeys(PERSONAS, 302) | {"nobody": 200}, None),
+    "login": ("get", lambda w: [], dict.fromkeys(PERSONAS, 302) | {"anon": 200}, None),
+    "logout": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),
+    "password_change": ("get", lambda w: [], LOGGED_IN_OK, None),
+    "password_change_done": ("get", lambda w: [], LOGGED_IN_OK, None),
+    "activate": ("get", lambda w: [], dict.fromkeys(PERSONAS, 200), None),
+    "members:tree": ("get", lambda w: [], LOGGED_IN_OK, None),
+    "members:organization": ("get", lambda w: [w.cell.pk], CELL_PAGE, None),
+    "members:cell_settings": ("get", lambda w: [w.cell.pk], CELL_MANAGE, None),
+    "members:member_create": ("get", lambda w: [w.cell.pk], CELL_MANAGE, None),
+    "members:import_upload": ("get", lambda w: [w.cell.pk], CELL_MANAGE, None),
+    "members:export": ("get", lambda w: [w.cell.pk], CELL_READ, None),
+    "members:import_preview": ("get", lambda w: [_pending_import(w).pk], OWN_IMPORT, None),
+    "members:import_confirm": (
+        "post",
+        lambda w: [_pending_import(w).pk],
+        OWN_IMPORT | {"secretary": 302},
+        {},
+    ),
+    "members:member": ("get", lambda w: [w.target.pk], CELL_READ, None),
+    "members:member_edit": ("get", lambda w: [w.target.pk], CELL_MANAGE, None),
+    "members:member_transfer": ("get", lambda w: [w.target.pk], CELL_MANAGE, None),
+    "members:member_recognise": ("get", lambda w: [w.target.pk], CELL_MANAGE, None),
+    "members:member_invite": ("post", lambda w: [w.target.pk], CELL_MANAGE_POST, {}),
+    "members:status_create": ("get", lambda w: [w.target.pk], CELL_MANAGE, None),
+    "members:status_edit": ("get", lambda w: [_period(w).pk], CELL_MANAGE, None),
+}
+
+
+def _url_names(resolver=None, namespace=None):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # the Django admin: superusers only, checked in test_admin_is_for_superusers
+            ns = pattern.namespace or namespace
+            yield from _url_names(pattern, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_is_in_the_matrix():
+    missing = sorted(set(_url_names()) - set(MATRIX))
+    assert not missing, f"URLs without an entry in the permission matrix: {missing}"
+
+
+CASES = [(name, persona) for name in MATRIX for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("url_name", "persona"), CASES, ids=[f"{n}-{p}" for n, p in CASES])
+def test_permission(url_name, persona, world, login):
+    method, args, expected, data = MATRIX[url_name]
+    client = login(persona)
+    url = reverse(url_name, args=args(world))
+    response = client.post(url, data) if method == "post" else client.get(url)
+    assert response.status_code == expected[persona], (
+        f"{persona} {method.upper()} {url_name}: {response.status_code}, expected {expected[persona]}"
+    )
+    if response.status_code == 302 and persona == "anon" and url_name != "logout":
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_admin_is_for_superusers(persona, world, login):
+    response = login(persona).get(reverse("admin:index"))
+    assert response.status_code == (200 if persona == "admin" else 302)
+
+
+@pytest.mark.parametrize("url_name", [n for n, (m, *_rest) in MATRIX.items() if m == "post"])
+def test_post_only_urls_refuse_get(url_name, world, login):
+    _method, args, _expected, _data = MATRIX[url_name]
+    assert login("admin").get(reverse(url_name, args=args(world))).status_code == 405

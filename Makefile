@@ -55,8 +55,8 @@ demo: install
 	$(PY) manage.py seed_demo
 
 messages: install-dev
-	$(PY) manage.py makemessages -l vi --no-obsolete --add-location file
-	$(PY) manage.py compilemessages -l vi
+	$(PY) manage.py makemessages -l vi --no-obsolete --add-location file --ignore=.venv --ignore=var --ignore=tests
+	$(PY) manage.py compilemessages -l vi --ignore=.venv --ignore=var
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

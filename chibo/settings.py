@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -123,7 +124,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DIR / "beat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Daily, so a cell whose meeting day is set mid-month still gets next month's meeting; idempotent.
+    "plan-next-month": {"task": "meetings.tasks.plan_next_month", "schedule": crontab(hour=0, minute=30)},
+}
 
 # --- Authentication -------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/activate/", accounts.activate, name="activate"),
     path("", include("members.urls")),
+    path("", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -250,7 +250,7 @@ def _seed_model_cell(cell, rng):
                 member=member,
                 kind=StatusPeriod.Kind.EXEMPT,
                 starts_on=dt.date(2026, 1, 1),
-                ends_on=dt.date(2026, 12, 31),
+                ends_on=None,  # exempt for old age until the cell decides otherwise; a fixed end would lapse
                 reason="Tuổi cao, sức khỏe yếu; chi bộ đồng ý miễn sinh hoạt",
             )
             member.dues_category = Member.DuesCategory.PENSION

@@ -78,6 +78,8 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
             continue
     else:
         raise ImportFileError(_("The CSV file is not in a readable text encoding; save it as UTF-8."))
+    # cp1258 (and macOS) write tone marks as separate characters; store names as a browser types them.
+    text = unicodedata.normalize("NFC", text)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -88,17 +90,19 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
 def _read_xlsx(data: bytes) -> list[list[str]]:
     import openpyxl
 
+    # A damaged file fails while the sheet is read (read-only mode parses lazily), so the loop is inside.
+    # XML errors are SyntaxError subclasses, with or without lxml.
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        sheet = book.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append([_cell_text(v) for v in row])
+            if len(rows) > MAX_ROWS + 1:
+                break
+        book.close()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, IndexError):
         raise ImportFileError(_("This file is not a valid Excel (XLSX) file.")) from None
-    sheet = book.worksheets[0]
-    rows = []
-    for row in sheet.iter_rows(values_only=True):
-        rows.append([_cell_text(v) for v in row])
-        if len(rows) > MAX_ROWS + 1:
-            break
-    book.close()
     return rows
 
 
@@ -143,12 +147,13 @@ def parse_date(text: str) -> dt.date | None:
 
 def check_rows(table: list[list[str]], *, default_cell: Organization, cells: list[Organization]) -> list[Row]:
     """Every row with its problems. `cells` are the cells the importing user may write to."""
-    table = [r for r in table if any(c.strip() for c in r)]
-    if len(table) < 2:
+    # Blank rows are skipped but still counted, so row numbers match what the spreadsheet shows.
+    numbered = [(n, r) for n, r in enumerate(table, start=1) if any(c.strip() for c in r)]
+    if len(numbered) < 2:
         raise ImportFileError(_("The file has no member rows under its header."))
-    if len(table) > MAX_ROWS + 1:
+    if len(numbered) > MAX_ROWS + 1:
         raise ImportFileError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
-    mapping = map_header(table[0])
+    mapping = map_header(numbered[0][1])
     by_name = {fold(c.name): c for c in cells}
     by_name.update({fold(c.name.removeprefix("Chi bộ ").strip()): c for c in cells})
     existing_cards = set(
@@ -156,7 +161,7 @@ def check_rows(table: list[list[str]], *, default_cell: Organization, cells: lis
     )
     seen_cards: dict[str, int] = {}
     rows = []
-    for number, raw in enumerate(table[1:], start=2):
+    for number, raw in numbered[1:]:
         values = {key: (raw[i].strip() if i < len(raw) else "") for key, i in mapping.items()}
         values = dict.fromkeys(COLUMNS, "") | values
         row = Row(number=number, values=values)
@@ -187,6 +192,9 @@ def _check_row(row, default_cell, by_name, existing_cards, seen_cards):
             row.errors.append(
                 _("Bad %(field)s “%(value)s”: write it as dd/mm/yyyy.") % {"field": label, "value": v[key]}
             )
+    if dates.get("birth_date") and dates["birth_date"] > timezone.localdate():
+        # Member.clean refuses it too, but at confirm time and without the row number.
+        row.errors.append(_("The date of birth cannot be in the future."))
     if dates.get("admission_date") and dates.get("official_date"):
         if dates["official_date"] < dates["admission_date"]:
             row.errors.append(_("The official date is before the admission date."))

@@ -19,6 +19,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from meetings.models import AgendaItem, Document, Guidance, Meeting
+
 from .models import Member, Organization, Role, Supervision
 
 
@@ -29,8 +31,12 @@ class Access:
     read_paths: tuple[str, ...] = ()
     managed_cell_ids: frozenset[int] = frozenset()
     own_cell_id: int | None = None
-    # Holds a post in a committee above the cells: sees the tree page.
-    reads_committee: bool = False
+    # Committees above the cells where the user holds a post: sees the tree, publishes their guidance.
+    committee_ids: frozenset[int] = frozenset()
+
+    @property
+    def reads_committee(self) -> bool:
+        return bool(self.committee_ids)
 
     @property
     def is_reviewer(self) -> bool:
@@ -44,6 +50,15 @@ class Access:
 
     def sees(self, organization: Organization) -> bool:
         return self.reads(organization) or organization.pk == self.own_cell_id
+
+    def guides(self, organization: Organization) -> bool:
+        """May write the monthly guidance of this committee."""
+        return self.is_admin or organization.pk in self.committee_ids
+
+    def is_below(self, organization: Organization) -> bool:
+        """Sees something under this organisation (guidance from above is for every cell below)."""
+        own = [self.member.cell.path] if self.member else []
+        return self.is_admin or any(p.startswith(organization.path) for p in [*self.read_paths, *own])
 
 
 NO_ACCESS = Access()
@@ -74,7 +89,7 @@ def access_for(user) -> Access:
             read_paths=tuple(sorted(read)),
             managed_cell_ids=managed,
             own_cell_id=member.cell_id,
-            reads_committee=any(not r.organization.is_cell for r in roles),
+            committee_ids=frozenset(r.organization_id for r in roles if not r.organization.is_cell),
         )
     user._chibo_access = access
     return access
@@ -149,3 +164,63 @@ def cells_managed_by(user, organization: Organization) -> list[Organization]:
     if access.is_admin:
         return list(Organization.objects.under(Organization.objects.get_root(organization)).cells())
     return list(Organization.objects.cells().filter(pk__in=access.managed_cell_ids))
+
+
+def get_meeting_for(user, pk: int, *, manage: bool = False) -> Meeting:
+    """Anyone who sees the cell sees its meetings; only its committee changes them."""
+    meeting = Meeting.objects.select_related("cell").filter(pk=pk).first()
+    access = access_for(user)
+    if meeting is None or not access.sees(meeting.cell):
+        raise Http404
+    if manage and not access.manages(meeting.cell):
+        raise PermissionDenied
+    return meeting
+
+
+def can_see_agenda(user, meeting: Meeting) -> bool:
+    """A draft agenda is the committee's; publishing shows it to the cell and the superior officer."""
+    return meeting.is_published or access_for(user).manages(meeting.cell)
+
+
+def get_agenda_item_for(user, pk: int) -> AgendaItem:
+    item = AgendaItem.objects.select_related("meeting__cell").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    get_meeting_for(user, item.meeting_id, manage=True)
+    return item
+
+
+def get_guidance_for(user, pk: int, *, manage: bool = False) -> Guidance:
+    guidance = Guidance.objects.select_related("organization").filter(pk=pk).first()
+    access = access_for(user)
+    if guidance is None or not (
+        access.reads(guidance.organization) or access.is_below(guidance.organization)
+    ):
+        raise Http404
+    if manage and not access.guides(guidance.organization):
+        raise PermissionDenied
+    return guidance
+
+
+def get_document_for(user, pk: int, *, manage: bool = False) -> Document:
+    document = (
+        Document.objects.select_related("meeting__cell", "guidance__organization").filter(pk=pk).first()
+    )
+    if document is None:
+        raise Http404
+    if document.meeting_id:
+        meeting = get_meeting_for(user, document.meeting_id, manage=manage)
+        if not can_see_agenda(user, meeting):
+            raise Http404
+    else:
+        guidance = get_guidance_for(user, document.guidance_id, manage=manage)
+        if not guidance.published_at and not access_for(user).guides(guidance.organization):
+            raise Http404
+    return document
+
+
+def guided_organizations(user) -> QuerySet[Organization]:
+    access = access_for(user)
+    if access.is_admin:
+        return Organization.objects.exclude(kind__in=Organization.CELL_KINDS)
+    return Organization.objects.filter(pk__in=access.committee_ids)

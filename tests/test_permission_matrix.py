@@ -5,8 +5,12 @@ Outsiders get 404 (they must not learn that an object exists); readers asking to
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from meetings.models import Document, Guidance, Meeting
+from meetings.services import plan_regular_meeting
 from members.models import MemberImport, StatusPeriod
 
 from .conftest import PERSONAS
@@ -46,6 +50,46 @@ def _period(world):
     )
 
 
+GUIDE = dict.fromkeys(PERSONAS, 404) | {"anon": 302, "reviewer": 200, "admin": 200}
+EVERYONE_BELOW = dict.fromkeys(PERSONAS, 200) | {"anon": 302, "nobody": 404}
+GUIDE_ACTION = EVERYONE_BELOW | dict.fromkeys(["member", "fellow", "secretary", "officer", "outsider"], 403)
+DRAFT_ONLY_COMMITTEE = dict.fromkeys(PERSONAS, 404) | {"anon": 302, "secretary": 200, "admin": 200}
+
+
+def _meeting(world, status=Meeting.Status.PLANNED):
+    meeting, _created = plan_regular_meeting(cell=world.cell, period=timezone.localdate())
+    if status != meeting.status:
+        Meeting.objects.filter(pk=meeting.pk).update(status=status, published_at=timezone.now())
+    return meeting
+
+
+def _item(world):
+    return _meeting(world).agenda_items.first()
+
+
+def _draft_document(world):
+    return Document.objects.create(
+        meeting=_meeting(world),
+        title="Dự thảo",
+        file=ContentFile(b"%PDF-1.4", name="d.pdf"),
+        original_name="d.pdf",
+        content_type="application/pdf",
+        size=8,
+    )
+
+
+def _guidance(world):
+    return Guidance.objects.create(
+        organization=world.root,
+        period=timezone.localdate().replace(day=1),
+        title="Định hướng",
+        text="…",
+        published_at=timezone.now(),
+    )
+
+
+NEW_ITEM = {"new-title": "Nội dung mới", "new-planned_minutes": "10", "new-category": "party"}
+
 # url name -> (method, args(world), expected {persona: status}, post data)
 MATRIX = {
     "home": ("get", lambda w: [], dict.fromkeys(PERSONAS, 302) | {"nobody": 200}, None),
@@ -74,6 +118,78 @@ MATRIX = {
     "members:member_invite": ("post", lambda w: [w.target.pk], CELL_MANAGE_POST, {}),
     "members:status_create": ("get", lambda w: [w.target.pk], CELL_MANAGE, None),
     "members:status_edit": ("get", lambda w: [_period(w).pk], CELL_MANAGE, None),
+    "meetings:cell": ("get", lambda w: [w.cell.pk], CELL_PAGE, None),
+    "meetings:thematic_create": ("get", lambda w: [w.cell.pk], CELL_MANAGE, None),
+    "meetings:plan_regular": (
+        "post",
+        lambda w: [w.cell.pk],
+        CELL_MANAGE | {"secretary": 302, "admin": 302},
+        {},
+    ),
+    "meetings:agenda_template": ("get", lambda w: [w.cell.pk], CELL_MANAGE, None),
+    "meetings:meeting": ("get", lambda w: [_meeting(w).pk], CELL_PAGE, None),
+    "meetings:move": ("get", lambda w: [_meeting(w).pk], CELL_MANAGE, None),
+    "meetings:cancel": ("get", lambda w: [_meeting(w).pk], CELL_MANAGE, None),
+    "meetings:publish": (
+        "post",
+        lambda w: [_meeting(w).pk],
+        CELL_MANAGE | {"secretary": 302, "admin": 302},
+        {},
+    ),
+    "meetings:reopen": ("get", lambda w: [_meeting(w, Meeting.Status.PREPARED).pk], CELL_MANAGE, None),
+    "meetings:committee_session": ("get", lambda w: [_meeting(w).pk], CELL_MANAGE, None),
+    "meetings:item_add": (
+        "post",
+        lambda w: [_meeting(w).pk],
+        CELL_MANAGE | {"secretary": 302, "admin": 302},
+        NEW_ITEM,
+    ),
+    "meetings:save_template": (
+        "post",
+        lambda w: [_meeting(w).pk],
+        CELL_MANAGE | {"secretary": 302, "admin": 302},
+        {},
+    ),
+    "meetings:document_add": (
+        "post",
+        lambda w: [_meeting(w).pk],
+        CELL_MANAGE | {"secretary": 422, "admin": 422},
+        {},
+    ),
+    "meetings:item_edit": ("get", lambda w: [_item(w).pk], CELL_MANAGE, None),
+    "meetings:item_delete": (
+        "post",
+        lambda w: [_item(w).pk],
+        CELL_MANAGE | {"secretary": 302, "admin": 302},
+        {},
+    ),
+    "meetings:item_move": (
+        "post",
+        lambda w: [_item(w).pk, "down"],
+        CELL_MANAGE | {"secretary": 302, "admin": 302},
+        {},
+    ),
+    "meetings:document": ("get", lambda w: [_draft_document(w).pk], DRAFT_ONLY_COMMITTEE, None),
+    "meetings:document_delete": (
+        "post",
+        lambda w: [_draft_document(w).pk],
+        CELL_MANAGE | {"secretary": 302, "admin": 302},
+        {},
+    ),
+    "meetings:guidance_list": ("get", lambda w: [w.root.pk], GUIDE, None),
+    "meetings:guidance": ("get", lambda w: [_guidance(w).pk], EVERYONE_BELOW, None),
+    "meetings:guidance_publish": (
+        "post",
+        lambda w: [_guidance(w).pk],
+        GUIDE_ACTION | {"reviewer": 302, "admin": 302},
+        {},
+    ),
+    "meetings:guidance_document_add": (
+        "post",
+        lambda w: [_guidance(w).pk],
+        GUIDE_ACTION | {"reviewer": 422, "admin": 422},
+        {},
+    ),
 }
 
 

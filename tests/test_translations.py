@@ -45,9 +45,7 @@ def test_every_string_has_a_vietnamese_translation(tmp_path):
     with open(settings.BASE_DIR / "locale/vi/LC_MESSAGES/django.mo", "rb") as mo:
         compiled = gettext.GNUTranslations(mo)
     stale = [
-        e.msgid
-        for e in fresh
-        if not e.msgid_plural and e.msgid and compiled.gettext(e.msgid) != e.msgstr
+        e.msgid for e in fresh if not e.msgid_plural and e.msgid and compiled.gettext(e.msgid) != e.msgstr
     ]
     assert not stale, f"django.mo is older than django.po; run `make messages`: {stale[:10]}"
 

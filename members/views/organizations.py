@@ -19,7 +19,7 @@ def home(request):
     if access.is_reviewer:
         return redirect("members:tree")
     if access.own_cell_id:
-        return redirect("members:organization", access.own_cell_id)
+        return redirect("meetings:cell", access.own_cell_id)
     return render(request, "members/no_access.html")
 
 
@@ -61,6 +61,7 @@ def organization(request, pk):
         "roles": Role.objects.active_on(today).filter(organization=org).select_related("member"),
         "can_manage": access.manages(org),
         "can_read_members": access.reads(org),
+        "guides": access.guides(org),
     }
     if org.is_cell:
         context.update(_cell_roster(org, today, full=access.reads(org)))

@@ -1,15 +1,16 @@
 from django.core.management.base import BaseCommand
 
+from meetings import demo as meetings_demo
 from members import demo
 
 
 class Command(BaseCommand):
-    help = (
-        "Loads the demo data (the seed article's Đảng ủy Khối and cells) once; a second run keeps the data."
-    )
+    help = "Loads the demo data (the seed article's Đảng ủy Khối, its cells and a year of meetings) once."
 
     def handle(self, *args, **options):
-        if demo.seed():
+        loaded = demo.seed()
+        loaded |= meetings_demo.seed()
+        if loaded:
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         else:
             self.stdout.write("Demo data already present; nothing changed.")

@@ -1,0 +1,180 @@
+"""The standard sections of a regular meeting (DESIGN.md section 3; DOMAIN.md §1.4) and agenda building."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member
+
+from .models import AgendaItem, AgendaTemplateItem, Category, Guidance, Meeting
+
+
+@dataclass(frozen=True)
+class Section:
+    code: str
+    title: str
+    minutes: int
+    category: str = Category.PARTY
+
+
+STANDARD_SECTIONS = (
+    Section("opening", _("Opening: purpose, guests, meeting secretary, roll call"), 5),
+    Section("dues", _("Dues collection and dues situation"), 5),
+    Section("news", _("News and current affairs"), 10),
+    Section("directives", _("Directives and documents from above"), 10),
+    Section("report", _("Report on last month and plan for next month"), 15, Category.PROFESSIONAL),
+    Section("discussion", _("Discussion"), 20),
+    Section("recognition", _("Recognition of official members"), 5),
+    Section("self_criticism", _("Rotating self-criticism and criticism"), 15),
+    Section("superior", _("Remarks of the superior officer"), 5),
+    Section("conclusion", _("Conclusion of the chair and resolution vote"), 5),
+    Section("evaluation", _("Quality evaluation of the meeting"), 5),
+    Section("minutes", _("Reading and adoption of the minutes"), 5),
+)
+SECTION_CODES = {s.code for s in STANDARD_SECTIONS} | {"guidance", "thematic"}
+
+
+def template_for(cell) -> list[AgendaTemplateItem]:
+    """The cell's own template, or the standard sections (in Vietnamese, as documents are)."""
+    own = list(AgendaTemplateItem.objects.filter(cell=cell))
+    if own:
+        return own
+    with translation.override("vi"):
+        return [
+            AgendaTemplateItem(
+                cell=cell,
+                position=i,
+                section=s.code,
+                title=str(s.title),
+                planned_minutes=s.minutes,
+                category=s.category,
+            )
+            for i, s in enumerate(STANDARD_SECTIONS, start=1)
+        ]
+
+
+def fill_agenda(meeting: Meeting) -> None:
+    """A new meeting's draft agenda: the cell's template, plus the month's guidance from above."""
+    if meeting.kind == Meeting.Kind.THEMATIC:
+        with translation.override("vi"):
+            items = [
+                AgendaItem(
+                    meeting=meeting,
+                    position=1,
+                    section="opening",
+                    title=str(STANDARD_SECTIONS[0].title),
+                    planned_minutes=5,
+                ),
+                AgendaItem(
+                    meeting=meeting, position=2, section="thematic", title=meeting.topic, planned_minutes=60
+                ),
+                AgendaItem(
+                    meeting=meeting,
+                    position=3,
+                    section="discussion",
+                    title=str(_("Discussion")),
+                    planned_minutes=20,
+                ),
+                AgendaItem(
+                    meeting=meeting,
+                    position=4,
+                    section="conclusion",
+                    title=str(STANDARD_SECTIONS[9].title),
+                    planned_minutes=5,
+                ),
+            ]
+    else:
+        due = recognition_due(meeting)
+        items = [
+            AgendaItem(
+                meeting=meeting,
+                position=t.position,
+                section=t.section,
+                title=t.title,
+                planned_minutes=t.planned_minutes,
+                category=t.category,
+                text=t.text,
+            )
+            for t in template_for(meeting.cell)
+            if t.section != "recognition" or due
+        ]
+    AgendaItem.objects.bulk_create(items)
+    if meeting.kind == Meeting.Kind.REGULAR:
+        for guidance in guidance_for(meeting):
+            add_guidance_item(meeting, guidance)
+
+
+def recognition_due(meeting: Meeting) -> list[Member]:
+    """Probationary members whose 12 months end before the meeting or within the month after it."""
+    day = timezone.localtime(meeting.scheduled_at).date()
+    probationary = Member.objects.current().filter(cell=meeting.cell, status=Member.Status.PROBATIONARY)
+    return [
+        m for m in probationary if m.probation_ends_on and m.probation_ends_on <= day + dt.timedelta(days=31)
+    ]
+
+
+def guidance_for(meeting: Meeting):
+    ancestors = [meeting.cell.path[: i * meeting.cell.steplen] for i in range(1, meeting.cell.depth)]
+    return Guidance.objects.filter(
+        organization__path__in=ancestors, period=meeting.period, published_at__isnull=False
+    ).select_related("organization")
+
+
+def add_guidance_item(meeting: Meeting, guidance: Guidance) -> AgendaItem | None:
+    """Puts the guidance in the draft agenda right after the directives section (once)."""
+    if meeting.agenda_items.filter(guidance=guidance).exists():
+        return None
+    anchor = meeting.agenda_items.filter(section="directives").first()
+    position = anchor.position + 1 if anchor else 1
+    meeting.agenda_items.filter(position__gte=position).update(position=F("position") + 1)
+    return AgendaItem.objects.create(
+        meeting=meeting,
+        position=position,
+        section="guidance",
+        guidance=guidance,
+        title=guidance.title,
+        text=guidance.text,
+        planned_minutes=guidance.planned_minutes,
+        category=Category.PARTY,
+    )
+
+
+def renumber(meeting: Meeting) -> None:
+    items = list(meeting.agenda_items.order_by("position", "pk"))
+    for i, item in enumerate(items, start=1):
+        item.position = i
+    AgendaItem.objects.bulk_update(items, ["position"])
+
+
+def move_item(item: AgendaItem, direction: str) -> None:
+    """Swaps the item with its neighbour above or below."""
+    renumber(item.meeting)
+    items = list(item.meeting.agenda_items.order_by("position", "pk"))
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(items):
+        return
+    items[index].position, items[other].position = items[other].position, items[index].position
+    AgendaItem.objects.bulk_update([items[index], items[other]], ["position"])
+
+
+def save_as_template(meeting: Meeting) -> int:
+    items = list(meeting.agenda_items.exclude(section="guidance").order_by("position", "pk"))
+    AgendaTemplateItem.objects.filter(cell=meeting.cell).delete()
+    AgendaTemplateItem.objects.bulk_create(
+        AgendaTemplateItem(
+            cell=meeting.cell,
+            position=i,
+            section=it.section,
+            title=it.title,
+            planned_minutes=it.planned_minutes,
+            category=it.category,
+        )
+        for i, it in enumerate(items, start=1)
+    )
+    return len(items)

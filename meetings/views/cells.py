@@ -1,0 +1,81 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members.permissions import access_for, get_organization_for
+
+from .. import agenda, services
+from ..forms import ThematicMeetingForm
+from ..models import Meeting
+
+
+@login_required
+def cell_meetings(request, pk):
+    """The cell's meetings, the next one first: what a member opens on their phone."""
+    cell = get_organization_for(request.user, pk)
+    meetings = list(
+        Meeting.objects.filter(cell=cell).select_related("committee_session").order_by("-scheduled_at")
+    )
+    now = timezone.now()
+    upcoming = [
+        m
+        for m in meetings
+        if m.scheduled_at >= now - dt.timedelta(hours=12) and m.status != Meeting.Status.CANCELLED
+    ]
+    context = {
+        "cell": cell,
+        "next_meeting": min(upcoming, key=lambda m: m.scheduled_at) if upcoming else None,
+        "meetings": meetings,
+        "can_manage": access_for(request.user).manages(cell),
+        "next_period": services.next_month(timezone.localdate()),
+    }
+    return render(request, "meetings/cell_meetings.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thematic_create(request, pk):
+    cell = get_organization_for(request.user, pk, manage=True)
+    form = ThematicMeetingForm(request.POST or None, cell=cell)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        meeting = services.create_thematic_meeting(
+            cell=cell,
+            topic=data["topic"],
+            scheduled_at=data["scheduled_at"],
+            place=data["place"],
+            shares_session_with=data["shares_session_with"],
+            by=request.user,
+        )
+        messages.success(request, _("The thematic meeting was planned."))
+        return redirect(meeting)
+    return render(request, "meetings/thematic_form.html", {"form": form, "cell": cell})
+
+
+@login_required
+@require_POST
+def plan_regular(request, pk):
+    """Plans next month's regular meeting now, without waiting for the nightly job."""
+    cell = get_organization_for(request.user, pk, manage=True)
+    if not cell.meeting_day:
+        messages.error(request, _("Set the cell's regular meeting day first."))
+        return redirect("members:cell_settings", cell.pk)
+    meeting, created = services.plan_regular_meeting(
+        cell=cell, period=services.next_month(timezone.localdate()), by=request.user
+    )
+    if not created:
+        messages.info(request, _("Next month's regular meeting is already planned."))
+    return redirect(meeting)
+
+
+@login_required
+def agenda_template(request, pk):
+    cell = get_organization_for(request.user, pk, manage=True)
+    items = agenda.template_for(cell)
+    own = bool(items and items[0].pk)
+    return render(request, "meetings/agenda_template.html", {"cell": cell, "items": items, "own": own})

@@ -1,0 +1,60 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members.permissions import access_for, get_guidance_for, get_organization_for
+
+from .. import services
+from ..forms import DocumentForm, GuidanceForm
+from ..models import Guidance
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guidance_list(request, pk):
+    """A committee's monthly guidance, and the form for the next one."""
+    organization = get_organization_for(request.user, pk)
+    if organization.is_cell or not access_for(request.user).guides(organization):
+        raise PermissionDenied
+    form = GuidanceForm(request.POST or None, initial={"month": services.next_month(timezone.localdate())})
+    if request.method == "POST" and form.is_valid():
+        form.instance.organization = organization
+        form.instance.created_by = request.user
+        guidance = form.save()
+        messages.success(request, _("The guidance was saved as a draft; attach documents, then publish it."))
+        return redirect(guidance)
+    guidances = Guidance.objects.filter(organization=organization)
+    return render(
+        request,
+        "meetings/guidance_list.html",
+        {"organization": organization, "form": form, "guidances": guidances},
+    )
+
+
+@login_required
+def guidance_detail(request, pk):
+    guidance = get_guidance_for(request.user, pk)
+    guides = access_for(request.user).guides(guidance.organization)
+    context = {
+        "guidance": guidance,
+        "can_manage": guides,
+        "uptake": services.guidance_uptake(guidance) if guides else None,
+        "document_form": DocumentForm() if guides else None,
+    }
+    return render(request, "meetings/guidance_detail.html", context)
+
+
+@login_required
+@require_POST
+def guidance_publish(request, pk):
+    guidance = get_guidance_for(request.user, pk, manage=True)
+    if guidance.published_at:
+        messages.info(request, _("This guidance was already published."))
+    else:
+        n = services.publish_guidance(guidance=guidance, by=request.user)
+        messages.success(request, _("Published; it was added to %(n)d draft agendas.") % {"n": n})
+    return redirect(guidance)

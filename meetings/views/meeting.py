@@ -1,0 +1,156 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members.permissions import access_for, can_see_agenda, get_meeting_for
+
+from .. import services
+from ..forms import AgendaItemForm, CommitteeSessionForm, DocumentForm, MoveMeetingForm, ReasonForm
+from ..models import CommitteeSession, Document, Meeting
+
+
+def agenda_context(meeting: Meeting, *, add_form=None, editing=None, edit_form=None) -> dict:
+    items = list(
+        meeting.agenda_items.select_related("presenter", "guidance").prefetch_related(
+            Prefetch("documents", queryset=Document.objects.order_by("pk"))
+        )
+    )
+    total = sum(i.planned_minutes for i in items)
+    minimum = meeting.min_minutes
+    return {
+        "meeting": meeting,
+        "items": items,
+        "total_minutes": total,
+        "min_minutes": minimum,
+        "party_minutes": sum(i.planned_minutes for i in items if i.category == "party"),
+        "editable": meeting.allows("edit_agenda"),
+        "add_form": add_form or AgendaItemForm(cell=meeting.cell, prefix="new"),
+        "editing": editing,
+        "edit_form": edit_form,
+    }
+
+
+@login_required
+def meeting_detail(request, pk):
+    return render_meeting(request, get_meeting_for(request.user, pk))
+
+
+def render_meeting(request, meeting: Meeting, *, status: int = 200, **agenda_forms):
+    manages = access_for(request.user).manages(meeting.cell)
+    context = {
+        "meeting": meeting,
+        "can_manage": manages,
+        "show_agenda": can_see_agenda(request.user, meeting),
+        "session": CommitteeSession.objects.filter(meeting=meeting).prefetch_related("attendees").first(),
+        "meeting_documents": meeting.documents.filter(agenda_item__isnull=True),
+        "events": meeting.events.select_related("by") if manages else [],
+        "document_form": DocumentForm(meeting=meeting) if manages else None,
+    }
+    if context["show_agenda"]:
+        context.update(agenda_context(meeting, **agenda_forms))
+    return render(request, "meetings/meeting_detail.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_move(request, pk):
+    meeting = get_meeting_for(request.user, pk, manage=True)
+    form = MoveMeetingForm(request.POST or None, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_meeting(
+                meeting=meeting,
+                scheduled_at=form.cleaned_data["scheduled_at"],
+                place=form.cleaned_data["place"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The meeting was moved."))
+            return redirect(meeting)
+    return render(
+        request, "meetings/meeting_action_form.html", {"form": form, "meeting": meeting, "action": "move"}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request, pk):
+    meeting = get_meeting_for(request.user, pk, manage=True)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting.apply(
+                "cancel",
+                by=request.user,
+                note=form.cleaned_data["reason"],
+                cancel_reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The meeting was cancelled."))
+            return redirect(meeting)
+    return render(
+        request, "meetings/meeting_action_form.html", {"form": form, "meeting": meeting, "action": "cancel"}
+    )
+
+
+@login_required
+@require_POST
+def meeting_publish(request, pk):
+    meeting = get_meeting_for(request.user, pk, manage=True)
+    try:
+        services.publish_meeting(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The agenda was published to the cell's members and the superior officer.")
+        )
+    return redirect(meeting)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_reopen(request, pk):
+    meeting = get_meeting_for(request.user, pk, manage=True)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting.apply("reopen", by=request.user, note=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The agenda is open for changes again; publish it when ready."))
+            return redirect(meeting)
+    return render(
+        request, "meetings/meeting_action_form.html", {"form": form, "meeting": meeting, "action": "reopen"}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee_session(request, pk):
+    meeting = get_meeting_for(request.user, pk, manage=True)
+    session = CommitteeSession.objects.filter(meeting=meeting).first() or CommitteeSession(meeting=meeting)
+    form = CommitteeSessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting.check_allows("record_committee_session")
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            session = form.save(commit=False)
+            session.recorded_by = request.user
+            session.save()
+            form.save_m2m()
+            messages.success(request, _("The committee session was recorded."))
+            return redirect(meeting)
+    return render(request, "meetings/committee_session_form.html", {"form": form, "meeting": meeting})

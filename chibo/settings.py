@@ -154,6 +154,9 @@ AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = 12 * 3600
+# Sessions are read from the cache (Redis in production) and kept in the database: a phone polling the
+# live comment list every few seconds costs no session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 
 # --- Internationalisation -------------------------------------------------------------------------

@@ -15,8 +15,21 @@ from django.utils import timezone
 from members.demo import MODEL_CELL, ROOT_NAME
 from members.models import Member, Organization, Role, Supervision
 
-from . import agenda, services
-from .models import AgendaItem, Category, CommitteeSession, Guidance, Meeting
+from . import agenda, dues, live, selfcriticism, services
+from .models import (
+    AgendaItem,
+    Attendance,
+    Category,
+    Comment,
+    CommitteeSession,
+    DuesEntry,
+    Guest,
+    Guidance,
+    Meeting,
+    SelfCriticismTurn,
+    Task,
+    Vote,
+)
 
 ARTICLE_PERIOD = dt.date(2026, 11, 1)
 FIRST_PERIOD = dt.date(2025, 12, 1)
@@ -153,6 +166,7 @@ def _seed_year(cell, habits, rng):
         day = cell.meeting_day + (rng.randint(1, 6) if rng.random() < habits["offday"] else 0)
         when = _at(period.replace(day=min(day, 28)), cell.meeting_time or dt.time(14, 0))
         meeting = _past_meeting(cell, period, when, habits, rng, committee)
+        _record_past(meeting, rng, habits)
         if habits["thematic"] and period.month % 3 == 0:
             thematic = Meeting.objects.create(
                 cell=cell,
@@ -251,6 +265,7 @@ def _seed_article_meeting(cell):
         "nắm tình hình tư tưởng đảng viên học tập ở nước ngoài; phát triển đảng viên trong sinh viên.",
     )
     session.attendees.set([people["secretary"], people["deputy"], people["committee"]])
+    _record_article(meeting, people)
     for action, at in (
         ("plan", _at(dt.date(2026, 10, 20), dt.time(8, 0))),
         ("publish", meeting.published_at),
@@ -268,3 +283,276 @@ def _seed_guidance(root):
         "và đảng viên năm 2026 theo Quy định 366-QĐ/TW; rà soát việc thực hiện nghị quyết chi bộ năm 2026.",
         planned_minutes=15,
     )
+
+
+GENERIC_COMMENTS = [
+    "Đề nghị bổ sung vào báo cáo kết quả thực hiện nhiệm vụ chuyên môn của đơn vị.",
+    "Thống nhất với phương hướng, nhiệm vụ tháng tới; đề nghị phân công cụ thể người phụ trách.",
+    "Đề nghị chi bộ quan tâm công tác phát triển đảng viên.",
+    "Cần tăng cường nắm bắt tình hình tư tưởng của đảng viên và quần chúng.",
+    "Đề nghị đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh.",
+    "Đề nghị rà soát việc thực hiện nghị quyết tháng trước.",
+    "Đề xuất tổ chức sinh hoạt chuyên đề về chuyển đổi số trong đơn vị.",
+]
+HABIT_SPEAK = {MODEL_CELL: (0.5, 0.7), "Chi bộ Khoa Nội": (0.1, 0.25), "Chi bộ Khoa Ngoại": (0.1, 0.3)}
+
+
+def _record_past(meeting, rng, habits):
+    """Attendance, comments, votes and dues of a past meeting, drawn with the cell's habits."""
+    day = timezone.localtime(meeting.scheduled_at).date()
+    rows = live.draw_roll_call(meeting, day)
+    absent_rate = 0.25 if habits["session"] < 0.6 else 0.08
+    for row in rows:
+        if row.status != Attendance.Status.PENDING:
+            continue
+        if row.exempt:
+            row.status = Attendance.Status.EXCUSED if rng.random() < 0.8 else Attendance.Status.PRESENT
+            row.reason = "Miễn sinh hoạt" if row.status == Attendance.Status.EXCUSED else ""
+        elif rng.random() < absent_rate:
+            unexcused = rng.random() < 0.3 * (habits["late"] + 0.1)
+            row.status = Attendance.Status.UNEXCUSED if unexcused else Attendance.Status.EXCUSED
+            row.reason = (
+                "" if unexcused else rng.choice(["Đi công tác", "Ốm", "Việc gia đình", "Trực cơ quan"])
+            )
+        else:
+            row.status = Attendance.Status.PRESENT
+            row.checked_in_at = meeting.scheduled_at
+    Attendance.objects.bulk_create(rows)
+    present = [r for r in rows if r.status == Attendance.Status.PRESENT]
+    low, high = HABIT_SPEAK.get(meeting.cell.name, (0.3, 0.55))
+    speakers = rng.sample(present, k=max(1, round(len(present) * rng.uniform(low, high)))) if present else []
+    items = list(meeting.agenda_items.filter(section__in=["report", "discussion"])) or list(
+        meeting.agenda_items.all()[:1]
+    )
+    Comment.objects.bulk_create(
+        Comment(
+            meeting=meeting,
+            speaker=row.member,
+            agenda_item=rng.choice(items) if items else None,
+            text=rng.choice(GENERIC_COMMENTS),
+            created_at=meeting.scheduled_at + dt.timedelta(minutes=30 + i),
+        )
+        for i, row in enumerate(speakers + rng.sample(speakers, k=len(speakers) // 3))
+    )
+    seats = [r.seat for r in rows]
+    voters = sum(1 for r in rows if r.may_vote)
+    adjusted = live.rules.adjusted_official_membership(seats)
+    for kind, question in (
+        (Vote.Kind.RESOLUTION, f"Thông qua nghị quyết tháng {meeting.period:%m/%Y}"),
+        (Vote.Kind.MINUTES, "Thông qua biên bản"),
+    ):
+        Vote.objects.create(
+            meeting=meeting,
+            kind=kind,
+            question=question,
+            votes_for=voters,
+            eligible=voters,
+            base=adjusted,
+            passed=live.rules.resolution_passes(meeting.rules, votes_for=voters, adjusted=adjusted),
+            rule=meeting.rules.name,
+            recorded_at=meeting.ended_at,
+        )
+    entries = dues.ensure_ledger(
+        cell=meeting.cell, period=meeting.period, members=[r.member for r in rows if not r.temporary_here]
+    )
+    for entry in entries:
+        if entry.due and (rng.random() < 0.93 or entry.member_id in {r.member_id for r in present}):
+            entry.paid, entry.method, entry.paid_on, entry.meeting = (
+                entry.due,
+                DuesEntry.Method.CASH,
+                day,
+                meeting,
+            )
+    DuesEntry.objects.bulk_update(entries, ["paid", "method", "paid_on", "meeting"])
+
+
+ARTICLE_COMMENTS = [
+    (
+        "Trần Văn Lợi",
+        "report",
+        "opinion",
+        "Bổ sung vào báo cáo tháng 10: kết quả hướng dẫn sinh viên nghiên cứu khoa học và công tác tuyển sinh của khoa.",
+    ),
+    (
+        "Lê Thị Thu Trang",
+        "report",
+        "opinion",
+        "Đề nghị báo cáo nêu rõ hơn những hạn chế trong công tác phát triển đảng viên tháng 10.",
+    ),
+    (
+        "Đặng Minh Khoa",
+        "discussion",
+        "opinion",
+        "Góp ý phương hướng tháng 11-2026: cần phân công cụ thể đảng viên phụ trách từng nhiệm vụ, có thời hạn hoàn thành.",
+    ),
+    (
+        "Huỳnh Thanh Tùng",
+        "discussion",
+        "proposal",
+        "Đề xuất chi bộ đăng ký thực hiện mô hình “chi bộ bốn tốt” ngay từ tháng 11.",
+    ),
+    (
+        "Huỳnh Thanh Tùng",
+        "discussion",
+        "opinion",
+        "Mỗi tiêu chí “bốn tốt” nên có chỉ tiêu đo được để chi bộ tự đánh giá hằng tháng.",
+    ),
+    (
+        "Nguyễn Hoàng Nam",
+        "discussion",
+        "proposal",
+        "Đề nghị chi ủy nắm bắt tình hình tư tưởng chính trị của đảng viên đã và đang học tập ở nước ngoài.",
+    ),
+    (
+        "Nguyễn Hoàng Nam",
+        "discussion",
+        "opinion",
+        "Có thể giữ liên lạc định kỳ qua thư điện tử với đồng chí Vinh đang học tập tại Nhật Bản.",
+    ),
+    (
+        "Lý Văn Sơn",
+        "discussion",
+        "opinion",
+        "Công tác phát triển đảng viên trong sinh viên cần bồi dưỡng quần chúng ưu tú từ năm thứ hai.",
+    ),
+    (
+        "Võ Thị Ngọc Hân",
+        "discussion",
+        "proposal",
+        "Đổi mới hoạt động nêu gương, kết hợp chất vấn trong sinh hoạt chi bộ để nâng cao chất lượng.",
+    ),
+    (
+        "Châu Ngọc Bích",
+        "discussion",
+        "question",
+        "Xin đồng chí chủ trì cho biết kế hoạch tập huấn phòng cháy chữa cháy cho sinh viên nội trú?",
+    ),
+    (
+        "Phan Thanh Hải",
+        "discussion",
+        "opinion",
+        "Đề nghị nâng cao ý thức phòng cháy chữa cháy tại các phòng thí nghiệm và ký túc xá.",
+    ),
+    (
+        "Đỗ Thị Hồng Nhung",
+        "discussion",
+        "opinion",
+        "Cần giáo dục văn hóa ứng xử trên mạng xã hội đối với sinh viên, đảng viên phải gương mẫu.",
+    ),
+    (
+        "Lê Thị Thu Trang",
+        "recognition",
+        "opinion",
+        "Đồng chí Dương Thị Mỹ Duyên hoàn thành tốt nhiệm vụ trong thời gian dự bị; đề nghị chi bộ xét công nhận chính thức.",
+    ),
+]
+
+
+def _record_article(meeting, people):
+    """The model meeting as the article tells it: 17 members, 10 speakers, 13 comments, one recognition."""
+    rows = live.draw_roll_call(meeting, dt.date(2026, 11, 5))
+    for row in rows:
+        name = row.member.full_name
+        if row.status != Attendance.Status.PENDING:
+            continue
+        if name == "Tạ Văn Bảy":
+            row.status, row.reason = Attendance.Status.EXCUSED, "Miễn sinh hoạt, sức khỏe yếu"
+        elif name == "Bùi Thị Kim Ngân":
+            row.status, row.reason = Attendance.Status.EXCUSED, "Đi công tác tại Hà Nội"
+        else:
+            row.status, row.checked_in_at = Attendance.Status.PRESENT, meeting.scheduled_at
+            row.self_checked_in = name in ("Nguyễn Hoàng Nam", "Võ Thị Ngọc Hân", "Lý Văn Sơn")
+    Attendance.objects.bulk_create(rows)
+    Guest.objects.create(
+        meeting=meeting,
+        member=people["officer"],
+        name=people["officer"].full_name,
+        position="Đảng ủy viên Đảng bộ Trường, phụ trách chi bộ",
+        is_superior_officer=True,
+    )
+    members = {m.full_name: m for m in Member.objects.filter(cell=meeting.cell)}
+    items = {i.section: i for i in meeting.agenda_items.all()}
+    Comment.objects.bulk_create(
+        Comment(
+            meeting=meeting,
+            speaker=members[name],
+            agenda_item=items[section],
+            kind=kind,
+            text=text,
+            created_at=meeting.scheduled_at + dt.timedelta(minutes=40 + 3 * i),
+            answer="Đoàn trường sẽ phối hợp Phòng Công tác sinh viên tập huấn trong tháng 12."
+            if kind == "question"
+            else "",
+            answered_at=meeting.scheduled_at + dt.timedelta(minutes=75) if kind == "question" else None,
+        )
+        for i, (name, section, kind, text) in enumerate(ARTICLE_COMMENTS)
+    )
+    q = live.Quorum.of(Attendance.objects.filter(meeting=meeting).select_related("member"))
+    duyen = members["Dương Thị Mỹ Duyên"]
+    at = meeting.scheduled_at + dt.timedelta(minutes=80)
+    Vote.objects.create(
+        meeting=meeting,
+        agenda_item=items["recognition"],
+        kind=Vote.Kind.RECOGNITION,
+        subject=duyen,
+        question="Công nhận đồng chí Dương Thị Mỹ Duyên là đảng viên chính thức",
+        method=Vote.Method.TOTALS,
+        votes_for=q.eligible,
+        eligible=q.eligible,
+        base=q.official,
+        recorded_at=at,
+        passed=live.rules.recognition_passes(meeting.rules, votes_for=q.eligible, official=q.official),
+        rule=f"≥ 2/3 / {q.official} ({meeting.rules.name})",
+    )
+    duyen.recognition_proposed_on = dt.date(2026, 11, 5)
+    duyen.save(update_fields=["recognition_proposed_on"])
+    for kind, question, minutes in (
+        (Vote.Kind.RESOLUTION, "Thông qua nghị quyết chi bộ tháng 11-2026", 110),
+        (Vote.Kind.MINUTES, "Thông qua biên bản sinh hoạt chi bộ tháng 11-2026", 122),
+    ):
+        Vote.objects.create(
+            meeting=meeting,
+            agenda_item=items["conclusion" if kind == Vote.Kind.RESOLUTION else "minutes"],
+            kind=kind,
+            question=question,
+            votes_for=q.eligible,
+            eligible=q.eligible,
+            base=q.adjusted,
+            passed=live.rules.resolution_passes(meeting.rules, votes_for=q.eligible, adjusted=q.adjusted),
+            rule=f"> 1/2 / {q.adjusted} ({meeting.rules.name})",
+            recorded_at=meeting.scheduled_at + dt.timedelta(minutes=minutes),
+        )
+    Meeting.objects.filter(pk=meeting.pk).update(chair=people["secretary"], clerk=people["clerk"])
+    for title, who, due in (
+        ("Xây dựng kế hoạch thực hiện mô hình “chi bộ bốn tốt”", "Phạm Quốc Hùng", dt.date(2026, 11, 30)),
+        ("Lập danh sách quần chúng ưu tú trong sinh viên để bồi dưỡng", "Lý Văn Sơn", dt.date(2026, 12, 15)),
+        (
+            "Hoàn thiện hồ sơ đề nghị công nhận đảng viên chính thức gửi Đảng ủy Trường",
+            "Lê Thị Thu Trang",
+            dt.date(2026, 11, 12),
+        ),
+    ):
+        Task.objects.create(meeting=meeting, title=title, assignee=members[who], due_on=due)
+    Task.objects.filter(meeting=meeting, assignee=members["Lê Thị Thu Trang"]).update(
+        status=Task.Status.DONE, done_on=dt.date(2026, 11, 10)
+    )
+    selfcriticism.plan_year(cell=meeting.cell, year=2026)
+    for name, summary in (
+        ("Đặng Minh Khoa", "Tự nhận còn chậm nộp báo cáo chuyên môn; hứa khắc phục trong tháng 11."),
+        (
+            "Châu Ngọc Bích",
+            "Tự phê bình chưa tích cực tham gia hoạt động đoàn thể; chi bộ góp ý cần chủ động hơn.",
+        ),
+    ):
+        SelfCriticismTurn.objects.update_or_create(
+            member=members[name],
+            period=ARTICLE_PERIOD,
+            defaults={"cell": meeting.cell, "meeting": meeting, "summary": summary, "done": True},
+        )
+    entries = dues.ensure_ledger(cell=meeting.cell, period=ARTICLE_PERIOD, members=[r.member for r in rows])
+    for entry in entries:
+        if entry.due and entry.member.full_name != "Bùi Thị Kim Ngân":
+            online = entry.member.full_name == "Trương Quang Vinh"
+            entry.paid, entry.paid_on, entry.meeting = entry.due, dt.date(2026, 11, 5), meeting
+            entry.method = DuesEntry.Method.ONLINE if online else DuesEntry.Method.CASH
+    DuesEntry.objects.bulk_update(entries, ["paid", "method", "paid_on", "meeting"])

@@ -7,8 +7,19 @@ from django.utils.translation import gettext_lazy as _
 from members.forms import DateInput
 from members.models import Member, Supervision
 
-from . import documents
-from .models import AgendaItem, CommitteeSession, Guidance, Meeting
+from . import documents, dues
+from .models import (
+    AgendaItem,
+    Ballot,
+    Comment,
+    CommitteeSession,
+    DuesAdjustment,
+    Guest,
+    Guidance,
+    Meeting,
+    Task,
+    Vote,
+)
 
 
 class TimeInput(forms.TimeInput):
@@ -154,3 +165,160 @@ class GuidanceForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance.period = self.cleaned_data["month"].replace(day=1)
         return super().save(commit)
+
+
+# --- The live meeting ----------------------------------------------------------------------------------
+
+
+class OpenMeetingForm(forms.Form):
+    chair = forms.ModelChoiceField(label=_("Chair"), queryset=Member.objects.none())
+    clerk = forms.ModelChoiceField(
+        label=_("Meeting secretary"),
+        queryset=Member.objects.none(),
+        required=False,
+        help_text=_("Keeps the minutes; can be named later."),
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = Member.objects.current().filter(cell=meeting.cell).order_by("full_name")
+        self.fields["chair"].queryset = members
+        self.fields["clerk"].queryset = members
+
+
+class ClerkForm(forms.Form):
+    clerk = forms.ModelChoiceField(label=_("Meeting secretary"), queryset=Member.objects.none())
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clerk"].queryset = Member.objects.filter(attendances__meeting=meeting).order_by(
+            "full_name"
+        )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your comment"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("The comment is empty.")},
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Comment.Kind.choices, initial=Comment.Kind.OPINION)
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    agenda_item = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    speaker = forms.ModelChoiceField(
+        label=_("Speaker"),
+        queryset=Member.objects.none(),
+        required=False,
+        help_text=_("For a member without a phone; leave empty for yourself."),
+    )
+    speaker_name = forms.CharField(label=_("or a guest's name"), max_length=150, required=False)
+
+    def __init__(self, *args, meeting: Meeting, for_others: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = meeting.agenda_items.all()
+        if for_others:
+            self.fields["speaker"].queryset = Member.objects.filter(attendances__meeting=meeting).order_by(
+                "full_name"
+            )
+        else:
+            del self.fields["speaker"]
+            del self.fields["speaker_name"]
+
+
+class GuestForm(forms.ModelForm):
+    class Meta:
+        model = Guest
+        fields = ["name", "position", "is_superior_officer"]
+
+
+class VoteForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Vote on"), choices=Vote.Kind.choices)
+    question = forms.CharField(label=_("Question"), max_length=300)
+    subject = forms.ModelChoiceField(
+        label=_("Probationary member (recognition only)"), queryset=Member.objects.none(), required=False
+    )
+    method = forms.ChoiceField(
+        label=_("Entry"), choices=Vote.Method.choices, initial=Vote.Method.TOTALS, widget=forms.RadioSelect
+    )
+    votes_for = forms.IntegerField(label=_("For"), min_value=0, required=False)
+    votes_against = forms.IntegerField(label=_("Against"), min_value=0, required=False)
+    abstentions = forms.IntegerField(label=_("Abstain"), min_value=0, required=False)
+
+    def __init__(self, *args, meeting: Meeting, voters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.voters = voters
+        self.fields["subject"].queryset = Member.objects.current().filter(
+            cell=meeting.cell, status=Member.Status.PROBATIONARY
+        )
+        for attendance in voters:
+            self.fields[f"ballot_{attendance.member_id}"] = forms.ChoiceField(
+                label=attendance.member.full_name,
+                choices=[("", "—"), *Ballot.Choice.choices],
+                required=False,
+                widget=forms.RadioSelect,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == Vote.Kind.RECOGNITION and not cleaned.get("subject"):
+            self.add_error("subject", _("Choose the probationary member the vote is about."))
+        if cleaned.get("method") == Vote.Method.TOTALS:
+            totals = [cleaned.get(f) or 0 for f in ("votes_for", "votes_against", "abstentions")]
+            if not any(totals):
+                self.add_error("votes_for", _("Enter the number of votes."))
+            cleaned["totals"] = tuple(totals)
+        else:
+            all_for = "all_for" in self.data
+            cleaned["ballots"] = {
+                a.member_id: ("for" if all_for else cleaned.get(f"ballot_{a.member_id}") or "")
+                for a in self.voters
+            }
+            if not any(cleaned["ballots"].values()):
+                self.add_error(None, _("Mark how each member voted, or use “All for”."))
+        return cleaned
+
+    def ballot_fields(self):
+        return [self[f"ballot_{a.member_id}"] for a in self.voters]
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["title", "assignee", "due_on"]
+        widgets = {"due_on": DateInput()}
+        error_messages = {"title": {"required": _("Write the task.")}}
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = (
+            Member.objects.current().filter(cell=meeting.cell).order_by("full_name")
+        )
+
+
+class SelfCriticismForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none())
+    summary = forms.CharField(label=_("Summary"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = Member.objects.filter(attendances__meeting=meeting).order_by(
+            "full_name"
+        )
+
+
+class DuesAdjustmentForm(forms.ModelForm):
+    class Meta:
+        model = DuesAdjustment
+        fields = ["reduction", "starts_on", "ends_on", "reason"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def clean(self):
+        cleaned = super().clean()
+        if all(cleaned.get(f) is not None for f in ("reduction", "starts_on", "ends_on")):
+            dues.check_adjustment(
+                DuesAdjustment(**{f: cleaned[f] for f in ("reduction", "starts_on", "ends_on")})
+            )
+        return cleaned

@@ -88,6 +88,21 @@ class Meeting(models.Model):
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    chair = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("chair")
+    )
+    clerk = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("meeting secretary"),
+        help_text=_("The member who keeps the minutes (thư ký)."),
+    )
+    current_item = models.ForeignKey(
+        "AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -129,7 +144,7 @@ class Meeting(models.Model):
         """A regular and a thematic meeting held one after the other in one session."""
         if self.kind == self.Kind.THEMATIC:
             return self.shares_session_with_id is not None
-        return any(True for _m in self.shared_thematic.all())
+        return any(m.status != self.Status.CANCELLED for m in self.shared_thematic.all())
 
     @property
     def rules(self) -> rules.MeetingRules:
@@ -353,3 +368,305 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:document", args=[self.pk])
+
+
+# --- The live record ----------------------------------------------------------------------------------
+
+
+class Attendance(models.Model):
+    """One member at one meeting. The roll call snapshots the member's standing that day, so the quorum
+    and the minutes can be computed again later from these rows alone."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Not marked yet")
+        PRESENT = "present", _("Present")
+        EXCUSED = "excused", _("Absent with reason")
+        UNEXCUSED = "unexcused", _("Absent without reason")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendances")
+    status = models.CharField(_("attendance"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    official = models.BooleanField(default=True)
+    temporary_here = models.BooleanField(default=False)
+    elsewhere = models.BooleanField(default=False)
+    exempt = models.BooleanField(default=False)
+    suspended = models.BooleanField(default=False)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    self_checked_in = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["member__full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_member")
+        ]
+
+    def __str__(self):
+        return f"{self.member} — {self.get_status_display()}"
+
+    @property
+    def present(self) -> bool:
+        return self.status == self.Status.PRESENT
+
+    @property
+    def seat(self) -> rules.Seat:
+        return rules.Seat(
+            official=self.official,
+            present=self.present,
+            temporary_here=self.temporary_here,
+            elsewhere=self.elsewhere,
+            exempt=self.exempt,
+            suspended=self.suspended,
+        )
+
+    @property
+    def may_vote(self) -> bool:
+        return rules.may_vote(self.seat)
+
+    @property
+    def expected(self) -> bool:
+        """Whether the member is expected in the room (not elsewhere, not suspended)."""
+        return not (self.elsewhere or self.suspended)
+
+
+class Guest(models.Model):
+    """A guest at the meeting, first of all the superior officer (cấp ủy viên cấp trên)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
+    member = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    name = models.CharField(_("name"), max_length=150)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    is_superior_officer = models.BooleanField(_("superior officer"), default=False)
+
+    class Meta:
+        verbose_name = _("guest")
+        verbose_name_plural = _("guests")
+
+    def __str__(self):
+        return self.name
+
+
+class Comment(models.Model):
+    """What a member said on an agenda item. `client_id` is made by the phone, so a retry after a lost
+    connection is stored once."""
+
+    class Kind(models.TextChoices):
+        OPINION = "opinion", _("Opinion")
+        PROPOSAL = "proposal", _("Proposal")
+        QUESTION = "question", _("Question to the chair")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="comments")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments"
+    )
+    speaker = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("speaker"),
+    )
+    speaker_name = models.CharField(_("speaker (guest)"), max_length=150, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OPINION)
+    text = models.TextField(_("comment"))
+    client_id = models.UUIDField(unique=True, default=uuid.uuid4)
+    created_at = models.DateTimeField(default=timezone.now)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    answer = models.TextField(_("chair's answer"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["meeting", "id"])]
+
+    def __str__(self):
+        return self.text[:60]
+
+    @property
+    def who(self) -> str:
+        return self.speaker.full_name if self.speaker_id else self.speaker_name
+
+
+class Vote(models.Model):
+    class Kind(models.TextChoices):
+        RESOLUTION = "resolution", _("Resolution or conclusion")
+        MINUTES = "minutes", _("Adoption of the minutes")
+        RECOGNITION = "recognition", _("Recognition as official member")
+        SCORE = "score", _("Quality score of the meeting")
+        OTHER = "other", _("Other question")
+
+    class Method(models.TextChoices):
+        NAMED = "named", _("Named show of hands")
+        TOTALS = "totals", _("Totals")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="votes")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("vote on"), max_length=20, choices=Kind.choices)
+    question = models.CharField(_("question"), max_length=300)
+    subject = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recognition_votes",
+        verbose_name=_("member concerned"),
+    )
+    method = models.CharField(_("entry"), max_length=10, choices=Method.choices, default=Method.TOTALS)
+    votes_for = models.PositiveSmallIntegerField(_("for"), default=0)
+    votes_against = models.PositiveSmallIntegerField(_("against"), default=0)
+    abstentions = models.PositiveSmallIntegerField(_("abstain"), default=0)
+    eligible = models.PositiveSmallIntegerField(default=0)
+    base = models.PositiveSmallIntegerField(default=0, help_text="The denominator the rule uses.")
+    passed = models.BooleanField(default=False)
+    rule = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self):
+        return self.question
+
+    @property
+    def share(self) -> float:
+        return 100 * self.votes_for / self.base if self.base else 0.0
+
+
+class Ballot(models.Model):
+    class Choice(models.TextChoices):
+        FOR = "for", _("For")
+        AGAINST = "against", _("Against")
+        ABSTAIN = "abstain", _("Abstain")
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=10, choices=Choice.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["vote", "member"], name="one_ballot_per_member")]
+
+    def __str__(self):
+        return f"{self.member}: {self.choice}"
+
+
+class Task(models.Model):
+    """A task from the chair's conclusion: someone, something, a date. It comes back next month."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=300)
+    assignee = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("assignee")
+    )
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.due_on < timezone.localdate()
+
+
+class SelfCriticismTurn(models.Model):
+    """The cell's yearly rotation: who gives their self-criticism in which month, and what was said.
+    Visible only to the cell's committee and the superior committee."""
+
+    cell = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="self_criticism_turns")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="self_criticism_turns")
+    period = models.DateField(_("month"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="self_criticisms"
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    done = models.BooleanField(_("done"), default=False)
+
+    class Meta:
+        verbose_name = _("self-criticism turn")
+        verbose_name_plural = _("self-criticism turns")
+        ordering = ["period", "member__full_name"]
+        constraints = [models.UniqueConstraint(fields=["member", "period"], name="one_turn_per_member_month")]
+
+    def __str__(self):
+        return f"{self.member} {self.period:%m/%Y}"
+
+
+class DuesAdjustment(models.Model):
+    """An exemption or a reduction of a member's dues for a period (QĐ 01-QĐ/TW Điều 5)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="dues_adjustments")
+    reduction = models.PositiveSmallIntegerField(_("reduction (%)"), help_text=_("100 for an exemption."))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        verbose_name = _("dues exemption or reduction")
+        verbose_name_plural = _("dues exemptions and reductions")
+
+    def __str__(self):
+        return f"{self.member} −{self.reduction}%"
+
+    def covers(self, day: dt.date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class DuesEntry(models.Model):
+    """The ledger: per member per month, what was due and what was paid, and how."""
+
+    class Method(models.TextChoices):
+        CASH = "cash", _("Cash at the meeting")
+        ONLINE = "online", _("Online (national portal)")
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="dues")
+    cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="dues")
+    period = models.DateField(_("month"))
+    due = models.PositiveIntegerField(_("due (đồng)"))
+    paid = models.PositiveIntegerField(_("paid (đồng)"), default=0)
+    method = models.CharField(_("paid by"), max_length=10, choices=Method.choices, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="dues"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("dues entry")
+        verbose_name_plural = _("dues entries")
+        ordering = ["period", "member__full_name"]
+        constraints = [models.UniqueConstraint(fields=["member", "period"], name="one_dues_entry_per_month")]
+
+    def __str__(self):
+        return f"{self.member} {self.period:%m/%Y}"
+
+    @property
+    def settled(self) -> bool:
+        return self.paid >= self.due

@@ -93,3 +93,167 @@ def for_date(organization, day: dt.date) -> MeetingRules:
     """The rule set in force on `day`. `organization` is where local variants will hook in."""
     in_force = [r for r in MEETING_RULES if r.effective <= day]
     return max(in_force, key=lambda r: r.effective) if in_force else MEETING_RULES[0]
+
+
+# --- Who counts, who votes, and when a vote passes ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A member's standing at one meeting, as the roll call records it (see Attendance)."""
+
+    official: bool
+    present: bool
+    temporary_here: bool = False  # on temporary activity in this cell: speaks, does not vote, not counted
+    elsewhere: bool = False  # on temporary activity in another cell
+    exempt: bool = False  # exempt from activity (miễn sinh hoạt)
+    suspended: bool = False
+
+    @property
+    def counted(self) -> bool:
+        """In the cell's membership at all (members here only temporarily belong to another cell)."""
+        return not self.temporary_here
+
+
+def official_members(seats) -> int:
+    """All official members of the cell: the base of the 2/3 rule for admission and recognition."""
+    return sum(1 for s in seats if s.counted and s.official)
+
+
+def adjusted_official_membership(seats) -> int:
+    """The official members summoned, less those elsewhere, the exempt who stay away and the suspended
+    (QĐ 24 / QĐ 294 point 9.3.2): the base of the more-than-half rule for resolutions."""
+    return sum(
+        1
+        for s in seats
+        if s.counted
+        and s.official
+        and not s.elsewhere
+        and not s.suspended
+        and not (s.exempt and not s.present)
+    )
+
+
+def may_vote(seat: Seat) -> bool:
+    """Official members present; probationary and temporary members speak but do not vote (Điều lệ Đ.3)."""
+    return seat.present and seat.official and seat.counted and not seat.suspended
+
+
+def eligible_voters(seats) -> int:
+    return sum(1 for s in seats if may_vote(s))
+
+
+def attendance_base(seats) -> int:
+    """Members expected in the room: the cell's members less those elsewhere, suspended, or exempt and away."""
+    return sum(
+        1
+        for s in seats
+        if s.counted and not s.elsewhere and not s.suspended and not (s.exempt and not s.present)
+    )
+
+
+def attendance_rate(seats) -> Fraction | None:
+    base = attendance_base(seats)
+    present = sum(1 for s in seats if s.counted and s.present)
+    return Fraction(present, base) if base else None
+
+
+def resolution_passes(rules: MeetingRules, *, votes_for: int, adjusted: int) -> bool:
+    """More than half of the adjusted official membership in favour (Điều lệ Điều 9 khoản 5)."""
+    return adjusted > 0 and Fraction(votes_for, adjusted) > rules.resolution_share
+
+
+def recognition_passes(rules: MeetingRules, *, votes_for: int, official: int) -> bool:
+    """At least two thirds of all the cell's official members, not of those present (Điều lệ Đ.4, Đ.5)."""
+    return official >= rules.min_official_members and Fraction(votes_for, official) >= rules.recognition_share
+
+
+# --- Party dues ----------------------------------------------------------------------------------------
+
+QD_342 = Document("342-QĐ/TW", dt.date(2010, 12, 28), "Bộ Chính trị")
+QD_01_2026 = Document("01-QĐ/TW", dt.date(2026, 2, 3), "Bộ Chính trị")
+
+
+@dataclass(frozen=True)
+class DuesRules:
+    name: str
+    effective: dt.date
+    source: Document
+    rates: dict  # dues category -> Fraction of the basis
+    fixed: dict  # dues category -> whole đồng per month (None: the cell sets the amount as the basis)
+    exempt_party_years: int | None  # members with at least this party age pay nothing
+    reductions: tuple[int, ...]  # allowed reductions in percent, for at most max_reduction_months
+    max_reduction_months: int
+    retained_share_default: Fraction  # share of collected dues the cell keeps unless its committee sets one
+
+
+DUES_RULES = (
+    DuesRules(
+        name="QĐ 342-QĐ/TW (2010)",
+        effective=dt.date(2011, 1, 1),
+        source=QD_342,
+        rates={
+            "salary": Fraction(1, 100),
+            "pension": Fraction(5, 1000),
+            "allowance_abroad": Fraction(1, 100),
+        },
+        fixed={"student": None, "fixed": None},
+        exempt_party_years=None,
+        reductions=(),
+        max_reduction_months=0,
+        retained_share_default=Fraction(30, 100),
+    ),
+    DuesRules(
+        name="QĐ 01-QĐ/TW (2026)",
+        effective=QD_01_2026.date,
+        source=QD_01_2026,
+        rates={
+            "salary": Fraction(1, 100),
+            "pension": Fraction(5, 1000),
+            "allowance_abroad": Fraction(1, 100),
+        },
+        fixed={"student": 5000, "fixed": None},
+        exempt_party_years=50,
+        reductions=(30, 50, 70),
+        max_reduction_months=12,
+        retained_share_default=Fraction(30, 100),
+    ),
+)
+
+
+def dues_rules_for(day: dt.date) -> DuesRules:
+    in_force = [r for r in DUES_RULES if r.effective <= day]
+    return max(in_force, key=lambda r: r.effective) if in_force else DUES_RULES[0]
+
+
+def whole_dong(amount: Fraction) -> int:
+    """Rounded half up to a whole đồng."""
+    return int(amount + Fraction(1, 2)) if amount >= 0 else -int(-amount + Fraction(1, 2))
+
+
+def dues_amount(
+    rules: DuesRules,
+    *,
+    category: str,
+    basis: int,
+    party_years: int | None,
+    reduction: int = 0,
+    exempt: bool = False,
+) -> int:
+    """A member's monthly dues in whole đồng under `rules`."""
+    if exempt:
+        return 0
+    if (
+        rules.exempt_party_years is not None
+        and party_years is not None
+        and party_years >= rules.exempt_party_years
+    ):
+        return 0
+    if category in rules.rates:
+        amount = rules.rates[category] * basis
+    else:
+        fixed = rules.fixed.get(category)
+        amount = Fraction(fixed if fixed is not None else basis)
+    if reduction:
+        amount = amount * (100 - reduction) / 100
+    return whole_dong(amount)

@@ -98,7 +98,9 @@ def move_meeting(*, meeting: Meeting, scheduled_at, place: str, reason: str, by)
     for thematic in meeting.shared_thematic.filter(
         status__in=[Meeting.Status.PLANNED, Meeting.Status.PREPARED]
     ):
-        thematic.apply("move", by=by, note=note[:500], scheduled_at=scheduled_at, place=place)
+        # Keeps its place in the session: it still starts as long after the regular meeting as before.
+        after = thematic.scheduled_at - old
+        thematic.apply("move", by=by, note=note[:500], scheduled_at=scheduled_at + after, place=place)
     return meeting
 
 

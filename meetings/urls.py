@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agenda, cells, documents, guidance, meeting
+from .views import agenda, cells, documents, guidance, live, meeting, record
 
 app_name = "meetings"
 
@@ -23,6 +23,26 @@ urlpatterns = [
     path("agenda-items/<int:pk>/move/<slug:direction>/", agenda.item_move, name="item_move"),
     path("documents/<int:pk>/", documents.document_download, name="document"),
     path("documents/<int:pk>/delete/", documents.document_delete, name="document_delete"),
+    path("meetings/<int:pk>/open/", live.open_view, name="open"),
+    path("meetings/<int:pk>/live/", live.live_view, name="live"),
+    path("meetings/<int:pk>/screen/", live.screen_view, name="screen"),
+    path("meetings/<int:pk>/live/poll/", live.live_poll, name="poll"),
+    path("meetings/<int:pk>/comments/", live.comment_post, name="comment_post"),
+    path("meetings/<int:pk>/check-in/", live.check_in, name="check_in"),
+    path("meetings/<int:pk>/current-item/", live.current_item, name="current_item"),
+    path("meetings/<int:pk>/close/", live.close_view, name="close"),
+    path("comments/<int:pk>/answer/", live.answer, name="answer"),
+    path("meetings/<int:pk>/attendance/", record.attendance, name="attendance"),
+    path("meetings/<int:pk>/guests/add/", record.guest_add, name="guest_add"),
+    path("meetings/<int:pk>/clerk/", record.clerk_set, name="clerk"),
+    path("meetings/<int:pk>/votes/", record.votes, name="votes"),
+    path("meetings/<int:pk>/tasks/", record.tasks, name="tasks"),
+    path("tasks/<int:pk>/status/", record.task_status, name="task_status"),
+    path("meetings/<int:pk>/dues/", record.meeting_dues, name="dues"),
+    path("meetings/<int:pk>/self-criticism/", record.meeting_self_criticism, name="self_criticism"),
+    path("cells/<int:pk>/dues/", record.cell_dues, name="cell_dues"),
+    path("cells/<int:pk>/self-criticism/", record.rotation, name="rotation"),
+    path("members/<int:pk>/dues/", record.member_dues, name="member_dues"),
     path("orgs/<int:pk>/guidance/", guidance.guidance_list, name="guidance_list"),
     path("guidance/<int:pk>/", guidance.guidance_detail, name="guidance"),
     path("guidance/<int:pk>/publish/", guidance.guidance_publish, name="guidance_publish"),

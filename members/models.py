@@ -69,6 +69,12 @@ class Organization(MP_Node):
     )
     meeting_time = models.TimeField(_("regular meeting time"), null=True, blank=True)
     meeting_place = models.CharField(_("regular meeting place"), max_length=255, blank=True)
+    dues_retained_percent = models.PositiveSmallIntegerField(
+        _("share of dues kept (%)"),
+        null=True,
+        blank=True,
+        help_text=_("Set by the superior committee; empty: the rule set's default."),
+    )
 
     node_order_by = ["name"]
     objects = OrganizationManager()
@@ -145,6 +151,12 @@ class Member(models.Model):
         help_text=_("Salary, pension or allowance the dues are computed from, in whole đồng."),
     )
     left_on = models.DateField(_("left the roll on"), null=True, blank=True)
+    recognition_proposed_on = models.DateField(
+        _("recognition proposed on"),
+        null=True,
+        blank=True,
+        help_text=_("The date the cell voted to propose recognition as an official member."),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -200,6 +212,13 @@ class Member(models.Model):
         self.status = self.Status.OFFICIAL
         self.official_date = on
         self.save(update_fields=["status", "official_date", "updated_at"])
+
+    def party_years(self, on: dt.date) -> int | None:
+        """Party age in whole years on a day, counted from admission (tuổi đảng)."""
+        if not self.admission_date:
+            return None
+        a = self.admission_date
+        return on.year - a.year - ((on.month, on.day) < (a.month, a.day))
 
     def active_status_periods(self, on: dt.date | None = None):
         on = on or timezone.localdate()

@@ -166,15 +166,30 @@ def cells_managed_by(user, organization: Organization) -> list[Organization]:
     return list(Organization.objects.cells().filter(pk__in=access.managed_cell_ids))
 
 
-def get_meeting_for(user, pk: int, *, manage: bool = False) -> Meeting:
-    """Anyone who sees the cell sees its meetings; only its committee changes them."""
+def get_meeting_for(user, pk: int, *, manage: bool = False, run: bool = False) -> Meeting:
+    """Anyone who sees the cell sees its meetings; only its committee changes them. `run`: the committee
+    or the member named meeting secretary (thư ký) for this meeting, who records attendance and votes."""
     meeting = Meeting.objects.select_related("cell").filter(pk=pk).first()
     access = access_for(user)
     if meeting is None or not access.sees(meeting.cell):
         raise Http404
     if manage and not access.manages(meeting.cell):
         raise PermissionDenied
+    if run and not can_run(user, meeting):
+        raise PermissionDenied
     return meeting
+
+
+def can_run(user, meeting: Meeting) -> bool:
+    access = access_for(user)
+    is_clerk = access.member is not None and meeting.clerk_id == access.member.pk
+    return access.manages(meeting.cell) or is_clerk
+
+
+def may_read_self_criticism(user, cell: Organization) -> bool:
+    """Self-criticism is for the cell's committee and the superior committee only (DOMAIN.md §8)."""
+    access = access_for(user)
+    return access.manages(cell) or access.reads(cell)
 
 
 def can_see_agenda(user, meeting: Meeting) -> bool:

@@ -4,12 +4,15 @@ A URL added to the app without an entry in MATRIX fails `test_every_url_is_in_th
 Outsiders get 404 (they must not learn that an object exists); readers asking to change get 403.
 """
 
+import uuid
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from meetings.models import Document, Guidance, Meeting
+from meetings import live
+from meetings.models import Comment, Document, Guidance, Meeting, Task
 from meetings.services import plan_regular_meeting
 from members.models import MemberImport, StatusPeriod
 
@@ -60,6 +63,7 @@ def _meeting(world, status=Meeting.Status.PLANNED):
     meeting, _created = plan_regular_meeting(cell=world.cell, period=timezone.localdate())
     if status != meeting.status:
         Meeting.objects.filter(pk=meeting.pk).update(status=status, published_at=timezone.now())
+        meeting.refresh_from_db()
     return meeting
 
 
@@ -88,7 +92,38 @@ def _guidance(world):
     )
 
 
+def _live(world):
+    """A meeting in progress; the plain member `fellow` is its meeting secretary (thư ký)."""
+    meeting = _meeting(world, Meeting.Status.PREPARED)
+    return live.open_meeting(meeting=meeting, chair=world.secretary, clerk=world.fellow, by=None)
+
+
+def _question(world):
+    meeting = _live(world)
+    comment, _created = live.post_comment(
+        meeting=meeting,
+        speaker=world.member,
+        text="Xin hỏi?",
+        kind=Comment.Kind.QUESTION,
+        client_id=uuid.uuid4(),
+        agenda_item=None,
+        by=None,
+    )
+    return comment
+
+
+def _task(world):
+    return Task.objects.create(
+        meeting=_live(world), title="Việc", assignee=world.member, due_on=timezone.localdate()
+    )
+
+
 NEW_ITEM = {"new-title": "Nội dung mới", "new-planned_minutes": "10", "new-category": "party"}
+RUN = CELL_MANAGE | {"fellow": 200}  # the committee, and the member named meeting secretary
+RUN_POST = RUN | {"secretary": 302, "fellow": 302, "admin": 302}
+SEERS_POST = CELL_PAGE | dict.fromkeys(["member", "fellow", "secretary", "officer", "reviewer", "admin"], 302)
+TOKEN_ONLY = dict.fromkeys(PERSONAS, 403) | {"anon": 302}
+SELF_CRITICISM = CELL_READ
 
 # url name -> (method, args(world), expected {persona: status}, post data)
 MATRIX = {
@@ -176,6 +211,36 @@ MATRIX = {
         CELL_MANAGE | {"secretary": 302, "admin": 302},
         {},
     ),
+    "meetings:open": ("get", lambda w: [_meeting(w, Meeting.Status.PREPARED).pk], CELL_MANAGE, None),
+    "meetings:live": ("get", lambda w: [_live(w).pk], CELL_PAGE, None),
+    "meetings:screen": ("get", lambda w: [_live(w).pk], CELL_PAGE, None),
+    "meetings:poll": ("get", lambda w: [_live(w).pk], TOKEN_ONLY, None),
+    "meetings:comment_post": (
+        "post",
+        lambda w: [_live(w).pk],
+        SEERS_POST,
+        {"text": "Ý kiến", "kind": "opinion"},
+    ),
+    "meetings:check_in": ("post", lambda w: [_live(w).pk], SEERS_POST, {}),
+    "meetings:current_item": (
+        "post",
+        lambda w: [_live(w).pk],
+        RUN_POST,
+        lambda w: {"item": Meeting.objects.get(cell=w.cell, status="in_progress").agenda_items.last().pk},
+    ),
+    "meetings:close": ("post", lambda w: [_live(w).pk], CELL_MANAGE | {"secretary": 302, "admin": 302}, {}),
+    "meetings:answer": ("post", lambda w: [_question(w).pk], RUN_POST, {"answer": "Trả lời"}),
+    "meetings:attendance": ("get", lambda w: [_live(w).pk], RUN, None),
+    "meetings:guest_add": ("post", lambda w: [_live(w).pk], RUN_POST, {"name": "Khách"}),
+    "meetings:clerk": ("post", lambda w: [_live(w).pk], CELL_MANAGE | {"secretary": 302, "admin": 302}, {}),
+    "meetings:votes": ("get", lambda w: [_live(w).pk], RUN, None),
+    "meetings:tasks": ("get", lambda w: [_live(w).pk], CELL_PAGE, None),
+    "meetings:task_status": ("post", lambda w: [_task(w).pk], RUN_POST, {"status": "done"}),
+    "meetings:dues": ("get", lambda w: [_live(w).pk], RUN, None),
+    "meetings:self_criticism": ("get", lambda w: [_live(w).pk], SELF_CRITICISM, None),
+    "meetings:cell_dues": ("get", lambda w: [w.cell.pk], CELL_READ, None),
+    "meetings:rotation": ("get", lambda w: [w.cell.pk], CELL_READ, None),
+    "meetings:member_dues": ("get", lambda w: [w.target.pk], CELL_READ, None),
     "meetings:guidance_list": ("get", lambda w: [w.root.pk], GUIDE, None),
     "meetings:guidance": ("get", lambda w: [_guidance(w).pk], EVERYONE_BELOW, None),
     "meetings:guidance_publish": (
@@ -218,6 +283,8 @@ def test_permission(url_name, persona, world, login):
     method, args, expected, data = MATRIX[url_name]
     client = login(persona)
     url = reverse(url_name, args=args(world))
+    if callable(data):
+        data = data(world)
     response = client.post(url, data) if method == "post" else client.get(url)
     assert response.status_code == expected[persona], (
         f"{persona} {method.upper()} {url_name}: {response.status_code}, expected {expected[persona]}"

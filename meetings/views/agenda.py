@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from members.permissions import get_agenda_item_for, get_meeting_for
 
@@ -25,6 +27,12 @@ def _agenda_response(request, meeting: Meeting, *, status=200, **forms):
     return render_meeting(request, meeting, status=status, **forms)  # without htmx: the page, input kept
 
 
+def _refused(request, pk):
+    """Back to the meeting page, where the refusal shows; htmx loads it whole instead of into the agenda box."""
+    url = reverse("meetings:meeting", args=[pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
 def _editable_meeting(request, pk) -> Meeting | None:
     meeting = get_meeting_for(request.user, pk, manage=True)
     try:
@@ -40,7 +48,7 @@ def _editable_meeting(request, pk) -> Meeting | None:
 def item_add(request, pk):
     meeting = _editable_meeting(request, pk)
     if meeting is None:
-        return redirect("meetings:meeting", pk)
+        return _refused(request, pk)
     form = AgendaItemForm(request.POST, cell=meeting.cell, prefix="new")
     if not form.is_valid():
         return _agenda_response(request, meeting, status=422, add_form=form)
@@ -58,7 +66,7 @@ def item_edit(request, pk):
     item = get_agenda_item_for(request.user, pk)
     meeting = _editable_meeting(request, item.meeting_id)
     if meeting is None:
-        return redirect("meetings:meeting", item.meeting_id)
+        return _refused(request, item.meeting_id)
     form = AgendaItemForm(request.POST or None, instance=item, cell=meeting.cell, prefix=f"item{item.pk}")
     if request.method == "POST":
         if form.is_valid():
@@ -80,7 +88,7 @@ def item_delete(request, pk):
     item = get_agenda_item_for(request.user, pk)
     meeting = _editable_meeting(request, item.meeting_id)
     if meeting is None:
-        return redirect("meetings:meeting", item.meeting_id)
+        return _refused(request, item.meeting_id)
     with transaction.atomic():
         item.delete()
         agenda.renumber(meeting)
@@ -93,7 +101,7 @@ def item_move(request, pk, direction):
     item = get_agenda_item_for(request.user, pk)
     meeting = _editable_meeting(request, item.meeting_id)
     if meeting is None:
-        return redirect("meetings:meeting", item.meeting_id)
+        return _refused(request, item.meeting_id)
     with transaction.atomic():
         agenda.move_item(item, "up" if direction == "up" else "down")
     return _agenda_response(request, meeting)

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -10,7 +10,7 @@ from members.permissions import access_for, can_see_agenda, get_meeting_for
 
 from .. import services
 from ..forms import AgendaItemForm, CommitteeSessionForm, DocumentForm, MoveMeetingForm, ReasonForm
-from ..models import CommitteeSession, Document, Meeting
+from ..models import CommitteeSession, Document, Meeting, Task
 
 
 def agenda_context(meeting: Meeting, *, add_form=None, editing=None, edit_form=None) -> dict:
@@ -31,7 +31,27 @@ def agenda_context(meeting: Meeting, *, add_form=None, editing=None, edit_form=N
         "add_form": add_form or AgendaItemForm(cell=meeting.cell, prefix="new"),
         "editing": editing,
         "edit_form": edit_form,
+        "carried_tasks": carried_tasks(meeting),
     }
+
+
+def carried_tasks(meeting: Meeting) -> list[Task]:
+    """Tasks from the cell's earlier meetings, still open or closed since the previous meeting: they come
+    back in this meeting's "report on last month" item."""
+    previous = (
+        Meeting.objects.filter(
+            cell=meeting.cell, scheduled_at__lt=meeting.scheduled_at, kind=Meeting.Kind.REGULAR
+        )
+        .order_by("-scheduled_at")
+        .values_list("scheduled_at", flat=True)
+        .first()
+    )
+    if previous is None:
+        return []
+    tasks = Task.objects.filter(
+        meeting__cell=meeting.cell, meeting__scheduled_at__lt=meeting.scheduled_at
+    ).filter(Q(status=Task.Status.OPEN) | Q(meeting__scheduled_at__gte=previous))
+    return list(tasks.select_related("assignee"))
 
 
 @login_required

@@ -1,0 +1,147 @@
+"""Party dues: each member's monthly amount under the rule set in force, and the cell's ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Member, StatusPeriod
+
+from . import rules
+from .models import DuesAdjustment, DuesEntry
+
+
+def due_for(member: Member, period: dt.date, *, adjustments=None, periods=None) -> int:
+    """What the member owes for the month, in whole đồng. `adjustments` / `periods` may be prefetched lists."""
+    dues_rules = rules.dues_rules_for(period)
+    adjustments = member.dues_adjustments.all() if adjustments is None else adjustments
+    active = [a for a in adjustments if a.covers(period)]
+    reduction = max((a.reduction for a in active), default=0)
+    periods = member.status_periods.all() if periods is None else periods
+    # Members suspended while detained pay nothing (QĐ 01); the committee records it as a suspension.
+    detained = any(p.kind == StatusPeriod.Kind.SUSPENDED and p.covers(period) for p in periods)
+    return rules.dues_amount(
+        dues_rules,
+        category=member.dues_category,
+        basis=member.dues_basis,
+        party_years=member.party_years(period),
+        reduction=0 if reduction >= 100 else reduction,
+        exempt=reduction >= 100 or detained,
+    )
+
+
+def check_adjustment(adjustment: DuesAdjustment) -> None:
+    dues_rules = rules.dues_rules_for(adjustment.starts_on)
+    if adjustment.reduction != 100 and adjustment.reduction not in dues_rules.reductions:
+        raise ValidationError(
+            _("A reduction is one of %(allowed)s percent, or 100 for an exemption.")
+            % {"allowed": ", ".join(str(r) for r in dues_rules.reductions)}
+        )
+    months = (
+        (adjustment.ends_on.year - adjustment.starts_on.year) * 12
+        + adjustment.ends_on.month
+        - adjustment.starts_on.month
+        + 1
+    )
+    if adjustment.ends_on < adjustment.starts_on:
+        raise ValidationError(_("The end date cannot be before the start date."))
+    if months > dues_rules.max_reduction_months and adjustment.reduction != 100:
+        raise ValidationError(
+            _("A reduction lasts at most %(n)d months at a time.") % {"n": dues_rules.max_reduction_months}
+        )
+
+
+@transaction.atomic
+def ensure_ledger(*, cell, period: dt.date, members: list[Member]) -> list[DuesEntry]:
+    """The month's ledger rows for these members, created with what is due if missing."""
+    existing = {
+        e.member_id: e for e in DuesEntry.objects.filter(cell=cell, period=period, member__in=members)
+    }
+    missing = [m for m in members if m.pk not in existing]
+    if missing:
+        prefetched = Member.objects.filter(pk__in=[m.pk for m in missing]).prefetch_related(
+            "dues_adjustments", "status_periods"
+        )
+        DuesEntry.objects.bulk_create(
+            [
+                DuesEntry(
+                    member=m,
+                    cell=cell,
+                    period=period,
+                    due=due_for(
+                        m,
+                        period,
+                        adjustments=list(m.dues_adjustments.all()),
+                        periods=list(m.status_periods.all()),
+                    ),
+                )
+                for m in prefetched
+            ],
+            ignore_conflicts=True,
+        )
+    return list(
+        DuesEntry.objects.filter(cell=cell, period=period, member__in=members).select_related("member")
+    )
+
+
+def record_payment(*, entry: DuesEntry, method: str, by, meeting=None) -> DuesEntry:
+    if method not in DuesEntry.Method.values:
+        raise ValidationError(_("Choose how the dues were paid."))
+    entry.paid = entry.due
+    entry.method = method
+    entry.paid_on = timezone.localdate()
+    entry.meeting = meeting
+    entry.recorded_by = by
+    entry.save(update_fields=["paid", "method", "paid_on", "meeting", "recorded_by"])
+    return entry
+
+
+def undo_payment(*, entry: DuesEntry) -> DuesEntry:
+    entry.paid = 0
+    entry.method = ""
+    entry.paid_on = None
+    entry.meeting = None
+    entry.save(update_fields=["paid", "method", "paid_on", "meeting"])
+    return entry
+
+
+@dataclass
+class MonthTotals:
+    due: int
+    paid: int
+    kept: int
+    remitted: int
+    unpaid_members: int
+    retained_share: Fraction
+
+
+def month_totals(cell, entries: list[DuesEntry], period: dt.date) -> MonthTotals:
+    due = sum(e.due for e in entries)
+    paid = sum(e.paid for e in entries)
+    share = (
+        Fraction(cell.dues_retained_percent, 100)
+        if cell.dues_retained_percent is not None
+        else rules.dues_rules_for(period).retained_share_default
+    )
+    kept = rules.whole_dong(paid * share)
+    return MonthTotals(due, paid, kept, paid - kept, sum(1 for e in entries if not e.settled), share)
+
+
+def paid_through(entries: list[DuesEntry]) -> dt.date | None:
+    """The last month up to which every month on the ledger is paid ("đã đóng đảng phí hết tháng …")."""
+    last = None
+    for entry in sorted(entries, key=lambda e: e.period):
+        if not entry.settled:
+            break
+        last = entry.period
+    return last
+
+
+def unpaid_months(entries: list[DuesEntry], year: int) -> int:
+    return sum(1 for e in entries if e.period.year == year and not e.settled and e.due > 0)

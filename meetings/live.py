@@ -1,0 +1,334 @@
+"""The live meeting: roll call, comments, votes, tasks and closing (DESIGN.md section 3, steps 3–4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Member, Role, StatusPeriod, Supervision
+
+from . import rules
+from .models import AgendaItem, Attendance, Ballot, Comment, Guest, Meeting, Vote
+
+K = StatusPeriod.Kind
+
+
+def roster_on(cell, day: dt.date) -> list[Member]:
+    """The cell's members on a day, from the membership history (a transfer does not rewrite the past)."""
+    return list(
+        Member.objects.filter(
+            Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gte=day),
+            memberships__cell=cell,
+            memberships__started_on__lte=day,
+        )
+        .exclude(left_on__lt=day)
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+@transaction.atomic
+def open_meeting(*, meeting: Meeting, chair: Member | None, clerk: Member | None, by) -> Meeting:
+    """The chair opens the meeting: the roll call is drawn up with each member's standing that day."""
+    day = timezone.localtime().date()
+    meeting.apply(
+        "open",
+        by=by,
+        started_at=timezone.now(),
+        chair=chair,
+        clerk=clerk,
+        current_item=meeting.agenda_items.order_by("position", "pk").first(),
+    )
+    Attendance.objects.bulk_create(draw_roll_call(meeting, day))
+    for s in Supervision.objects.active_on(day).filter(cell=meeting.cell).select_related("officer"):
+        Guest.objects.get_or_create(
+            meeting=meeting,
+            member=s.officer,
+            defaults={
+                "name": s.officer.full_name,
+                "position": _("Superior officer assigned to the cell"),
+                "is_superior_officer": True,
+            },
+        )
+    return meeting
+
+
+def draw_roll_call(meeting: Meeting, day: dt.date) -> list[Attendance]:
+    """Unsaved attendance rows for everyone on the cell's roll that day, with their standing."""
+    members = roster_on(meeting.cell, day)
+    periods: dict[int, set[str]] = {}
+    for p in StatusPeriod.objects.active_on(day).filter(member__in=members):
+        periods.setdefault(p.member_id, set()).add(p.kind)
+    rows = []
+    for m in members:
+        kinds = periods.get(m.pk, set())
+        abroad = K.ABROAD in kinds
+        rows.append(
+            Attendance(
+                meeting=meeting,
+                member=m,
+                official=m.status == Member.Status.OFFICIAL,
+                temporary_here=K.TEMPORARY_HERE in kinds,
+                elsewhere=K.TEMPORARY_ELSEWHERE in kinds,
+                exempt=K.EXEMPT in kinds,
+                suspended=K.SUSPENDED in kinds,
+                status=Attendance.Status.EXCUSED if abroad else Attendance.Status.PENDING,
+                reason=_("Abroad for study or work") if abroad else "",
+            )
+        )
+    return rows
+
+
+def default_chair(meeting: Meeting) -> Member | None:
+    roles = Role.objects.active_on(timezone.localdate()).filter(organization=meeting.cell)
+    for kind in (Role.Kind.SECRETARY, Role.Kind.DEPUTY):
+        role = roles.filter(kind=kind).select_related("member").first()
+        if role:
+            return role.member
+    return None
+
+
+@dataclass
+class Quorum:
+    """The numbers the chair announces and the minutes record (DOMAIN.md Part 1)."""
+
+    rows: list[Attendance]
+    total: int = 0
+    official: int = 0
+    probationary: int = 0
+    temporary_here: int = 0
+    exempt: int = 0
+    elsewhere: int = 0
+    present: int = 0
+    pending: int = 0
+    adjusted: int = 0
+    eligible: int = 0
+    rate: float | None = None
+    excused: list[Attendance] = field(default_factory=list)
+    unexcused: list[Attendance] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, attendances) -> Quorum:
+        rows = list(attendances)
+        seats = [a.seat for a in rows]
+        counted = [a for a in rows if a.seat.counted]
+        rate = rules.attendance_rate(seats)
+        return cls(
+            rows=rows,
+            total=len(counted),
+            official=sum(1 for a in counted if a.official),
+            probationary=sum(1 for a in counted if not a.official),
+            temporary_here=sum(1 for a in rows if a.temporary_here),
+            exempt=sum(1 for a in counted if a.exempt),
+            elsewhere=sum(1 for a in counted if a.elsewhere),
+            present=sum(1 for a in rows if a.present),
+            pending=sum(1 for a in rows if a.status == Attendance.Status.PENDING),
+            adjusted=rules.adjusted_official_membership(seats),
+            eligible=rules.eligible_voters(seats),
+            rate=float(rate) if rate is not None else None,
+            excused=[a for a in rows if a.status == Attendance.Status.EXCUSED and a.expected],
+            unexcused=[a for a in rows if a.status == Attendance.Status.UNEXCUSED and a.expected],
+        )
+
+    @property
+    def rate_percent(self) -> float | None:
+        return None if self.rate is None else 100 * self.rate
+
+    @property
+    def voters(self) -> list[Attendance]:
+        return [a for a in self.rows if a.may_vote]
+
+
+def quorum(meeting: Meeting) -> Quorum:
+    return Quorum.of(meeting.attendances.select_related("member"))
+
+
+def _check_live(meeting: Meeting, message: str) -> None:
+    if meeting.status != Meeting.Status.IN_PROGRESS:
+        raise ValidationError(message)
+
+
+def check_in(*, meeting: Meeting, member: Member) -> Attendance:
+    _check_live(meeting, _("You can check in only while the meeting is in progress."))
+    attendance = meeting.attendances.filter(member=member).first()
+    if attendance is None:
+        raise ValidationError(_("You are not on this meeting's roll; ask the meeting secretary."))
+    if not attendance.present:
+        attendance.status = Attendance.Status.PRESENT
+        attendance.reason = ""
+        attendance.checked_in_at = timezone.now()
+        attendance.self_checked_in = True
+        attendance.save(update_fields=["status", "reason", "checked_in_at", "self_checked_in"])
+    return attendance
+
+
+def mark_attendance(*, attendance: Attendance, status: str, reason: str = "") -> Attendance:
+    if attendance.meeting.status not in (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED):
+        raise ValidationError(_("Attendance is taken once the meeting is open."))
+    attendance.status = status
+    attendance.reason = reason if status != Attendance.Status.PRESENT else ""
+    if status == Attendance.Status.PRESENT and not attendance.checked_in_at:
+        attendance.checked_in_at = timezone.now()
+    attendance.save(update_fields=["status", "reason", "checked_in_at"])
+    return attendance
+
+
+def set_current_item(*, meeting: Meeting, item: AgendaItem) -> None:
+    _check_live(meeting, _("The current item is moved only while the meeting is in progress."))
+    if item.meeting_id != meeting.pk:
+        raise ValidationError(_("This item belongs to another meeting."))
+    meeting.current_item = item
+    meeting.save(update_fields=["current_item"])
+
+
+def post_comment(
+    *,
+    meeting: Meeting,
+    speaker: Member | None,
+    text: str,
+    kind: str,
+    client_id: uuid.UUID,
+    agenda_item: AgendaItem | None,
+    by,
+    speaker_name: str = "",
+) -> tuple[Comment, bool]:
+    """Stores a comment once per client id; a retry returns the stored one (created False)."""
+    existing = Comment.objects.filter(client_id=client_id).first()
+    if existing:
+        return existing, False
+    _check_live(meeting, _("Comments are taken only while the meeting is in progress."))
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("The comment is empty."))
+    try:
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                meeting=meeting,
+                speaker=speaker,
+                speaker_name=speaker_name[:150],
+                text=text[:5000],
+                kind=kind,
+                client_id=client_id,
+                agenda_item=agenda_item or meeting.current_item,
+                entered_by=by,
+            )
+    except IntegrityError:
+        return Comment.objects.get(client_id=client_id), False
+    return comment, True
+
+
+def answer_question(*, comment: Comment, answer: str) -> Comment:
+    if comment.kind != Comment.Kind.QUESTION:
+        raise ValidationError(_("Only a question to the chair takes an answer."))
+    comment.answer = answer.strip()
+    comment.answered_at = timezone.now()
+    comment.save(update_fields=["answer", "answered_at"])
+    return comment
+
+
+def speaker_counts(meeting: Meeting) -> tuple[int, int]:
+    """(speakers, comments): "10 đồng chí phát biểu 13 ý kiến"."""
+    rows = list(meeting.comments.values_list("speaker_id", "speaker_name"))
+    return len({r for r in rows}), len(rows)
+
+
+# --- Votes ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_vote(
+    *,
+    meeting: Meeting,
+    kind: str,
+    question: str,
+    by,
+    subject: Member | None = None,
+    totals: tuple[int, int, int] | None = None,
+    ballots: dict[int, str] | None = None,
+    agenda_item: AgendaItem | None = None,
+) -> Vote:
+    """Counts a vote by the right rule: more than half of the adjusted official membership for a resolution,
+    at least two thirds of all official members for recognition. Totals above the voters are refused."""
+    allowed = (
+        (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED)
+        if kind == Vote.Kind.MINUTES
+        else (Meeting.Status.IN_PROGRESS,)
+    )
+    if meeting.status not in allowed:
+        raise ValidationError(_("Votes are taken only while the meeting is in progress."))
+    q = quorum(meeting)
+    meeting_rules = meeting.rules
+    if kind == Vote.Kind.RECOGNITION:
+        if (
+            subject is None
+            or subject.status != Member.Status.PROBATIONARY
+            or subject.cell_id != meeting.cell_id
+        ):
+            raise ValidationError(_("Choose the probationary member of this cell the vote is about."))
+        if q.official < meeting_rules.min_official_members:
+            raise ValidationError(
+                _("A cell with fewer than %(n)d official members cannot vote on recognition.")
+                % {"n": meeting_rules.min_official_members}
+            )
+    voters = {a.member_id for a in q.voters}
+    if ballots is not None:
+        unknown = set(ballots) - voters
+        if unknown:
+            raise ValidationError(_("Only official members present may vote."))
+        counted = [ballots[m] for m in ballots if ballots[m]]
+        totals = (counted.count("for"), counted.count("against"), counted.count("abstain"))
+    votes_for, against, abstain = totals
+    if min(totals) < 0:
+        raise ValidationError(_("Vote counts cannot be negative."))
+    if votes_for + against + abstain > len(voters):
+        raise ValidationError(
+            _("%(n)d votes were entered but only %(voters)d official members present may vote.")
+            % {"n": votes_for + against + abstain, "voters": len(voters)}
+        )
+    if kind == Vote.Kind.RECOGNITION:
+        base = q.official
+        passed = rules.recognition_passes(meeting_rules, votes_for=votes_for, official=base)
+        rule_text = _("at least 2/3 of all %(n)d official members") % {"n": base}
+    else:
+        base = q.adjusted
+        passed = rules.resolution_passes(meeting_rules, votes_for=votes_for, adjusted=base)
+        rule_text = _("more than half of the %(n)d official members counted") % {"n": base}
+    vote = Vote.objects.create(
+        meeting=meeting,
+        kind=kind,
+        question=question,
+        subject=subject,
+        agenda_item=agenda_item,
+        method=Vote.Method.NAMED if ballots is not None else Vote.Method.TOTALS,
+        votes_for=votes_for,
+        votes_against=against,
+        abstentions=abstain,
+        eligible=len(voters),
+        base=base,
+        passed=passed,
+        rule=f"{rule_text} ({meeting_rules.name})"[:200],
+        recorded_by=by,
+    )
+    if ballots is not None:
+        Ballot.objects.bulk_create(Ballot(vote=vote, member_id=m, choice=c) for m, c in ballots.items() if c)
+    if kind == Vote.Kind.RECOGNITION and passed:
+        subject.recognition_proposed_on = timezone.localtime(meeting.scheduled_at).date()
+        subject.save(update_fields=["recognition_proposed_on", "updated_at"])
+    return vote
+
+
+@transaction.atomic
+def close_meeting(*, meeting: Meeting, by) -> int:
+    """Closes the meeting; members never marked are recorded as absent without reason. Returns how many."""
+    unmarked = meeting.attendances.filter(status=Attendance.Status.PENDING).update(
+        status=Attendance.Status.UNEXCUSED
+    )
+    meeting.apply("close", by=by, ended_at=timezone.now(), current_item=None)
+    return unmarked

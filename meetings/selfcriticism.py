@@ -1,0 +1,67 @@
+"""The yearly self-criticism rotation (tự phê bình và phê bình xoay vòng): a per-cell plan, since no
+national rule fixes one (DOMAIN.md §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import Member, StatusPeriod
+
+from .models import Meeting, SelfCriticismTurn
+
+
+@transaction.atomic
+def plan_year(*, cell, year: int) -> int:
+    """Spreads the cell's active members over the twelve months so everyone has a turn; months already
+    done are kept. Returns how many turns were planned."""
+    SelfCriticismTurn.objects.filter(cell=cell, period__year=year, done=False).delete()
+    done = set(
+        SelfCriticismTurn.objects.filter(cell=cell, period__year=year).values_list("member_id", flat=True)
+    )
+    today = timezone.localdate()
+    away = StatusPeriod.objects.active_on(today).filter(
+        kind__in=[
+            StatusPeriod.Kind.EXEMPT,
+            StatusPeriod.Kind.TEMPORARY_ELSEWHERE,
+            StatusPeriod.Kind.SUSPENDED,
+        ]
+    )
+    members = list(
+        Member.objects.current()
+        .filter(cell=cell)
+        .exclude(pk__in=away.values("member"))
+        .exclude(pk__in=done)
+        .order_by("full_name")
+    )
+    first_month = today.month if today.year == year else 1
+    months = [dt.date(year, m, 1) for m in range(first_month, 13)]
+    turns = [
+        SelfCriticismTurn(cell=cell, member=m, period=months[i % len(months)]) for i, m in enumerate(members)
+    ]
+    SelfCriticismTurn.objects.bulk_create(turns, ignore_conflicts=True)
+    return len(turns)
+
+
+@transaction.atomic
+def record(*, meeting: Meeting, member: Member, summary: str) -> SelfCriticismTurn:
+    """Records who gave their self-criticism at this meeting; the planned turn is marked done."""
+    turn, _created = SelfCriticismTurn.objects.update_or_create(
+        member=member,
+        period=meeting.period,
+        defaults={"cell": meeting.cell, "meeting": meeting, "summary": summary.strip(), "done": True},
+    )
+    return turn
+
+
+def coverage(*, cell, year: int) -> tuple[int, int]:
+    """(members who had their turn this year, active members)."""
+    done = (
+        SelfCriticismTurn.objects.filter(cell=cell, period__year=year, done=True)
+        .values("member")
+        .distinct()
+        .count()
+    )
+    return done, Member.objects.current().filter(cell=cell).count()

@@ -1,0 +1,225 @@
+"""The meeting in the room: members' phones, the projector, and the chair's controls."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members.permissions import access_for, can_run, get_meeting_for
+
+from .. import live
+from ..forms import CommentForm, OpenMeetingForm
+from ..models import AgendaItem, Comment, Meeting
+
+POLL_SALT = "meetings.live.poll"
+POLL_MAX_AGE = 12 * 3600
+
+
+def poll_token(meeting: Meeting, user) -> str:
+    """Issued with a page the user was allowed to see; lets the poll skip the access queries."""
+    return signing.dumps([meeting.pk, user.pk], salt=POLL_SALT, compress=True)
+
+
+def _live_context(request, meeting: Meeting) -> dict:
+    access = access_for(request.user)
+    comments = list(meeting.comments.select_related("speaker", "agenda_item"))
+    speakers, n_comments = live.speaker_counts(meeting)
+    attendance = meeting.attendances.filter(member=access.member).first() if access.member else None
+    return {
+        "meeting": meeting,
+        "comments": comments,
+        "last_id": comments[-1].pk if comments else 0,
+        "speakers": speakers,
+        "n_comments": n_comments,
+        "my_attendance": attendance,
+        "can_run": can_run(request.user, meeting),
+        "comment_form": CommentForm(meeting=meeting, for_others=can_run(request.user, meeting)),
+        "token": poll_token(meeting, request.user),
+        "items": meeting.agenda_items.all(),
+    }
+
+
+@login_required
+def live_view(request, pk):
+    meeting = get_meeting_for(request.user, pk)
+    if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.PREPARED, Meeting.Status.CANCELLED):
+        messages.info(request, _("The meeting has not been opened yet."))
+        return redirect(meeting)
+    meeting = Meeting.objects.select_related("current_item", "chair", "clerk").get(pk=meeting.pk)
+    return render(request, "meetings/live.html", _live_context(request, meeting))
+
+
+@login_required
+def screen_view(request, pk):
+    """The projector view of the meeting secretary: large text, the current item and the live list."""
+    meeting = get_meeting_for(request.user, pk)
+    meeting = Meeting.objects.select_related("current_item", "cell").get(pk=meeting.pk)
+    return render(request, "meetings/screen.html", _live_context(request, meeting))
+
+
+@login_required
+@require_GET
+def live_poll(request, pk):
+    """New comments after ?after=<id>, or 204. "Nothing new" costs two queries: the user and one summary."""
+    try:
+        meeting_id, user_id = signing.loads(request.GET.get("t", ""), salt=POLL_SALT, max_age=POLL_MAX_AGE)
+    except signing.BadSignature:
+        raise PermissionDenied from None
+    if meeting_id != pk or user_id != request.user.pk:
+        raise PermissionDenied
+    try:
+        after, item = int(request.GET.get("after", 0)), request.GET.get("item", "")
+    except ValueError:
+        after, item = 0, ""
+    rows = list(
+        Meeting.objects.filter(pk=pk)
+        .order_by()
+        .values("status", "current_item_id")
+        .annotate(last=Max("comments__id"))
+    )
+    if not rows:
+        raise Http404
+    state = rows[0]
+    unchanged_item = str(state["current_item_id"] or "") == item
+    if (state["last"] or 0) <= after and unchanged_item and state["status"] == request.GET.get("status"):
+        return HttpResponse(status=204)
+    meeting = Meeting.objects.select_related("current_item").get(pk=pk)
+    comments = list(meeting.comments.filter(pk__gt=after).select_related("speaker", "agenda_item"))
+    speakers, n_comments = live.speaker_counts(meeting)
+    context = {
+        "meeting": meeting,
+        "comments": comments,
+        "speakers": speakers,
+        "n_comments": n_comments,
+        "last": comments[-1].pk if comments else after,
+        "can_run": False,
+    }
+    return render(request, "meetings/_live_update.html", context)
+
+
+@login_required
+@require_POST
+def comment_post(request, pk):
+    """Takes a comment from a phone (fetch, JSON answer) or a plain form; the client id makes retries safe."""
+    meeting = get_meeting_for(request.user, pk)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    form = CommentForm(request.POST, meeting=meeting, for_others=can_run(request.user, meeting))
+    if not form.is_valid():
+        message = " ".join(e for errors in form.errors.values() for e in errors)
+        return _comment_answer(request, meeting, wants_json, 400, message)
+    data = form.cleaned_data
+    speaker = data.get("speaker") or access_for(request.user).member
+    if speaker is None and not data.get("speaker_name"):
+        return _comment_answer(request, meeting, wants_json, 400, _("Choose who is speaking."))
+    try:
+        comment, created = live.post_comment(
+            meeting=meeting,
+            speaker=speaker if not data.get("speaker_name") else None,
+            speaker_name=data.get("speaker_name", ""),
+            text=data["text"],
+            kind=data["kind"],
+            client_id=data.get("client_id") or uuid.uuid4(),
+            agenda_item=data.get("agenda_item"),
+            by=request.user,
+        )
+    except ValidationError as error:
+        return _comment_answer(request, meeting, wants_json, 409, " ".join(error.messages))
+    if wants_json:
+        return JsonResponse({"id": comment.pk, "created": created}, status=201 if created else 200)
+    messages.success(request, _("Your comment was recorded."))
+    return redirect("meetings:live", meeting.pk)
+
+
+def _comment_answer(request, meeting, wants_json, status, message):
+    if wants_json:
+        return JsonResponse({"error": message}, status=status)
+    messages.error(request, message)
+    return redirect("meetings:live", meeting.pk)
+
+
+@login_required
+@require_POST
+def check_in(request, pk):
+    meeting = get_meeting_for(request.user, pk)
+    member = access_for(request.user).member
+    try:
+        if member is None:
+            raise ValidationError(_("Your login is not linked to a party member."))
+        live.check_in(meeting=meeting, member=member)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You are checked in. Welcome!"))
+    return redirect("meetings:live", meeting.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def open_view(request, pk):
+    meeting = get_meeting_for(request.user, pk, manage=True)
+    form = OpenMeetingForm(
+        request.POST or None, meeting=meeting, initial={"chair": live.default_chair(meeting)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            live.open_meeting(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The meeting is open. Take the roll call."))
+            return redirect("meetings:attendance", meeting.pk)
+    return render(request, "meetings/open_form.html", {"form": form, "meeting": meeting})
+
+
+@login_required
+@require_POST
+def current_item(request, pk):
+    meeting = get_meeting_for(request.user, pk, run=True)
+    item = get_object_or_404(AgendaItem, pk=request.POST.get("item") or 0, meeting=meeting)
+    try:
+        live.set_current_item(meeting=meeting, item=item)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(
+        "meetings:screen" if request.POST.get("next") == "screen" else "meetings:live", meeting.pk
+    )
+
+
+@login_required
+@require_POST
+def answer(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("meeting"), pk=pk)
+    meeting = get_meeting_for(request.user, comment.meeting_id, run=True)
+    try:
+        live.answer_question(comment=comment, answer=request.POST.get("answer", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("meetings:live", meeting.pk)
+
+
+@login_required
+@require_POST
+def close_view(request, pk):
+    meeting = get_meeting_for(request.user, pk, manage=True)
+    try:
+        unmarked = live.close_meeting(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("meetings:live", meeting.pk)
+    if unmarked:
+        messages.warning(
+            request,
+            _(
+                "%(n)d members not marked were recorded as absent without reason; correct them on the attendance page if needed."
+            )
+            % {"n": unmarked},
+        )
+    messages.success(request, _("The meeting is closed."))
+    return redirect(meeting)

@@ -1,0 +1,307 @@
+"""What the chair and the meeting secretary record: roll call, guests, votes, tasks, dues, self-criticism."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members.models import Member
+from members.permissions import (
+    access_for,
+    can_run,
+    get_meeting_for,
+    get_member_for,
+    get_organization_for,
+    may_read_self_criticism,
+)
+
+from .. import dues, live, selfcriticism
+from ..forms import ClerkForm, DuesAdjustmentForm, GuestForm, SelfCriticismForm, TaskForm, VoteForm
+from ..models import Attendance, DuesEntry, Meeting, SelfCriticismTurn, Task
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance(request, pk):
+    meeting = get_meeting_for(request.user, pk, run=True)
+    q = live.quorum(meeting)
+    if request.method == "POST":
+        changed = 0
+        try:
+            for row in q.rows:
+                status = request.POST.get(f"status_{row.pk}")
+                reason = request.POST.get(f"reason_{row.pk}", "").strip()[:300]
+                if status in Attendance.Status.values and (status != row.status or reason != row.reason):
+                    live.mark_attendance(attendance=row, status=status, reason=reason)
+                    changed += 1
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Attendance saved (%(n)d changes).") % {"n": changed})
+        return redirect("meetings:attendance", meeting.pk)
+    context = {
+        "meeting": meeting,
+        "q": q,
+        "statuses": Attendance.Status.choices,
+        "guests": meeting.guests.all(),
+        "guest_form": GuestForm(),
+        "clerk_form": ClerkForm(meeting=meeting, initial={"clerk": meeting.clerk_id}),
+    }
+    return render(request, "meetings/attendance.html", context)
+
+
+@login_required
+@require_POST
+def guest_add(request, pk):
+    meeting = get_meeting_for(request.user, pk, run=True)
+    form = GuestForm(request.POST)
+    if form.is_valid():
+        form.instance.meeting = meeting
+        form.save()
+        messages.success(request, _("Guest added."))
+    else:
+        messages.error(request, _("Write the guest's name."))
+    return redirect("meetings:attendance", meeting.pk)
+
+
+@login_required
+@require_POST
+def clerk_set(request, pk):
+    meeting = get_meeting_for(request.user, pk, manage=True)
+    form = ClerkForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        meeting.clerk = form.cleaned_data["clerk"]
+        meeting.save(update_fields=["clerk"])
+        messages.success(request, _("Meeting secretary: %(name)s.") % {"name": meeting.clerk.full_name})
+    return redirect("meetings:attendance", meeting.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def votes(request, pk):
+    meeting = get_meeting_for(request.user, pk, run=True)
+    q = live.quorum(meeting)
+    form = VoteForm(request.POST or None, meeting=meeting, voters=q.voters)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            vote = live.record_vote(
+                meeting=meeting,
+                kind=data["kind"],
+                question=data["question"],
+                subject=data.get("subject"),
+                totals=data.get("totals"),
+                ballots=data.get("ballots"),
+                by=request.user,
+                agenda_item=meeting.current_item,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            verdict = _("passed") if vote.passed else _("not passed")
+            messages.success(request, _("Vote recorded: %(result)s.") % {"result": verdict})
+            return redirect("meetings:votes", meeting.pk)
+    context = {"meeting": meeting, "q": q, "form": form, "votes": meeting.votes.select_related("subject")}
+    return render(request, "meetings/votes.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tasks(request, pk):
+    meeting = get_meeting_for(request.user, pk)
+    runs = can_run(request.user, meeting)
+    form = TaskForm(request.POST or None, meeting=meeting)
+    if request.method == "POST":
+        if not runs:
+            raise PermissionDenied
+        if meeting.status not in (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED):
+            form.add_error(None, _("Tasks are assigned during the meeting."))
+        elif form.is_valid():
+            form.instance.meeting = meeting
+            form.save()
+            messages.success(request, _("Task assigned."))
+            return redirect("meetings:tasks", meeting.pk)
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "can_run": runs,
+        "tasks": meeting.tasks.select_related("assignee"),
+    }
+    return render(request, "meetings/tasks.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def task_status(request, pk):
+    task = get_object_or_404(Task.objects.select_related("meeting"), pk=pk)
+    get_meeting_for(request.user, task.meeting_id, run=True)
+    status = request.POST.get("status")
+    if status in Task.Status.values:
+        task.status = status
+        task.done_on = timezone.localdate() if status == Task.Status.DONE else None
+        task.save(update_fields=["status", "done_on"])
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("meetings:tasks", task.meeting_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_dues(request, pk):
+    """The collector ticks who paid, in cash or online, for the meeting's month."""
+    meeting = get_meeting_for(request.user, pk, run=True)
+    members = list(
+        Member.objects.filter(attendances__meeting=meeting).exclude(attendances__temporary_here=True)
+    )
+    if not members:
+        members = list(Member.objects.current().filter(cell=meeting.cell))
+    entries = dues.ensure_ledger(cell=meeting.cell, period=meeting.period, members=members)
+    if request.method == "POST":
+        entry = get_object_or_404(
+            DuesEntry, pk=request.POST.get("entry") or 0, cell=meeting.cell, period=meeting.period
+        )
+        try:
+            if request.POST.get("method") == "undo":
+                dues.undo_payment(entry=entry)
+            else:
+                dues.record_payment(
+                    entry=entry, method=request.POST.get("method", ""), by=request.user, meeting=meeting
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("meetings:dues", meeting.pk)
+    context = {
+        "meeting": meeting,
+        "entries": entries,
+        "totals": dues.month_totals(meeting.cell, entries, meeting.period),
+    }
+    return render(request, "meetings/dues.html", context)
+
+
+@login_required
+def cell_dues(request, pk):
+    """A year of the cell's ledger: what each member owed and paid, and "paid through"."""
+    cell = get_organization_for(request.user, pk)
+    if not access_for(request.user).reads(cell):
+        raise PermissionDenied
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    entries = list(
+        DuesEntry.objects.filter(cell=cell).select_related("member").order_by("member__full_name", "period")
+    )
+    by_member: dict[int, list] = {}
+    for e in entries:
+        by_member.setdefault(e.member_id, []).append(e)
+    months = [dt.date(year, m, 1) for m in range(1, 13)]
+    rows = []
+    for rows_entries in by_member.values():
+        per_month = {e.period: e for e in rows_entries if e.period.year == year}
+        rows.append(
+            {
+                "member": rows_entries[0].member,
+                "months": [per_month.get(m) for m in months],
+                "paid_through": dues.paid_through(rows_entries),
+                "unpaid": dues.unpaid_months(rows_entries, year),
+            }
+        )
+    year_entries = [e for e in entries if e.period.year == year]
+    totals = [dues.month_totals(cell, [e for e in year_entries if e.period == m], m) for m in months]
+    context = {
+        "cell": cell,
+        "year": year,
+        "months": months,
+        "rows": rows,
+        "totals": zip(months, totals, strict=True),
+    }
+    return render(request, "meetings/cell_dues.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_dues(request, pk):
+    """A member's own dues (the member and the readers of the cell); the committee records reductions."""
+    member = get_member_for(request.user, pk)
+    manages = access_for(request.user).manages(member.cell)
+    form = DuesAdjustmentForm(request.POST or None)
+    if request.method == "POST":
+        if not manages:
+            raise PermissionDenied
+        if form.is_valid():
+            form.instance.member = member
+            form.save()
+            messages.success(request, _("The exemption or reduction was recorded."))
+            return redirect("meetings:member_dues", member.pk)
+    entries = list(member.dues.order_by("-period"))
+    context = {
+        "member": member,
+        "entries": entries,
+        "paid_through": dues.paid_through(entries),
+        "form": form,
+        "can_manage": manages,
+        "adjustments": member.dues_adjustments.order_by("-starts_on"),
+        "this_month": dues.due_for(member, timezone.localdate().replace(day=1)),
+    }
+    return render(request, "meetings/member_dues.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_self_criticism(request, pk):
+    meeting = get_meeting_for(request.user, pk)
+    if not may_read_self_criticism(request.user, meeting.cell):
+        raise PermissionDenied
+    runs = access_for(request.user).manages(meeting.cell)
+    form = SelfCriticismForm(request.POST or None, meeting=meeting)
+    if request.method == "POST":
+        if not runs:
+            raise PermissionDenied
+        if form.is_valid():
+            selfcriticism.record(meeting=meeting, **form.cleaned_data)
+            messages.success(request, _("Self-criticism recorded."))
+            return redirect("meetings:self_criticism", meeting.pk)
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "can_run": runs,
+        "planned": SelfCriticismTurn.objects.filter(cell=meeting.cell, period=meeting.period).select_related(
+            "member"
+        ),
+        "done": meeting.self_criticisms.select_related("member"),
+    }
+    return render(request, "meetings/self_criticism.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rotation(request, pk):
+    """The cell's yearly rotation plan: everyone has a turn."""
+    cell = get_organization_for(request.user, pk)
+    if not may_read_self_criticism(request.user, cell):
+        raise PermissionDenied
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    if request.method == "POST":
+        if not access_for(request.user).manages(cell):
+            raise PermissionDenied
+        n = selfcriticism.plan_year(cell=cell, year=year)
+        messages.success(request, _("Rotation planned: %(n)d turns.") % {"n": n})
+        return redirect(f"{request.path}?year={year}")
+    turns = SelfCriticismTurn.objects.filter(cell=cell, period__year=year).select_related("member", "meeting")
+    context = {
+        "cell": cell,
+        "year": year,
+        "turns": turns,
+        "can_manage": access_for(request.user).manages(cell),
+    }
+    return render(request, "meetings/rotation.html", context)

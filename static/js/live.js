@@ -1,0 +1,141 @@
+// The live meeting on a phone or a projector: polls for new comments, and sends comments through an
+// outbox kept in localStorage, so a comment typed without signal is sent when the connection returns.
+// Every comment carries a client id made here; the server stores it once, so a retry never duplicates.
+(function () {
+  "use strict";
+  var list = document.getElementById("comments");
+  var form = document.getElementById("comment-form");
+  var outbox = document.getElementById("outbox");
+  var csrf = document.querySelector("[name=csrfmiddlewaretoken]");
+
+  function uuid() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, function (c) {
+      return (c ^ (window.crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16);
+    });
+  }
+
+  // --- Polling --------------------------------------------------------------------------------------
+  if (list) {
+    var polling = false;
+    var poll = function () {
+      if (polling || document.hidden) { return; }
+      polling = true;
+      var url = list.dataset.pollUrl + "?t=" + encodeURIComponent(list.dataset.token) +
+        "&after=" + list.dataset.after + "&item=" + list.dataset.item + "&status=" + list.dataset.status;
+      fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+        .then(function (response) {
+          if (response.status === 200) { return response.text().then(apply); }
+        })
+        .catch(function () { /* offline: try again at the next tick */ })
+        .then(function () { polling = false; });
+    };
+    var apply = function (html) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var update = doc.getElementById("live-update");
+      if (!update) { return; }
+      var statusChanged = update.dataset.status !== list.dataset.status;
+      list.dataset.after = update.dataset.last || list.dataset.after;
+      list.dataset.item = update.dataset.item;
+      list.dataset.status = update.dataset.status;
+      var current = document.getElementById("current-item");
+      if (current) { current.innerHTML = update.querySelector("[data-part=current]").innerHTML; }
+      var counts = document.getElementById("counts");
+      if (counts) { counts.innerHTML = update.querySelector("[data-part=counts]").innerHTML; }
+      var empty = document.getElementById("no-comments");
+      update.querySelectorAll("[data-part=comments] > li").forEach(function (li) {
+        if (document.getElementById(li.id)) { return; }
+        if (empty) { empty.remove(); empty = null; }
+        if (list.dataset.newestFirst) { list.insertBefore(li, list.firstChild); } else { list.appendChild(li); }
+      });
+      if (statusChanged && update.dataset.status !== "in_progress") { window.location.reload(); }
+    };
+    setInterval(poll, 3000);
+    document.addEventListener("visibilitychange", poll);
+    document.addEventListener("chibo:sent", poll);
+  }
+
+  // --- Outbox ---------------------------------------------------------------------------------------
+  if (!form) { return; }
+  var key = form.dataset.outboxKey;
+  var load = function () {
+    try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; }
+  };
+  var save = function (items) { localStorage.setItem(key, JSON.stringify(items)); };
+
+  var render = function () {
+    outbox.innerHTML = "";
+    load().forEach(function (item) {
+      var li = document.createElement("li");
+      li.dataset.clientId = item.client_id;
+      if (item.error) { li.className = "failed"; }
+      var text = document.createElement("div");
+      text.className = "pre-line";
+      text.textContent = item.text;
+      var state = document.createElement("div");
+      state.className = "small";
+      state.textContent = item.error ? form.dataset.msgFailed + ": " + item.error :
+        (navigator.onLine ? form.dataset.msgSending : form.dataset.msgOffline);
+      li.appendChild(text);
+      li.appendChild(state);
+      if (item.error) {
+        var discard = document.createElement("button");
+        discard.type = "button";
+        discard.className = "btn btn-sm btn-outline-secondary mt-1";
+        discard.textContent = form.dataset.msgDiscard;
+        discard.addEventListener("click", function () {
+          save(load().filter(function (other) { return other.client_id !== item.client_id; }));
+          render();
+        });
+        li.appendChild(discard);
+      }
+      outbox.appendChild(li);
+    });
+  };
+
+  var sending = false;
+  var flush = function () {
+    var queue = load().filter(function (item) { return !item.error; });
+    if (sending || !queue.length) { return; }
+    sending = true;
+    var item = queue[0];
+    var body = new FormData();
+    Object.keys(item).forEach(function (name) { if (name !== "error") { body.append(name, item[name]); } });
+    fetch(form.action, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrf ? csrf.value : "" }
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        var items = load();
+        if (response.ok) {
+          items = items.filter(function (other) { return other.client_id !== item.client_id; });
+          document.dispatchEvent(new Event("chibo:sent"));
+        } else if (response.status >= 400 && response.status < 500) {
+          items.forEach(function (other) { if (other.client_id === item.client_id) { other.error = data.error || response.status; } });
+        }
+        save(items);
+      });
+    }).catch(function () { /* no connection: the item stays in the outbox */ })
+      .then(function () { sending = false; render(); if (load().some(function (i) { return !i.error; })) { setTimeout(flush, 300); } });
+  };
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var data = new FormData(form);
+    var text = (data.get("text") || "").trim();
+    if (!text) { form.querySelector("[name=text]").focus(); return; }
+    var item = { client_id: uuid(), text: text, kind: data.get("kind") || "opinion", agenda_item: list ? list.dataset.item : "" };
+    ["speaker", "speaker_name"].forEach(function (name) { if (data.get(name)) { item[name] = data.get(name); } });
+    var items = load();
+    items.push(item);
+    save(items);
+    form.querySelector("[name=text]").value = "";
+    if (form.querySelector("[name=speaker_name]")) { form.querySelector("[name=speaker_name]").value = ""; }
+    render();
+    flush();
+  });
+  window.addEventListener("online", flush);
+  setInterval(flush, 5000);
+  render();
+  flush();
+})();

@@ -15,7 +15,7 @@ from django.utils import timezone
 from members.demo import MODEL_CELL, ROOT_NAME
 from members.models import Member, Organization, Role, Supervision
 
-from . import agenda, dues, live, selfcriticism, services
+from . import agenda, dues, live, minutes, selfcriticism, services
 from .models import (
     AgendaItem,
     Attendance,
@@ -506,7 +506,7 @@ def _record_article(meeting, people):
     )
     duyen.recognition_proposed_on = dt.date(2026, 11, 5)
     duyen.save(update_fields=["recognition_proposed_on"])
-    for kind, question, minutes in (
+    for kind, question, after in (
         (Vote.Kind.RESOLUTION, "Thông qua nghị quyết chi bộ tháng 11-2026", 110),
         (Vote.Kind.MINUTES, "Thông qua biên bản sinh hoạt chi bộ tháng 11-2026", 122),
     ):
@@ -520,7 +520,7 @@ def _record_article(meeting, people):
             base=q.adjusted,
             passed=live.rules.resolution_passes(meeting.rules, votes_for=q.eligible, adjusted=q.adjusted),
             rule=f"> 1/2 / {q.adjusted} ({meeting.rules.name})",
-            recorded_at=meeting.scheduled_at + dt.timedelta(minutes=minutes),
+            recorded_at=meeting.scheduled_at + dt.timedelta(minutes=after),
         )
     Meeting.objects.filter(pk=meeting.pk).update(chair=people["secretary"], clerk=people["clerk"])
     for title, who, due in (
@@ -549,6 +549,7 @@ def _record_article(meeting, people):
             period=ARTICLE_PERIOD,
             defaults={"cell": meeting.cell, "meeting": meeting, "summary": summary, "done": True},
         )
+    _adopt_article_minutes(meeting, items)
     entries = dues.ensure_ledger(cell=meeting.cell, period=ARTICLE_PERIOD, members=[r.member for r in rows])
     for entry in entries:
         if entry.due and entry.member.full_name != "Bùi Thị Kim Ngân":
@@ -556,3 +557,28 @@ def _record_article(meeting, people):
             entry.paid, entry.paid_on, entry.meeting = entry.due, dt.date(2026, 11, 5), meeting
             entry.method = DuesEntry.Method.ONLINE if online else DuesEntry.Method.CASH
     DuesEntry.objects.bulk_update(entries, ["paid", "method", "paid_on", "meeting"])
+
+
+def _adopt_article_minutes(meeting, items):
+    """The meeting secretary's text, adopted at the meeting: the minutes are locked as version 1."""
+    meeting.refresh_from_db()
+    notes = {
+        "opening": "Đồng chí Phạm Quốc Hùng, Bí thư Chi bộ, tuyên bố lý do, giới thiệu đại biểu Đảng ủy Trường "
+        "dự sinh hoạt chi bộ mẫu theo chỉ đạo của Ban Thường vụ Đảng ủy Khối; chi bộ cử đồng chí Võ Thị Ngọc Hân làm thư ký.",
+        str(
+            items["report"].pk
+        ): "Đồng chí Bí thư trình bày báo cáo kết quả thực hiện nhiệm vụ tháng 10 và phương hướng, "
+        "nhiệm vụ tháng 11-2026 của chi bộ.",
+        str(
+            items["superior"].pk
+        ): "Đồng chí Lê Văn Phúc, Đảng ủy viên phụ trách chi bộ, ghi nhận chi bộ chuẩn bị chu đáo; "
+        "đề nghị giảm nội dung chuyên môn, tăng thời lượng sinh hoạt tư tưởng và nêu gương.",
+        "conclusion": "Chi bộ thống nhất: triển khai mô hình “chi bộ bốn tốt”; nắm tình hình tư tưởng đảng viên học tập ở nước ngoài; "
+        "đẩy mạnh phát triển đảng viên trong sinh viên; tuyên truyền phòng cháy chữa cháy và văn hóa ứng xử trên mạng xã hội. "
+        "Chi bộ tự đánh giá buổi sinh hoạt đạt loại tốt.",
+    }
+    record = minutes.Minutes.objects.create(meeting=meeting, notes=notes)
+    minutes.number_for(meeting, minutes.DocumentNumber.Kind.MINUTES)
+    minutes.number_for(meeting, minutes.DocumentNumber.Kind.RESOLUTION)
+    version = minutes._new_version(record, by=None, reason="")
+    minutes.MinutesVersion.objects.filter(pk=version.pk).update(created_at=meeting.ended_at)

@@ -133,7 +133,10 @@ class Quorum:
             adjusted=rules.adjusted_official_membership(seats),
             eligible=rules.eligible_voters(seats),
             rate=float(rate) if rate is not None else None,
-            excused=[a for a in rows if a.status == Attendance.Status.EXCUSED and a.expected],
+            # Exempt members who stay away are counted as exempt, not as absent (DOMAIN.md §4.1).
+            excused=[
+                a for a in rows if a.status == Attendance.Status.EXCUSED and a.expected and not a.exempt
+            ],
             unexcused=[a for a in rows if a.status == Attendance.Status.UNEXCUSED and a.expected],
         )
 

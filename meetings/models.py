@@ -670,3 +670,114 @@ class DuesEntry(models.Model):
     @property
     def settled(self) -> bool:
         return self.paid >= self.due
+
+
+# --- Minutes and generated documents --------------------------------------------------------------------
+
+
+class DocumentNumber(models.Model):
+    """ "Số 05-BB/CB": numbers run from 01 for each document type within one committee term (DOMAIN.md §4.2)."""
+
+    class Kind(models.TextChoices):
+        MINUTES = "BB", _("Minutes")
+        RESOLUTION = "NQ", _("Resolution")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="document_numbers")
+    term = models.CharField(max_length=20)
+    kind = models.CharField(max_length=2, choices=Kind.choices)
+    number = models.PositiveSmallIntegerField()
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="document_numbers")
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "term", "kind", "number"], name="unique_document_number"
+            ),
+            models.UniqueConstraint(fields=["meeting", "kind"], name="one_number_per_meeting_and_kind"),
+        ]
+
+    def __str__(self):
+        return f"Số {self.number:02d}-{self.kind}/{self.organization.code}"
+
+
+class Minutes(models.Model):
+    """The minutes' draft: the facts come from the record; `notes` hold the meeting secretary's own text."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    notes = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self):
+        return f"{self.meeting}"
+
+    def note(self, key) -> str:
+        return (self.notes or {}).get(str(key), "")
+
+
+class MinutesVersion(models.Model):
+    """An adopted, locked text of the minutes. A correction is a new version with who, when and why."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveSmallIntegerField()
+    content = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("minutes version")
+        verbose_name_plural = _("minutes versions")
+        ordering = ["minutes", "version"]
+        constraints = [models.UniqueConstraint(fields=["minutes", "version"], name="unique_minutes_version")]
+
+    def __str__(self):
+        return f"{self.minutes} v{self.version}"
+
+
+def _pdf_path(instance, filename):
+    return f"pdf/{instance.meeting_id}/{filename}"
+
+
+class GeneratedPdf(models.Model):
+    """A document rendered from the record by a Celery job; regenerating replaces the file."""
+
+    class Kind(models.TextChoices):
+        MINUTES = "minutes", _("Minutes")
+        RESOLUTION = "resolution", _("Resolution")
+        PROGRAMME = "programme", _("Programme and invitation")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pdfs")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    source_hash = models.CharField(max_length=64, help_text="SHA-256 of what the file was rendered from.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to=_pdf_path, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("generated PDF")
+        verbose_name_plural = _("generated PDFs")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "kind"], name="one_pdf_per_meeting_and_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.meeting}"

@@ -69,6 +69,12 @@ class Organization(MP_Node):
     )
     meeting_time = models.TimeField(_("regular meeting time"), null=True, blank=True)
     meeting_place = models.CharField(_("regular meeting place"), max_length=255, blank=True)
+    term = models.CharField(
+        _("committee term"),
+        max_length=20,
+        blank=True,
+        help_text=_("e.g. 2025–2030. Document numbers restart at 01 in each term."),
+    )
     dues_retained_percent = models.PositiveSmallIntegerField(
         _("share of dues kept (%)"),
         null=True,
@@ -76,7 +82,7 @@ class Organization(MP_Node):
         help_text=_("Set by the superior committee; empty: the rule set's default."),
     )
 
-    node_order_by = ["name"]
+    # No node_order_by: ordering by name would rewrite the paths of existing siblings on every insert.
     objects = OrganizationManager()
 
     class Meta:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.db import connection
 
+from chibo.celery import app as celery_app
 from members.models import Member, Organization, Role
 
 from .factories import MemberFactory, RoleFactory, SupervisionFactory, UserFactory, make_org
@@ -25,6 +26,14 @@ def require_service(available: bool, what: str) -> None:
     if os.environ.get("REQUIRE_SERVICES") == "1":
         pytest.fail(f"{what} is required (REQUIRE_SERVICES=1) but not available")
     pytest.skip(f"{what} not available")
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in the test's process unless a test starts a real worker (see tests/test_celery_worker.py)."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
 
 
 @pytest.fixture(autouse=True)
@@ -93,6 +102,8 @@ def world(db) -> World:
     RoleFactory(member=reviewer, organization=root, kind=Role.Kind.REVIEWER)
     outsider = person("Huỳnh Minh Thiện", other_cell, "outsider")
     RoleFactory(member=outsider, organization=other_cell, kind=Role.Kind.SECRETARY)
+    for org in (root, branch_a, cell, cell_a2, branch_b, other_cell):
+        org.refresh_from_db()  # the paths as stored, whatever the tree did while siblings were added
     return World(
         root,
         branch_a,

@@ -11,8 +11,9 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from meetings import live
-from meetings.models import Comment, Document, Guidance, Meeting, Task
+from meetings import live, minutes
+from meetings.models import Comment, Document, GeneratedPdf, Guidance, Meeting, MinutesVersion, Task, Vote
+from meetings.pdf import pdf_storage
 from meetings.services import plan_regular_meeting
 from members.models import MemberImport, StatusPeriod
 
@@ -122,6 +123,31 @@ NEW_ITEM = {"new-title": "Nội dung mới", "new-planned_minutes": "10", "new-c
 RUN = CELL_MANAGE | {"fellow": 200}  # the committee, and the member named meeting secretary
 RUN_POST = RUN | {"secretary": 302, "fellow": 302, "admin": 302}
 SEERS_POST = CELL_PAGE | dict.fromkeys(["member", "fellow", "secretary", "officer", "reviewer", "admin"], 302)
+
+
+def _closed(world):
+    meeting = _live(world)
+    live.close_meeting(meeting=meeting, by=None)
+    return meeting
+
+
+def _adopted(world):
+    meeting = _closed(world)
+    Vote.objects.create(meeting=meeting, kind=Vote.Kind.MINUTES, question="Thông qua biên bản", passed=True)
+    minutes.adopt(meeting=meeting, by=None)
+    return meeting
+
+
+def _ready_pdf(world):
+    meeting = _adopted(world)
+    GeneratedPdf.objects.filter(meeting=meeting, kind="minutes").update(
+        status="ready", file="pdf/x/minutes.pdf"
+    )
+    storage = pdf_storage()
+    storage.save("pdf/x/minutes.pdf", ContentFile(b"%PDF-1.4 test"))
+    return meeting
+
+
 TOKEN_ONLY = dict.fromkeys(PERSONAS, 403) | {"anon": 302}
 SELF_CRITICISM = CELL_READ
 
@@ -241,6 +267,22 @@ MATRIX = {
     "meetings:cell_dues": ("get", lambda w: [w.cell.pk], CELL_READ, None),
     "meetings:rotation": ("get", lambda w: [w.cell.pk], CELL_READ, None),
     "meetings:member_dues": ("get", lambda w: [w.target.pk], CELL_READ, None),
+    "meetings:minutes": ("get", lambda w: [_closed(w).pk], RUN, None),
+    "meetings:minutes_adopt": (
+        "post",
+        lambda w: [_closed(w).pk],
+        RUN_POST,
+        {},
+    ),
+    "meetings:minutes_version": (
+        "get",
+        lambda w: [MinutesVersion.objects.get(minutes__meeting=_adopted(w)).pk],
+        CELL_PAGE,
+        None,
+    ),
+    "meetings:pdf": ("get", lambda w: [_ready_pdf(w).pk, "minutes"], CELL_PAGE, None),
+    "meetings:pdf_status": ("get", lambda w: [_adopted(w).pk, "minutes"], CELL_PAGE, None),
+    "meetings:pdf_request": ("post", lambda w: [_adopted(w).pk, "minutes"], RUN_POST, {}),
     "meetings:guidance_list": ("get", lambda w: [w.root.pk], GUIDE, None),
     "meetings:guidance": ("get", lambda w: [_guidance(w).pk], EVERYONE_BELOW, None),
     "meetings:guidance_publish": (

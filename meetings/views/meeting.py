@@ -69,6 +69,7 @@ def render_meeting(request, meeting: Meeting, *, status: int = 200, **agenda_for
         "meeting_documents": meeting.documents.filter(agenda_item__isnull=True),
         "events": meeting.events.select_related("by") if manages else [],
         "document_form": DocumentForm(meeting=meeting) if manages else None,
+        "programme_pdf": meeting.pdfs.filter(kind="programme").first(),
     }
     if context["show_agenda"]:
         context.update(agenda_context(meeting, **agenda_forms))

@@ -1,0 +1,34 @@
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from meetings import minutes, pdf
+from meetings.models import GeneratedPdf, Meeting
+
+
+class Command(BaseCommand):
+    help = (
+        "Renders a meeting's adopted minutes to PDF, as the Celery job does: render_minutes ID --out FILE.pdf"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("meeting_id", type=int)
+        parser.add_argument("--out", required=True, help="Where to write the PDF.")
+        parser.add_argument(
+            "--kind",
+            default=GeneratedPdf.Kind.MINUTES,
+            choices=GeneratedPdf.Kind.values,
+            help="minutes (default), resolution or programme.",
+        )
+
+    def handle(self, *args, meeting_id, out, kind, **options):
+        meeting = Meeting.objects.select_related("cell").filter(pk=meeting_id).first()
+        if meeting is None:
+            raise CommandError(f"No meeting {meeting_id}.")
+        try:
+            data = pdf.render_bytes(kind, minutes.pdf_source(meeting, kind))
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        Path(out).write_bytes(data)
+        self.stdout.write(f"{out}: {len(data)} bytes")

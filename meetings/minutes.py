@@ -1,0 +1,283 @@
+"""The minutes (biên bản): assembled from the live record, edited by the meeting secretary, adopted and
+locked with a SHA-256, corrected only as new versions (DOMAIN.md §4.1)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from members.models import Organization
+
+from . import live
+from .models import Attendance, DocumentNumber, GeneratedPdf, Meeting, Minutes, MinutesVersion, Vote
+
+NOTE_FIELDS = ("opening", "conclusion", "closing")
+
+
+def content_hash(content: dict) -> str:
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def term_of(organization, day) -> str:
+    return organization.term or str(day.year)
+
+
+def number_for(meeting: Meeting, kind: str) -> DocumentNumber:
+    """The meeting's number for a document type, issued once: the next in the cell's committee term."""
+    existing = DocumentNumber.objects.filter(meeting=meeting, kind=kind).first()
+    if existing:
+        return existing
+    term = term_of(meeting.cell, timezone.localtime(meeting.scheduled_at).date())
+    for _attempt in range(5):
+        last = DocumentNumber.objects.filter(organization=meeting.cell, term=term, kind=kind).aggregate(
+            m=Max("number")
+        )["m"]
+        try:
+            with transaction.atomic():
+                return DocumentNumber.objects.create(
+                    organization=meeting.cell, term=term, kind=kind, number=(last or 0) + 1, meeting=meeting
+                )
+        except IntegrityError:  # another document took that number at the same moment: take the next
+            existing = DocumentNumber.objects.filter(meeting=meeting, kind=kind).first()
+            if existing:
+                return existing
+    raise RuntimeError("could not issue a document number")
+
+
+def _d(value, fmt="SHORT_DATE_FORMAT") -> str:
+    return (
+        formats.date_format(timezone.localtime(value) if hasattr(value, "tzinfo") else value, fmt)
+        if value
+        else ""
+    )
+
+
+def _t(value) -> str:
+    return timezone.localtime(value).strftime("%H giờ %M") if value else ""
+
+
+def vote_sentence(vote: Vote) -> str:
+    pct = f"{vote.share:.1f}".replace(".", ",")
+    return _("%(for)d/%(base)d comrades in favour (%(pct)s%%)") % {
+        "for": vote.votes_for,
+        "base": vote.base,
+        "pct": pct,
+    }
+
+
+def assemble(meeting: Meeting, notes: dict | None = None) -> dict:
+    """Everything the minutes say, from the record, in Vietnamese. Free text comes from `notes`."""
+    notes = notes if notes is not None else getattr(_minutes(meeting), "notes", {}) or {}
+    with translation.override("vi"):
+        return _assemble(meeting, notes)
+
+
+def _minutes(meeting):
+    return Minutes.objects.filter(meeting=meeting).first()
+
+
+def _assemble(meeting: Meeting, notes: dict) -> dict:
+    cell = meeting.cell
+    parent = Organization.objects.get_parent(cell) if cell.depth > 1 else None
+    day = timezone.localtime(meeting.scheduled_at).date()
+    q = live.quorum(meeting)
+    attendances = q.rows
+    comments_by_item: dict[int | None, list] = {}
+    for c in meeting.comments.select_related("speaker").order_by("pk"):
+        comments_by_item.setdefault(c.agenda_item_id, []).append(
+            {"speaker": c.who, "kind": c.get_kind_display(), "text": c.text, "answer": c.answer}
+        )
+    items = [
+        {
+            "id": item.pk,
+            "title": item.title,
+            "presenter": item.presenter.full_name if item.presenter_id else "",
+            "note": notes.get(str(item.pk), ""),
+            "comments": comments_by_item.get(item.pk, []),
+        }
+        for item in meeting.agenda_items.select_related("presenter")
+    ]
+    votes = [
+        {
+            "question": v.question,
+            "kind": v.kind,
+            "sentence": vote_sentence(v),
+            "against": v.votes_against,
+            "abstain": v.abstentions,
+            "passed": v.passed,
+        }
+        for v in meeting.votes.order_by("recorded_at", "pk")
+    ]
+    speakers, n_comments = live.speaker_counts(meeting)
+    dues_rows = list(meeting.cell.dues.filter(period=meeting.period))
+    number = DocumentNumber.objects.filter(meeting=meeting, kind=DocumentNumber.Kind.MINUTES).first()
+    kind_title = _("regular") if meeting.kind == Meeting.Kind.REGULAR else _("thematic")
+    return {
+        "superior": parent.name.upper() if parent else "",
+        "cell": cell.name.upper(),
+        "cell_code": cell.code,
+        "number": f"{number.number:02d}-BB/{cell.code}" if number else "",
+        "place_date": _("%(place)s, day %(d)s month %(m)s year %(y)s")
+        % {"place": cell.place or "", "d": f"{day.day:02d}", "m": f"{day.month:02d}", "y": day.year},
+        "title": _("party cell %(kind)s meeting of month %(m)s year %(y)s")
+        % {"kind": kind_title, "m": f"{meeting.period.month:02d}", "y": meeting.period.year},
+        "topic": meeting.topic,
+        "date": _d(day),
+        "started": _t(meeting.started_at or meeting.scheduled_at),
+        "ended": _t(meeting.ended_at),
+        "place": meeting.place,
+        "chair": meeting.chair.full_name if meeting.chair_id else "",
+        "clerk": meeting.clerk.full_name if meeting.clerk_id else "",
+        "totals": {
+            "members": q.total,
+            "official": q.official,
+            "probationary": q.probationary,
+            "temporary_here": q.temporary_here,
+            "exempt": q.exempt,
+            "elsewhere": q.elsewhere,
+            "present": q.present,
+            "adjusted": q.adjusted,
+            "rate": f"{q.rate_percent:.1f}".replace(".", ",") if q.rate is not None else "",
+        },
+        "excused": [{"name": a.member.full_name, "reason": a.reason} for a in q.excused],
+        "unexcused": [{"name": a.member.full_name} for a in q.unexcused],
+        "guests": [
+            {"name": g.name, "position": g.position, "superior": g.is_superior_officer}
+            for g in meeting.guests.order_by("-is_superior_officer", "pk")
+        ],
+        "items": items,
+        "unassigned_comments": comments_by_item.get(None, []),
+        "speakers": speakers,
+        "comments": n_comments,
+        "votes": votes,
+        "tasks": [
+            {"title": t.title, "assignee": t.assignee.full_name, "due": _d(t.due_on)}
+            for t in meeting.tasks.select_related("assignee")
+        ],
+        "dues": {
+            "due": sum(e.due for e in dues_rows),
+            "paid": sum(e.paid for e in dues_rows),
+            "payers": sum(1 for e in dues_rows if e.settled and e.due),
+        },
+        "score": None,
+        "opening": notes.get("opening", ""),
+        "conclusion": notes.get("conclusion", ""),
+        "closing": notes.get("closing", ""),
+        "present_names": [a.member.full_name for a in attendances if a.status == Attendance.Status.PRESENT],
+    }
+
+
+def save_notes(*, meeting: Meeting, notes: dict, by) -> Minutes:
+    if meeting.status not in (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED):
+        raise ValidationError(
+            _("The draft minutes can be edited from the opening of the meeting until their adoption.")
+        )
+    minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
+    minutes.notes = notes
+    minutes.updated_by = by
+    minutes.save()
+    return minutes
+
+
+def adoption_vote(meeting: Meeting) -> Vote | None:
+    return meeting.votes.filter(kind=Vote.Kind.MINUTES).order_by("-recorded_at", "-pk").first()
+
+
+@transaction.atomic
+def adopt(*, meeting: Meeting, by) -> MinutesVersion:
+    """Locks the minutes after the cell's adoption vote: number, content and its SHA-256."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting.check_allows("adopt_minutes")
+    vote = adoption_vote(meeting)
+    if vote is None or not vote.passed:
+        raise ValidationError(_("Record the cell's vote adopting the minutes first; it must pass."))
+    minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
+    number_for(meeting, DocumentNumber.Kind.MINUTES)
+    version = _new_version(minutes, by=by, reason="")
+    meeting.apply("adopt_minutes", by=by)
+    request_pdf(meeting=meeting, kind=GeneratedPdf.Kind.MINUTES)
+    return version
+
+
+@transaction.atomic
+def correct(*, meeting: Meeting, notes: dict, reason: str, by) -> MinutesVersion:
+    """A correction after adoption: a new version; the earlier ones stay readable."""
+    if meeting.status != Meeting.Status.ADOPTED:
+        raise ValidationError(_("Only adopted minutes are corrected; before adoption, edit the draft."))
+    if not reason.strip():
+        raise ValidationError(_("Say why the minutes are corrected."))
+    minutes = Minutes.objects.select_for_update().get(meeting=meeting)
+    minutes.notes = notes
+    minutes.updated_by = by
+    minutes.save()
+    version = _new_version(minutes, by=by, reason=reason.strip())
+    request_pdf(meeting=meeting, kind=GeneratedPdf.Kind.MINUTES)
+    return version
+
+
+def _new_version(minutes: Minutes, *, by, reason: str) -> MinutesVersion:
+    content = assemble(minutes.meeting, minutes.notes)
+    last = minutes.versions.aggregate(m=Max("version"))["m"] or 0
+    return MinutesVersion.objects.create(
+        minutes=minutes,
+        version=last + 1,
+        content=content,
+        sha256=content_hash(content),
+        created_by=by,
+        reason=reason,
+    )
+
+
+def latest_version(meeting: Meeting) -> MinutesVersion | None:
+    return MinutesVersion.objects.filter(minutes__meeting=meeting).order_by("-version").first()
+
+
+# --- PDFs -------------------------------------------------------------------------------------------------
+
+
+def pdf_source(meeting: Meeting, kind: str) -> dict:
+    """What a PDF is rendered from: the adopted version for minutes, the record for the others."""
+    if kind == GeneratedPdf.Kind.MINUTES:
+        version = latest_version(meeting)
+        if version is None:
+            raise ValidationError(_("The minutes have not been adopted yet."))
+        return {"minutes": version.content, "version": version.version, "sha256": version.sha256}
+    content = assemble(meeting)
+    if kind == GeneratedPdf.Kind.RESOLUTION:
+        number = number_for(meeting, DocumentNumber.Kind.RESOLUTION)
+        content["resolution_number"] = f"{number.number:02d}-NQ/{meeting.cell.code}"
+        content["duration"] = (
+            int((meeting.ended_at - meeting.started_at).total_seconds() // 60)
+            if meeting.ended_at and meeting.started_at
+            else None
+        )
+    if kind == GeneratedPdf.Kind.PROGRAMME:
+        content["when"] = timezone.localtime(meeting.scheduled_at).strftime("%H giờ %M, ngày %d/%m/%Y")
+    return content
+
+
+def request_pdf(*, meeting: Meeting, kind: str) -> GeneratedPdf:
+    """Marks the PDF as being prepared and enqueues its rendering once the transaction commits."""
+    from . import tasks
+
+    if kind == GeneratedPdf.Kind.RESOLUTION and meeting.status not in (
+        Meeting.Status.CLOSED,
+        Meeting.Status.ADOPTED,
+    ):
+        raise ValidationError(_("The resolution is prepared after the meeting closes."))
+    if kind == GeneratedPdf.Kind.PROGRAMME and not meeting.is_published:
+        raise ValidationError(_("The programme is prepared once the agenda is published."))
+    pdf, _created = GeneratedPdf.objects.update_or_create(
+        meeting=meeting,
+        kind=kind,
+        defaults={"status": GeneratedPdf.Status.PENDING, "requested_at": timezone.now(), "error": ""},
+    )
+    transaction.on_commit(lambda: tasks.render_pdf.delay(pdf.pk))
+    return pdf

@@ -1,0 +1,147 @@
+"""The minutes page: the draft assembled from the record, the secretary's text, adoption, versions, PDFs."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members.permissions import can_run, get_meeting_for
+
+from .. import minutes, pdf
+from ..models import GeneratedPdf, Meeting, Minutes, MinutesVersion
+
+
+def _notes_from(request, meeting: Meeting) -> dict:
+    notes = {key: request.POST.get(key, "").strip()[:20000] for key in minutes.NOTE_FIELDS}
+    for item in meeting.agenda_items.all():
+        notes[str(item.pk)] = request.POST.get(f"item_{item.pk}", "").strip()[:20000]
+    return notes
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes_view(request, pk):
+    meeting = get_meeting_for(request.user, pk)
+    runs = can_run(request.user, meeting)
+    record = Minutes.objects.filter(meeting=meeting).first()
+    versions = list(
+        MinutesVersion.objects.filter(minutes__meeting=meeting)
+        .select_related("created_by")
+        .order_by("-version")
+    )
+    if not runs and not versions:
+        raise PermissionDenied  # the draft is the meeting secretary's and the committee's until adoption
+    notes = dict(record.notes) if record else {}
+    if request.method == "POST":
+        if not runs:
+            raise PermissionDenied
+        notes = _notes_from(request, meeting)
+        reason = request.POST.get("reason", "")
+        try:
+            if meeting.status == Meeting.Status.ADOPTED:
+                version = minutes.correct(meeting=meeting, notes=notes, reason=reason, by=request.user)
+                messages.success(request, _("Correction saved as version %(v)d.") % {"v": version.version})
+            else:
+                minutes.save_notes(meeting=meeting, notes=notes, by=request.user)
+                messages.success(request, _("The draft minutes were saved."))
+            return redirect("meetings:minutes", meeting.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    context = {
+        "meeting": meeting,
+        "can_run": runs,
+        "doc": versions[0].content
+        if versions and request.method == "GET"
+        else minutes.assemble(meeting, notes),
+        "notes": notes,
+        "items": meeting.agenda_items.all(),
+        "versions": versions,
+        "adoption_vote": minutes.adoption_vote(meeting),
+        "pdfs": {p.kind: p for p in meeting.pdfs.all()},
+        "editable": runs
+        and meeting.status in (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED, Meeting.Status.ADOPTED),
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "meetings/minutes.html", context, status=status)
+
+
+@login_required
+@require_POST
+def minutes_adopt(request, pk):
+    meeting = get_meeting_for(request.user, pk, run=True)
+    try:
+        version = minutes.adopt(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The minutes are adopted and locked (SHA-256 %(hash)s…); the PDF is being prepared.")
+            % {"hash": version.sha256[:12]},
+        )
+    return redirect("meetings:minutes", meeting.pk)
+
+
+@login_required
+def minutes_version(request, pk):
+    version = get_object_or_404(MinutesVersion.objects.select_related("minutes", "created_by"), pk=pk)
+    meeting = get_meeting_for(request.user, version.minutes.meeting_id)
+    return render(
+        request,
+        "meetings/minutes_version.html",
+        {"meeting": meeting, "version": version, "doc": version.content},
+    )
+
+
+def _kind(kind: str) -> str:
+    if kind not in GeneratedPdf.Kind.values:
+        raise Http404
+    return kind
+
+
+@login_required
+@require_POST
+def pdf_request(request, pk, kind):
+    meeting = get_meeting_for(request.user, pk, run=True)
+    try:
+        minutes.request_pdf(meeting=meeting, kind=_kind(kind))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.info(request, _("The PDF is being prepared; this page updates itself."))
+    return redirect(
+        "meetings:meeting" if request.POST.get("back") == "meeting" else "meetings:minutes", meeting.pk
+    )
+
+
+@login_required
+def pdf_status(request, pk, kind):
+    """The "being prepared" indicator; htmx polls it until the file is ready."""
+    meeting = get_meeting_for(request.user, pk)
+    generated = GeneratedPdf.objects.filter(meeting=meeting, kind=_kind(kind)).first()
+    return render(request, "meetings/_pdf_status.html", {"meeting": meeting, "pdf": generated, "kind": kind})
+
+
+@login_required
+def pdf_download(request, pk, kind):
+    meeting = get_meeting_for(request.user, pk)
+    generated = GeneratedPdf.objects.filter(
+        meeting=meeting, kind=_kind(kind), status=GeneratedPdf.Status.READY
+    ).first()
+    if generated is None or not generated.file:
+        raise Http404
+    if (
+        kind == GeneratedPdf.Kind.PROGRAMME
+        and not meeting.is_published
+        and not can_run(request.user, meeting)
+    ):
+        raise Http404
+    try:
+        handle = pdf.pdf_storage().open(generated.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    filename = f"{kind}-{meeting.cell.code}-{meeting.period:%Y-%m}.pdf"
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")

@@ -1,0 +1,33 @@
+"""Meeting fixtures on top of tests/conftest.py's `world`: Chi bộ A1 meets on the 5th at 14:00."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from meetings.models import Meeting
+from meetings.services import plan_regular_meeting
+
+DECEMBER = dt.date(2026, 12, 1)
+
+
+def at(*args) -> dt.datetime:
+    """An aware datetime in Vietnam's time zone: at(2026, 12, 5, 14, 0)."""
+    return timezone.make_aware(dt.datetime(*args))
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """clock(at(...)) freezes django.utils.timezone.now (and so localdate) at that moment."""
+
+    def freeze(when: dt.datetime) -> None:
+        monkeypatch.setattr(timezone, "now", lambda: when)
+
+    return freeze
+
+
+@pytest.fixture
+def regular(world) -> Meeting:
+    """Chi bộ A1's planned regular meeting of December 2026 (05/12/2026 14:00), standard draft agenda."""
+    meeting, _created = plan_regular_meeting(cell=world.cell, period=DECEMBER)
+    return meeting

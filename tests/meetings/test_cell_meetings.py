@@ -1,0 +1,96 @@
+"""The cell's meetings page: the next meeting first, then every meeting with its state."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from meetings.models import CommitteeSession, Meeting
+from meetings.services import create_thematic_meeting, plan_regular_meeting, publish_meeting
+
+from .conftest import at
+from .pages import text, vi
+
+
+def meetings_of_every_kind(world, regular):
+    past, _ = plan_regular_meeting(cell=world.cell, period=dt.date(2026, 11, 1))
+    Meeting.objects.filter(pk=past.pk).update(
+        status=Meeting.Status.ADOPTED, published_at=at(2026, 11, 3, 9, 0)
+    )
+    CommitteeSession.objects.create(
+        meeting=past, held_on=dt.date(2026, 10, 29), content="Thống nhất nội dung"
+    )
+    thematic = create_thematic_meeting(
+        cell=world.cell,
+        topic="Xây dựng chi bộ bốn tốt",
+        scheduled_at=at(2026, 12, 19, 8, 0),
+        place="",
+        shares_session_with=None,
+        by=None,
+    )
+    publish_meeting(meeting=thematic, by=None)
+    january, _ = plan_regular_meeting(cell=world.cell, period=dt.date(2027, 1, 1))
+    january.apply("cancel", by=None, cancel_reason="Nghỉ Tết")
+    return past, thematic, january
+
+
+def listing(page: str, titles: list[str]) -> dict[str, str]:
+    """What the page says about each meeting: its text from its title up to the next title.
+    Fails unless the titles come in this order, after the "All meetings" heading."""
+    listed = page.split(vi("All meetings"), 1)[1]
+    starts = [listed.index(t) for t in titles]
+    assert starts == sorted(starts), "meetings are not listed latest first"
+    ends = [*starts[1:], len(listed)]
+    return {t: listed[a:b] for t, a, b in zip(titles, starts, ends, strict=True)}
+
+
+JANUARY = vi("Regular meeting %(month)s", month="01/2027")
+THEMATIC = vi("Thematic meeting %(month)s: %(topic)s", month="12/2026", topic="Xây dựng chi bộ bốn tốt")
+DECEMBER_TITLE = vi("Regular meeting %(month)s", month="12/2026")
+NOVEMBER = vi("Regular meeting %(month)s", month="11/2026")
+LATEST_FIRST = [JANUARY, THEMATIC, DECEMBER_TITLE, NOVEMBER]
+
+
+def test_every_meeting_is_listed_latest_first_with_its_date_and_state(login, world, regular, clock):
+    clock(at(2026, 11, 25, 10, 0))
+    meetings_of_every_kind(world, regular)
+
+    page = text(login("member").get(reverse("meetings:cell", args=[world.cell.pk])))
+
+    listed = listing(page, LATEST_FIRST)
+    expected = {
+        JANUARY: ("05/01/2027", vi("Cancelled")),
+        THEMATIC: ("19/12/2026", vi("Prepared")),
+        DECEMBER_TITLE: ("05/12/2026", vi("Planned")),
+        NOVEMBER: ("05/11/2026", vi("Minutes adopted")),
+    }
+    for title, (day, state) in expected.items():
+        assert day in listed[title], title
+        assert state in listed[title], title
+
+
+def test_the_next_meeting_comes_first(login, world, regular, clock):
+    clock(at(2026, 11, 25, 10, 0))
+    meetings_of_every_kind(world, regular)
+
+    page = text(login("member").get(reverse("meetings:cell", args=[world.cell.pk])))
+
+    next_card = page.split(vi("Next meeting"), 1)[1].split(vi("All meetings"), 1)[0]
+    assert "14:00" in next_card and "05/12/2026" in next_card
+    assert DECEMBER_TITLE in next_card
+
+
+def test_the_committee_sees_which_meetings_had_their_chi_uy_session(login, world, regular, clock):
+    clock(at(2026, 11, 25, 10, 0))
+    meetings_of_every_kind(world, regular)
+
+    page = text(login("secretary").get(reverse("meetings:cell", args=[world.cell.pk])))
+
+    listed = listing(page, LATEST_FIRST)
+    assert vi("held") in listed[NOVEMBER]
+    assert vi("held") not in listed[DECEMBER_TITLE]
+
+
+def test_a_cell_without_meetings_says_so(login, world):
+    page = text(login("member").get(reverse("meetings:cell", args=[world.cell.pk])))
+    assert vi("No meeting is planned yet.") in page
+    assert vi("No meetings yet.") in page

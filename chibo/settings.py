@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.access",
+                "meetings.context_processors.notifications",
             ],
         },
     },
@@ -103,19 +104,24 @@ else:
 CELERY_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task whose worker died unacknowledged is delivered again after this many seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 else:
     # A real worker and beat on a folder queue: no server needed on a laptop.
     (CELERY_DIR / "queue").mkdir(parents=True, exist_ok=True)
     (CELERY_DIR / "processed").mkdir(parents=True, exist_ok=True)
+    (CELERY_DIR / "control").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_DIR / "queue"),
         "data_folder_out": str(CELERY_DIR / "queue"),
         "processed_folder": str(CELERY_DIR / "processed"),
+        "control_folder": str(CELERY_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Tests that start a real worker give it a queue of its own, so nothing else on the broker interferes.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -127,6 +133,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DIR / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Daily, so a cell whose meeting day is set mid-month still gets next month's meeting; idempotent.
     "plan-next-month": {"task": "meetings.tasks.plan_next_month", "schedule": crontab(hour=0, minute=30)},
+    "run-reminders": {"task": "meetings.tasks.run_reminders", "schedule": crontab(minute=5)},
+    # Picks up emails whose first attempt failed or whose worker died; sending is claimed row by row.
+    "send-pending-emails": {"task": "meetings.tasks.send_pending_emails", "schedule": crontab(minute="*/10")},
 }
 
 # --- Authentication -------------------------------------------------------------------------------

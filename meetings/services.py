@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Organization
 
-from . import agenda
+from . import agenda, reminders
 from .models import AgendaItem, Guidance, Meeting
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,7 @@ def move_meeting(*, meeting: Meeting, scheduled_at, place: str, reason: str, by)
 @transaction.atomic
 def publish_meeting(*, meeting: Meeting, by) -> Meeting:
     meeting.apply("publish", by=by, published_at=timezone.now())
+    reminders.published(meeting)
     return meeting
 
 

@@ -1,3 +1,5 @@
+import smtplib
+
 from celery import shared_task
 
 from . import pdf, services
@@ -20,3 +22,25 @@ def plan_next_month() -> int:
 def render_pdf(pdf_id: int) -> bool:
     """Renders a requested PDF; a second run for the same source stores nothing new."""
     return pdf.render(pdf_id)
+
+
+@shared_task(acks_late=True)
+def run_reminders() -> int:
+    """Beat job (hourly): every reminder due now, each created once whatever the number of runs."""
+    from . import reminders
+
+    return reminders.run()
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=8,
+)
+def send_pending_emails() -> int:
+    """Sends the notification emails not yet sent; failures are recorded and retried with backoff."""
+    from . import notify
+
+    return notify.send_pending()

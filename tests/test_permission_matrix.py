@@ -12,7 +12,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from meetings import live, minutes
-from meetings.models import Comment, Document, GeneratedPdf, Guidance, Meeting, MinutesVersion, Task, Vote
+from meetings.models import (
+    CalendarFeed,
+    Comment,
+    Document,
+    GeneratedPdf,
+    Guidance,
+    Meeting,
+    MinutesVersion,
+    Notification,
+    Task,
+    Vote,
+)
 from meetings.pdf import pdf_storage
 from meetings.services import plan_regular_meeting
 from members.models import MemberImport, StatusPeriod
@@ -148,6 +159,18 @@ def _ready_pdf(world):
     return meeting
 
 
+def _notification(world):
+    return Notification.objects.create(
+        key="test:1", kind="test", recipient=world.member.user, title="Nhắc", body="…", url="/"
+    )
+
+
+def _feed(world):
+    return CalendarFeed.objects.create(user=world.member.user, token="token-of-the-member")
+
+
+# A notification opens only for its recipient (the member); anyone else gets 404.
+OWN_NOTIFICATION = dict.fromkeys(PERSONAS, 404) | {"anon": 302, "member": 302}
 TOKEN_ONLY = dict.fromkeys(PERSONAS, 403) | {"anon": 302}
 SELF_CRITICISM = CELL_READ
 
@@ -283,6 +306,13 @@ MATRIX = {
     "meetings:pdf": ("get", lambda w: [_ready_pdf(w).pk, "minutes"], CELL_PAGE, None),
     "meetings:pdf_status": ("get", lambda w: [_adopted(w).pk, "minutes"], CELL_PAGE, None),
     "meetings:pdf_request": ("post", lambda w: [_adopted(w).pk, "minutes"], RUN_POST, {}),
+    "meetings:notifications": ("get", lambda w: [], LOGGED_IN_OK, None),
+    "meetings:notification": ("get", lambda w: [_notification(w).pk], OWN_NOTIFICATION, None),
+    "meetings:notifications_read": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),
+    "meetings:calendar": ("get", lambda w: [], LOGGED_IN_OK, None),
+    "meetings:calendar_renew": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),
+    "meetings:calendar_revoke": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),
+    "meetings:calendar_feed": ("get", lambda w: [_feed(w).token], dict.fromkeys(PERSONAS, 200), None),
     "meetings:guidance_list": ("get", lambda w: [w.root.pk], GUIDE, None),
     "meetings:guidance": ("get", lambda w: [_guidance(w).pk], EVERYONE_BELOW, None),
     "meetings:guidance_publish": (

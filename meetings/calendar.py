@@ -1,0 +1,39 @@
+"""A user's meetings as an iCalendar feed (RFC 5545), built with the icalendar library."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from members.permissions import access_for
+
+from .models import Meeting
+
+
+def feed_for(user) -> bytes:
+    access = access_for(user)
+    calendar = Calendar()
+    calendar.add("prodid", "-//chibo//lich sinh hoat chi bo//VI")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Sinh hoạt chi bộ")
+    if access.member is None:
+        return calendar.to_ical()
+    since = timezone.now() - dt.timedelta(days=92)
+    meetings = Meeting.objects.filter(cell_id=access.member.cell_id, scheduled_at__gte=since).select_related(
+        "cell"
+    )
+    for meeting in meetings:
+        event = Event()
+        event.add("uid", f"meeting-{meeting.pk}@chibo")
+        event.add("summary", f"{meeting.title} — {meeting.cell.name}")
+        event.add("dtstart", meeting.scheduled_at)
+        event.add("dtend", meeting.scheduled_at + dt.timedelta(minutes=meeting.min_minutes))
+        event.add("dtstamp", timezone.now())
+        if meeting.place:
+            event.add("location", meeting.place)
+        event.add("url", f"{settings.SITE_URL.rstrip('/')}{reverse('meetings:meeting', args=[meeting.pk])}")
+        event.add("status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED")
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,284 @@
+"""The reminder run (Celery beat, hourly): who must be told what today. Safe to run any number of times.
+
+Lead times are set per organisation (ReminderPolicy) and inherited down the tree; where nothing is set, the
+defaults below apply (DOMAIN.md Part 1: no national lead time exists for the chi ủy session).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, F
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import Member, Organization, Role, Supervision
+
+from .models import Attendance, DuesEntry, Meeting, ReminderPolicy
+from .notify import Message, notify_many
+
+UPCOMING = (Meeting.Status.PLANNED, Meeting.Status.PREPARED)
+
+
+@dataclass(frozen=True)
+class Policy:
+    committee_session_days: tuple[int, ...] = (7, 3)
+    escalation_days: int = 1
+    member_days: int = 1
+    minutes_days: int = 2
+    thematic_warning_days: int = 15
+    probation_warning_days: int = 30
+
+
+DEFAULT = Policy()
+
+
+def policies_for(cells) -> dict[int, Policy]:
+    """Each cell's effective policy: for every field, the nearest setting on the cell or above it."""
+    rows = {p.organization.path: p for p in ReminderPolicy.objects.select_related("organization")}
+    result = {}
+    for cell in cells:
+        values = {}
+        for depth in range(cell.depth, 0, -1):
+            row = rows.get(cell.path[: depth * cell.steplen])
+            if row is None:
+                continue
+            if "committee_session_days" not in values and row.committee_session_days.strip():
+                values["committee_session_days"] = tuple(
+                    sorted(
+                        {int(x) for x in row.committee_session_days.split(",") if x.strip().isdigit()},
+                        reverse=True,
+                    )
+                )
+            for name in ("escalation_days", "member_days", "minutes_days"):
+                if name not in values and getattr(row, name) is not None:
+                    values[name] = getattr(row, name)
+        result[cell.pk] = Policy(**{**DEFAULT.__dict__, **values})
+    return result
+
+
+def add_working_days(day: dt.date, n: int) -> dt.date:
+    """Monday to Friday only (public holidays are not known to the app)."""
+    while n > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+class Recipients:
+    """User ids per cell: its committee, its members with a login, its superior officers (three queries)."""
+
+    def __init__(self, cell_ids, today):
+        self.committee, self.members, self.officers = defaultdict(set), defaultdict(set), defaultdict(set)
+        roles = Role.objects.active_on(today).filter(
+            organization_id__in=cell_ids, kind__in=Role.MANAGING_KINDS, member__user__isnull=False
+        )
+        for cell_id, user_id in roles.values_list("organization_id", "member__user_id"):
+            self.committee[cell_id].add(user_id)
+        members = Member.objects.current().filter(cell_id__in=cell_ids, user__isnull=False)
+        for cell_id, user_id in members.values_list("cell_id", "user_id"):
+            self.members[cell_id].add(user_id)
+        officers = Supervision.objects.active_on(today).filter(
+            cell_id__in=cell_ids, officer__user__isnull=False
+        )
+        for cell_id, user_id in officers.values_list("cell_id", "officer__user_id"):
+            self.officers[cell_id].add(user_id)
+
+
+def run(*, now: dt.datetime | None = None) -> int:
+    """Creates every notification due at `now`; returns how many were new."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    cells = list(Organization.objects.cells())
+    policies = policies_for(cells)
+    cell_ids = [c.pk for c in cells]
+    people = Recipients(cell_ids, today)
+    messages = [
+        *_meeting_messages(today, policies, people),
+        *_member_alerts(today, cell_ids, people),
+        *_thematic_alerts(today, cells, policies, people),
+    ]
+    with transaction.atomic():
+        return notify_many(messages)
+
+
+def _meeting_messages(today, policies, people):
+    longest = max(
+        (max((*p.committee_session_days, p.member_days, p.escalation_days)) for p in policies.values()),
+        default=7,
+    )
+    horizon = today + dt.timedelta(days=longest)
+    upcoming = Meeting.objects.filter(
+        status__in=UPCOMING, scheduled_at__date__gte=today, scheduled_at__date__lte=horizon
+    ).select_related("cell", "committee_session")
+    for meeting in upcoming:
+        policy = policies.get(meeting.cell_id, DEFAULT)
+        days = (timezone.localtime(meeting.scheduled_at).date() - today).days
+        context = {"meeting": meeting, "days": days}
+        url = reverse("meetings:meeting", args=[meeting.pk])
+        subject = f"meeting:{meeting.pk}"
+        has_session = hasattr(meeting, "committee_session")
+        if meeting.kind == Meeting.Kind.REGULAR and not has_session:
+            leads = [d for d in policy.committee_session_days if days <= d]
+            if leads:
+                yield Message(
+                    "committee_session",
+                    subject,
+                    f"D-{min(leads)}",
+                    people.committee[meeting.cell_id],
+                    context,
+                    url,
+                    meeting.pk,
+                )
+            if days <= policy.escalation_days:
+                yield Message(
+                    "escalation",
+                    subject,
+                    f"D-{policy.escalation_days}",
+                    people.officers[meeting.cell_id],
+                    context,
+                    url,
+                    meeting.pk,
+                )
+        if days <= policy.member_days:
+            yield Message(
+                "meeting_reminder",
+                subject,
+                f"D-{policy.member_days}",
+                people.members[meeting.cell_id],
+                context,
+                url,
+                meeting.pk,
+            )
+    waiting = Meeting.objects.filter(
+        status__in=[Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED], scheduled_at__date__lt=today
+    ).select_related("cell", "clerk", "chair")
+    for meeting in waiting:
+        policy = policies.get(meeting.cell_id, DEFAULT)
+        days = (today - timezone.localtime(meeting.scheduled_at).date()).days
+        if days >= policy.minutes_days:
+            users = {m.user_id for m in (meeting.clerk, meeting.chair) if m is not None and m.user_id}
+            yield Message(
+                "minutes_chase",
+                f"meeting:{meeting.pk}",
+                f"D+{policy.minutes_days}",
+                users or people.committee[meeting.cell_id],
+                {"meeting": meeting, "days": days},
+                reverse("meetings:minutes", args=[meeting.pk]),
+                meeting.pk,
+            )
+
+
+def _member_alerts(today, cell_ids, people):
+    soon = today + dt.timedelta(days=DEFAULT.probation_warning_days)
+    for member in Member.objects.current().filter(
+        cell_id__in=cell_ids,
+        status=Member.Status.PROBATIONARY,
+        recognition_proposed_on__isnull=True,
+        admission_date__isnull=False,
+    ):
+        ends = member.probation_ends_on
+        if ends and ends <= soon:
+            deadline = add_working_days(ends, 30)
+            yield Message(
+                "probation_end",
+                f"member:{member.pk}",
+                ends.isoformat(),
+                people.committee[member.cell_id],
+                {"member": member, "ends": ends, "deadline": deadline},
+                reverse("members:member", args=[member.pk]),
+            )
+    year = today.year
+    absences = (
+        Attendance.objects.filter(
+            status=Attendance.Status.UNEXCUSED, meeting__period__year=year, meeting__cell_id__in=cell_ids
+        )
+        .values("member_id", "member__cell_id", "member__full_name")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=3)
+    )
+    for row in absences:
+        yield Message(
+            "absences",
+            f"member:{row['member_id']}",
+            str(year),
+            people.committee[row["member__cell_id"]],
+            {"name": row["member__full_name"], "n": row["n"], "year": year},
+            reverse("members:member", args=[row["member_id"]]),
+        )
+    # Months not yet over do not count as unpaid.
+    unpaid = (
+        DuesEntry.objects.filter(
+            period__year=year,
+            period__lt=today.replace(day=1),
+            cell_id__in=cell_ids,
+            due__gt=0,
+            paid__lt=F("due"),
+        )
+        .values("member_id", "cell_id", "member__full_name")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=3)
+    )
+    for row in unpaid:
+        yield Message(
+            "unpaid_dues",
+            f"member:{row['member_id']}",
+            str(year),
+            people.committee[row["cell_id"]],
+            {"name": row["member__full_name"], "n": row["n"], "year": year},
+            reverse("meetings:member_dues", args=[row["member_id"]]),
+        )
+
+
+def quarter_of(day: dt.date) -> tuple[dt.date, dt.date, str]:
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = day.replace(month=first_month, day=1)
+    end_month = first_month + 2
+    end = dt.date(day.year + (end_month == 12), 1 if end_month == 12 else end_month + 1, 1) - dt.timedelta(
+        days=1
+    )
+    return start, end, f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def _thematic_alerts(today, cells, policies, people):
+    start, end, label = quarter_of(today)
+    if (end - today).days > DEFAULT.thematic_warning_days:
+        return
+    held = set(
+        Meeting.objects.filter(kind=Meeting.Kind.THEMATIC, period__gte=start, period__lte=end)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .values_list("cell_id", flat=True)
+    )
+    for cell in cells:
+        if cell.pk not in held:
+            yield Message(
+                "thematic_missing",
+                f"cell:{cell.pk}",
+                label,
+                people.committee[cell.pk],
+                {"cell": cell, "quarter": label, "end": end},
+                reverse("meetings:thematic_create", args=[cell.pk]),
+            )
+
+
+def published(meeting: Meeting) -> int:
+    """Members and the superior officer are told the agenda and documents are published."""
+    people = Recipients([meeting.cell_id], timezone.localdate())
+    users = people.members[meeting.cell_id] | people.officers[meeting.cell_id]
+    return notify_many(
+        [
+            Message(
+                "published",
+                f"meeting:{meeting.pk}",
+                meeting.published_at.isoformat(),
+                sorted(users),
+                {"meeting": meeting},
+                reverse("meetings:meeting", args=[meeting.pk]),
+                meeting.pk,
+            )
+        ]
+    )

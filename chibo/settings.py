@@ -135,6 +135,7 @@ CELERY_BEAT_SCHEDULE = {
     "plan-next-month": {"task": "meetings.tasks.plan_next_month", "schedule": crontab(hour=0, minute=30)},
     "run-reminders": {"task": "meetings.tasks.run_reminders", "schedule": crontab(minute=5)},
     # Picks up emails whose first attempt failed or whose worker died; sending is claimed row by row.
+    "rebuild-indicators": {"task": "evaluations.tasks.rebuild_indicators", "schedule": crontab(hour=1, minute=15)},
     "send-pending-emails": {"task": "meetings.tasks.send_pending_emails", "schedule": crontab(minute="*/10")},
 }
 

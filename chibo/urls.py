@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/activate/", accounts.activate, name="activate"),
     path("", include("members.urls")),
     path("", include("meetings.urls")),
+    path("", include("evaluations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,1 +1,209 @@
-"""Scoring rubrics, meeting scores and cell indicators (DESIGN.md section 4). Built in a later issue."""
+"""Scoring rubrics (data, versioned, citing their documents), meeting scores, and cell indicators."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import Meeting, Vote
+from members.models import Organization
+
+
+class RubricQuerySet(models.QuerySet):
+    def for_date(self, organization: Organization, day: dt.date, kind: str) -> Rubric | None:
+        """The rubric in force on `day` for the organisation: its own or the nearest committee's above it,
+        else the national default (no organisation)."""
+        prefixes = [organization.path[: i * organization.steplen] for i in range(1, organization.depth + 1)]
+        candidates = list(
+            self.filter(kind=kind, effective_from__lte=day)
+            .filter(Q(organization__isnull=True) | Q(organization__path__in=prefixes))
+            .select_related("organization")
+        )
+        if not candidates:
+            return None
+
+        def closeness(rubric):
+            depth = rubric.organization.depth if rubric.organization_id else 0
+            return (depth, rubric.effective_from, rubric.pk)
+
+        return max(candidates, key=closeness)
+
+
+class Rubric(models.Model):
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Meeting quality score")
+        FOUR_GOOD = "four_good", _("“Four-good cell” monthly self-assessment")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MEETING)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rubrics",
+        verbose_name=_("issued for"),
+        help_text=_("Empty: the default for every organisation."),
+    )
+    effective_from = models.DateField(_("effective from"))
+    source_number = models.CharField(_("document number"), max_length=100)
+    source_date = models.DateField(_("document date"))
+    source_issuer = models.CharField(_("issued by"), max_length=200)
+    levels = models.JSONField(
+        _("levels"),
+        help_text=_('Highest first: [{"code": "tot", "min": 90, "label": "Tốt"}, …]'),
+    )
+
+    objects = RubricQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rubric")
+        verbose_name_plural = _("rubrics")
+        ordering = ["kind", "-effective_from"]
+
+    def __str__(self):
+        return f"{self.name} ({self.effective_from:%d/%m/%Y})"
+
+    @property
+    def source(self) -> str:
+        return f"{self.source_number} ({self.source_date:%d/%m/%Y}, {self.source_issuer})"
+
+    def level_for(self, total: float, full_marks_ok: bool = True) -> dict:
+        """The level a total reaches; the top level also needs full marks on its named criteria."""
+        for i, level in enumerate(self.levels):
+            if total >= level["min"] and (i > 0 or full_marks_ok):
+                return level
+        return self.levels[-1]
+
+
+class CriterionGroup(models.Model):
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="groups")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Criterion(models.Model):
+    """A line of the score sheet. `fact` names what the record can answer (see evaluations/facts.py) and
+    `scale` turns its value into points: [[minimum value, points], …], highest first."""
+
+    group = models.ForeignKey(CriterionGroup, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField(default=0)
+    code = models.CharField(max_length=40)
+    name = models.CharField(_("criterion"), max_length=300)
+    max_points = models.DecimalField(_("points"), max_digits=5, decimal_places=1)
+    fact = models.CharField(_("fact from the record"), max_length=40, blank=True)
+    scale = models.JSONField(default=list, blank=True)
+    required_for_top = models.BooleanField(_("full marks needed for the top level"), default=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Evaluation(models.Model):
+    """A score sheet for one meeting: the cell's own (adopted by vote) or the superior officer's."""
+
+    class Kind(models.TextChoices):
+        SELF = "self", _("Cell's self-assessment")
+        SUPERIOR = "superior", _("Superior officer's score")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="evaluations")
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="evaluations")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SELF)
+    total = models.DecimalField(max_digits=5, decimal_places=1, default=0)
+    level = models.CharField(max_length=20, blank=True)
+    level_label = models.CharField(max_length=50, blank=True)
+    adopted_vote = models.ForeignKey(Vote, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    adopted_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "rubric", "kind"], name="one_evaluation_per_meeting_rubric_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} — {self.total}"
+
+
+class Score(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=1, default=0)
+    fact = models.CharField(_("fact"), max_length=200, blank=True)
+    prefilled = models.BooleanField(default=False)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["criterion__group__position", "criterion__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "criterion"], name="one_score_per_criterion")
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.points}"
+
+
+class CellMonth(models.Model):
+    """The indicators of one cell for one month, refreshed when a meeting changes state and nightly."""
+
+    cell = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="months")
+    period = models.DateField()
+    meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    held = models.BooleanField(default=False)
+    on_fixed_day = models.BooleanField(default=False)
+    committee_session = models.BooleanField(default=False)
+    published_ahead = models.BooleanField(default=False)
+    attendance_rate = models.FloatField(null=True)
+    present = models.PositiveSmallIntegerField(default=0)
+    speakers = models.PositiveSmallIntegerField(default=0)
+    comments = models.PositiveSmallIntegerField(default=0)
+    party_share = models.FloatField(null=True)
+    duration = models.PositiveSmallIntegerField(null=True)
+    thematic_in_quarter = models.BooleanField(default=False)
+    self_criticism_coverage = models.FloatField(null=True)
+    dues_due = models.PositiveIntegerField(default=0)
+    dues_paid = models.PositiveIntegerField(default=0)
+    minutes_adopted = models.BooleanField(default=False)
+    score = models.DecimalField(max_digits=5, decimal_places=1, null=True)
+    level = models.CharField(max_length=20, blank=True)
+    superior_present = models.BooleanField(default=False)
+    unexcused = models.PositiveSmallIntegerField(default=0)
+    members_at_risk = models.PositiveSmallIntegerField(default=0)
+    overdue_recognitions = models.PositiveSmallIntegerField(default=0)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cell", "period"], name="one_row_per_cell_month")]
+        indexes = [models.Index(fields=["period", "cell"])]
+
+    def __str__(self):
+        return f"{self.cell} {self.period:%m/%Y}"
+
+    @property
+    def speaker_share(self) -> float | None:
+        return self.speakers / self.present if self.present else None

@@ -575,7 +575,7 @@ def _adopt_article_minutes(meeting, items):
         "đề nghị giảm nội dung chuyên môn, tăng thời lượng sinh hoạt tư tưởng và nêu gương.",
         "conclusion": "Chi bộ thống nhất: triển khai mô hình “chi bộ bốn tốt”; nắm tình hình tư tưởng đảng viên học tập ở nước ngoài; "
         "đẩy mạnh phát triển đảng viên trong sinh viên; tuyên truyền phòng cháy chữa cháy và văn hóa ứng xử trên mạng xã hội. "
-        "Chi bộ tự đánh giá buổi sinh hoạt đạt loại tốt.",
+        "Chi bộ tự chấm điểm chất lượng buổi sinh hoạt; tỷ lệ dự họp chưa đạt 90% nên xếp loại khá.",
     }
     record = minutes.Minutes.objects.create(meeting=meeting, notes=notes)
     minutes.number_for(meeting, minutes.DocumentNumber.Kind.MINUTES)

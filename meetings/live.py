@@ -137,7 +137,9 @@ class Quorum:
             excused=[
                 a for a in rows if a.status == Attendance.Status.EXCUSED and a.expected and not a.exempt
             ],
-            unexcused=[a for a in rows if a.status == Attendance.Status.UNEXCUSED and a.expected],
+            unexcused=[
+                a for a in rows if a.status == Attendance.Status.UNEXCUSED and a.expected and not a.exempt
+            ],
         )
 
     @property
@@ -330,6 +332,11 @@ def record_vote(
 @transaction.atomic
 def close_meeting(*, meeting: Meeting, by) -> int:
     """Closes the meeting; members never marked are recorded as absent without reason. Returns how many."""
+    # Members not expected in the room are absent for that reason: exempt, elsewhere, suspended.
+    for flag, kind in (("exempt", K.EXEMPT), ("elsewhere", K.TEMPORARY_ELSEWHERE), ("suspended", K.SUSPENDED)):
+        meeting.attendances.filter(status=Attendance.Status.PENDING, **{flag: True}).update(
+            status=Attendance.Status.EXCUSED, reason=str(kind.label)
+        )
     unmarked = meeting.attendances.filter(status=Attendance.Status.PENDING).update(
         status=Attendance.Status.UNEXCUSED
     )

@@ -166,12 +166,25 @@ def _assemble(meeting: Meeting, notes: dict) -> dict:
             "paid": sum(e.paid for e in dues_rows),
             "payers": sum(1 for e in dues_rows if e.settled and e.due),
         },
-        "score": None,
+        "score": _score(meeting),
         "opening": notes.get("opening", ""),
         "conclusion": notes.get("conclusion", ""),
         "closing": notes.get("closing", ""),
         "present_names": [a.member.full_name for a in attendances if a.status == Attendance.Status.PRESENT],
     }
+
+
+def _score(meeting: Meeting) -> dict | None:
+    """The cell's adopted self-assessment, for the minutes (DOMAIN.md §4.1)."""
+    from evaluations.models import Evaluation
+
+    evaluation = Evaluation.objects.filter(
+        meeting=meeting, kind=Evaluation.Kind.SELF, rubric__kind="meeting", adopted_at__isnull=False
+    ).first()
+    if evaluation is None:
+        return None
+    total = f"{evaluation.total:.1f}".replace(".", ",").removesuffix(",0")
+    return {"total": total, "level": evaluation.level_label}
 
 
 def save_notes(*, meeting: Meeting, notes: dict, by) -> Minutes:

@@ -7,7 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -173,6 +173,8 @@ class Meeting(models.Model):
             fields.append("status")
         if fields:
             self.save(update_fields=fields)
+        if target is not None:
+            transaction.on_commit(lambda: _refresh_indicators(self.pk))
         return MeetingEvent.objects.create(meeting=self, action=action, by=by, note=note)
 
     def planned_minutes(self) -> int:
@@ -188,6 +190,12 @@ class Meeting(models.Model):
     def published_in_time(self) -> bool | None:
         days = self.published_days_ahead()
         return None if days is None else days >= self.rules.publish_days_before
+
+
+def _refresh_indicators(meeting_id: int) -> None:
+    from evaluations.tasks import refresh_meeting_indicators
+
+    refresh_meeting_indicators.delay(meeting_id)
 
 
 class MeetingEvent(models.Model):

@@ -53,6 +53,10 @@ def record(*, meeting: Meeting, member: Member, summary: str) -> SelfCriticismTu
         period=meeting.period,
         defaults={"cell": meeting.cell, "meeting": meeting, "summary": summary.strip(), "done": True},
     )
+    # A member who speaks before (or after) their planned month has had their turn: drop the planned one.
+    SelfCriticismTurn.objects.filter(
+        member=member, cell=meeting.cell, period__year=meeting.period.year, done=False
+    ).exclude(pk=turn.pk).delete()
     return turn
 
 

@@ -151,7 +151,9 @@ PERSONAS = [
 
 def _login(username: str, member: Member | None = None, *, superuser: bool = False):
     User = get_user_model()
-    user = User.objects.create_user(username=username, password=DEMO_PASSWORD, email=f"{username}@chibo.example")
+    user = User.objects.create_user(
+        username=username, password=DEMO_PASSWORD, email=f"{username}@chibo.example"
+    )
     if superuser:
         user.is_superuser = user.is_staff = True
         user.save(update_fields=["is_superuser", "is_staff"])

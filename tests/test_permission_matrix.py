@@ -171,6 +171,10 @@ def _feed(world):
 
 # A notification opens only for its recipient (the member); anyone else gets 404.
 OWN_NOTIFICATION = dict.fromkeys(PERSONAS, 404) | {"anon": 302, "member": 302}
+# The superior officer (and reviewers above) score separately; the cell's committee does not.
+SUPERIOR_SCORE = CELL_READ | {"secretary": 403}
+# A committee's dashboard: its readers (the officer sits on Đảng bộ A's committee, the reviewer above it).
+BRANCH_READ = dict.fromkeys(PERSONAS, 404) | {"anon": 302, "officer": 200, "reviewer": 200, "admin": 200}
 TOKEN_ONLY = dict.fromkeys(PERSONAS, 403) | {"anon": 302}
 SELF_CRITICISM = CELL_READ
 
@@ -313,6 +317,19 @@ MATRIX = {
     "meetings:calendar_renew": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),
     "meetings:calendar_revoke": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),
     "meetings:calendar_feed": ("get", lambda w: [_feed(w).token], dict.fromkeys(PERSONAS, 200), None),
+    "evaluations:score": ("get", lambda w: [_closed(w).pk], CELL_MANAGE, None),
+    "evaluations:four_good": ("get", lambda w: [_closed(w).pk], CELL_MANAGE, None),
+    "evaluations:score_superior": ("get", lambda w: [_closed(w).pk], SUPERIOR_SCORE, None),
+    "evaluations:confirm": (
+        "post",
+        lambda w: [_closed(w).pk],
+        SUPERIOR_SCORE | {"officer": 302, "reviewer": 302, "admin": 302},
+        {},
+    ),
+    "evaluations:dashboard": ("get", lambda w: [w.branch_a.pk], BRANCH_READ, None),
+    "evaluations:dashboard_xlsx": ("get", lambda w: [w.branch_a.pk], BRANCH_READ, None),
+    "evaluations:dashboard_pdf": ("get", lambda w: [w.branch_a.pk], BRANCH_READ, None),
+    "evaluations:cell": ("get", lambda w: [w.cell.pk], CELL_PAGE, None),
     "meetings:guidance_list": ("get", lambda w: [w.root.pk], GUIDE, None),
     "meetings:guidance": ("get", lambda w: [_guidance(w).pk], EVERYONE_BELOW, None),
     "meetings:guidance_publish": (

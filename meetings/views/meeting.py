@@ -70,6 +70,7 @@ def render_meeting(request, meeting: Meeting, *, status: int = 200, **agenda_for
         "events": meeting.events.select_related("by") if manages else [],
         "document_form": DocumentForm(meeting=meeting) if manages else None,
         "programme_pdf": meeting.pdfs.filter(kind="programme").first(),
+        "can_score_superior": access_for(request.user).reads(meeting.cell) and not manages,
     }
     if context["show_agenda"]:
         context.update(agenda_context(meeting, **agenda_forms))

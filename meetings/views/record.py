@@ -157,9 +157,7 @@ def task_status(request, pk):
 def meeting_dues(request, pk):
     """The collector ticks who paid, in cash or online, for the meeting's month."""
     meeting = get_meeting_for(request.user, pk, run=True)
-    members = list(
-        Member.objects.filter(attendances__meeting=meeting).exclude(attendances__temporary_here=True)
-    )
+    members = list(Member.objects.filter(attendances__meeting=meeting, attendances__temporary_here=False))
     if not members:
         members = list(Member.objects.current().filter(cell=meeting.cell))
     entries = dues.ensure_ledger(cell=meeting.cell, period=meeting.period, members=members)

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from evaluations import demo as evaluations_demo
 from meetings import demo as meetings_demo
 from members import demo
 
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         loaded = demo.seed()
         loaded |= meetings_demo.seed()
+        loaded |= evaluations_demo.seed()
         if loaded:
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         else:

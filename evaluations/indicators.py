@@ -1,0 +1,258 @@
+"""The monthly indicators of every cell (one CellMonth row per cell and month), computed for many cells at
+once with a fixed number of queries: the dashboard then reads one table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from django.db import transaction
+from django.db.models import Count, F, Sum
+from django.utils import timezone
+
+from meetings import rules
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Comment,
+    CommitteeSession,
+    DuesEntry,
+    Guest,
+    Meeting,
+    MinutesVersion,
+    SelfCriticismTurn,
+    Vote,
+)
+from members.models import Member, Organization
+
+from .models import CellMonth, Evaluation
+
+
+def quarter_bounds(period: dt.date) -> tuple[dt.date, dt.date]:
+    first = 3 * ((period.month - 1) // 3) + 1
+    return period.replace(month=first, day=1), period.replace(month=first + 2, day=1)
+
+
+def _seats_by_meeting(meeting_ids):
+    seats = defaultdict(list)
+    rows = Attendance.objects.filter(meeting_id__in=meeting_ids).values_list(
+        "meeting_id", "status", "official", "temporary_here", "elsewhere", "exempt", "suspended"
+    )
+    for meeting_id, status, official, temporary_here, elsewhere, exempt, suspended in rows:
+        seats[meeting_id].append(
+            (
+                status,
+                rules.Seat(
+                    official=official,
+                    present=status == Attendance.Status.PRESENT,
+                    temporary_here=temporary_here,
+                    elsewhere=elsewhere,
+                    exempt=exempt,
+                    suspended=suspended,
+                ),
+            )
+        )
+    return seats
+
+
+@transaction.atomic
+def refresh(period: dt.date, cells=None) -> int:
+    """Recomputes the period's rows for the given cells (all cells if None). Returns how many rows."""
+    period = period.replace(day=1)
+    cells = list(cells if cells is not None else Organization.objects.cells())
+    cell_ids = [c.pk for c in cells]
+    meetings = {
+        m.cell_id: m
+        for m in Meeting.objects.filter(
+            cell_id__in=cell_ids, period=period, kind=Meeting.Kind.REGULAR
+        ).exclude(status=Meeting.Status.CANCELLED)
+    }
+    held = {
+        cid: m for cid, m in meetings.items() if m.status in (Meeting.Status.CLOSED, Meeting.Status.ADOPTED)
+    }
+    ids = [m.pk for m in held.values()]
+    seats = _seats_by_meeting(ids)
+    talk = {
+        r["meeting_id"]: r
+        for r in Comment.objects.filter(meeting_id__in=ids)
+        .values("meeting_id")
+        .annotate(n=Count("pk"), speakers=Count("speaker", distinct=True))
+    }
+    sessions = set(CommitteeSession.objects.filter(meeting_id__in=ids).values_list("meeting_id", flat=True))
+    minutes_by_category = defaultdict(dict)
+    for r in (
+        AgendaItem.objects.filter(meeting_id__in=ids)
+        .values("meeting_id", "category")
+        .annotate(m=Sum("planned_minutes"))
+    ):
+        minutes_by_category[r["meeting_id"]][r["category"]] = r["m"] or 0
+    start, end = quarter_bounds(period)
+    thematic = set(
+        Meeting.objects.filter(
+            cell_id__in=cell_ids, kind=Meeting.Kind.THEMATIC, period__gte=start, period__lte=period
+        )
+        .exclude(status=Meeting.Status.CANCELLED)
+        .values_list("cell_id", flat=True)
+    )
+    turns = dict(
+        SelfCriticismTurn.objects.filter(
+            cell_id__in=cell_ids, done=True, period__year=period.year, period__lte=period
+        )
+        .values_list("cell_id")
+        .annotate(n=Count("member", distinct=True))
+    )
+    sizes = dict(
+        Member.objects.current().filter(cell_id__in=cell_ids).values_list("cell_id").annotate(n=Count("pk"))
+    )
+    dues = {
+        r["cell_id"]: r
+        for r in DuesEntry.objects.filter(cell_id__in=cell_ids, period=period)
+        .values("cell_id")
+        .annotate(due=Sum("due"), paid=Sum("paid"))
+    }
+    adopted = set(
+        MinutesVersion.objects.filter(minutes__meeting_id__in=ids).values_list(
+            "minutes__meeting_id", flat=True
+        )
+    )
+    adopted |= set(
+        Vote.objects.filter(meeting_id__in=ids, kind=Vote.Kind.MINUTES, passed=True).values_list(
+            "meeting_id", flat=True
+        )
+    )
+    scores = {
+        e.meeting_id: e
+        for e in Evaluation.objects.filter(
+            meeting_id__in=ids, kind=Evaluation.Kind.SELF, rubric__kind="meeting"
+        )
+    }
+    superiors = set(
+        Guest.objects.filter(meeting_id__in=ids, is_superior_officer=True).values_list(
+            "meeting_id", flat=True
+        )
+    )
+    at_risk = _members_at_risk(cell_ids, period)
+    overdue = _overdue_recognitions(cell_ids, period)
+    now = timezone.now()
+    rows = []
+    for cell in cells:
+        meeting = held.get(cell.pk) or meetings.get(cell.pk)
+        row = CellMonth(
+            cell=cell,
+            period=period,
+            meeting=meeting,
+            refreshed_at=now,
+            thematic_in_quarter=cell.pk in thematic,
+            members_at_risk=at_risk.get(cell.pk, 0),
+            overdue_recognitions=overdue.get(cell.pk, 0),
+        )
+        size = sizes.get(cell.pk, 0)
+        row.self_criticism_coverage = turns.get(cell.pk, 0) / size if size else None
+        d = dues.get(cell.pk)
+        row.dues_due, row.dues_paid = (d["due"] or 0, d["paid"] or 0) if d else (0, 0)
+        m = held.get(cell.pk)
+        if m is not None:
+            _fill_meeting(
+                row, m, cell, seats.get(m.pk, []), talk.get(m.pk), minutes_by_category.get(m.pk, {})
+            )
+            row.committee_session = m.pk in sessions
+            row.minutes_adopted = m.pk in adopted
+            row.superior_present = m.pk in superiors
+            evaluation = scores.get(m.pk)
+            if evaluation is not None:
+                row.score, row.level = evaluation.total, evaluation.level
+        rows.append(row)
+    CellMonth.objects.filter(cell_id__in=cell_ids, period=period).delete()
+    CellMonth.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _fill_meeting(row, meeting, cell, seats, talk, minutes):
+    row.held = True
+    local = timezone.localtime(meeting.started_at or meeting.scheduled_at)
+    row.on_fixed_day = cell.meeting_day is None or local.day == cell.meeting_day
+    ahead = meeting.published_days_ahead()
+    row.published_ahead = ahead is not None and ahead >= 1
+    rate = rules.attendance_rate([s for _status, s in seats])
+    row.attendance_rate = float(rate) if rate is not None else None
+    row.present = sum(1 for _status, s in seats if s.present and s.counted)
+    row.unexcused = sum(
+        1 for status, s in seats if status == Attendance.Status.UNEXCUSED and not (s.elsewhere or s.suspended)
+    )
+    row.comments = talk["n"] if talk else 0
+    row.speakers = talk["speakers"] if talk else 0
+    total = sum(minutes.values())
+    row.party_share = minutes.get("party", 0) / total if total else None
+    if meeting.started_at and meeting.ended_at:
+        row.duration = int((meeting.ended_at - meeting.started_at).total_seconds() // 60)
+
+
+def _members_at_risk(cell_ids, period):
+    """Members at 3 unexcused absences or 3 unpaid months in the year (Điều lệ Điều 8)."""
+    year_start = period.replace(month=1)
+    absent = (
+        Attendance.objects.filter(
+            meeting__cell_id__in=cell_ids,
+            status=Attendance.Status.UNEXCUSED,
+            meeting__period__gte=year_start,
+            meeting__period__lte=period,
+        )
+        .values("member_id", "meeting__cell_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=3)
+    )
+    unpaid = (
+        DuesEntry.objects.filter(
+            cell_id__in=cell_ids, period__gte=year_start, period__lt=period, due__gt=0, paid__lt=F("due")
+        )
+        .values("member_id", "cell_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=3)
+    )
+    members = defaultdict(set)
+    for r in absent:
+        members[r["meeting__cell_id"]].add(r["member_id"])
+    for r in unpaid:
+        members[r["cell_id"]].add(r["member_id"])
+    return {cell_id: len(ids) for cell_id, ids in members.items()}
+
+
+def _overdue_recognitions(cell_ids, period):
+    """Probationary members whose 12 months ended more than about 30 working days (six weeks) before the end
+    of the month without a recognition vote."""
+    month_end = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    limit = month_end - dt.timedelta(days=365 + 42)
+    rows = (
+        Member.objects.current()
+        .filter(
+            cell_id__in=cell_ids,
+            status=Member.Status.PROBATIONARY,
+            recognition_proposed_on__isnull=True,
+            admission_date__lte=limit,
+        )
+        .values("cell_id")
+        .annotate(n=Count("pk"))
+    )
+    return {r["cell_id"]: r["n"] for r in rows}
+
+
+def refresh_meeting(meeting_id: int) -> int:
+    meeting = Meeting.objects.select_related("cell").filter(pk=meeting_id).first()
+    if meeting is None:
+        return 0
+    return refresh(meeting.period, [meeting.cell])
+
+
+def rebuild_recent(months: int = 3, today: dt.date | None = None) -> int:
+    """Nightly: the last few months of every cell (older months no longer change)."""
+    today = today or timezone.localdate()
+    period = today.replace(day=1)
+    total = 0
+    for _i in range(months):
+        total += refresh(period)
+        period = (period - dt.timedelta(days=1)).replace(day=1)
+    return total
+
+
+def level_counts(rows) -> Counter:
+    return Counter(r.level or "none" for r in rows)

@@ -1,0 +1,122 @@
+"""Score sheets: pre-filled from the record, judged by hand where it cannot answer, adopted by vote,
+confirmed or scored separately by the superior officer."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings.models import Meeting, Vote
+
+from .facts import facts_for, points_for
+from .models import Criterion, Evaluation, Rubric, Score
+
+SCORABLE = (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED, Meeting.Status.ADOPTED)
+
+
+def rubric_for(meeting: Meeting, kind: str = Rubric.Kind.MEETING) -> Rubric:
+    day = timezone.localtime(meeting.scheduled_at).date()
+    rubric = Rubric.objects.for_date(meeting.cell, day, kind)
+    if rubric is None:
+        raise ValidationError(_("No scoring rubric is in force for this meeting's date."))
+    return rubric
+
+
+@transaction.atomic
+def open_sheet(
+    *, meeting: Meeting, kind: str = Evaluation.Kind.SELF, rubric: Rubric | None = None, by=None
+) -> Evaluation:
+    """The score sheet, created once with every fact the record answers; the meeting keeps this rubric."""
+    if meeting.status not in SCORABLE:
+        raise ValidationError(_("A meeting is scored once it has been held."))
+    rubric = rubric or rubric_for(meeting)
+    evaluation, created = Evaluation.objects.get_or_create(
+        meeting=meeting, rubric=rubric, kind=kind, defaults={"created_by": by}
+    )
+    if created:
+        facts = facts_for(meeting)
+        criteria = Criterion.objects.filter(group__rubric=rubric)
+        scores = []
+        for criterion in criteria:
+            fact = facts.get(criterion.fact) if criterion.fact else None
+            points = points_for(criterion.scale, fact.value) if fact else None
+            scores.append(
+                Score(
+                    evaluation=evaluation,
+                    criterion=criterion,
+                    prefilled=points is not None,
+                    points=min(points, criterion.max_points) if points is not None else Decimal("0"),
+                    fact=fact.text[:200] if fact else "",
+                )
+            )
+        Score.objects.bulk_create(scores)
+        recompute(evaluation)
+    return evaluation
+
+
+def recompute(evaluation: Evaluation) -> Evaluation:
+    scores = list(evaluation.scores.select_related("criterion"))
+    total = sum((s.points for s in scores), Decimal("0"))
+    full_marks = all(s.points >= s.criterion.max_points for s in scores if s.criterion.required_for_top)
+    level = evaluation.rubric.level_for(float(total), full_marks_ok=full_marks)
+    evaluation.total, evaluation.level, evaluation.level_label = total, level["code"], level["label"]
+    evaluation.save(update_fields=["total", "level", "level_label"])
+    return evaluation
+
+
+@transaction.atomic
+def save_scores(*, evaluation: Evaluation, values: dict[int, tuple[Decimal, str]]) -> Evaluation:
+    """values: criterion id -> (points, note). Points outside 0…max are refused."""
+    if evaluation.adopted_at and evaluation.kind == Evaluation.Kind.SELF:
+        raise ValidationError(_("The cell has adopted this score; it can no longer be changed."))
+    scores = {s.criterion_id: s for s in evaluation.scores.select_related("criterion")}
+    for criterion_id, (points, note) in values.items():
+        score = scores.get(criterion_id)
+        if score is None:
+            continue
+        if points < 0 or points > score.criterion.max_points:
+            raise ValidationError(
+                _("“%(name)s”: between 0 and %(max)s points.")
+                % {"name": score.criterion.name, "max": score.criterion.max_points}
+            )
+        if points != score.points or note != score.note:
+            score.points, score.note = points, note[:500]
+            score.save(update_fields=["points", "note"])
+    return recompute(evaluation)
+
+
+@transaction.atomic
+def adopt(*, evaluation: Evaluation) -> Evaluation:
+    """The cell adopts its self-assessment by a vote on the score."""
+    vote = evaluation.meeting.votes.filter(kind=Vote.Kind.SCORE, passed=True).order_by("-recorded_at").first()
+    if vote is None:
+        raise ValidationError(_("Record the cell's vote on the score first; it must pass."))
+    evaluation.adopted_vote, evaluation.adopted_at = vote, timezone.now()
+    evaluation.save(update_fields=["adopted_vote", "adopted_at"])
+    return evaluation
+
+
+def confirm(*, evaluation: Evaluation, by) -> Evaluation:
+    if not evaluation.adopted_at:
+        raise ValidationError(_("The superior officer confirms a score the cell has adopted."))
+    evaluation.confirmed_by, evaluation.confirmed_at = by, timezone.now()
+    evaluation.save(update_fields=["confirmed_by", "confirmed_at"])
+    return evaluation
+
+
+def annual_level(levels: list[str], *, top_count: int = 7) -> str:
+    """The cell's yearly proposal from its monthly levels (DOMAIN.md §3.2): tốt when every meeting was khá or
+    better and at least `top_count` were tốt; khá when every meeting was at least trung bình."""
+    if not levels:
+        return ""
+    if all(level in ("tot", "kha") for level in levels) and levels.count("tot") >= top_count:
+        return "tot"
+    if all(level in ("tot", "kha", "tb") for level in levels):
+        return "kha"
+    if levels.count("kem") <= len(levels) // 2:
+        return "tb"
+    return "kem"

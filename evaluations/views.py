@@ -1,0 +1,319 @@
+import datetime as dt
+import io
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members.models import Organization
+from members.permissions import access_for, get_meeting_for, get_organization_for
+
+from . import alerts, services
+from .models import CellMonth, Evaluation, Rubric
+
+SORTS = {
+    "cell": "cell__name",
+    "score": "score",
+    "attendance": "attendance_rate",
+    "speakers": "speakers",
+    "comments": "comments",
+    "duration": "duration",
+    "party": "party_share",
+}
+
+
+def _may_score(user, meeting, kind):
+    access = access_for(user)
+    if kind == Evaluation.Kind.SELF:
+        return access.manages(meeting.cell)
+    return access.reads(meeting.cell) and not access.manages(meeting.cell) or access.is_admin
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def score_sheet(request, pk, rubric_kind="meeting", kind="self"):
+    meeting = get_meeting_for(request.user, pk)
+    if rubric_kind not in Rubric.Kind.values or kind not in Evaluation.Kind.values:
+        raise PermissionDenied
+    if not _may_score(request.user, meeting, kind):
+        raise PermissionDenied
+    try:
+        rubric = services.rubric_for(meeting, rubric_kind)
+        evaluation = services.open_sheet(meeting=meeting, kind=kind, rubric=rubric, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(meeting)
+    if request.method == "POST":
+        try:
+            if "adopt" in request.POST:
+                services.adopt(evaluation=evaluation)
+                messages.success(request, _("The cell adopted the score."))
+            else:
+                services.save_scores(evaluation=evaluation, values=_posted_scores(request, evaluation))
+                messages.success(request, _("The scores were saved."))
+            return redirect(request.path)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    other = Evaluation.objects.filter(meeting=meeting, rubric=rubric).exclude(pk=evaluation.pk).first()
+    context = {
+        "meeting": meeting,
+        "evaluation": evaluation,
+        "rubric": rubric,
+        "other": other,
+        "scores": evaluation.scores.select_related("criterion__group"),
+        "editable": not (evaluation.adopted_at and kind == Evaluation.Kind.SELF),
+    }
+    return render(
+        request, "evaluations/score_sheet.html", context, status=422 if request.method == "POST" else 200
+    )
+
+
+def _posted_scores(request, evaluation):
+    values = {}
+    for score in evaluation.scores.all():
+        raw = request.POST.get(f"points_{score.criterion_id}")
+        if raw is None:
+            continue
+        try:
+            points = Decimal(raw.replace(",", ".") or "0")
+        except InvalidOperation:
+            raise ValidationError(_("Points must be a number.")) from None
+        values[score.criterion_id] = (points, request.POST.get(f"note_{score.criterion_id}", "").strip())
+    return values
+
+
+@login_required
+@require_POST
+def confirm_score(request, pk):
+    meeting = get_meeting_for(request.user, pk)
+    if not _may_score(request.user, meeting, Evaluation.Kind.SUPERIOR):
+        raise PermissionDenied
+    evaluation = Evaluation.objects.filter(
+        meeting=meeting, kind=Evaluation.Kind.SELF, rubric__kind=Rubric.Kind.MEETING
+    ).first()
+    try:
+        if evaluation is None:
+            raise ValidationError(_("The cell has not scored this meeting yet."))
+        services.confirm(evaluation=evaluation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You confirmed the cell's score."))
+    return redirect("evaluations:score", meeting.pk)
+
+
+def _period(request) -> dt.date:
+    raw = request.GET.get("period", "")
+    try:
+        return dt.datetime.strptime(raw, "%Y-%m").date()
+    except ValueError:
+        today = timezone.localdate()
+        return (
+            (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+            if today.day < 10
+            else today.replace(day=1)
+        )
+
+
+def dashboard_rows(organization, request):
+    """The table's rows for the period, filters and sort of the request (one query)."""
+    period = _period(request)
+    scope = organization
+    sub_id = request.GET.get("sub")
+    if sub_id and sub_id.isdigit():
+        sub = Organization.objects.filter(pk=sub_id, path__startswith=organization.path).first()
+        scope = sub or organization
+    rows = CellMonth.objects.filter(period=period, cell__path__startswith=scope.path).select_related(
+        "cell", "meeting"
+    )
+    level = request.GET.get("level", "")
+    if level:
+        rows = rows.filter(level=level if level != "none" else "")
+    sort = request.GET.get("sort", "score")
+    field = SORTS.get(sort.lstrip("-"), "score")
+    rows = rows.order_by(("-" if sort.startswith("-") else "") + field, "cell__name")
+    return period, scope, list(rows)
+
+
+@login_required
+def dashboard(request, pk):
+    organization = get_organization_for(request.user, pk)
+    access = access_for(request.user)
+    if organization.is_cell or not access.reads(organization):
+        raise PermissionDenied
+    period, scope, rows = dashboard_rows(organization, request)
+    today = timezone.localdate()
+    for row in rows:
+        row.alerts = [alerts.LABELS[a] for a in alerts.alerts_for(row, today)]
+    committees = list(
+        Organization.objects.under(organization)
+        .exclude(kind__in=Organization.CELL_KINDS)
+        .exclude(pk=organization.pk)
+    )
+    trend = _trend(scope, period)
+    counts = {
+        code: sum(1 for r in rows if (r.level or "none") == code)
+        for code in ("tot", "kha", "tb", "kem", "none")
+    }
+    context = {
+        "organization": organization,
+        "scope": scope,
+        "period": period,
+        "rows": rows,
+        "committees": committees,
+        "counts": counts,
+        "total": len(rows),
+        "trend": trend,
+        "chart": _chart(trend),
+        "with_alerts": [r for r in rows if r.alerts],
+        "sort": request.GET.get("sort", "score"),
+        "level": request.GET.get("level", ""),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "evaluations/dashboard.html", context)
+
+
+def _trend(scope, period, months: int = 12):
+    from django.db.models import Avg, Count, Q
+
+    start = period
+    for _i in range(months - 1):
+        start = (start - dt.timedelta(days=1)).replace(day=1)
+    return list(
+        CellMonth.objects.filter(cell__path__startswith=scope.path, period__gte=start, period__lte=period)
+        .values("period")
+        .annotate(
+            avg=Avg("score"),
+            held=Count("pk", filter=Q(held=True)),
+            cells=Count("pk"),
+            tot=Count("pk", filter=Q(level="tot")),
+            kha=Count("pk", filter=Q(level="kha")),
+            tb=Count("pk", filter=Q(level="tb")),
+            kem=Count("pk", filter=Q(level="kem")),
+        )
+        .order_by("period")
+    )
+
+
+def _chart(trend, width=600, height=160):
+    """Points of a server-side SVG line chart of the average score (0–100) per month."""
+    if not trend:
+        return None
+    step = width / max(len(trend) - 1, 1)
+    points = []
+    for i, row in enumerate(trend):
+        avg = float(row["avg"] or 0)
+        points.append(
+            {
+                "x": round(i * step, 1),
+                "y": round(height - avg / 100 * height, 1),
+                "avg": round(avg, 1),
+                "label": row["period"].strftime("%m/%y"),
+                "held_pct": round(100 * row["held"] / row["cells"]) if row["cells"] else 0,
+            }
+        )
+    return {
+        "width": width,
+        "height": height,
+        "points": points,
+        "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
+    }
+
+
+@login_required
+def dashboard_xlsx(request, pk):
+    import openpyxl
+
+    organization = get_organization_for(request.user, pk)
+    if organization.is_cell or not access_for(request.user).reads(organization):
+        raise PermissionDenied
+    period, _scope, rows = dashboard_rows(organization, request)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = f"{period:%m-%Y}"
+    with translation.override("vi"):
+        sheet.append(
+            [
+                _("Cell"),
+                _("Held"),
+                _("Committee session"),
+                _("Attendance"),
+                _("Speakers"),
+                _("Comments"),
+                _("Party building share"),
+                _("Duration"),
+                _("Dues collected"),
+                _("Score"),
+                _("Level"),
+                _("Alerts"),
+            ]
+        )
+        for r in rows:
+            sheet.append(
+                [
+                    r.cell.name,
+                    "✔" if r.held else "",
+                    "✔" if r.committee_session else "",
+                    round(100 * r.attendance_rate, 1) if r.attendance_rate is not None else None,
+                    r.speakers,
+                    r.comments,
+                    round(100 * r.party_share) if r.party_share is not None else None,
+                    r.duration,
+                    r.dues_paid,
+                    float(r.score) if r.score is not None else None,
+                    r.level,
+                    "; ".join(str(alerts.LABELS[a]) for a in alerts.alerts_for(r)),
+                ]
+            )
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="chat-luong-{period:%Y-%m}.xlsx"'
+    return response
+
+
+@login_required
+def dashboard_pdf(request, pk):
+    """A printable dashboard: a short table rendered by WeasyPrint (no Celery: one page, seconds at most)."""
+    from meetings import pdf
+
+    organization = get_organization_for(request.user, pk)
+    if organization.is_cell or not access_for(request.user).reads(organization):
+        raise PermissionDenied
+    period, scope, rows = dashboard_rows(organization, request)
+    for row in rows:
+        row.alerts = [alerts.LABELS[a] for a in alerts.alerts_for(row)]
+    with translation.override("vi"):
+        html = render_to_string(
+            "evaluations/dashboard_pdf.html", {"organization": scope, "period": period, "rows": rows}
+        )
+    data = pdf._html_class()(string=html, base_url=str(pdf.settings.BASE_DIR / "static")).write_pdf()
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="chat-luong-{period:%Y-%m}.pdf"'
+    return response
+
+
+@login_required
+def cell_indicators(request, pk):
+    """A cell's own months, and its yearly level proposal from them."""
+    cell = get_organization_for(request.user, pk)
+    rows = list(
+        CellMonth.objects.filter(cell=cell).select_related("meeting", "cell").order_by("-period")[:24]
+    )
+    for row in rows:
+        row.alerts = [alerts.LABELS[a] for a in alerts.alerts_for(row)]
+    years = {}
+    for row in rows:
+        if row.level:
+            years.setdefault(row.period.year, []).append(row.level)
+    proposals = {year: services.annual_level(levels) for year, levels in years.items()}
+    return render(request, "evaluations/cell.html", {"cell": cell, "rows": rows, "proposals": proposals})

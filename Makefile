@@ -12,7 +12,7 @@ APT_RUN := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbu
 APT_TEST := $(APT_RUN) poppler-utils chromium
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
 
-.PHONY: run test install install-dev system-deps system-deps-test migrate demo messages lint check clean-venv
+.PHONY: run test bench install install-dev system-deps system-deps-test migrate demo messages lint check
 
 run: install system-deps .env migrate demo
 	@echo ""
@@ -21,7 +21,10 @@ run: install system-deps .env migrate demo
 	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
 
 test: install-dev system-deps-test
-	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+bench: install-dev system-deps
+	scripts/bench $(BENCH_ARGS)
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)

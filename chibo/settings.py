@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -53,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -105,7 +107,9 @@ CELERY_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A task whose worker died unacknowledged is delivered again after this many seconds.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    }
 else:
     # A real worker and beat on a folder queue: no server needed on a laptop.
     (CELERY_DIR / "queue").mkdir(parents=True, exist_ok=True)
@@ -135,7 +139,10 @@ CELERY_BEAT_SCHEDULE = {
     "plan-next-month": {"task": "meetings.tasks.plan_next_month", "schedule": crontab(hour=0, minute=30)},
     "run-reminders": {"task": "meetings.tasks.run_reminders", "schedule": crontab(minute=5)},
     # Picks up emails whose first attempt failed or whose worker died; sending is claimed row by row.
-    "rebuild-indicators": {"task": "evaluations.tasks.rebuild_indicators", "schedule": crontab(hour=1, minute=15)},
+    "rebuild-indicators": {
+        "task": "evaluations.tasks.rebuild_indicators",
+        "schedule": crontab(hour=1, minute=15),
+    },
     "send-pending-emails": {"task": "meetings.tasks.send_pending_emails", "schedule": crontab(minute="*/10")},
 }
 
@@ -218,6 +225,22 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
+
+# Content Security Policy: no inline script or style anywhere; behaviour lives in static/js.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

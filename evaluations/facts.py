@@ -24,7 +24,9 @@ def _pct(x: float) -> str:
 def facts_for(meeting: Meeting) -> dict[str, Fact]:
     q = live.quorum(meeting)
     session = CommitteeSession.objects.filter(meeting=meeting).first()
-    speakers, n_comments = live.speaker_counts(meeting)
+    _everyone, n_comments = live.speaker_counts(meeting)
+    # Members who spoke: a guest's remarks (the superior officer's) are not the members' participation.
+    speakers = meeting.comments.filter(speaker__isnull=False).values("speaker").distinct().count()
     duration = (
         int((meeting.ended_at - meeting.started_at).total_seconds() // 60)
         if meeting.ended_at and meeting.started_at

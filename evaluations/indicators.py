@@ -91,7 +91,7 @@ def refresh(period: dt.date, cells=None) -> int:
         Meeting.objects.filter(
             cell_id__in=cell_ids, kind=Meeting.Kind.THEMATIC, period__gte=start, period__lte=period
         )
-        .exclude(status=Meeting.Status.CANCELLED)
+        .filter(status__in=(Meeting.Status.CLOSED, Meeting.Status.ADOPTED))  # held, not just planned
         .values_list("cell_id", flat=True)
     )
     turns = dict(

@@ -204,6 +204,13 @@ class CellMonth(models.Model):
     def __str__(self):
         return f"{self.cell} {self.period:%m/%Y}"
 
+    LEVEL_NAMES = {"tot": "Tốt", "kha": "Khá", "tb": "Trung bình", "kem": "Kém"}
+
+    @property
+    def level_name(self) -> str:
+        """The level as documents write it (the rubric levels' labels are Vietnamese data)."""
+        return self.LEVEL_NAMES.get(self.level, self.level)
+
     @property
     def speaker_share(self) -> float | None:
         return self.speakers / self.present if self.present else None

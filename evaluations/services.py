@@ -19,6 +19,10 @@ SCORABLE = (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED, Meeting.Status.AD
 
 
 def rubric_for(meeting: Meeting, kind: str = Rubric.Kind.MEETING) -> Rubric:
+    # A meeting already scored keeps that rubric, even if one issued later claims its date.
+    scored = Evaluation.objects.filter(meeting=meeting, rubric__kind=kind).order_by("pk").first()
+    if scored is not None:
+        return scored.rubric
     day = timezone.localtime(meeting.scheduled_at).date()
     rubric = Rubric.objects.for_date(meeting.cell, day, kind)
     if rubric is None:

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -85,6 +86,8 @@ def _posted_scores(request, evaluation):
             points = Decimal(raw.replace(",", ".") or "0")
         except InvalidOperation:
             raise ValidationError(_("Points must be a number.")) from None
+        if not points.is_finite():  # "NaN" parses, then fails every comparison
+            raise ValidationError(_("Points must be a number."))
         values[score.criterion_id] = (points, request.POST.get(f"note_{score.criterion_id}", "").strip())
     return values
 
@@ -106,7 +109,7 @@ def confirm_score(request, pk):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("You confirmed the cell's score."))
-    return redirect("evaluations:score", meeting.pk)
+    return redirect("evaluations:score_superior", meeting.pk)
 
 
 def _period(request) -> dt.date:
@@ -138,7 +141,9 @@ def dashboard_rows(organization, request):
         rows = rows.filter(level=level if level != "none" else "")
     sort = request.GET.get("sort", "score")
     field = SORTS.get(sort.lstrip("-"), "score")
-    rows = rows.order_by(("-" if sort.startswith("-") else "") + field, "cell__name")
+    # Cells without the value (no meeting, no score) go last either way, on PostgreSQL as on SQLite.
+    order = F(field).desc(nulls_last=True) if sort.startswith("-") else F(field).asc(nulls_last=True)
+    rows = rows.order_by(order, "cell__name")
     return period, scope, list(rows)
 
 
@@ -315,5 +320,9 @@ def cell_indicators(request, pk):
     for row in rows:
         if row.level:
             years.setdefault(row.period.year, []).append(row.level)
-    proposals = {year: services.annual_level(levels) for year, levels in years.items()}
+    proposals = {
+        year: CellMonth.LEVEL_NAMES.get(level, level)
+        for year, levels in years.items()
+        if (level := services.annual_level(levels))
+    }
     return render(request, "evaluations/cell.html", {"cell": cell, "rows": rows, "proposals": proposals})

@@ -28,12 +28,14 @@ def feed_for(user) -> bytes:
         event = Event()
         event.add("uid", f"meeting-{meeting.pk}@chibo")
         event.add("summary", f"{meeting.title} — {meeting.cell.name}")
-        event.add("dtstart", meeting.scheduled_at)
-        event.add("dtend", meeting.scheduled_at + dt.timedelta(minutes=meeting.min_minutes))
+        starts = timezone.localtime(meeting.scheduled_at)  # written in Vietnam's time (TZID), not UTC
+        event.add("dtstart", starts)
+        event.add("dtend", starts + dt.timedelta(minutes=meeting.min_minutes))
         event.add("dtstamp", timezone.now())
         if meeting.place:
             event.add("location", meeting.place)
         event.add("url", f"{settings.SITE_URL.rstrip('/')}{reverse('meetings:meeting', args=[meeting.pk])}")
         event.add("status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED")
         calendar.add_component(event)
+    calendar.add_missing_timezones()  # the VTIMEZONE that TZID=Asia/Ho_Chi_Minh refers to (RFC 5545)
     return calendar.to_ical()

@@ -261,9 +261,11 @@ def record_vote(
 ) -> Vote:
     """Counts a vote by the right rule: more than half of the adjusted official membership for a resolution,
     at least two thirds of all official members for recognition. Totals above the voters are refused."""
+    # The minutes and the quality score may still be voted on right after the meeting closes.
+    after_close = (Vote.Kind.MINUTES, Vote.Kind.SCORE)
     allowed = (
         (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED)
-        if kind == Vote.Kind.MINUTES
+        if kind in after_close
         else (Meeting.Status.IN_PROGRESS,)
     )
     if meeting.status not in allowed:
@@ -333,7 +335,11 @@ def record_vote(
 def close_meeting(*, meeting: Meeting, by) -> int:
     """Closes the meeting; members never marked are recorded as absent without reason. Returns how many."""
     # Members not expected in the room are absent for that reason: exempt, elsewhere, suspended.
-    for flag, kind in (("exempt", K.EXEMPT), ("elsewhere", K.TEMPORARY_ELSEWHERE), ("suspended", K.SUSPENDED)):
+    for flag, kind in (
+        ("exempt", K.EXEMPT),
+        ("elsewhere", K.TEMPORARY_ELSEWHERE),
+        ("suspended", K.SUSPENDED),
+    ):
         meeting.attendances.filter(status=Attendance.Status.PENDING, **{flag: True}).update(
             status=Attendance.Status.EXCUSED, reason=str(kind.label)
         )

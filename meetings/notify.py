@@ -17,7 +17,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from .models import Notification
@@ -38,11 +39,17 @@ class Message:
     meeting_id: int | None = None
 
 
+def _render_text(name: str, context: dict) -> str:
+    """A plain-text template (subject, text body) is not HTML: rendered without autoescaping, so a place
+    "A & B" or a topic in quotes reads as typed rather than as "A &amp;amp; B" in the email and the app."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def render_message(kind: str, context: dict) -> tuple[str, str]:
     """Subject and plain-text body from emails/<kind>_subject.txt and _body.txt, in Vietnamese."""
     with translation.override("vi"):
-        subject = " ".join(render_to_string(f"emails/{kind}_subject.txt", context).split())
-        body = render_to_string(f"emails/{kind}_body.txt", context).strip()
+        subject = " ".join(_render_text(f"emails/{kind}_subject.txt", context).split())
+        body = _render_text(f"emails/{kind}_body.txt", context).strip()
     return subject[:300], body
 
 
@@ -94,8 +101,8 @@ def _absolute(url: str) -> str:
 def send_templated_email(name: str, to: list[str], context: dict) -> None:
     """Renders emails/<name>_subject.txt, _body.txt and _body.html (in Vietnamese) and sends them."""
     with translation.override("vi"):
-        subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
-        text = render_to_string(f"emails/{name}_body.txt", context)
+        subject = " ".join(_render_text(f"emails/{name}_subject.txt", context).split())
+        text = _render_text(f"emails/{name}_body.txt", context)
         html = render_to_string(f"emails/{name}_body.html", context)
     message = EmailMultiAlternatives(
         subject, text, settings.DEFAULT_FROM_EMAIL, to, headers={"X-Chibo-Key": context.get("key", "")}

@@ -1,0 +1,342 @@
+"""`make bench`: every performance figure of the project, each beside a baseline measured in the same run.
+
+Figures are server times measured in-process with Django's test client (no network), so they compare the
+app's own work: the dashboard against the bare SQL of its figures, the comment post / live poll / login
+against a bare Django view, the PDF against WeasyPrint on a one-line page, the beat run against the bare SQL
+of its main query. Results are printed one per line and written to bench-results.json.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+import time
+import tracemalloc
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from evaluations.models import CellMonth
+from meetings import live, minutes, pdf, reminders, services
+from meetings.models import Comment, Meeting, Notification
+from members.models import Member, Organization, Role
+
+from .seed_scale import ROOT
+
+PASSWORD = "bench-password-2026"
+
+
+def _stats(samples_ms: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples_ms)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered), p95
+
+
+def _time(fn, n: int) -> list[float]:
+    samples = []
+    for _i in range(n):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+class Command(BaseCommand):
+    help = "Measures the project's performance figures and writes bench-results.json."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cells", type=int, default=1000)
+        parser.add_argument("--months", type=int, default=60)
+        parser.add_argument(
+            "--repeat", type=int, default=30, help="Requests per figure (more for the cheap ones)."
+        )
+        parser.add_argument("--out", default=str(settings.BASE_DIR / "bench-results.json"))
+
+    @override_settings(
+        ALLOWED_HOSTS=["*"],
+        SECURE_SSL_REDIRECT=False,
+        DEBUG=False,
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    )
+    def handle(self, *args, cells, months, repeat, out, **options):
+        started = time.monotonic()
+        if not Organization.objects.filter(name=ROOT).exists():
+            call_command("seed_scale", cells=cells, months=months, stdout=self.stdout)
+        root = Organization.objects.get(name=ROOT)
+        self.results = {}
+        self.stdout.write(
+            f"database: {connection.vendor}; data: {Organization.objects.under(root).cells().count()} cells, "
+            f"{Meeting.objects.filter(cell__path__startswith=root.path).count()} meetings"
+        )
+        reviewer, member, meeting = self._fixtures(root)
+        bare = self._bare_view(repeat * 4)
+        self._dashboard(root, reviewer, repeat)
+        self._comments(meeting, member, repeat * 3, bare)
+        self._poll(meeting, member, repeat * 6, bare)
+        self._login(member, repeat, bare)
+        self._pdf(repeat)
+        self._beat(root)
+        Path(out).write_text(json.dumps(self.results, indent=2, ensure_ascii=False) + "\n")
+        self.stdout.write(f"wrote {out} in {time.monotonic() - started:.0f}s")
+
+    # --- fixtures ---------------------------------------------------------------------------------------
+
+    def _fixtures(self, root):
+        User = get_user_model()
+        reviewer_user, _created = User.objects.get_or_create(
+            username="bench.reviewer", defaults={"password": make_password(PASSWORD)}
+        )
+        reviewer = Member.objects.filter(user=reviewer_user).first()
+        first_cell = Organization.objects.under(root).cells().order_by("path").first()
+        if reviewer is None:
+            reviewer = Member.objects.create(full_name="Người đánh giá", cell=first_cell, user=reviewer_user)
+            Role.objects.create(
+                member=reviewer, organization=root, kind=Role.Kind.REVIEWER, starts_on=dt.date(2020, 1, 1)
+            )
+        member_user, _created = User.objects.get_or_create(
+            username="bench.member", defaults={"password": make_password(PASSWORD)}
+        )
+        member = Member.objects.filter(user=member_user).first() or Member.objects.create(
+            full_name="Đảng viên đo", cell=first_cell, user=member_user
+        )
+        meeting = Meeting.objects.filter(cell=first_cell, status=Meeting.Status.IN_PROGRESS).first()
+        if meeting is None:
+            meeting = services.create_thematic_meeting(
+                cell=first_cell,
+                topic="Đo hiệu năng",
+                scheduled_at=timezone.now(),
+                place="",
+                shares_session_with=None,
+                by=None,
+            )
+            services.publish_meeting(meeting=meeting, by=None)
+            live.open_meeting(meeting=meeting, chair=member, clerk=member, by=None)
+        return reviewer_user, member_user, meeting
+
+    def _client(self, user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    def _record(self, name, samples, baseline_name, baseline_median, unit="ms", **extra):
+        median, p95 = _stats(samples)
+        ratio = median / baseline_median if baseline_median else None
+        self.results[name] = {
+            "median": round(median, 2),
+            "p95": round(p95, 2),
+            "unit": unit,
+            "baseline": baseline_name,
+            "ratio": round(ratio, 2) if ratio is not None else None,
+            **extra,
+        }
+        more = " ".join(f"{k} {v}" for k, v in extra.items())
+        self.stdout.write(
+            f"{name:<28} median {median:8.2f} {unit}  p95 {p95:8.2f} {unit}  "
+            f"baseline {baseline_name} {baseline_median:.2f} {unit}  ratio {ratio:.2f} {more}".rstrip()
+        )
+
+    # --- figures -----------------------------------------------------------------------------------------
+
+    def _bare_view(self, n):
+        client = Client()
+        samples = _time(lambda: client.get("/healthz"), n)
+        median, p95 = _stats(samples)
+        self.results["bare_view"] = {
+            "median": round(median, 2),
+            "p95": round(p95, 2),
+            "unit": "ms",
+            "baseline": "itself",
+            "ratio": 1.0,
+        }
+        self.stdout.write(f"{'bare_view':<28} median {median:8.2f} ms  p95 {p95:8.2f} ms")
+        return median
+
+    def _dashboard(self, root, reviewer, n):
+        period = CellMonth.objects.filter(cell__path__startswith=root.path).latest("period").period
+        client = self._client(reviewer)
+        url = reverse("evaluations:dashboard", args=[root.pk]) + f"?period={period:%Y-%m}"
+        client.get(url)
+        samples = _time(lambda: client.get(url), n)
+        sql = (
+            "SELECT o.name, m.held, m.committee_session, m.attendance_rate, m.speakers, m.present, m.comments,"
+            " m.party_share, m.duration, m.score, m.level, m.members_at_risk, m.overdue_recognitions"
+            " FROM evaluations_cellmonth m JOIN members_organization o ON o.id = m.cell_id"
+            " WHERE m.period = %s AND o.path LIKE %s ORDER BY m.score DESC, o.name"
+        )
+        trend = (
+            "SELECT m.period, AVG(m.score), COUNT(*) FROM evaluations_cellmonth m JOIN members_organization o"
+            " ON o.id = m.cell_id WHERE m.period >= %s AND m.period <= %s AND o.path LIKE %s GROUP BY m.period"
+        )
+        start = (period - dt.timedelta(days=335)).replace(day=1)
+
+        def bare():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [period, root.path + "%"])
+                cursor.fetchall()
+                cursor.execute(trend, [start, period, root.path + "%"])
+                cursor.fetchall()
+
+        bare()
+        baseline = _stats(_time(bare, n))[0]
+        self._record("dashboard", samples, "bare SQL of the same figures", baseline)
+
+    def _comments(self, meeting, member_user, n, bare):
+        client = self._client(member_user)
+        url = reverse("meetings:comment_post", args=[meeting.pk])
+
+        def post():
+            client.post(
+                url,
+                {"text": "Ý kiến đo hiệu năng", "kind": "opinion", "client_id": str(uuid.uuid4())},
+                HTTP_ACCEPT="application/json",
+            )
+
+        self._record("comment_post", _time(post, n), "bare Django view", bare)
+
+    def _poll(self, meeting, member_user, n, bare):
+        from meetings.views.live import poll_token
+
+        client = self._client(member_user)
+        meeting.refresh_from_db()
+        last = (
+            Comment.objects.filter(meeting=meeting).order_by("-pk").values_list("pk", flat=True).first() or 0
+        )
+        url = (
+            reverse("meetings:poll", args=[meeting.pk])
+            + f"?t={poll_token(meeting, member_user)}&after={last}"
+            f"&item={meeting.current_item_id or ''}&status={meeting.status}"
+        )
+        assert client.get(url).status_code == 204
+        self._record("live_poll_nothing_new", _time(lambda: client.get(url), n), "bare Django view", bare)
+
+    def _login(self, member_user, n, bare):
+        def login():
+            Client().post(reverse("login"), {"username": member_user.username, "password": PASSWORD})
+
+        self._record("login", _time(login, n), "bare Django view", bare)
+
+    def _pdf(self, n):
+        one_line = "<html><body><p>Một dòng tiếng Việt.</p></body></html>"
+        html_class = pdf._html_class()
+        html_class(string=one_line).write_pdf()
+        baseline = _stats(_time(lambda: html_class(string=one_line).write_pdf(), max(5, n // 3)))[0]
+        article = Meeting.objects.filter(
+            cell__name__startswith="Chi bộ Điện", period=dt.date(2026, 11, 1)
+        ).first()
+        if article is None:
+            call_command("seed_demo", stdout=open("/dev/null", "w"))
+            article = Meeting.objects.filter(
+                cell__name__startswith="Chi bộ Điện", period=dt.date(2026, 11, 1)
+            ).first()
+        for name, source in (
+            ("pdf_minutes_article", minutes.pdf_source(article, "minutes")),
+            ("pdf_minutes_long", self._long_source(article)),
+        ):
+            tracemalloc.start()
+            samples = _time(lambda s=source: pdf.render_bytes("minutes", s), max(5, n // 3))
+            peak = tracemalloc.get_traced_memory()[1] / 1e6
+            tracemalloc.stop()
+            self._record(name, samples, "WeasyPrint on a one-line page", baseline, peak_mb=round(peak, 1))
+
+    def _long_source(self, article):
+        """The article's minutes stretched to a long meeting: 40 comments and 3 votes."""
+        source = minutes.pdf_source(article, "minutes")
+        content = json.loads(json.dumps(source["minutes"]))
+        sample = {
+            "speaker": "Nguyễn Văn Thành",
+            "kind": "Ý kiến",
+            "text": "Đề nghị chi bộ tiếp tục đổi mới nội dung sinh hoạt, "
+            "tăng cường nắm bắt tình hình tư tưởng đảng viên và nâng cao chất lượng phát triển đảng viên.",
+            "answer": "",
+        }
+        for i, item in enumerate(content["items"]):
+            item["comments"] = [dict(sample, speaker=f"Đảng viên {i}-{j}") for j in range(4)]
+        while sum(len(item["comments"]) for item in content["items"]) < 40:
+            content["items"][-1]["comments"].append(dict(sample))
+        content["votes"] = (content["votes"] * 3)[:3]
+        return {**source, "minutes": content}
+
+    def _beat(self, root):
+        cells = list(Organization.objects.under(root).cells())
+        self._beat_fixtures(root, cells)
+        when = timezone.now() + dt.timedelta(days=1)
+
+        def run():
+            Notification.objects.filter(kind="committee_session").delete()
+            reminders.run(now=when - dt.timedelta(days=4))
+
+        samples = _time(run, 5)
+        created = Notification.objects.filter(kind="committee_session").count()
+
+        def bare():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT m.id, m.cell_id FROM meetings_meeting m LEFT JOIN meetings_committeesession s ON s.meeting_id = m.id"
+                    " WHERE m.status IN ('planned', 'prepared') AND s.id IS NULL AND m.scheduled_at >= %s",
+                    [timezone.now()],
+                )
+                cursor.fetchall()
+
+        baseline = _stats(_time(bare, 5))[0]
+        self._record(
+            "beat_reminders",
+            samples,
+            "bare SQL of its main query",
+            baseline,
+            cells=len(cells),
+            notifications=created,
+        )
+
+    def _beat_fixtures(self, root, cells):
+        """Every cell's bí thư gets a login, and every cell a meeting five days ahead with no chi ủy session."""
+        User = get_user_model()
+        secretaries = list(
+            Member.objects.filter(
+                roles__organization__in=cells, roles__kind=Role.Kind.SECRETARY, user__isnull=True
+            )
+        )
+        if secretaries:
+            password = make_password(PASSWORD)
+            users = User.objects.bulk_create(
+                [User(username=f"bench.bt{m.pk}", password=password) for m in secretaries], batch_size=2000
+            )
+            for m, u in zip(secretaries, users, strict=True):
+                m.user = u
+            Member.objects.bulk_update(secretaries, ["user"], batch_size=2000)
+        when = timezone.now() + dt.timedelta(days=1)
+        # A month far ahead that the scale data never uses, so the one-regular-meeting-a-month rule holds.
+        period = (timezone.localdate() + dt.timedelta(days=400)).replace(day=1)
+        have = set(
+            Meeting.objects.filter(cell__in=cells, period=period, kind=Meeting.Kind.REGULAR).values_list(
+                "cell_id", flat=True
+            )
+        )
+        Meeting.objects.bulk_create(
+            [
+                Meeting(
+                    cell=c,
+                    kind=Meeting.Kind.REGULAR,
+                    period=period,
+                    scheduled_at=when,
+                    status=Meeting.Status.PLANNED,
+                )
+                for c in cells
+                if c.pk not in have
+            ],
+            batch_size=2000,
+        )

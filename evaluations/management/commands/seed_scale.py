@@ -1,0 +1,295 @@
+"""A large, realistic data set for dashboards and benchmarks: seed_scale --cells 1000 --months 60.
+
+Everything is written with bulk inserts, so 60,000 meetings with their roll calls, comments, votes, scores
+and monthly indicators take minutes on PostgreSQL. The data lives under its own root ("Đảng ủy Khối quy mô")
+and a second run with the same size does nothing.
+"""
+
+import datetime as dt
+import random
+import time
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from evaluations.models import CellMonth, Evaluation, Rubric
+from meetings.models import Attendance, Comment, CommitteeSession, Meeting, Vote
+from members.models import Member, Organization, Role
+
+ROOT = "Đảng ủy Khối quy mô"
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Bùi", "Đặng", "Đỗ", "Ngô", "Hồ"]
+MIDDLE = ["Văn", "Thị", "Minh", "Quốc", "Thanh", "Ngọc", "Hoàng", "Thu", "Kim"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hạnh",
+    "Hương",
+    "Lan",
+    "Long",
+    "Mai",
+    "Nam",
+    "Phong",
+    "Quang",
+    "Tâm",
+    "Thảo",
+    "Vy",
+]
+COMMENTS = [
+    "Đề nghị bổ sung kết quả thực hiện nghị quyết tháng trước vào báo cáo.",
+    "Thống nhất phương hướng nhiệm vụ tháng tới, đề nghị phân công cụ thể.",
+    "Cần quan tâm công tác phát triển đảng viên và bồi dưỡng quần chúng ưu tú.",
+    "Đề nghị tăng cường nắm bắt tình hình tư tưởng đảng viên.",
+    "Đề xuất thực hiện mô hình chi bộ bốn tốt, nâng cao chất lượng sinh hoạt.",
+    "Về đảng phí: đề nghị các đồng chí đóng đúng hạn qua cổng dịch vụ công.",
+]
+LEVEL = [(90, "tot"), (70, "kha"), (50, "tb"), (0, "kem")]
+
+
+class Command(BaseCommand):
+    help = "Creates a large data set: --cells N --months M (default 1000 × 60)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cells", type=int, default=1000)
+        parser.add_argument("--months", type=int, default=60)
+        parser.add_argument("--members", type=int, default=12, help="Members per cell (average).")
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, cells, months, members, seed, **options):
+        started = time.monotonic()
+        root = Organization.objects.filter(name=ROOT).first()
+        if root is not None:
+            existing = Organization.objects.under(root).cells().count()
+            if existing >= cells:
+                self.stdout.write(f"{ROOT}: {existing} cells already there; nothing to do.")
+                return
+            self.stdout.write(
+                f"{ROOT}: {existing} cells, fewer than asked; run on an empty database to rebuild."
+            )
+            return
+        rng = random.Random(seed)
+        with transaction.atomic():
+            root, cell_list = self._tree(cells)
+            by_cell = self._members(cell_list, members, rng)
+            self.stdout.write(
+                f"tree and {sum(len(v) for v in by_cell.values())} members: {time.monotonic() - started:.1f}s"
+            )
+        periods = self._periods(months)
+        rubric = (
+            Rubric.objects.filter(kind=Rubric.Kind.MEETING, organization__isnull=True)
+            .order_by("-effective_from")
+            .first()
+        )
+        for i in range(0, len(cell_list), 100):
+            chunk = cell_list[i : i + 100]
+            with transaction.atomic():
+                self._meetings(chunk, by_cell, periods, rng, rubric)
+            self.stdout.write(f"cells {i + len(chunk)}/{len(cell_list)}: {time.monotonic() - started:.1f}s")
+        self.stdout.write(self.style.SUCCESS(f"Done in {time.monotonic() - started:.1f}s"))
+
+    def _tree(self, n_cells):
+        root = Organization.objects.add_root(
+            instance=Organization(name=ROOT, code="ĐUK", kind=Organization.Kind.BLOC, place="Cần Thơ")
+        )
+        per_branch = 20
+        n_branches = max(1, (n_cells + per_branch - 1) // per_branch)
+        branches = [
+            Organization(
+                name=f"Đảng bộ cơ sở số {b + 1}",
+                code="ĐU",
+                kind=Organization.Kind.GRASSROOTS,
+                place="Cần Thơ",
+                path=Organization._get_path(root.path, 2, b + 1),
+                depth=2,
+                numchild=0,
+            )
+            for b in range(n_branches)
+        ]
+        cells = []
+        for b, branch in enumerate(branches):
+            count = min(per_branch, n_cells - b * per_branch)
+            branch.numchild = count
+            for c in range(count):
+                cells.append(
+                    Organization(
+                        name=f"Chi bộ {b + 1}.{c + 1}",
+                        code="CB",
+                        kind=Organization.Kind.CELL,
+                        place="Cần Thơ",
+                        meeting_day=1 + (b + c) % 28,
+                        meeting_time=dt.time(14, 0),
+                        meeting_place="Hội trường",
+                        path=Organization._get_path(branch.path, 3, c + 1),
+                        depth=3,
+                        numchild=0,
+                    )
+                )
+        Organization.objects.bulk_create(branches, batch_size=1000)
+        Organization.objects.filter(pk=root.pk).update(numchild=n_branches)
+        Organization.objects.bulk_create(cells, batch_size=1000)
+        return root, list(Organization.objects.under(root).cells().order_by("path"))
+
+    def _members(self, cells, per_cell, rng):
+        rows = []
+        for cell in cells:
+            for _i in range(max(3, per_cell + rng.randint(-4, 6))):
+                official = rng.random() > 0.1
+                admitted = dt.date(rng.randint(1985, 2025), rng.randint(1, 12), rng.randint(1, 28))
+                rows.append(
+                    Member(
+                        full_name=f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
+                        cell=cell,
+                        admission_date=admitted,
+                        status=Member.Status.OFFICIAL if official else Member.Status.PROBATIONARY,
+                        dues_basis=rng.randrange(6_000_000, 20_000_000, 100_000),
+                    )
+                )
+        Member.objects.bulk_create(rows, batch_size=5000)
+        by_cell = {}
+        for member in Member.objects.filter(cell__in=cells).only("pk", "cell_id", "status"):
+            by_cell.setdefault(member.cell_id, []).append(member)
+        Role.objects.bulk_create(
+            [
+                Role(
+                    member=ms[0], organization_id=cid, kind=Role.Kind.SECRETARY, starts_on=dt.date(2020, 1, 1)
+                )
+                for cid, ms in by_cell.items()
+            ],
+            batch_size=5000,
+        )
+        return by_cell
+
+    def _periods(self, months):
+        period = timezone.localdate().replace(day=1)
+        periods = []
+        for _i in range(months):
+            period = (period - dt.timedelta(days=1)).replace(day=1)
+            periods.append(period)
+        return list(reversed(periods))
+
+    def _meetings(self, cells, by_cell, periods, rng, rubric):
+        meetings = []
+        for cell in cells:
+            quality = rng.uniform(0.5, 1.0)  # some cells are simply better run than others
+            for period in periods:
+                if rng.random() > 0.97:
+                    continue  # a month without a meeting
+                day = (
+                    cell.meeting_day if rng.random() < 0.85 else min(28, cell.meeting_day + rng.randint(1, 5))
+                )
+                start = timezone.make_aware(dt.datetime.combine(period.replace(day=day), dt.time(14, 0)))
+                duration = int(rng.uniform(60, 130) * (0.8 + 0.3 * quality))
+                m = Meeting(
+                    cell=cell,
+                    kind=Meeting.Kind.REGULAR,
+                    period=period,
+                    scheduled_at=start,
+                    started_at=start,
+                    ended_at=start + dt.timedelta(minutes=duration),
+                    status=Meeting.Status.ADOPTED,
+                    published_at=start - dt.timedelta(days=rng.choice([0, 1, 2, 3]), hours=3),
+                    place="Hội trường",
+                )
+                m._quality = quality
+                meetings.append(m)
+        Meeting.objects.bulk_create(meetings, batch_size=5000)
+        attendance, comments, votes, sessions, evaluations, months = [], [], [], [], [], []
+        now = timezone.now()
+        fixed_day = {c.pk: c.meeting_day for c in cells}
+        for m in meetings:
+            roll = by_cell[m.cell_id]
+            present = []
+            for member in roll:
+                status = (
+                    "present"
+                    if rng.random() < 0.7 + 0.28 * m._quality
+                    else rng.choice(["excused", "excused", "unexcused"])
+                )
+                attendance.append(
+                    Attendance(meeting=m, member=member, status=status, official=member.status == "official")
+                )
+                if status == "present":
+                    present.append(member)
+            speakers = rng.sample(
+                present, k=min(len(present), max(0, int(len(present) * rng.uniform(0.1, 0.7) * m._quality)))
+            )
+            for i, member in enumerate(speakers + speakers[: len(speakers) // 3]):
+                comments.append(
+                    Comment(
+                        meeting=m,
+                        speaker=member,
+                        text=rng.choice(COMMENTS),
+                        created_at=m.started_at + dt.timedelta(minutes=20 + i),
+                    )
+                )
+            official_present = sum(1 for p in present if p.status == "official")
+            official = sum(1 for p in roll if p.status == "official")
+            votes.append(
+                Vote(
+                    meeting=m,
+                    kind=Vote.Kind.RESOLUTION,
+                    question="Thông qua nghị quyết",
+                    votes_for=official_present,
+                    eligible=official_present,
+                    base=official,
+                    passed=official_present * 2 > official,
+                    recorded_at=m.ended_at,
+                )
+            )
+            has_session = rng.random() < 0.5 + 0.5 * m._quality
+            if has_session:
+                sessions.append(
+                    CommitteeSession(
+                        meeting=m,
+                        held_on=(m.scheduled_at - dt.timedelta(days=5)).date(),
+                        content="Thống nhất nội dung",
+                    )
+                )
+            total = Decimal(str(round(min(100, rng.uniform(35, 75) + 30 * m._quality), 1)))
+            level = next(code for minimum, code in LEVEL if total >= minimum)
+            if rubric:
+                evaluations.append(
+                    Evaluation(
+                        meeting=m,
+                        rubric=rubric,
+                        total=total,
+                        level=level,
+                        level_label=level,
+                        adopted_at=m.ended_at,
+                    )
+                )
+            rate = len(present) / len(roll) if roll else None
+            months.append(
+                CellMonth(
+                    cell_id=m.cell_id,
+                    period=m.period,
+                    meeting=m,
+                    held=True,
+                    on_fixed_day=timezone.localtime(m.scheduled_at).day == fixed_day[m.cell_id],
+                    committee_session=has_session,
+                    published_ahead=(m.scheduled_at - m.published_at).days >= 1,
+                    attendance_rate=rate,
+                    present=len(present),
+                    speakers=len(speakers),
+                    comments=len(speakers) + len(speakers) // 3,
+                    party_share=rng.uniform(0.35, 0.9),
+                    duration=int((m.ended_at - m.started_at).total_seconds() // 60),
+                    thematic_in_quarter=rng.random() < 0.7,
+                    minutes_adopted=rng.random() < 0.9,
+                    score=total,
+                    level=level,
+                    superior_present=rng.random() < 0.3,
+                    unexcused=sum(1 for a in attendance[-len(roll) :] if a.status == "unexcused"),
+                    members_at_risk=1 if rng.random() < 0.05 else 0,
+                    refreshed_at=now,
+                )
+            )
+        Attendance.objects.bulk_create(attendance, batch_size=10000)
+        Comment.objects.bulk_create(comments, batch_size=10000)
+        Vote.objects.bulk_create(votes, batch_size=10000)
+        CommitteeSession.objects.bulk_create(sessions, batch_size=10000)
+        Evaluation.objects.bulk_create(evaluations, batch_size=10000)
+        CellMonth.objects.bulk_create(months, batch_size=10000)

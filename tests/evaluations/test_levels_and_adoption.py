@@ -1,0 +1,311 @@
+"""Levels from the total (with the extra condition for "tốt"), points kept inside each criterion's range, the
+cell's adoption by vote, the superior officer's confirmation or own score, and the score in the minutes."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from evaluations.models import Evaluation, Rubric
+from meetings import live
+from meetings.models import Attendance, Meeting
+from meetings.services import plan_regular_meeting, publish_meeting
+
+from .conftest import NOVEMBER, at, hold, text, vi
+
+
+@pytest.fixture
+def default(db) -> Rubric:
+    return Rubric.objects.get(kind=Rubric.Kind.MEETING, organization=None)
+
+
+@pytest.mark.parametrize(
+    ("total", "label"),
+    [
+        (100, "Tốt"),
+        (90, "Tốt"),
+        (89.5, "Khá"),
+        (89, "Khá"),
+        (70, "Khá"),
+        (69.5, "Trung bình"),
+        (69, "Trung bình"),
+        (50, "Trung bình"),
+        (49.5, "Kém"),
+        (49, "Kém"),
+        (0, "Kém"),
+    ],
+)
+def test_level_boundaries(default, total, label):
+    assert default.level_for(total)["label"] == label
+
+
+@pytest.mark.parametrize("total", [90, 95, 100])
+def test_without_full_marks_on_a_starred_criterion_90_or_more_is_only_kha(default, total):
+    assert default.level_for(total, full_marks_ok=False)["label"] == "Khá"
+
+
+@pytest.mark.parametrize(("total", "label"), [(89.5, "Khá"), (70, "Khá"), (69.5, "Trung bình"), (10, "Kém")])
+def test_below_90_the_starred_criteria_change_nothing(default, total, label):
+    assert default.level_for(total, full_marks_ok=False)["label"] == label
+
+
+# --- Through the sheet --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def in_meeting(world, clock) -> Meeting:
+    """November's meeting of Chi bộ A1, open since 14:00 on the 5th, its three official members present."""
+    meeting, _created = plan_regular_meeting(cell=world.cell, period=NOVEMBER)
+    clock.set(at(2026, 11, 2, 9, 0))
+    publish_meeting(meeting=meeting, by=world.secretary.user)
+    clock.set(at(2026, 11, 5, 14, 0))
+    live.open_meeting(meeting=meeting, chair=world.secretary, clerk=world.fellow, by=world.secretary.user)
+    for member in (world.secretary, world.member, world.fellow):
+        live.mark_attendance(
+            attendance=meeting.attendances.get(member=member), status=Attendance.Status.PRESENT
+        )
+    clock.set(at(2026, 11, 5, 15, 50))
+    return meeting
+
+
+def score_url(meeting, name="evaluations:score"):
+    return reverse(name, args=[meeting.pk])
+
+
+def sheet_of(meeting, kind=Evaluation.Kind.SELF) -> Evaluation:
+    return Evaluation.objects.get(meeting=meeting, kind=kind, rubric__kind=Rubric.Kind.MEETING)
+
+
+def form(evaluation, **points) -> dict:
+    """Every criterion at full marks, except those given by code."""
+    data = {}
+    for s in evaluation.scores.select_related("criterion"):
+        data[f"points_{s.criterion_id}"] = str(points.get(s.criterion.code, s.criterion.max_points))
+        data[f"note_{s.criterion_id}"] = ""
+    return data
+
+
+def score_vote(client, meeting, votes_for=3, against=0):
+    return client.post(
+        reverse("meetings:votes", args=[meeting.pk]),
+        {
+            "kind": "score",
+            "question": "Thông qua kết quả tự đánh giá chất lượng buổi sinh hoạt",
+            "method": "totals",
+            "votes_for": votes_for,
+            "votes_against": against,
+            "abstentions": 0,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("deductions", "total", "label"),
+    [
+        ({}, "100,0", "Tốt"),
+        ({"results": 20}, "90,0", "Tốt"),
+        ({"results": "19.5"}, "89,5", "Khá"),
+        ({"results": 19}, "89,0", "Khá"),
+        ({"results": 0}, "70,0", "Khá"),
+        ({"results": 0, "facilitation": "9.5"}, "69,5", "Trung bình"),
+        ({"results": 0, "facilitation": 9}, "69,0", "Trung bình"),
+        ({"results": 0, "content": 0, "facilitation": 5}, "50,0", "Trung bình"),
+        ({"results": 0, "content": 0, "facilitation": "4.5"}, "49,5", "Kém"),
+        ({"results": 0, "content": 0, "facilitation": 4}, "49,0", "Kém"),
+    ],
+)
+def test_the_sheet_shows_the_level_its_total_reaches(in_meeting, login, deductions, total, label):
+    client = login("secretary")
+    client.get(score_url(in_meeting))
+
+    response = client.post(score_url(in_meeting), form(sheet_of(in_meeting), **deductions), follow=True)
+
+    assert vi("Total %(t)s points — level %(l)s", t=total, l=label) in text(response)
+    assert sheet_of(in_meeting).level_label == label
+
+
+@pytest.mark.parametrize(
+    ("shortfall", "total"),
+    [
+        ({"attendance": 3}, "99,0"),
+        ({"no_unexcused": 0}, "99,0"),
+        ({"duration": 4}, "99,0"),
+        ({"participation": 8}, "98,0"),
+        ({"minutes": 0}, "98,0"),
+    ],
+)
+def test_90_or_more_without_full_marks_on_a_starred_criterion_is_only_kha(
+    in_meeting, login, shortfall, total
+):
+    client = login("secretary")
+    client.get(score_url(in_meeting))
+
+    response = client.post(score_url(in_meeting), form(sheet_of(in_meeting), **shortfall), follow=True)
+
+    assert vi("Total %(t)s points — level %(l)s", t=total, l="Khá") in text(response)
+
+
+@pytest.mark.parametrize("bad", ["-1", "4.5", "100"])
+def test_points_outside_the_criterions_range_are_refused_and_nothing_is_saved(in_meeting, login, bad):
+    client = login("secretary")
+    client.get(score_url(in_meeting))
+    evaluation = sheet_of(in_meeting)
+    before = {s.criterion_id: s.points for s in evaluation.scores.all()}
+    attendance = evaluation.scores.get(criterion__code="attendance").criterion
+
+    data = form(evaluation, attendance=bad)  # the other criteria change to full marks in the same post
+    response = client.post(score_url(in_meeting), data)
+
+    assert response.status_code == 422
+    assert vi(
+        "“%(name)s”: between 0 and %(max)s points.", name=attendance.name, max=attendance.max_points
+    ) in text(response)
+    assert {s.criterion_id: s.points for s in evaluation.scores.all()} == before
+
+
+@pytest.mark.parametrize("bad", ["abc", "NaN", "sNaN"])
+def test_points_that_are_not_a_number_are_refused_with_a_message(in_meeting, login, bad):
+    client = login("secretary")
+    client.get(score_url(in_meeting))
+    evaluation = sheet_of(in_meeting)
+
+    response = client.post(score_url(in_meeting), form(evaluation, content=bad))
+
+    assert response.status_code == 422
+    assert vi("Points must be a number.") in text(response)
+    assert evaluation.scores.get(criterion__code="content").points == 0
+
+
+def test_adopting_needs_a_passed_vote_on_the_score(in_meeting, login):
+    client = login("secretary")
+    client.get(score_url(in_meeting))
+    client.post(score_url(in_meeting), form(sheet_of(in_meeting), results=25))
+    refusal = vi("Record the cell's vote on the score first; it must pass.")
+
+    response = client.post(score_url(in_meeting), {"adopt": "1"})
+    assert refusal in text(response)
+    assert sheet_of(in_meeting).adopted_at is None
+
+    score_vote(client, in_meeting, votes_for=1, against=2)  # 1 of 3: not more than half
+    response = client.post(score_url(in_meeting), {"adopt": "1"})
+    assert refusal in text(response)
+    assert sheet_of(in_meeting).adopted_at is None
+
+    score_vote(client, in_meeting, votes_for=3)
+    response = client.post(score_url(in_meeting), {"adopt": "1"}, follow=True)
+    page = text(response)
+    assert vi("The cell adopted the score.") in page
+    evaluation = sheet_of(in_meeting)
+    assert evaluation.adopted_at is not None
+    assert evaluation.adopted_vote.passed
+    assert vi("Total %(t)s points — level %(l)s", t="95,0", l="Tốt") in page
+
+
+def test_after_adoption_the_cell_cannot_change_its_score(in_meeting, login):
+    client = login("secretary")
+    client.get(score_url(in_meeting))
+    client.post(score_url(in_meeting), form(sheet_of(in_meeting), results=25))
+    score_vote(client, in_meeting)
+    client.post(score_url(in_meeting), {"adopt": "1"})
+
+    page = client.get(score_url(in_meeting)).content.decode()
+    assert 'name="adopt"' not in page
+    assert all("disabled" in tag for tag in page.split("<input")[1:] if 'name="points_' in tag)
+
+    response = client.post(score_url(in_meeting), form(sheet_of(in_meeting), results=30))
+    assert vi("The cell has adopted this score; it can no longer be changed.") in text(response)
+    assert sheet_of(in_meeting).total == Decimal("95")
+
+
+def _adopted(client, meeting, **points):
+    client.get(score_url(meeting))
+    client.post(score_url(meeting), form(sheet_of(meeting), **points))
+    score_vote(client, meeting)
+    client.post(score_url(meeting), {"adopt": "1"})
+    return sheet_of(meeting)
+
+
+def test_the_superior_officer_confirms_an_adopted_score(in_meeting, client, world, login):
+    _adopted(login("secretary"), in_meeting, results=15)  # 85: Khá
+    client.logout()
+    officer = login("officer")
+
+    page = text(officer.get(score_url(in_meeting, "evaluations:score_superior")))
+    assert vi("%(k)s: %(t)s points — %(l)s.", k=vi("Cell's self-assessment"), t="85,0", l="Khá") in page
+    assert vi("Confirm the cell's score instead") in page
+
+    response = officer.post(reverse("evaluations:confirm", args=[in_meeting.pk]), follow=True)
+
+    assert response.status_code == 200  # back on the officer's own sheet, not on a page they may not open
+    page = text(response)
+    assert vi("You confirmed the cell's score.") in page
+    assert vi("Confirm the cell's score instead") not in page
+    evaluation = sheet_of(in_meeting)
+    assert evaluation.confirmed_by == world.officer.user
+    assert evaluation.confirmed_at is not None
+    client.logout()
+    cell_page = text(login("secretary").get(score_url(in_meeting)))
+    assert vi("Confirmed by the superior officer, %(when)s.", when="05/11/2026") in cell_page
+
+
+def test_the_superior_officer_cannot_confirm_a_score_not_adopted(in_meeting, client, login):
+    secretary = login("secretary")
+    secretary.get(score_url(in_meeting))
+    client.logout()
+
+    response = login("officer").post(reverse("evaluations:confirm", args=[in_meeting.pk]), follow=True)
+
+    assert vi("The superior officer confirms a score the cell has adopted.") in text(response)
+    assert sheet_of(in_meeting).confirmed_at is None
+
+
+def test_the_superior_officer_gives_a_separate_score(in_meeting, client, login):
+    cell_sheet = _adopted(login("secretary"), in_meeting, results=25)  # 95: Tốt
+    client.logout()
+    officer = login("officer")
+    url = score_url(in_meeting, "evaluations:score_superior")
+    officer.get(url)
+    own = sheet_of(in_meeting, Evaluation.Kind.SUPERIOR)
+
+    response = officer.post(url, form(own, results=10, participation=6), follow=True)
+
+    own.refresh_from_db()
+    assert (own.total, own.level_label) == (Decimal("76"), "Khá")
+    assert own.created_by.username == "officer"
+    page = text(response)
+    assert vi("Total %(t)s points — level %(l)s", t="76,0", l="Khá") in page
+    assert vi("%(k)s: %(t)s points — %(l)s.", k=vi("Cell's self-assessment"), t="95,0", l="Tốt") in page
+    cell_sheet.refresh_from_db()
+    assert (cell_sheet.total, cell_sheet.level_label) == (Decimal("95"), "Tốt")  # the cell's own stands
+
+
+def test_the_adopted_score_goes_into_the_minutes(in_meeting, world, login):
+    client = login("secretary")
+    minutes_url = reverse("meetings:minutes", args=[in_meeting.pk])
+    sentence = "Quality of the meeting: %(s)s points, level %(l)s."
+
+    client.get(score_url(in_meeting))
+    client.post(score_url(in_meeting), form(sheet_of(in_meeting), results="24.5"))
+    before = vi(sentence, s="<s>", l="<l>").split("<s>")[0]  # "Chất lượng buổi sinh hoạt: "
+    assert before.strip() and before not in text(client.get(minutes_url))  # not adopted yet: no score line
+
+    score_vote(client, in_meeting)
+    client.post(score_url(in_meeting), {"adopt": "1"})
+    live.close_meeting(meeting=in_meeting, by=world.secretary.user)
+
+    page = text(client.get(minutes_url))
+    assert vi(sentence, s="94,5", l="Tốt") in page
+    assert "xếp loại Tốt" in page
+
+
+def test_a_whole_number_score_reads_without_decimals_in_the_minutes(world, login, clock):
+    meeting = hold(world.cell, status=Meeting.Status.CLOSED)
+    client = login("secretary")
+    client.get(score_url(meeting))
+    Evaluation.objects.filter(meeting=meeting).update(
+        total=Decimal("72"), level="kha", level_label="Khá", adopted_at=at(2026, 11, 5, 16, 0)
+    )
+
+    page = text(client.get(reverse("meetings:minutes", args=[meeting.pk])))
+
+    assert vi("Quality of the meeting: %(s)s points, level %(l)s.", s="72", l="Khá") in page

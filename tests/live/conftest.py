@@ -1,0 +1,63 @@
+"""Live-meeting fixtures on top of tests/conftest.py's `world`.
+
+Chi bộ A1 meets on the 5th at 14:00. The clock stands at 05/11/2026 14:00 (Vietnam time) unless a test
+moves it, so the roll call, the dues month and the rule set are those of November 2026.
+"""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from meetings import live
+from meetings.models import Attendance, Meeting
+from meetings.services import plan_regular_meeting, publish_meeting
+
+NOVEMBER = dt.date(2026, 11, 1)
+
+
+def at(*args) -> dt.datetime:
+    """An aware datetime in Vietnam's time zone: at(2026, 11, 5, 14, 0)."""
+    return timezone.make_aware(dt.datetime(*args))
+
+
+class Clock:
+    def __init__(self, when: dt.datetime):
+        self.current = when
+
+    def set(self, when: dt.datetime) -> None:
+        self.current = when
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """django.utils.timezone.now (and so localtime/localdate) reads this clock; clock.set(at(...)) moves it."""
+    clock = Clock(at(2026, 11, 5, 14, 0))
+    monkeypatch.setattr(timezone, "now", lambda: clock.current)
+    return clock
+
+
+def plan(world, period=NOVEMBER, *, publish=True) -> Meeting:
+    meeting, _created = plan_regular_meeting(cell=world.cell, period=period)
+    if publish:
+        publish_meeting(meeting=meeting, by=world.secretary.user)
+    return meeting
+
+
+@pytest.fixture
+def prepared(world, clock) -> Meeting:
+    """November's regular meeting of Chi bộ A1, agenda published, not opened yet."""
+    return plan(world)
+
+
+@pytest.fixture
+def opened(prepared, world) -> Meeting:
+    """The same meeting, opened by the secretary (chair); `fellow` is the meeting secretary (thư ký)."""
+    return live.open_meeting(
+        meeting=prepared, chair=world.secretary, clerk=world.fellow, by=world.secretary.user
+    )
+
+
+def mark(meeting: Meeting, *members, status=Attendance.Status.PRESENT, reason="") -> None:
+    for member in members:
+        live.mark_attendance(attendance=meeting.attendances.get(member=member), status=status, reason=reason)

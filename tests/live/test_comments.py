@@ -1,0 +1,342 @@
+"""Comments from members' phones during the meeting: stored once per client id, taken only while the
+meeting is in progress, entered by the meeting secretary for others, answered by the chair, counted, and
+polled cheaply."""
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from meetings import live
+from meetings.models import Comment, Meeting
+from meetings.services import create_thematic_meeting, publish_meeting
+
+from ..factories import MemberFactory
+from .conftest import at
+from .pages import text, vi, vi_n
+
+JSON = {"Accept": "application/json"}
+
+
+def comment_url(meeting):
+    return reverse("meetings:comment_post", args=[meeting.pk])
+
+
+def post_json(client, meeting, **data):
+    data = {"kind": "opinion", "client_id": str(uuid.uuid4())} | data
+    return client.post(comment_url(meeting), data, headers=JSON)
+
+
+def add_comment(meeting, speaker, text="Ý kiến", **kw):
+    comment, _created = live.post_comment(
+        meeting=meeting,
+        speaker=speaker,
+        text=text,
+        kind=kw.pop("kind", Comment.Kind.OPINION),
+        client_id=uuid.uuid4(),
+        agenda_item=None,
+        by=None,
+        **kw,
+    )
+    return comment
+
+
+def counts_text(speakers, comments):
+    return (
+        f"{vi_n('%(counter)s comrade spoke', '%(counter)s comrades spoke', speakers)} "
+        f"{vi_n('%(counter)s comment', '%(counter)s comments', comments)}"
+    )
+
+
+# --- Posting ----------------------------------------------------------------------------------------------
+
+
+def test_the_same_client_id_posted_twice_is_stored_once(opened, world, login):
+    client = login("member")
+    client_id = str(uuid.uuid4())
+
+    first = post_json(client, opened, text="Đề nghị bổ sung báo cáo.", client_id=client_id)
+    retry = post_json(client, opened, text="Đề nghị bổ sung báo cáo.", client_id=client_id)
+
+    assert first.status_code == 201
+    assert first.json()["created"] is True
+    comment = Comment.objects.get(meeting=opened)
+    assert first.json()["id"] == comment.pk
+    assert retry.status_code == 200
+    assert retry.json() == {"id": comment.pk, "created": False}
+    assert (comment.speaker, comment.text, comment.entered_by) == (
+        world.member,
+        "Đề nghị bổ sung báo cáo.",
+        world.member.user,
+    )
+    assert comment.agenda_item == opened.current_item
+
+
+def test_a_comment_from_the_plain_form_shows_on_the_live_page(opened, login):
+    response = login("member").post(
+        comment_url(opened), {"text": "Thống nhất với báo cáo.", "kind": "opinion"}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("meetings:live", args=[opened.pk])
+    page = text(response)
+    assert vi("Your comment was recorded.") in page
+    assert "Nguyễn Hoàng Nam" in page and "Thống nhất với báo cáo." in page
+
+
+def test_an_empty_comment_is_refused(opened, login):
+    response = post_json(login("member"), opened, text="   ")
+
+    assert response.status_code == 400
+    assert response.json()["error"] == vi("The comment is empty.")
+    assert not Comment.objects.exists()
+
+
+def test_comments_are_refused_before_the_meeting_opens(prepared, login):
+    response = post_json(login("member"), prepared, text="Sớm quá")
+
+    assert response.status_code == 409
+    assert response.json()["error"] == vi("Comments are taken only while the meeting is in progress.")
+    assert not Comment.objects.exists()
+
+
+def test_comments_are_refused_after_the_meeting_closes(opened, world, login):
+    client = login("member")
+    sent = post_json(client, opened, text="Kịp lúc")
+    live.close_meeting(meeting=opened, by=None)
+
+    late = post_json(client, opened, text="Muộn rồi")
+    late_form = client.post(comment_url(opened), {"text": "Muộn rồi", "kind": "opinion"}, follow=True)
+
+    assert late.status_code == 409
+    assert late.json()["error"] == vi("Comments are taken only while the meeting is in progress.")
+    assert vi("Comments are taken only while the meeting is in progress.") in text(late_form)
+    assert list(Comment.objects.values_list("text", flat=True)) == ["Kịp lúc"]
+    # A phone that sent before the close and retries after it is told the comment is there.
+    retry = post_json(client, opened, text="Kịp lúc", client_id=str(Comment.objects.get().client_id))
+    assert (retry.status_code, retry.json()["created"]) == (200, False)
+    assert sent.json()["id"] == retry.json()["id"]
+
+
+def test_the_meeting_secretary_posts_for_a_member_without_a_phone_and_for_a_guest(opened, world, login):
+    client = login("fellow")  # the meeting secretary of this meeting
+
+    for_member = post_json(client, opened, text="Tôi hoàn thành tốt nhiệm vụ.", speaker=world.target.pk)
+    for_guest = post_json(
+        client, opened, text="Ghi nhận chi bộ chuẩn bị chu đáo.", speaker_name="Lê Văn Khách"
+    )
+
+    assert for_member.status_code == for_guest.status_code == 201
+    member_comment = Comment.objects.get(pk=for_member.json()["id"])
+    guest_comment = Comment.objects.get(pk=for_guest.json()["id"])
+    assert (member_comment.speaker, member_comment.entered_by) == (world.target, world.fellow.user)
+    assert (guest_comment.speaker, guest_comment.speaker_name) == (None, "Lê Văn Khách")
+    page = text(client.get(reverse("meetings:live", args=[opened.pk])))
+    assert "Dương Thị Mỹ Duyên" in page and "Tôi hoàn thành tốt nhiệm vụ." in page
+    assert "Lê Văn Khách" in page and "Ghi nhận chi bộ chuẩn bị chu đáo." in page
+
+
+def test_a_plain_member_cannot_post_in_someone_elses_name(opened, world, login):
+    client = login("member")
+
+    page = client.get(reverse("meetings:live", args=[opened.pk])).content.decode()
+    sent = post_json(client, opened, text="Giả danh", speaker=world.fellow.pk, speaker_name="Người khác")
+
+    assert 'name="speaker"' not in page and 'name="speaker_name"' not in page
+    assert sent.status_code == 201
+    comment = Comment.objects.get()
+    assert (comment.speaker, comment.speaker_name) == (world.member, "")
+    clerk_page = login("fellow").get(reverse("meetings:live", args=[opened.pk])).content.decode()
+    assert 'name="speaker"' in clerk_page and 'name="speaker_name"' in clerk_page
+
+
+def test_the_chair_answers_a_question(opened, world, login):
+    asked = post_json(login("member"), opened, text="Khi nào tập huấn PCCC?", kind="question")
+    question = Comment.objects.get(pk=asked.json()["id"])
+
+    login("secretary").post(reverse("meetings:answer", args=[question.pk]), {"answer": "Trong tháng 12."})
+
+    question.refresh_from_db()
+    assert question.answer == "Trong tháng 12."
+    assert question.answered_at == at(2026, 11, 5, 14, 0)
+    page = text(login("member").get(reverse("meetings:live", args=[opened.pk])))
+    answer_label = vi("Chair's answer")
+    assert f"{answer_label}: Trong tháng 12." in page
+
+
+def test_only_a_question_takes_an_answer(opened, world, login):
+    opinion = add_comment(opened, world.member, "Ý kiến thường")
+
+    response = login("secretary").post(
+        reverse("meetings:answer", args=[opinion.pk]), {"answer": "Trả lời"}, follow=True
+    )
+
+    assert vi("Only a question to the chair takes an answer.") in text(response)
+    opinion.refresh_from_db()
+    assert opinion.answer == ""
+
+
+@pytest.mark.parametrize("page", ["meetings:live", "meetings:screen"])
+def test_speakers_and_comments_are_counted_on_the_live_page_and_the_projector(opened, world, login, page):
+    add_comment(opened, world.member, "Một")
+    add_comment(opened, world.member, "Hai")
+    add_comment(opened, world.secretary, "Ba")
+    add_comment(opened, None, "Bốn", speaker_name="Lê Văn Khách")
+
+    shown = text(login("fellow").get(reverse(page, args=[opened.pk])))
+
+    assert counts_text(3, 4) in shown
+    assert counts_text(3, 4).startswith("3 đồng chí phát biểu 4 ý kiến")
+
+
+# --- Polling ----------------------------------------------------------------------------------------------
+
+
+def poll_url(meeting):
+    return reverse("meetings:poll", args=[meeting.pk])
+
+
+def live_state(client, meeting):
+    """What the live page hands its script: the poll token, the last comment id, the item and the state."""
+    context = client.get(reverse("meetings:live", args=[meeting.pk])).context
+    return {
+        "t": context["token"],
+        "after": context["last_id"],
+        "item": context["meeting"].current_item_id or "",
+        "status": context["meeting"].status,
+    }
+
+
+def test_poll_returns_only_the_comments_after_the_cursor(opened, world, login):
+    add_comment(opened, world.secretary, "Đã có từ trước")
+    client = login("member")
+    state = live_state(client, opened)
+    add_comment(opened, world.fellow, "Ý kiến mới")
+
+    response = client.get(poll_url(opened), state)
+
+    assert response.status_code == 200
+    shown = text(response)
+    assert "Ý kiến mới" in shown and "Võ Thị Ngọc Hân" in shown
+    assert "Đã có từ trước" not in shown
+    assert counts_text(2, 2) in shown
+
+
+def test_poll_answers_nothing_new_with_204_in_two_queries(
+    opened, world, login, django_assert_max_num_queries
+):
+    add_comment(opened, world.secretary, "Đã có từ trước")
+    client = login("member")
+    state = live_state(client, opened)
+
+    with django_assert_max_num_queries(2):
+        response = client.get(poll_url(opened), state)
+
+    assert response.status_code == 204
+    assert response.content == b""
+
+
+def test_poll_reports_a_closed_meeting_even_without_new_comments(opened, login):
+    client = login("member")
+    state = live_state(client, opened)
+    live.close_meeting(meeting=opened, by=None)
+
+    response = client.get(poll_url(opened), state)
+
+    assert response.status_code == 200
+    assert vi("The meeting is closed.") in text(response)
+
+
+def test_poll_reports_a_new_current_item(opened, login):
+    client = login("member")
+    state = live_state(client, opened)
+    item = opened.agenda_items.get(section="discussion")
+    live.set_current_item(meeting=opened, item=item)
+
+    response = client.get(poll_url(opened), state)
+
+    assert response.status_code == 200
+    assert item.title in text(response)
+
+
+def test_a_token_issued_to_another_user_is_refused(opened, world, login):
+    token = live_state(login("member"), opened)["t"]
+
+    response = login("fellow").get(poll_url(opened), {"t": token, "after": 0})
+
+    assert response.status_code == 403
+
+
+def test_a_token_for_another_meeting_is_refused(opened, world, login):
+    thematic = create_thematic_meeting(
+        cell=world.cell,
+        topic="Văn hóa ứng xử trên mạng xã hội",
+        scheduled_at=at(2026, 11, 5, 16, 0),
+        place="",
+        shares_session_with=opened,
+        by=None,
+    )
+    publish_meeting(meeting=thematic, by=None)
+    live.open_meeting(meeting=thematic, chair=world.secretary, clerk=None, by=None)
+    client = login("member")
+    other = live_state(client, thematic)
+
+    assert client.get(poll_url(thematic), other).status_code == 204
+    assert client.get(poll_url(opened), other).status_code == 403
+
+
+def test_a_forged_token_is_refused(opened, login):
+    assert login("member").get(poll_url(opened), {"t": "forged", "after": 0}).status_code == 403
+
+
+# --- The live page and the projector cost the same with 1 comment or 50 (STYLE.md S2) ----------------------
+
+
+def add_comments(meeting, world, count):
+    speakers = [MemberFactory(cell=world.cell) for _ in range(5)]
+    items = list(meeting.agenda_items.all())
+    for n in range(count):
+        Comment.objects.create(
+            meeting=meeting,
+            speaker=speakers[n % 5] if n % 7 else None,
+            speaker_name="" if n % 7 else f"Khách {n}",
+            agenda_item=items[n % len(items)],
+            kind=[Comment.Kind.OPINION, Comment.Kind.PROPOSAL, Comment.Kind.QUESTION][n % 3],
+            text=f"Ý kiến {n}",
+            answer="Đã trả lời" if n % 6 == 2 else "",
+        )
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("persona", ["member", "fellow", "secretary"])
+@pytest.mark.parametrize("page", ["meetings:live", "meetings:screen"])
+def test_live_pages_cost_the_same_with_1_or_50_comments(opened, world, login, persona, page):
+    client = login(persona)
+    url = reverse(page, args=[opened.pk])
+    add_comments(opened, world, 1)
+    client.get(url)  # warm the session and the per-process caches
+    with_one = queries(client, url)
+
+    add_comments(opened, world, 49)
+    with_fifty = queries(client, url)
+
+    assert Comment.objects.filter(meeting=opened).count() == 50
+    assert with_fifty == with_one
+
+
+def test_a_closed_meeting_keeps_its_comments_readable(opened, world, login):
+    add_comment(opened, world.member, "Ý kiến lưu lại")
+    live.close_meeting(meeting=opened, by=None)
+
+    response = login("fellow").get(reverse("meetings:live", args=[opened.pk]))
+
+    assert response.status_code == 200
+    assert "Ý kiến lưu lại" in text(response)
+    assert opened.status == Meeting.Status.CLOSED

@@ -1,0 +1,185 @@
+"""A closed meeting with a full record, on top of tests/conftest.py's `world`.
+
+Chi bộ A1 (place Cần Thơ, code CB, term 2025–2030) meets on 05/11/2026 at 14:00. The secretary Phạm Quốc
+Hùng chairs; Võ Thị Ngọc Hân is the meeting secretary (thư ký, persona "fellow"). Besides the world's four
+members of the cell the roll has an exempt member who stays away, one away on business (excused), one who
+never came (unexcused) and one on temporary activity here. The superior officer Lê Văn Phúc is a guest.
+"""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+import pytest
+from django.utils import timezone
+
+from meetings import dues, live, minutes
+from meetings.models import Attendance, Comment, Guest, Meeting, Task, Vote
+from meetings.services import plan_regular_meeting, publish_meeting
+from members.models import StatusPeriod
+
+from ..factories import MemberFactory, StatusPeriodFactory
+
+NOVEMBER = dt.date(2026, 11, 1)
+
+
+def at(*args) -> dt.datetime:
+    """An aware datetime in Vietnam's time zone: at(2026, 11, 5, 14, 0)."""
+    return timezone.make_aware(dt.datetime(*args))
+
+
+class Clock:
+    def __init__(self, when: dt.datetime):
+        self.current = when
+
+    def set(self, when: dt.datetime) -> None:
+        self.current = when
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """django.utils.timezone.now (and so localtime/localdate) reads this clock; clock.set(at(...)) moves it."""
+    clock = Clock(at(2026, 11, 5, 13, 30))
+    monkeypatch.setattr(timezone, "now", lambda: clock.current)
+    return clock
+
+
+def hold(cell, period, *, chair, clerk, present, clock=None, by) -> Meeting:
+    """Plans, publishes, opens and closes a cell's regular meeting with `present` in the room, and records
+    the cell's vote adopting the minutes (every official member present in favour)."""
+    meeting, _created = plan_regular_meeting(cell=cell, period=period)
+    publish_meeting(meeting=meeting, by=by)
+    if clock:
+        clock.set(meeting.scheduled_at)
+    live.open_meeting(meeting=meeting, chair=chair, clerk=clerk, by=by)
+    for member in present:
+        live.mark_attendance(
+            attendance=meeting.attendances.get(member=member), status=Attendance.Status.PRESENT
+        )
+    if clock:
+        clock.set(meeting.scheduled_at + dt.timedelta(minutes=100))
+    live.close_meeting(meeting=meeting, by=by)
+    adopt_vote(meeting, by=by)
+    return meeting
+
+
+def adopt_vote(meeting, *, by, votes_for=None) -> Vote:
+    voters = len(live.quorum(meeting).voters)
+    return live.record_vote(
+        meeting=meeting,
+        kind=Vote.Kind.MINUTES,
+        question="Thông qua biên bản",
+        totals=(voters if votes_for is None else votes_for, 0, 0),
+        by=by,
+    )
+
+
+def comment(meeting, item, speaker, said, *, by):
+    return live.post_comment(
+        meeting=meeting,
+        speaker=speaker,
+        text=said,
+        kind=Comment.Kind.OPINION,
+        client_id=uuid.uuid4(),
+        agenda_item=item,
+        by=by,
+    )[0]
+
+
+@dataclass
+class Record:
+    meeting: Meeting
+    exempt: object
+    away: object
+    missing: object
+    visiting: object
+    report: object  # the agenda item "Report on last month..."
+    discussion: object
+    version: object = None  # the adopted MinutesVersion
+
+
+@pytest.fixture
+def cell(world):
+    world.cell.place = "Cần Thơ"
+    world.cell.term = "2025–2030"
+    world.cell.save(update_fields=["place", "term"])
+    return world.cell
+
+
+@pytest.fixture
+def in_progress(world, cell, clock) -> Record:
+    """November's meeting, open since 14:00, roll call taken, comments, a resolution vote, a task, dues."""
+    exempt = MemberFactory(full_name="Trần Văn Ẩn", cell=cell)
+    StatusPeriodFactory(member=exempt, kind=StatusPeriod.Kind.EXEMPT, reason="Tuổi cao, sức khỏe yếu")
+    away = MemberFactory(full_name="Đặng Thị Thu Trang", cell=cell)
+    missing = MemberFactory(full_name="Lý Văn Tâm", cell=cell)
+    visiting = MemberFactory(full_name="Bùi Quang Khải", cell=cell)
+    StatusPeriodFactory(member=visiting, kind=StatusPeriod.Kind.TEMPORARY_HERE, reason="Học tập")
+
+    meeting, _created = plan_regular_meeting(cell=cell, period=NOVEMBER)
+    meeting.place = "Hội trường tầng 3, số 2 Hùng Vương"
+    meeting.save(update_fields=["place"])
+    by = world.secretary.user
+    publish_meeting(meeting=meeting, by=by)
+    clock.set(at(2026, 11, 5, 14, 0))
+    live.open_meeting(meeting=meeting, chair=world.secretary, clerk=world.fellow, by=by)
+    Guest.objects.create(meeting=meeting, name="Nguyễn Thị Lan", position="Chủ tịch Công đoàn cơ sở")
+    present = [world.secretary, world.member, world.fellow, world.target, visiting]
+    for member in present:
+        live.mark_attendance(
+            attendance=meeting.attendances.get(member=member), status=Attendance.Status.PRESENT
+        )
+    live.mark_attendance(
+        attendance=meeting.attendances.get(member=away),
+        status=Attendance.Status.EXCUSED,
+        reason="Đi công tác Hà Nội",
+    )
+    # `exempt` and `missing` are never marked when the meeting closes.
+    report = meeting.agenda_items.get(section="report")
+    discussion = meeting.agenda_items.get(section="discussion")
+    comment(meeting, report, world.member, "Tổ kỹ thuật đã hoàn thành bảo trì trạm biến áp.", by=by)
+    comment(meeting, discussion, world.target, "Đề nghị tăng cường học tập nghị quyết.", by=by)
+    live.record_vote(
+        meeting=meeting,
+        kind=Vote.Kind.RESOLUTION,
+        question="Thông qua nghị quyết tháng 11",
+        totals=(3, 0, 0),
+        by=by,
+    )
+    Task.objects.create(
+        meeting=meeting,
+        title="Hoàn thiện hồ sơ chuyển chính thức",
+        assignee=world.fellow,
+        due_on=dt.date(2026, 11, 30),
+    )
+    entries = dues.ensure_ledger(cell=cell, period=NOVEMBER, members=[world.secretary, world.member])
+    for entry in entries:
+        dues.record_payment(entry=entry, method="cash", by=by, meeting=meeting)
+    return Record(meeting, exempt, away, missing, visiting, report, discussion)
+
+
+@pytest.fixture
+def closed(in_progress, world, clock) -> Record:
+    """The same meeting closed at 16:05."""
+    clock.set(at(2026, 11, 5, 16, 5))
+    live.close_meeting(meeting=in_progress.meeting, by=world.secretary.user)
+    return in_progress
+
+
+NOTES = {
+    "opening": "Đồng chí Phạm Quốc Hùng tuyên bố lý do, giới thiệu đại biểu.",
+    "conclusion": "Chi bộ thống nhất tập trung hoàn thành nhiệm vụ chuyên môn tháng 12.",
+    "closing": "Buổi sinh hoạt kết thúc tốt đẹp.",
+}
+
+
+@pytest.fixture
+def adopted(closed, world, django_capture_on_commit_callbacks) -> Record:
+    """The closed meeting's minutes, with the meeting secretary's text, voted on and adopted; the minutes
+    PDF has been rendered (the transaction's on-commit jobs ran)."""
+    minutes.save_notes(meeting=closed.meeting, notes=NOTES, by=world.fellow.user)
+    adopt_vote(closed.meeting, by=world.fellow.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        closed.version = minutes.adopt(meeting=closed.meeting, by=world.fellow.user)
+    closed.meeting.refresh_from_db()
+    return closed

@@ -1,0 +1,117 @@
+"""A real Celery worker renders the minutes PDF from the committed rows (PostgreSQL and Redis only)."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from chibo.celery import app as celery_app
+from meetings import minutes
+from meetings.models import GeneratedPdf
+
+from ..conftest import require_service
+from .conftest import adopt_vote
+from .pages import flat, pdf_text
+
+WAIT_SECONDS = 90
+
+
+def worker_database_url() -> str:
+    """The URL of the database this test writes to (pytest-django's test_<name>), for the worker."""
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    host = db.get("HOST") or "127.0.0.1"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}@{host}{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker_queue():
+    """A queue of this test's own; the test process sends to it instead of running tasks eagerly."""
+    queue = f"chibo-test-{uuid.uuid4().hex[:12]}"
+    saved = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    yield queue
+    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = saved
+
+
+def start_worker(queue: str, log) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": worker_database_url(),
+        "CELERY_QUEUE": queue,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "worker-test-secret",
+        "DEBUG": "false",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    celery = Path(sys.executable).with_name("celery")
+    return subprocess.Popen(
+        [
+            str(celery),
+            "-A",
+            "chibo",
+            "worker",
+            "--pool",
+            "solo",
+            "--concurrency",
+            "1",
+            "--without-mingle",
+            "--without-gossip",
+            "-Q",
+            queue,
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_renders_the_adopted_minutes(on_postgres, closed, world, worker_queue, tmp_path):
+    require_service(on_postgres, "PostgreSQL")
+    require_service(bool(os.environ.get("REDIS_URL")), "Redis")
+    require_service(shutil.which("pdftotext") is not None, "poppler-utils pdftotext")
+    log = tmp_path / "worker.log"
+    output = log.open("w")
+    worker = start_worker(worker_queue, output)
+    try:
+        adopt_vote(closed.meeting, by=world.fellow.user)
+        minutes.adopt(meeting=closed.meeting, by=world.fellow.user)  # commits, then sends to the queue
+        generated = GeneratedPdf.objects.get(meeting=closed.meeting, kind=GeneratedPdf.Kind.MINUTES)
+        deadline = time.monotonic() + WAIT_SECONDS
+        while generated.status == GeneratedPdf.Status.PENDING and time.monotonic() < deadline:
+            assert worker.poll() is None, f"the worker stopped:\n{log.read_text()[-4000:]}"
+            time.sleep(0.5)
+            generated.refresh_from_db()
+
+        assert generated.status == GeneratedPdf.Status.READY, (
+            f"status {generated.status} {generated.error}; worker output:\n{log.read_text()[-4000:]}"
+        )
+        assert "meetings.tasks.render_pdf" in log.read_text()  # the worker did it, not this process
+        body = flat(pdf_text(Path(settings.MEDIA_ROOT) / generated.file.name))
+        assert "Số 01-BB/CB" in body
+        for name in ("Phạm Quốc Hùng", "Võ Thị Ngọc Hân", "Nguyễn Hoàng Nam", "Dương Thị Mỹ Duyên"):
+            assert name in body, name
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        output.close()

@@ -1,0 +1,261 @@
+"""Kill the worker (SIGKILL, no goodbye) in the middle of the reminder run, then again while it sends the emails:
+Redis hands the unacknowledged task to the next worker, and every member of every committee is told once and
+receives one email.
+
+Needs PostgreSQL and Redis (a real worker process reads the test database and the broker). The reminder run
+writes its notifications in one transaction, so a worker killed during the run leaves none of them (never a
+part); the emails are sent one by one, so a worker killed while sending leaves some sent and the rest pending,
+and the email it was sending at that instant stays claimed until the claim's lease (15 minutes) runs out.
+"""
+
+import datetime as dt
+import email
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from chibo.celery import app as celery_app
+from meetings import notify, tasks
+from meetings.models import Meeting, Notification
+from members.models import Organization
+
+from ..conftest import require_service
+from ..factories import make_org
+from .conftest import many_cells
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+CELLS = 320
+SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+
+
+class Worker:
+    """A real `celery worker` on the test database, the test's own queue and a folder of emails."""
+
+    def __init__(self, name: str, env: dict, log_dir: Path):
+        self.name, self.log = name, log_dir / f"{name}.log"
+        command = [
+            str(Path(sys.executable).with_name("celery")),
+            "-A",
+            "chibo",
+            "worker",
+            "--pool",
+            "solo",
+            "--concurrency",
+            "1",
+            "--without-mingle",
+            "--without-gossip",
+            "-Q",
+            env["CELERY_QUEUE"],
+            "-n",
+            f"{name}-{env['CELERY_QUEUE']}@%h",
+            "--loglevel",
+            "INFO",
+        ]
+        with open(self.log, "wb") as out:
+            self.process = subprocess.Popen(
+                command, env=env, cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT
+            )
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def kill(self) -> None:
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def database_url() -> str:
+    db = connection.settings_dict  # the test database (test_<name>), which the worker must use too
+    credentials = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def emails_written(folder: Path) -> Counter:
+    """X-Chibo-Key of every email the file backend wrote (a file may hold several, one after another)."""
+    keys = Counter()
+    for path in folder.glob("*.log"):
+        for chunk in path.read_bytes().split(SEPARATOR):
+            if chunk.strip():
+                keys["".join(email.message_from_bytes(chunk)["X-Chibo-Key"].split())] += 1
+    return keys
+
+
+def wait_for(condition, what: str, workers, timeout: float = 90, every: float = 0.01):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    logs = "\n".join(f"--- {w.name} ---\n{w.output()[-6000:]}" for w in workers)
+    pytest.fail(f"timed out waiting for {what}\n{logs}")
+
+
+def wait_for_soft(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def build_cells(meeting_day: dt.date) -> list[int]:
+    """CELLS cells, each with a secretary with a login and a regular meeting in 3 days with no committee
+    session; each has held its thematic meeting this quarter, so the committee session is all that is due."""
+    root = make_org("Đảng ủy Khối Thử nghiệm", Organization.Kind.BLOC)
+    branch = make_org("Đảng bộ Thử nghiệm", Organization.Kind.GRASSROOTS, root)
+    meeting_at = timezone.make_aware(dt.datetime.combine(meeting_day, dt.time(14, 0)))
+    cells = many_cells(branch, CELLS, meeting_at=meeting_at)
+    quarter = dt.date(meeting_day.year, 3 * ((timezone.localdate().month - 1) // 3) + 1, 1)
+    Meeting.objects.bulk_create(
+        Meeting(
+            cell=c,
+            kind=Meeting.Kind.THEMATIC,
+            topic="Chuyên đề quý",
+            period=quarter,
+            scheduled_at=timezone.make_aware(dt.datetime.combine(quarter, dt.time(8, 0))),
+            status=Meeting.Status.ADOPTED,
+        )
+        for c in cells
+    )
+    return sorted(Meeting.objects.filter(kind=Meeting.Kind.REGULAR).values_list("pk", flat=True))
+
+
+def test_a_worker_killed_mid_run_and_mid_sending_tells_everyone_exactly_once(on_postgres, tmp_path):
+    require_service(on_postgres, "PostgreSQL")
+    require_service(bool(os.environ.get("REDIS_URL")), "Redis")
+    meeting_ids = build_cells(timezone.localdate() + dt.timedelta(days=3))
+    expected = sorted(
+        Meeting.objects.filter(pk__in=meeting_ids).values_list("pk", "cell__members__user_id")
+    )  # (meeting, its secretary): one committee-session reminder each
+    assert len(expected) == CELLS
+
+    queue = f"test-kill-{uuid.uuid4().hex[:12]}"
+    outbox = tmp_path / "outbox"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "CELERY_QUEUE": queue,
+        "CELERY_VISIBILITY_TIMEOUT": "5",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "SECRET_KEY": "worker-kill-test",
+        "DEBUG": "false",
+        "EMAIL_URL": f"filemail:///{outbox}",  # Django's file backend: one file per connection, under outbox/
+        "VAR_DIR": str(tmp_path / "var"),
+        "CONN_MAX_AGE": "0",
+        "PYTHONUNBUFFERED": "1",
+    }
+    eager, default_queue = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+    workers: list[Worker] = []
+
+    def start(name):
+        workers.append(Worker(name, env, tmp_path))
+        return workers[-1]
+
+    def status_counts():
+        return Counter(Notification.objects.values_list("email_status", flat=True))
+
+    try:
+        # 1. The first worker is killed while it runs the reminders.
+        first = start("first")
+        task_id = tasks.run_reminders.apply_async(queue=queue).id
+        received = f"run_reminders[{task_id}] received"
+        wait_for(lambda: received in first.output(), "the first worker to take the reminder run", workers)
+        first.kill()
+        delivered = time.monotonic()
+        after_kill = Notification.objects.count()
+        assert after_kill in (0, CELLS), f"a part of the run was committed ({after_kill})\n{first.output()}"
+
+        # 2. Once the visibility timeout has passed, the next worker gets the same task again, completes the
+        # run, and starts sending; it is killed in the middle of the emails.
+        time.sleep(max(0.0, delivered + 6 - time.monotonic()))
+        second = start("second")
+        wait_for(
+            lambda: received in second.output(), "Redis to deliver the unacknowledged run again", workers
+        )
+        wait_for(lambda: Notification.objects.count() == CELLS, "the redelivered run", workers)
+        if not wait_for_soft(lambda: status_counts()[Notification.Email.SENT] > 0, 10):
+            # The first worker died between its commit and queueing the emails: the beat's tick sends them.
+            tasks.send_pending_emails.apply_async(queue=queue)
+        wait_for(
+            lambda: 20 <= status_counts()[Notification.Email.SENT] < CELLS - 20,
+            "the second worker to be part-way through the emails",
+            workers,
+            every=0.005,
+        )
+        second.kill()
+        sending_since = time.monotonic()
+        counts = status_counts()
+        in_flight = set(
+            Notification.objects.filter(email_status=Notification.Email.SENDING).values_list("key", flat=True)
+        )
+        written = emails_written(outbox)
+        assert 0 < counts[Notification.Email.SENT] < CELLS, counts
+        assert len(in_flight) <= 1, in_flight  # one worker, one email at a time
+        assert counts[Notification.Email.SENT] <= sum(written.values()) <= counts[Notification.Email.SENT] + 1
+
+        # 3. A claim left by the dead worker is taken back once its lease has run out; here the lease is
+        # made to run out at once rather than in 15 minutes. A third worker finishes the sending: the
+        # second's unacknowledged task is delivered again, and the beat's next tick is sent as well.
+        Notification.objects.filter(email_status=Notification.Email.SENDING).update(
+            email_claimed_at=F("email_claimed_at") - notify.SENDING_LEASE - dt.timedelta(seconds=1)
+        )
+        time.sleep(max(0.0, sending_since + 6 - time.monotonic()))
+        start("third")
+        tasks.send_pending_emails.apply_async(queue=queue)
+        wait_for(
+            lambda: status_counts()[Notification.Email.SENT] == CELLS,
+            "every email to be sent",
+            workers,
+            every=0.1,
+        )
+        tasks.run_reminders.apply_async(queue=queue)  # the next hourly run: nothing new
+        time.sleep(3)
+    finally:
+        for worker in workers:
+            worker.stop()
+        celery_app.conf.task_always_eager = eager
+        celery_app.conf.task_default_queue = default_queue
+        broker = redis.Redis.from_url(os.environ["REDIS_URL"])
+        broker.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+
+    logs = "\n".join(f"--- {w.name} ---\n{w.output()[-4000:]}" for w in workers)
+    told = sorted(Notification.objects.values_list("meeting_id", "recipient_id"))
+    assert told == expected, logs
+    assert set(Notification.objects.values_list("kind", "email_status")) == {("committee_session", "sent")}, (
+        logs
+    )
+    sent = emails_written(outbox)
+    assert set(sent) == set(Notification.objects.values_list("key", flat=True)), logs
+    # Exactly once, but for one case no mail system can rule out: the email the worker had already handed
+    # over when it died, before it could record that.
+    unavoidable = {key for key in in_flight if written[key]}
+    assert {key for key, n in sent.items() if n > 1} <= unavoidable, logs
+    assert max(sent.values()) <= 2, logs

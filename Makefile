@@ -12,7 +12,7 @@ APT_RUN := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbu
 APT_TEST := $(APT_RUN) poppler-utils chromium
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
 
-.PHONY: run test bench install install-dev system-deps system-deps-test migrate demo messages lint check
+.PHONY: run test bench screenshots install install-dev system-deps system-deps-test migrate demo messages lint check
 
 run: install system-deps .env migrate demo
 	@echo ""
@@ -67,3 +67,11 @@ lint: install-dev
 
 check: install
 	$(PY) manage.py check
+
+# A screenshot of each main page into docs/screenshots/ (demo data, Debian's Chromium driven by Playwright).
+screenshots: install-dev system-deps-test
+	rm -f var/screens.sqlite3
+	DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/screens.sqlite3 $(PY) manage.py migrate -v0
+	DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/screens.sqlite3 $(PY) manage.py seed_demo >/dev/null
+	DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/screens.sqlite3 $(PY) manage.py runserver 127.0.0.1:8765 --noreload >var/screens.log 2>&1 & \
+	  pid=$$!; sleep 4; $(PY) scripts/screenshots.py http://127.0.0.1:8765; status=$$?; kill $$pid; exit $$status

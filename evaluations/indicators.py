@@ -122,8 +122,9 @@ def refresh(period: dt.date, cells=None) -> int:
     )
     scores = {
         e.meeting_id: e
+        # Only a score the cell has adopted by vote counts; a sheet still being filled in does not.
         for e in Evaluation.objects.filter(
-            meeting_id__in=ids, kind=Evaluation.Kind.SELF, rubric__kind="meeting"
+            meeting_id__in=ids, kind=Evaluation.Kind.SELF, rubric__kind="meeting", adopted_at__isnull=False
         )
     }
     superiors = set(

@@ -101,7 +101,15 @@ def adopt(*, evaluation: Evaluation) -> Evaluation:
         raise ValidationError(_("Record the cell's vote on the score first; it must pass."))
     evaluation.adopted_vote, evaluation.adopted_at = vote, timezone.now()
     evaluation.save(update_fields=["adopted_vote", "adopted_at"])
+    meeting_id = evaluation.meeting_id
+    transaction.on_commit(lambda: _refresh(meeting_id))  # the dashboard shows the adopted level
     return evaluation
+
+
+def _refresh(meeting_id: int) -> None:
+    from .tasks import refresh_meeting_indicators
+
+    refresh_meeting_indicators.delay(meeting_id)
 
 
 def confirm(*, evaluation: Evaluation, by) -> Evaluation:

@@ -33,6 +33,9 @@ SHOTS = [
     ("meeting-agenda-secretary", "bithu.dien", "next-meeting", False),
     ("meeting-published-phone", "dangvien.dien", "article-meeting", True),
     ("cell-members-secretary", "bithu.dien", "cell-page", False),
+    ("dashboard-reviewer", "vanphong.duk", "dashboard", False),
+    ("minutes-secretary", "bithu.dien", "minutes", False),
+    ("notifications-secretary", "bithu.dien", "/notifications/", True),
 ]
 
 
@@ -47,6 +50,12 @@ def _goto(page, target):
         page.get_by_role("link", name="Chương trình và tài liệu").click()
     elif target == "article-meeting":
         page.get_by_role("link", name="Sinh hoạt thường kỳ tháng 11/2026").click()
+    elif target == "dashboard":
+        page.get_by_role("link", name="Bảng theo dõi chất lượng").first.click()
+        page.goto(page.url + "?period=2026-11")
+    elif target == "minutes":
+        page.get_by_role("link", name="Sinh hoạt thường kỳ tháng 11/2026").click()
+        page.get_by_role("link", name="Biên bản").first.click()
 
 
 def main():

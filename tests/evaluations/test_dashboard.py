@@ -61,6 +61,7 @@ def month(cell, members, period, *, present=10, speakers=6, with_session=True, p
             total=Decimal(score),
             level=code,
             level_label=label,
+            adopted_at=meeting.ended_at,  # only an adopted score reaches the dashboard
         )
     return meeting
 

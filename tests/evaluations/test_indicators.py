@@ -84,6 +84,8 @@ def november(world, clock) -> Meeting:
             if s.criterion.code in ("content", "facilitation", "principles", "results")
         },
     )
+    evaluation.adopted_at = meeting.ended_at  # the cell adopted it: only then does it reach the indicators
+    evaluation.save(update_fields=["adopted_at"])
     w.target.admission_date = dt.date(2026, 3, 1)  # still on probation: nothing overdue
     w.target.save(update_fields=["admission_date"])
     return meeting
@@ -309,3 +311,18 @@ def test_a_thematic_meeting_planned_but_never_held_does_not_count(world, clock):
 
     assert not row(world.cell, dt.date(2026, 12, 1)).thematic_in_quarter
     assert row(world.cell_a2, dt.date(2026, 12, 1)).thematic_in_quarter
+
+
+def test_a_score_not_yet_adopted_stays_off_the_indicators_until_the_vote(
+    november, world, django_capture_on_commit_callbacks
+):
+    evaluation = november.evaluations.get()
+    evaluation.adopted_at = None
+    evaluation.save(update_fields=["adopted_at"])
+    indicators.refresh(NOVEMBER, [world.cell])
+    assert row(world.cell).score is None  # a draft sheet is not the cell's score
+
+    Vote.objects.create(meeting=november, kind=Vote.Kind.SCORE, question="Thông qua điểm", passed=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.adopt(evaluation=evaluation)
+    assert row(world.cell).score == evaluation.total  # adopting refreshes the month at once

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -167,11 +168,16 @@ def dashboard(request, pk):
         code: sum(1 for r in rows if (r.level or "none") == code)
         for code in ("tot", "kha", "tb", "kem", "none")
     }
+    # The table shows a page of 100 cells; the counts, the chart and the alert list cover them all.
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "organization": organization,
         "scope": scope,
         "period": period,
-        "rows": rows,
+        "rows": page.object_list,
+        "page": page,
         "committees": committees,
         "counts": counts,
         "total": len(rows),
@@ -180,7 +186,7 @@ def dashboard(request, pk):
         "with_alerts": [r for r in rows if r.alerts],
         "sort": request.GET.get("sort", "score"),
         "level": request.GET.get("level", ""),
-        "query": request.GET.urlencode(),
+        "query": query.urlencode(),
     }
     return render(request, "evaluations/dashboard.html", context)
 

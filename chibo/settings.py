@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")
+# Variables already in the environment win over the file; ENV_FILE points elsewhere (tests use none).
+environ.Env.read_env(env.str("ENV_FILE", default=str(BASE_DIR / ".env")))
 # Everything the app writes at run time (SQLite file, uploads, generated PDFs, Celery folders).
 VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 

@@ -231,7 +231,9 @@ class Member(models.Model):
         return [p for p in self.status_periods.all() if p.covers(on)]
 
 
-class StatusPeriodQuerySet(models.QuerySet):
+class DatedQuerySet(models.QuerySet):
+    """Rows with a starts_on and an optional ends_on: status periods, posts, supervisions."""
+
     def active_on(self, day: dt.date):
         return self.filter(Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gte=day))
 
@@ -258,7 +260,7 @@ class StatusPeriod(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
-    objects = StatusPeriodQuerySet.as_manager()
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("status period")
@@ -304,11 +306,6 @@ class Membership(models.Model):
         return f"{self.member} — {self.cell}"
 
 
-class RoleQuerySet(models.QuerySet):
-    def active_on(self, day: dt.date):
-        return self.filter(Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-
-
 class Role(models.Model):
     """A member's post in an organisation for a term: it is what gives access to the tree."""
 
@@ -328,7 +325,7 @@ class Role(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
 
-    objects = RoleQuerySet.as_manager()
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("post")
@@ -347,7 +344,7 @@ class Supervision(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
 
-    objects = RoleQuerySet.as_manager()
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("supervision")

@@ -19,6 +19,7 @@ def test_check_deploy_is_clean_under_production_settings():
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "chibo.example.org",
         "VAR_DIR": str(Path(settings.BASE_DIR) / "var"),
+        "ENV_FILE": "/nonexistent",  # a developer's .env (written by make run) must not leak in
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -36,6 +37,7 @@ def test_secret_key_is_required_when_debug_is_off():
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DEBUG": "false",
         "VAR_DIR": str(Path(settings.BASE_DIR) / "var"),
+        "ENV_FILE": "/nonexistent",  # a developer's .env (written by make run) must not leak in
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True

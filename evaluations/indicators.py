@@ -25,6 +25,7 @@ from meetings.models import (
 )
 from members.models import Member, Organization
 
+from . import alerts
 from .models import CellMonth, Evaluation
 
 
@@ -135,6 +136,7 @@ def refresh(period: dt.date, cells=None) -> int:
     at_risk = _members_at_risk(cell_ids, period)
     overdue = _overdue_recognitions(cell_ids, period)
     now = timezone.now()
+    today = timezone.localdate()
     rows = []
     for cell in cells:
         meeting = held.get(cell.pk) or meetings.get(cell.pk)
@@ -162,6 +164,7 @@ def refresh(period: dt.date, cells=None) -> int:
             evaluation = scores.get(m.pk)
             if evaluation is not None:
                 row.score, row.level = evaluation.total, evaluation.level
+        row.alerts = " ".join(alerts.alerts_for(row, today))
         rows.append(row)
     CellMonth.objects.filter(cell_id__in=cell_ids, period=period).delete()
     CellMonth.objects.bulk_create(rows, batch_size=1000)
@@ -245,7 +248,8 @@ def refresh_meeting(meeting_id: int) -> int:
 
 
 def rebuild_recent(months: int = 3, today: dt.date | None = None) -> int:
-    """Nightly: the last few months of every cell (older months no longer change)."""
+    """Nightly: the last few months of every cell (older months no longer change; the current month's alerts
+    depend on the day, so they are at most a day old)."""
     today = today or timezone.localdate()
     period = today.replace(day=1)
     total = 0

@@ -195,6 +195,9 @@ class CellMonth(models.Model):
     unexcused = models.PositiveSmallIntegerField(default=0)
     members_at_risk = models.PositiveSmallIntegerField(default=0)
     overdue_recognitions = models.PositiveSmallIntegerField(default=0)
+    # The failures a committee looks for (codes of evaluations.alerts.LABELS, space-separated), as of
+    # refreshed_at: the dashboard reads them instead of judging 1,000 rows per request.
+    alerts = models.CharField(max_length=200, blank=True, default="")
     refreshed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -210,6 +213,12 @@ class CellMonth(models.Model):
     def level_name(self) -> str:
         """The level as documents write it (the rubric levels' labels are Vietnamese data)."""
         return self.LEVEL_NAMES.get(self.level, self.level)
+
+    @property
+    def alert_labels(self) -> list:
+        from .alerts import LABELS
+
+        return [LABELS[code] for code in self.alerts.split() if code in LABELS]
 
     @property
     def speaker_share(self) -> float | None:

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import Avg, Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from members.models import Organization
 from members.permissions import access_for, get_meeting_for, get_organization_for
 
-from . import alerts, services
+from . import services
 from .models import CellMonth, Evaluation, Rubric
 
 SORTS = {
@@ -127,16 +127,14 @@ def _period(request) -> dt.date:
 
 
 def dashboard_rows(organization, request):
-    """The table's rows for the period, filters and sort of the request (one query)."""
+    """The table's rows for the period, filters and sort of the request, as a query set."""
     period = _period(request)
     scope = organization
     sub_id = request.GET.get("sub")
     if sub_id and sub_id.isdigit():
         sub = Organization.objects.filter(pk=sub_id, path__startswith=organization.path).first()
         scope = sub or organization
-    rows = CellMonth.objects.filter(period=period, cell__path__startswith=scope.path).select_related(
-        "cell", "meeting"
-    )
+    rows = CellMonth.objects.filter(period=period, cell__path__startswith=scope.path)
     level = request.GET.get("level", "")
     if level:
         rows = rows.filter(level=level if level != "none" else "")
@@ -144,8 +142,26 @@ def dashboard_rows(organization, request):
     field = SORTS.get(sort.lstrip("-"), "score")
     # Cells without the value (no meeting, no score) go last either way, on PostgreSQL as on SQLite.
     order = F(field).desc(nulls_last=True) if sort.startswith("-") else F(field).asc(nulls_last=True)
-    rows = rows.order_by(order, "cell__name")
-    return period, scope, list(rows)
+    return period, scope, rows.order_by(order, "cell__name", "pk")
+
+
+TABLE_FIELDS = (
+    "cell__name",
+    "period",
+    "held",
+    "on_fixed_day",
+    "committee_session",
+    "attendance_rate",
+    "present",
+    "speakers",
+    "comments",
+    "party_share",
+    "duration",
+    "dues_paid",
+    "score",
+    "level",
+    "alerts",
+)
 
 
 @login_required
@@ -155,21 +171,36 @@ def dashboard(request, pk):
     if organization.is_cell or not access.reads(organization):
         raise PermissionDenied
     period, scope, rows = dashboard_rows(organization, request)
-    today = timezone.localdate()
-    for row in rows:
-        row.alerts = [alerts.LABELS[a] for a in alerts.alerts_for(row, today)]
+    # The distribution, the chart and the alert list cover every cell of the scope (the level filter narrows
+    # the table only); the table shows a page of 100. The alerts were judged when the rows were refreshed
+    # (CellMonth.alerts), so 1,000 cells cost a few aggregates and two short reads.
+    trend = _trend(scope, period)
+    now = next((t for t in trend if t["period"] == period), {})
+    counts = {code: now.get(code, 0) for code in ("tot", "kha", "tb", "kem")}
+    counts["none"] = now.get("cells", 0) - sum(counts.values())
+    total = now.get("cells", 0)
+    alerted = now.get("alerted", 0)
+    level = request.GET.get("level", "")
+    paginator = Paginator(rows.select_related("cell").only(*TABLE_FIELDS), 100)
+    paginator.count = counts.get(level, 0) if level else total  # known from the trend: no COUNT(*)
+    page = paginator.get_page(request.GET.get("page"))
+    with_alerts = (
+        list(
+            CellMonth.objects.filter(period=period, cell__path__startswith=scope.path)
+            .exclude(alerts="")
+            .select_related("cell")
+            .only("cell__name", "alerts")
+            .order_by("cell__name")[:100]
+        )
+        if alerted
+        else []
+    )
     committees = list(
         Organization.objects.under(organization)
         .exclude(kind__in=Organization.CELL_KINDS)
         .exclude(pk=organization.pk)
+        .only("name")
     )
-    trend = _trend(scope, period)
-    counts = {
-        code: sum(1 for r in rows if (r.level or "none") == code)
-        for code in ("tot", "kha", "tb", "kem", "none")
-    }
-    # The table shows a page of 100 cells; the counts, the chart and the alert list cover them all.
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -180,20 +211,19 @@ def dashboard(request, pk):
         "page": page,
         "committees": committees,
         "counts": counts,
-        "total": len(rows),
+        "total": total,
         "trend": trend,
         "chart": _chart(trend),
-        "with_alerts": [r for r in rows if r.alerts],
+        "with_alerts": with_alerts,
+        "alerted": alerted,
         "sort": request.GET.get("sort", "score"),
-        "level": request.GET.get("level", ""),
+        "level": level,
         "query": query.urlencode(),
     }
     return render(request, "evaluations/dashboard.html", context)
 
 
 def _trend(scope, period, months: int = 12):
-    from django.db.models import Avg, Count, Q
-
     start = period
     for _i in range(months - 1):
         start = (start - dt.timedelta(days=1)).replace(day=1)
@@ -208,6 +238,7 @@ def _trend(scope, period, months: int = 12):
             kha=Count("pk", filter=Q(level="kha")),
             tb=Count("pk", filter=Q(level="tb")),
             kem=Count("pk", filter=Q(level="kem")),
+            alerted=Count("pk", filter=~Q(alerts="")),
         )
         .order_by("period")
     )
@@ -246,6 +277,7 @@ def dashboard_xlsx(request, pk):
     if organization.is_cell or not access_for(request.user).reads(organization):
         raise PermissionDenied
     period, _scope, rows = dashboard_rows(organization, request)
+    rows = rows.select_related("cell")
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = f"{period:%m-%Y}"
@@ -280,7 +312,7 @@ def dashboard_xlsx(request, pk):
                     r.dues_paid,
                     float(r.score) if r.score is not None else None,
                     r.level,
-                    "; ".join(str(alerts.LABELS[a]) for a in alerts.alerts_for(r)),
+                    "; ".join(str(label) for label in r.alert_labels),
                 ]
             )
     out = io.BytesIO()
@@ -301,8 +333,7 @@ def dashboard_pdf(request, pk):
     if organization.is_cell or not access_for(request.user).reads(organization):
         raise PermissionDenied
     period, scope, rows = dashboard_rows(organization, request)
-    for row in rows:
-        row.alerts = [alerts.LABELS[a] for a in alerts.alerts_for(row)]
+    rows = rows.select_related("cell")
     with translation.override("vi"):
         html = render_to_string(
             "evaluations/dashboard_pdf.html", {"organization": scope, "period": period, "rows": rows}
@@ -320,8 +351,6 @@ def cell_indicators(request, pk):
     rows = list(
         CellMonth.objects.filter(cell=cell).select_related("meeting", "cell").order_by("-period")[:24]
     )
-    for row in rows:
-        row.alerts = [alerts.LABELS[a] for a in alerts.alerts_for(row)]
     years = {}
     for row in rows:
         if row.level:

@@ -126,6 +126,22 @@ def test_a_month_without_a_held_meeting(world, clock):
         assert not (r.committee_session or r.minutes_adopted or r.superior_present)
 
 
+def test_the_alerts_are_judged_on_refresh_and_the_nightly_rebuild_names_a_month_that_ended_unheld(
+    world, clock
+):
+    hold(world.cell, status=Meeting.Status.PREPARED)  # 20/11: the meeting is still to come
+
+    indicators.refresh(NOVEMBER, [world.cell, world.cell_a2])
+
+    assert "no_meeting" not in row(world.cell).alerts.split()
+    assert "no_meeting" in row(world.cell_a2).alerts.split()  # nothing even planned
+    clock.set(at(2026, 12, 2, 1, 15))  # November is over, never held: the nightly run says so
+
+    indicators.rebuild_recent()
+
+    assert "no_meeting" in row(world.cell, NOVEMBER).alerts.split()
+
+
 def test_a_meeting_moved_off_the_fixed_day(world, clock):
     hold(world.cell, day=7)
 

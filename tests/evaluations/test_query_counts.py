@@ -11,8 +11,9 @@ from members.models import Organization, Role
 
 from ..factories import RoleFactory
 
-# session user, access (member, roles, supervisions), organisation, rows, sub-committees, trend, unread count
-DASHBOARD_QUERIES = 9
+# session, user, access (member, roles, supervisions), organisation, trend (with the level counts and the
+# number of cells with alerts), a page of rows, the alert list, sub-committees, unread count
+DASHBOARD_QUERIES = 10
 
 
 @pytest.mark.parametrize("cells", [3, 40])

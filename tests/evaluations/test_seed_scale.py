@@ -67,7 +67,11 @@ def test_seed_scale_creates_the_tree_members_and_three_months_of_meetings(seeded
     assert Comment.objects.filter(meeting__in=meetings).exists()
     assert Vote.objects.filter(meeting__in=meetings, kind=Vote.Kind.RESOLUTION).count() == meetings.count()
     assert Evaluation.objects.filter(meeting__in=meetings).count() == meetings.count()
-    assert CellMonth.objects.filter(cell__in=cells).count() == meetings.count()
+    # One row per cell and month, a month without a meeting included: the dashboard names it.
+    assert CellMonth.objects.filter(cell__in=cells).count() == 5 * 3
+    for row in CellMonth.objects.filter(cell__in=cells, meeting=None):
+        assert not row.held
+        assert "no_meeting" in row.alerts.split()
     assert CommitteeSession.objects.filter(meeting__in=meetings).exists()
 
 

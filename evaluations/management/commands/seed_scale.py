@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from evaluations import alerts
 from evaluations.models import CellMonth, Evaluation, Rubric
 from meetings.models import Attendance, Comment, CommitteeSession, Meeting, Vote
 from members.models import Member, Organization, Role
@@ -292,4 +293,17 @@ class Command(BaseCommand):
         Vote.objects.bulk_create(votes, batch_size=10000)
         CommitteeSession.objects.bulk_create(sessions, batch_size=10000)
         Evaluation.objects.bulk_create(evaluations, batch_size=10000)
+        # A month without a meeting has its row too (the dashboard's "no meeting" alert).
+        had = {(row.cell_id, row.period) for row in months}
+        months += [
+            CellMonth(cell_id=cell.pk, period=period, refreshed_at=now)
+            for cell in cells
+            for period in periods
+            if (cell.pk, period) not in had
+        ]
+        by_pk = {cell.pk: cell for cell in cells}
+        today = timezone.localdate()
+        for row in months:
+            row.cell = by_pk[row.cell_id]
+            row.alerts = " ".join(alerts.alerts_for(row, today))
         CellMonth.objects.bulk_create(months, batch_size=10000)

@@ -261,6 +261,25 @@ def test_filtering_by_level(december, login, world):
     assert names(dashboard(client, world.root, level="none")) == ["Chi bộ Vắng họp"]
 
 
+def test_a_level_filter_narrows_the_table_not_the_distribution_or_the_alerts(december, login, world):
+    response = dashboard(login("reviewer"), world.root, level="kem")
+
+    assert names(response) == ["Chi bộ Nặng chuyên môn"]
+    assert len(alert_list(response)) == 8  # the committee still sees every cell that needs attention
+    assert response.context["counts"] == {"tot": 3, "kha": 3, "tb": 1, "kem": 1, "none": 1}
+
+
+def test_a_cell_name_is_shown_as_text_never_as_markup(december, login, world):
+    cell = Organization.objects.get(name="Chi bộ Vắng họp")
+    cell.name = 'Chi bộ <b onmouseover="x()">Vắng</b>'
+    cell.save()
+
+    html = dashboard(login("reviewer"), world.root).content.decode()
+
+    assert "<b onmouseover" not in html
+    assert "Chi bộ &lt;b onmouseover=&quot;x()&quot;&gt;Vắng&lt;/b&gt;" in html
+
+
 def test_the_trend_chart_has_one_point_per_month_on_its_line(december, login, world):
     html = dashboard(login("reviewer"), world.root).content.decode()
 

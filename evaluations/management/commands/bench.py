@@ -62,6 +62,11 @@ class Command(BaseCommand):
             "--repeat", type=int, default=30, help="Requests per figure (more for the cheap ones)."
         )
         parser.add_argument("--out", default=str(settings.BASE_DIR / "bench-results.json"))
+        parser.add_argument(
+            "--only",
+            default="",
+            help="Comma-separated figures to measure (e.g. dashboard,search); the others in --out are kept.",
+        )
 
     @override_settings(
         ALLOWED_HOSTS=["*"],
@@ -73,7 +78,7 @@ class Command(BaseCommand):
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
     )
-    def handle(self, *args, cells, months, repeat, out, **options):
+    def handle(self, *args, cells, months, repeat, out, only, **options):
         started = time.monotonic()
         if not Organization.objects.filter(name=ROOT).exists():
             call_command("seed_scale", cells=cells, months=months, stdout=self.stdout)
@@ -84,13 +89,26 @@ class Command(BaseCommand):
             f"{Meeting.objects.filter(cell__path__startswith=root.path).count()} meetings"
         )
         reviewer, member, meeting = self._fixtures(root)
+        wanted = set(filter(None, only.split(",")))
+
+        def measure(name):
+            return not wanted or name in wanted
+
         bare = self._bare_view(repeat * 4)
-        self._dashboard(root, reviewer, repeat)
-        self._comments(meeting, member, repeat * 3, bare)
-        self._poll(meeting, member, repeat * 6, bare)
-        self._login(member, repeat, bare)
-        self._pdf(repeat)
-        self._beat(root)
+        if measure("dashboard"):
+            self._dashboard(root, reviewer, repeat)
+        if measure("comment"):
+            self._comments(meeting, member, repeat * 3, bare)
+        if measure("poll"):
+            self._poll(meeting, member, repeat * 6, bare)
+        if measure("login"):
+            self._login(member, repeat, bare)
+        if measure("pdf"):
+            self._pdf(repeat)
+        if measure("beat"):
+            self._beat(root)
+        if wanted and Path(out).exists():
+            self.results = {**json.loads(Path(out).read_text()), **self.results}
         Path(out).write_text(json.dumps(self.results, indent=2, ensure_ascii=False) + "\n")
         self.stdout.write(f"wrote {out} in {time.monotonic() - started:.0f}s")
 

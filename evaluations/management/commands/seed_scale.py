@@ -11,7 +11,7 @@ import time
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from evaluations import alerts
@@ -89,6 +89,10 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._meetings(chunk, by_cell, periods, rng, rubric)
             self.stdout.write(f"cells {i + len(chunk)}/{len(cell_list)}: {time.monotonic() - started:.1f}s")
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics, as autovacuum would gather soon after a bulk load.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Done in {time.monotonic() - started:.1f}s"))
 
     def _tree(self, n_cells):

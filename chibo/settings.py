@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "members",
     "meetings",
     "evaluations",
+    "archive",
 ]
 
 MIDDLEWARE = [

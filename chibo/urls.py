@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("meetings.urls")),
     path("", include("evaluations.urls")),
+    path("", include("archive.urls")),
     path("admin/", admin.site.urls),
 ]

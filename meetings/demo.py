@@ -167,6 +167,9 @@ def _seed_year(cell, habits, rng):
         when = _at(period.replace(day=min(day, 28)), cell.meeting_time or dt.time(14, 0))
         meeting = _past_meeting(cell, period, when, habits, rng, committee)
         _record_past(meeting, rng, habits)
+        if cell.name == MODEL_CELL:
+            clerk = next((m for m in members if m not in committee), committee[-1])
+            _adopt_past_minutes(meeting, rng, chair=committee[0], clerk=clerk)
         if habits["thematic"] and period.month % 3 == 0:
             thematic = Meeting.objects.create(
                 cell=cell,
@@ -557,6 +560,28 @@ def _record_article(meeting, people):
             entry.paid, entry.paid_on, entry.meeting = entry.due, dt.date(2026, 11, 5), meeting
             entry.method = DuesEntry.Method.ONLINE if online else DuesEntry.Method.CASH
     DuesEntry.objects.bulk_update(entries, ["paid", "method", "paid_on", "meeting"])
+
+
+PAST_CONCLUSIONS = [
+    "Chi bộ thống nhất tập trung hoàn thành kế hoạch giảng dạy, học tập của học kỳ; phân công đảng viên theo dõi, "
+    "giúp đỡ sinh viên có hoàn cảnh khó khăn.",
+    "Chi bộ thống nhất đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh; mỗi đảng viên đăng ký "
+    "một việc làm cụ thể trong tháng.",
+    "Chi bộ thống nhất chuẩn bị tốt công tác thi kết thúc học phần; nhắc đảng viên đóng đảng phí đúng hạn.",
+    "Chi bộ thống nhất giới thiệu quần chúng ưu tú trong sinh viên để bồi dưỡng, phát triển đảng viên.",
+]
+
+
+def _adopt_past_minutes(meeting, rng, *, chair, clerk):
+    """A past meeting of the model cell left adopted minutes: its minutes book holds the year."""
+    meeting.chair, meeting.clerk = chair, clerk
+    meeting.save(update_fields=["chair", "clerk"])
+    record = minutes.Minutes.objects.create(
+        meeting=meeting, notes={"conclusion": rng.choice(PAST_CONCLUSIONS)}
+    )
+    minutes.number_for(meeting, minutes.DocumentNumber.Kind.MINUTES)
+    version = minutes._new_version(record, by=None, reason="")
+    minutes.MinutesVersion.objects.filter(pk=version.pk).update(created_at=meeting.ended_at)
 
 
 def _adopt_article_minutes(meeting, items):

@@ -177,6 +177,30 @@ SUPERIOR_SCORE = CELL_READ | {"secretary": 403}
 BRANCH_READ = dict.fromkeys(PERSONAS, 404) | {"anon": 302, "officer": 200, "reviewer": 200, "admin": 200}
 TOKEN_ONLY = dict.fromkeys(PERSONAS, 403) | {"anon": 302}
 SELF_CRITICISM = CELL_READ
+# Minutes books: the cell's committee and the committees above keep them; members of the cell do not.
+BOOK_READ = CELL_READ
+BOOK_POST = CELL_READ | dict.fromkeys(["secretary", "officer", "reviewer", "admin"], 302)
+ARCHIVE_POST = BRANCH_READ | dict.fromkeys(["officer", "reviewer", "admin"], 302)
+YEAR = 2026
+
+
+def _ready_book(world):
+    from archive.models import MinutesBook
+
+    pdf_storage().save("books/x/2026.pdf", ContentFile(b"%PDF-1.4 test"))
+    MinutesBook.objects.create(cell=world.cell, year=YEAR, status="ready", file="books/x/2026.pdf")
+    return world.cell
+
+
+def _ready_archive(world):
+    from archive.models import BookArchive
+
+    pdf_storage().save("books/archives/x/2026.zip", ContentFile(b"PK test"))
+    BookArchive.objects.create(
+        organization=world.branch_a, year=YEAR, status="ready", file="books/archives/x/2026.zip"
+    )
+    return world.branch_a
+
 
 # url name -> (method, args(world), expected {persona: status}, post data)
 MATRIX = {
@@ -331,6 +355,15 @@ MATRIX = {
     "evaluations:dashboard_xlsx": ("get", lambda w: [w.branch_a.pk], BRANCH_READ, None),
     "evaluations:dashboard_pdf": ("get", lambda w: [w.branch_a.pk], BRANCH_READ, None),
     "evaluations:cell": ("get", lambda w: [w.cell.pk], CELL_PAGE, None),
+    "archive:search": ("get", lambda w: [], LOGGED_IN_OK, None),
+    "archive:cell_books": ("get", lambda w: [w.cell.pk], BOOK_READ, None),
+    "archive:book_request": ("post", lambda w: [w.cell.pk, YEAR], BOOK_POST, {}),
+    "archive:book_status": ("get", lambda w: [w.cell.pk, YEAR], BOOK_READ, None),
+    "archive:book_download": ("get", lambda w: [_ready_book(w).pk, YEAR], BOOK_READ, None),
+    "archive:committee_books": ("get", lambda w: [w.branch_a.pk], BRANCH_READ, None),
+    "archive:archive_request": ("post", lambda w: [w.branch_a.pk, YEAR], ARCHIVE_POST, {}),
+    "archive:archive_status": ("get", lambda w: [w.branch_a.pk, YEAR], BRANCH_READ, None),
+    "archive:archive_download": ("get", lambda w: [_ready_archive(w).pk, YEAR], BRANCH_READ, None),
     "meetings:guidance_list": ("get", lambda w: [w.root.pk], GUIDE, None),
     "meetings:guidance": ("get", lambda w: [_guidance(w).pk], EVERYONE_BELOW, None),
     "meetings:guidance_publish": (
@@ -393,3 +426,37 @@ def test_admin_is_for_superusers(persona, world, login):
 def test_post_only_urls_refuse_get(url_name, world, login):
     _method, args, _expected, _data = MATRIX[url_name]
     assert login("admin").get(reverse(url_name, args=args(world))).status_code == 405
+
+
+# --- search: every persona finds what it may read and nothing else ----------------------------------------
+
+# Who reads each cell's record: Chi bộ A1 (its members, its committee, the officer and reviewer above) and
+# Chi bộ B1 (its member, the outsider here, and the reviewer of the whole bloc).
+FINDS_A1 = {"member", "fellow", "secretary", "officer", "reviewer", "admin"}
+FINDS_B1 = {"outsider", "reviewer", "admin"}
+
+
+def _searchable(world):
+    from archive import index
+
+    a1 = _live(world)
+    Comment.objects.create(
+        meeting=a1, speaker=world.member, text="Sửa nhà văn hóa ấp Mỹ Khánh trước mùa mưa."
+    )
+    b1, _created = plan_regular_meeting(cell=world.other_cell, period=timezone.localdate())
+    Comment.objects.create(
+        meeting=b1, speaker=world.outsider, text="Trạm bơm Phước Thới cần kinh phí sửa chữa."
+    )
+    index.reindex([a1.pk, b1.pk])
+
+
+@pytest.mark.parametrize("persona", PERSONAS[1:])
+def test_search_finds_only_what_the_persona_may_read(persona, world, login):
+    _searchable(world)
+    client = login(persona)
+
+    def found(q):
+        return "<mark>" in client.get(reverse("archive:search"), {"q": q}).content.decode()
+
+    assert found("nha van hoa ap my khanh") == (persona in FINDS_A1)
+    assert found("tram bom phuoc thoi") == (persona in FINDS_B1)

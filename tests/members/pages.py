@@ -29,15 +29,20 @@ class _PageParser(HTMLParser):
         self._cell: list[str] | None = None
         self._select: str | None = None
         self._textarea: str | None = None
+        self._search_box = False  # the site-wide search in the navigation bar is not the page's form
 
     def handle_starttag(self, tag, attrs):
         a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self._search_box = a.get("role") == "search"
         if tag in ("script", "style"):
             self._skip += 1
         elif tag == "tr":
             self._row = []
         elif tag in ("td", "th") and self._row is not None:
             self._cell = []
+        elif self._search_box:
+            pass
         elif tag == "input" and a.get("name") and a.get("type") not in ("hidden", "submit", "password"):
             if a.get("type") not in ("checkbox", "radio") or "checked" in a:
                 self.fields[a["name"]] = a.get("value", "")
@@ -51,6 +56,8 @@ class _PageParser(HTMLParser):
             self.fields[self._textarea] = ""
 
     def handle_endtag(self, tag):
+        if tag == "form":
+            self._search_box = False
         if tag in ("script", "style"):
             self._skip -= 1
         elif tag in ("td", "th") and self._cell is not None and self._row is not None:

@@ -103,6 +103,8 @@ class Command(BaseCommand):
             self._poll(meeting, member, repeat * 6, bare)
         if measure("login"):
             self._login(member, repeat, bare)
+        if measure("search"):
+            self._search(root, reviewer, meeting, repeat)
         if measure("pdf"):
             self._pdf(repeat)
         if measure("beat"):
@@ -212,6 +214,49 @@ class Command(BaseCommand):
         bare()
         baseline = _stats(_time(bare, n))[0]
         self._record("dashboard", samples, "bare SQL of the same figures", baseline)
+
+    def _search(self, root, reviewer, meeting, n):
+        """Accent-insensitive search by a reviewer of every cell and by a member of one cell: common words
+        (one comment in six says "bốn tốt"), a phrase, a person's name, with and without diacritics."""
+        from archive import index, search
+        from archive.models import SearchEntry
+
+        if not SearchEntry.objects.filter(cell__path__startswith=root.path).exists():
+            started = time.monotonic()
+            rows = index.rebuild(meetings=Meeting.objects.filter(cell__path__startswith=root.path))
+            self.stdout.write(f"search index built: {rows} rows in {time.monotonic() - started:.0f}s")
+        name = Comment.objects.filter(meeting__cell__path__startswith=root.path).values_list(
+            "speaker__full_name", flat=True
+        )[:1][0]
+        queries = [
+            "bon tot",
+            "đảng phí",
+            "phat trien dang vien",
+            "tư tưởng đảng viên",
+            name,
+            "nghi quyet thang",
+        ]
+        url = reverse("archive:search")
+        member = Member.objects.filter(cell=meeting.cell, user__isnull=False).first().user
+        for label, user in (("search_reviewer", reviewer), ("search_member", member)):
+            client = self._client(user)
+            client.get(url, {"q": queries[0]})
+            samples = []
+            for _i in range(max(1, n // len(queries))):
+                for q in queries:
+                    samples += _time(lambda q=q, client=client: client.get(url, {"q": q}), 1)
+
+            # The bare SQL: the same full-text match (or whole-word match on SQLite), the first page and
+            # the capped count, without permissions, highlighting or the page.
+            def bare():
+                for q in queries:
+                    rows = search.matching(SearchEntry.objects.all(), q)
+                    list(rows.order_by("-date", "-id").values_list("pk", "title", "text")[:20])
+                    search.count(rows)
+
+            bare()
+            baseline = _stats(_time(bare, max(3, n // len(queries))))[0] / len(queries)
+            self._record(label, samples, "bare SQL of the same search", baseline, queries=len(queries))
 
     def _comments(self, meeting, member_user, n, bare):
         client = self._client(member_user)

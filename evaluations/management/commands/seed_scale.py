@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
+from archive import index
 from evaluations import alerts
 from evaluations.models import CellMonth, Evaluation, Rubric
 from meetings.models import Attendance, Comment, CommitteeSession, Meeting, Vote
@@ -89,6 +90,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._meetings(chunk, by_cell, periods, rng, rubric)
             self.stdout.write(f"cells {i + len(chunk)}/{len(cell_list)}: {time.monotonic() - started:.1f}s")
+        rows = index.rebuild(meetings=Meeting.objects.filter(cell__path__startswith=root.path))
+        self.stdout.write(f"search index, {rows} rows: {time.monotonic() - started:.1f}s")
         if connection.vendor == "postgresql":
             # Fresh planner statistics, as autovacuum would gather soon after a bulk load.
             with connection.cursor() as cursor:

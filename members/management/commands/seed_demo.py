@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from archive import index, signals
 from evaluations import demo as evaluations_demo
 from meetings import demo as meetings_demo
 from members import demo
@@ -9,10 +10,12 @@ class Command(BaseCommand):
     help = "Loads the demo data (the seed article's Đảng ủy Khối, its cells and a year of meetings) once."
 
     def handle(self, *args, **options):
-        loaded = demo.seed()
-        loaded |= meetings_demo.seed()
-        loaded |= evaluations_demo.seed()
+        with signals.suspended():  # one search index pass at the end, not one per saved row
+            loaded = demo.seed()
+            loaded |= meetings_demo.seed()
+            loaded |= evaluations_demo.seed()
         if loaded:
+            index.rebuild()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         else:
             self.stdout.write("Demo data already present; nothing changed.")

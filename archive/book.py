@@ -1,0 +1,196 @@
+"""The yearly minutes book of a cell (sổ biên bản, kept for the long term: DOMAIN.md §4.1), and the ZIP of
+every book under a committee. Both are rendered by Celery and skipped when their source has not changed.
+
+The table of contents takes its page numbers from WeasyPrint itself (CSS `target-counter`), so they are the
+pages where each minutes begins in the file that is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import zipfile
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from meetings import pdf
+from meetings.models import Meeting, MinutesVersion
+from members.models import Organization
+
+from .models import BookArchive, MinutesBook, Prepared
+
+log = logging.getLogger(__name__)
+
+
+def book_years(cell: Organization) -> dict[int, int]:
+    """The years with adopted minutes, and how many in each."""
+    years: dict[int, int] = {}
+    for period in (
+        Meeting.objects.filter(cell=cell, minutes__versions__isnull=False)
+        .distinct()
+        .values_list("period", flat=True)
+    ):
+        years[period.year] = years.get(period.year, 0) + 1
+    return dict(sorted(years.items(), reverse=True))
+
+
+def source(cell: Organization, year: int) -> dict:
+    """What the book is rendered from: the latest adopted version of each minutes of the year, by date."""
+    latest = {}
+    for version in (
+        MinutesVersion.objects.filter(minutes__meeting__cell=cell, minutes__meeting__period__year=year)
+        .select_related("minutes__meeting")
+        .order_by("minutes__meeting__scheduled_at", "minutes__meeting_id", "version")
+    ):
+        latest[version.minutes.meeting_id] = version  # in date order; a later version replaces the earlier
+    parent = cell.get_parent()
+    return {
+        "cell": cell.name,
+        "superior": parent.name if parent else "",
+        "year": year,
+        "entries": [
+            {
+                "anchor": f"m{meeting_id}",
+                "doc": v.content,
+                "source": {"version": v.version, "sha256": v.sha256},
+            }
+            for meeting_id, v in latest.items()
+        ],
+    }
+
+
+def source_hash(data: dict) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def render_book_bytes(data: dict) -> tuple[bytes, int]:
+    with translation.override("vi"):
+        html = render_to_string("documents/book.html", {"book": data, "made_on": timezone.localdate()})
+    document = pdf._html_class()(string=html, base_url=str(pdf.settings.BASE_DIR / "static")).render()
+    return document.write_pdf(), len(document.pages)
+
+
+def request_book(*, cell: Organization, year: int, by) -> MinutesBook:
+    from . import tasks
+
+    if year not in book_years(cell):
+        raise ValidationError(_("The cell has no adopted minutes in %(year)s.") % {"year": year})
+    book, _created = MinutesBook.objects.update_or_create(
+        cell=cell,
+        year=year,
+        defaults={
+            "status": Prepared.Status.PENDING,
+            "requested_at": timezone.now(),
+            "requested_by": by,
+            "error": "",
+        },
+    )
+    transaction.on_commit(lambda: tasks.render_book.delay(book.pk))
+    return book
+
+
+def render_book(book_id: int) -> bool:
+    """Renders one book. Returns False when the stored file already matches its source."""
+    book = MinutesBook.objects.select_related("cell").filter(pk=book_id).first()
+    if book is None:
+        return False
+    data = source(book.cell, book.year)
+    digest = source_hash(data)
+    storage = pdf.pdf_storage()
+    name = f"books/{book.cell_id}/{book.year}.pdf"
+    if book.status == Prepared.Status.READY and book.source_hash == digest and storage.exists(name):
+        return False
+    try:
+        content, pages = render_book_bytes(data)
+    except Exception as error:
+        MinutesBook.objects.filter(pk=book.pk).update(status=Prepared.Status.FAILED, error=str(error)[:500])
+        raise
+    storage.delete(name)
+    storage.save(name, io.BytesIO(content))
+    MinutesBook.objects.filter(pk=book.pk).update(
+        file=name,
+        size=len(content),
+        pages=pages,
+        entries=len(data["entries"]),
+        source_hash=digest,
+        status=Prepared.Status.READY,
+        rendered_at=timezone.now(),
+        error="",
+    )
+    log.info("rendered the %s minutes book of cell %s (%d pages)", book.year, book.cell_id, pages)
+    return True
+
+
+def cells_with_books(organization: Organization, year: int):
+    return (
+        Organization.objects.under(organization)
+        .cells()
+        .filter(meetings__period__year=year, meetings__minutes__versions__isnull=False)
+        .distinct()
+        .order_by("path")
+    )
+
+
+def request_archive(*, organization: Organization, year: int, by) -> BookArchive:
+    from . import tasks
+
+    if not cells_with_books(organization, year).exists():
+        raise ValidationError(_("No cell below has adopted minutes in %(year)s.") % {"year": year})
+    archive, _created = BookArchive.objects.update_or_create(
+        organization=organization,
+        year=year,
+        defaults={
+            "status": Prepared.Status.PENDING,
+            "requested_at": timezone.now(),
+            "requested_by": by,
+            "error": "",
+        },
+    )
+    transaction.on_commit(lambda: tasks.render_archive.delay(archive.pk))
+    return archive
+
+
+def render_archive(archive_id: int) -> bool:
+    """Every cell's book (each rendered again only if its minutes changed), zipped."""
+    archive = BookArchive.objects.select_related("organization").filter(pk=archive_id).first()
+    if archive is None:
+        return False
+    storage = pdf.pdf_storage()
+    try:
+        books = []
+        for cell in cells_with_books(archive.organization, archive.year):
+            book, _created = MinutesBook.objects.get_or_create(cell=cell, year=archive.year)
+            render_book(book.pk)
+            book.refresh_from_db()
+            books.append((cell, book))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as zipped:  # PDFs are compressed
+            for cell, book in books:
+                label = slugify(f"{cell.code} {cell.name}".strip(), allow_unicode=False) or str(cell.pk)
+                with storage.open(book.file, "rb") as handle:
+                    zipped.writestr(f"so-bien-ban-{archive.year}-{label}-{cell.pk}.pdf", handle.read())
+    except Exception as error:
+        BookArchive.objects.filter(pk=archive.pk).update(
+            status=Prepared.Status.FAILED, error=str(error)[:500]
+        )
+        raise
+    name = f"books/archives/{archive.organization_id}/{archive.year}.zip"
+    storage.delete(name)
+    storage.save(name, io.BytesIO(buffer.getvalue()))
+    BookArchive.objects.filter(pk=archive.pk).update(
+        file=name,
+        size=buffer.tell(),
+        books=len(books),
+        source_hash=hashlib.sha256("".join(b.source_hash for _c, b in books).encode()).hexdigest(),
+        status=Prepared.Status.READY,
+        rendered_at=timezone.now(),
+        error="",
+    )
+    return True

@@ -1,0 +1,120 @@
+"""Search over everything a user may read, and nothing else.
+
+PostgreSQL: full-text search over the folded words (`plain`) with the 'simple' configuration, answered by
+the GIN index of migration 0002. SQLite: each folded word must appear as a whole word in `plain`. Both see
+the same words (archive/text.py), so they find the same rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from members.permissions import access_for
+
+from .models import SearchEntry
+from .text import WORD, fold, words
+
+MAX_WORDS = 8
+MAX_COUNT = 1000  # "more than 1,000 results": counting further costs time and tells the reader nothing
+
+
+def visible_entries(user) -> QuerySet[SearchEntry]:
+    """The rows the user may read: their cell's and those of every organisation they read; what only a
+    committee sees (an unpublished agenda) only in the cells they manage."""
+    access = access_for(user)
+    if access.is_admin:
+        return SearchEntry.objects.all()
+    readable = [Q(cell__path__startswith=path) for path in access.read_paths]
+    if access.own_cell_id:
+        readable.append(Q(cell_id=access.own_cell_id))
+    if not readable:
+        return SearchEntry.objects.none()
+    return SearchEntry.objects.filter(reduce(or_, readable)).filter(
+        Q(restricted=False) | Q(cell_id__in=access.managed_cell_ids)
+    )
+
+
+def matching(entries: QuerySet[SearchEntry], query: str) -> QuerySet[SearchEntry]:
+    terms = words(query)[:MAX_WORDS]
+    if not terms:
+        return entries.none()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        # The same expression as the GIN index, so PostgreSQL answers from it.
+        vector = SearchVector("plain", config="simple")
+        return entries.alias(vector=vector).filter(
+            vector=SearchQuery(" ".join(terms), config="simple", search_type="plain")
+        )
+    for term in terms:
+        entries = entries.filter(plain__contains=f" {term} ")
+    return entries
+
+
+def search(user, query: str) -> QuerySet[SearchEntry]:
+    """Newest first."""
+    return (
+        matching(visible_entries(user), query).select_related("cell").defer("plain").order_by("-date", "-id")
+    )
+
+
+def count(results: QuerySet[SearchEntry]) -> int:
+    """Up to MAX_COUNT + 1, without counting every row of a very common word."""
+    return len(results.order_by().values_list("pk", flat=True)[: MAX_COUNT + 1])
+
+
+def highlight(text: str, terms: set[str], width: int = 220) -> SafeString:
+    """The text escaped, the matching words in <mark>, cut to about `width` characters around the first
+    match."""
+    text = text or ""
+    found = [m for m in WORD.finditer(text) if fold(m.group()) in terms]
+    start = 0
+    if len(text) > width:
+        first = found[0].start() if found else 0
+        start = max(0, min(first - width // 3, len(text) - width))
+        start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    pieces, position = [], start
+    for m in found:
+        if m.start() < start or m.end() > end:
+            continue
+        pieces.append(escape(text[position : m.start()]))
+        pieces.append(f"<mark>{escape(m.group())}</mark>")
+        position = m.end()
+    pieces.append(escape(text[position:end]))
+    return mark_safe(("… " if start else "") + "".join(pieces) + (" …" if end < len(text) else ""))
+
+
+def url_for(entry: SearchEntry) -> str:
+    """Where a result leads: the meeting (at the comment), the adopted minutes, the document."""
+    if entry.kind == SearchEntry.Kind.MINUTES:
+        return reverse("meetings:minutes_version", args=[entry.object_id])
+    if entry.kind == SearchEntry.Kind.DOCUMENT:
+        return reverse("meetings:document", args=[entry.object_id])
+    if entry.kind == SearchEntry.Kind.COMMENT:
+        return reverse("meetings:live", args=[entry.meeting_id]) + f"#c-{entry.object_id}"
+    return reverse("meetings:meeting", args=[entry.meeting_id])
+
+
+@dataclass
+class Result:
+    entry: SearchEntry
+    url: str
+    title: SafeString
+    snippet: SafeString
+
+
+def present(entries, query: str) -> list[Result]:
+    terms = set(words(query))
+    return [Result(e, url_for(e), highlight(e.title, terms, 300), highlight(e.text, terms)) for e in entries]

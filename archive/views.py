@@ -1,0 +1,157 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meetings import pdf
+from meetings.models import Meeting
+from members.models import Organization
+from members.permissions import access_for, get_organization_for
+
+from . import book, search
+from .models import BookArchive, MinutesBook
+
+PER_PAGE = 20
+
+
+@login_required
+def search_view(request):
+    query = request.GET.get("q", "").strip()[:200]
+    context = {"query": query, "results": None}
+    if query:
+        if not search.words(query):
+            messages.error(request, _("Type at least one word to search for."))
+        else:
+            results = search.search(request.user, query)
+            total = search.count(results)
+            paginator = Paginator(results, PER_PAGE)
+            paginator.count = min(total, search.MAX_COUNT)  # counted once, capped
+            page = paginator.get_page(request.GET.get("page"))
+            context.update(
+                results=search.present(page.object_list, query),
+                page=page,
+                total=total,
+                more=total > search.MAX_COUNT,
+                limit=search.MAX_COUNT,
+            )
+    return render(request, "archive/search.html", context)
+
+
+# --- minutes books ----------------------------------------------------------------------------------
+
+
+def _cell_for_books(user, pk) -> Organization:
+    """The cell's committee and the committees above (and their officers) keep the book; members do not."""
+    cell = get_organization_for(user, pk)
+    access = access_for(user)
+    if not cell.is_cell or not (access.manages(cell) or access.reads(cell)):
+        raise PermissionDenied
+    return cell
+
+
+def _committee_for_books(user, pk) -> Organization:
+    organization = get_organization_for(user, pk)
+    if organization.is_cell or not access_for(user).reads(organization):
+        raise PermissionDenied
+    return organization
+
+
+@login_required
+def cell_books(request, pk):
+    cell = _cell_for_books(request.user, pk)
+    books = {b.year: b for b in MinutesBook.objects.filter(cell=cell)}
+    years = [(year, count, books.get(year)) for year, count in book.book_years(cell).items()]
+    return render(request, "archive/cell_books.html", {"cell": cell, "years": years})
+
+
+@login_required
+@require_POST
+def book_request(request, pk, year):
+    cell = _cell_for_books(request.user, pk)
+    try:
+        book.request_book(cell=cell, year=year, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.info(request, _("The minutes book is being prepared; this page updates itself."))
+    return redirect("archive:cell_books", cell.pk)
+
+
+@login_required
+def book_status(request, pk, year):
+    cell = _cell_for_books(request.user, pk)
+    item = MinutesBook.objects.filter(cell=cell, year=year).first()
+    return render(
+        request, "archive/_status.html", {"item": item, "owner": cell, "year": year, "what": "book"}
+    )
+
+
+def _file_response(item, filename, content_type):
+    if item is None or item.status != item.Status.READY or not item.file:
+        raise Http404
+    try:
+        handle = pdf.pdf_storage().open(item.file, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+
+
+@login_required
+def book_download(request, pk, year):
+    cell = _cell_for_books(request.user, pk)
+    item = MinutesBook.objects.filter(cell=cell, year=year).first()
+    return _file_response(item, f"so-bien-ban-{cell.code or cell.pk}-{year}.pdf", "application/pdf")
+
+
+@login_required
+def committee_books(request, pk):
+    organization = _committee_for_books(request.user, pk)
+    years = sorted(
+        {
+            d.year
+            for d in Meeting.objects.filter(
+                cell__path__startswith=organization.path, minutes__versions__isnull=False
+            )
+            .values_list("period", flat=True)
+            .distinct()
+        },
+        reverse=True,
+    )
+    archives = {a.year: a for a in BookArchive.objects.filter(organization=organization)}
+    rows = [(year, book.cells_with_books(organization, year).count(), archives.get(year)) for year in years]
+    return render(request, "archive/committee_books.html", {"organization": organization, "years": rows})
+
+
+@login_required
+@require_POST
+def archive_request(request, pk, year):
+    organization = _committee_for_books(request.user, pk)
+    try:
+        book.request_archive(organization=organization, year=year, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.info(request, _("The books are being prepared; this page updates itself."))
+    return redirect("archive:committee_books", organization.pk)
+
+
+@login_required
+def archive_status(request, pk, year):
+    organization = _committee_for_books(request.user, pk)
+    item = BookArchive.objects.filter(organization=organization, year=year).first()
+    return render(
+        request,
+        "archive/_status.html",
+        {"item": item, "owner": organization, "year": year, "what": "archive"},
+    )
+
+
+@login_required
+def archive_download(request, pk, year):
+    organization = _committee_for_books(request.user, pk)
+    item = BookArchive.objects.filter(organization=organization, year=year).first()
+    return _file_response(item, f"so-bien-ban-{organization.pk}-{year}.zip", "application/zip")

@@ -316,6 +316,22 @@ class Command(BaseCommand):
             peak = tracemalloc.get_traced_memory()[1] / 1e6
             tracemalloc.stop()
             self._record(name, samples, "WeasyPrint on a one-line page", baseline, peak_mb=round(peak, 1))
+        self._book(article, baseline)
+
+    def _book(self, article, baseline):
+        """The minutes book of a year with 14 meetings (the issue's 12 regular and 2 thematic): the model
+        cell's adopted minutes of 2026, repeated to fourteen."""
+        from archive import book
+
+        data = book.source(article.cell, 2026)
+        real = data["entries"]
+        data["entries"] = [{**real[i % len(real)], "anchor": f"m{i}"} for i in range(14)]
+        samples, pages = [], 0
+        for _i in range(3):
+            started = time.perf_counter()
+            _content, pages = book.render_book_bytes(data)
+            samples.append((time.perf_counter() - started) * 1000)
+        self._record("pdf_minutes_book_14", samples, "WeasyPrint on a one-line page", baseline, pages=pages)
 
     def _long_source(self, article):
         """The article's minutes stretched to a long meeting: 40 comments and 3 votes."""

@@ -1,8 +1,10 @@
 from django.core.management.base import BaseCommand
+from django.db.models import Max
 
 from archive import index, signals
 from evaluations import demo as evaluations_demo
 from meetings import demo as meetings_demo
+from meetings.models import Meeting
 from members import demo
 
 
@@ -10,12 +12,13 @@ class Command(BaseCommand):
     help = "Loads the demo data (the seed article's Đảng ủy Khối, its cells and a year of meetings) once."
 
     def handle(self, *args, **options):
+        before = Meeting.objects.aggregate(last=Max("pk"))["last"] or 0
         with signals.suspended():  # one search index pass at the end, not one per saved row
             loaded = demo.seed()
             loaded |= meetings_demo.seed()
             loaded |= evaluations_demo.seed()
         if loaded:
-            index.rebuild()
+            index.rebuild(meetings=Meeting.objects.filter(pk__gt=before))
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         else:
             self.stdout.write("Demo data already present; nothing changed.")

@@ -44,13 +44,14 @@ def schedule(meeting_id: int) -> None:
         return
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        transaction.on_commit(lambda: _enqueue([meeting_id]))  # runs at once in autocommit
+        # robust: a broker that is down is logged, never turned into an error for the user who just saved.
+        transaction.on_commit(lambda: _enqueue([meeting_id]), robust=True)  # runs at once in autocommit
         return
     pending = getattr(connection, "_search_pending", None)
     # A rolled-back transaction drops its callbacks: start a new set when ours is no longer waiting.
     if pending is None or not any(callback is _flush for _ids, callback, _robust in connection.run_on_commit):
         pending = connection._search_pending = set()
-        transaction.on_commit(_flush)
+        transaction.on_commit(_flush, robust=True)
     pending.add(meeting_id)
 
 

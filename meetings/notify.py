@@ -116,6 +116,10 @@ def email_address(user) -> str:
     return user.email or (member.email if member else "")
 
 
+# Refusals of one message (its recipient, its sender, its data): the server is fine, the next email may go.
+ADDRESS_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+
 def send_pending(limit: int = 500) -> int:
     """Sends pending notification emails; each row is claimed before sending. Returns how many were sent.
     A row left "sending" by a worker that died goes back to pending after SENDING_LEASE."""
@@ -161,7 +165,9 @@ def send_pending(limit: int = 500) -> int:
                 email_error=str(error)[:300],
             )
             log.warning("email for notification %s failed (attempt %s)", pk, notification.email_attempts)
-            raise
+            if isinstance(error, ADDRESS_ERRORS):
+                continue  # this address is refused; the emails behind it still go out
+            raise  # the server itself failed: the task retries the whole queue with backoff
         Notification.objects.filter(pk=pk).update(
             email_status=Notification.Email.SENT, email_sent_at=timezone.now(), email_error=""
         )

@@ -127,6 +127,25 @@ def test_a_mail_server_failure_is_recorded_and_the_next_run_sends_the_email(worl
     )
 
 
+def test_a_refused_address_does_not_hold_back_the_emails_behind_it(world, regular, monkeypatch):
+    run_at(2026, 12, 4, 8, 5)
+    first = Notification.objects.order_by("pk").first()
+    real_send = EmailMultiAlternatives.send
+
+    def refuses_the_first(self, fail_silently=False):
+        if self.extra_headers["X-Chibo-Key"] == first.key:
+            raise smtplib.SMTPRecipientsRefused({self.to[0]: (550, b"No such user")})
+        return real_send(self, fail_silently)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuses_the_first)
+
+    assert notify.send_pending() == Notification.objects.count() - 1
+
+    first.refresh_from_db()
+    assert (first.email_status, first.email_attempts) == (Notification.Email.PENDING, 1)
+    assert first.key not in {m.extra_headers["X-Chibo-Key"] for m in mail.outbox}
+
+
 def test_after_five_failures_the_email_is_marked_failed(login, world, regular, monkeypatch):
     regular.published_at = at(2026, 12, 1, 9, 0)
     reminders.published(regular)  # the member and three others are told; theirs have gone out

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from members.models import Member, Organization, Role, Supervision
 
@@ -244,6 +245,13 @@ def quarter_of(day: dt.date) -> tuple[dt.date, dt.date, str]:
     return start, end, f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
+def quarter_name(day: dt.date) -> str:
+    """As people write it: "quý IV năm 2026" (the key keeps the short "2026Q4")."""
+    roman = ("I", "II", "III", "IV")[(day.month - 1) // 3]
+    with translation.override("vi"):  # notifications are written in Vietnamese, like the emails
+        return _("quarter %(roman)s of %(year)s") % {"roman": roman, "year": day.year}
+
+
 def _thematic_alerts(today, cells, policies, people):
     start, end, label = quarter_of(today)
     if (end - today).days > DEFAULT.thematic_warning_days:
@@ -260,7 +268,7 @@ def _thematic_alerts(today, cells, policies, people):
                 f"cell:{cell.pk}",
                 label,
                 people.committee[cell.pk],
-                {"cell": cell, "quarter": label, "end": end},
+                {"cell": cell, "quarter": quarter_name(today), "end": end},
                 reverse("meetings:thematic_create", args=[cell.pk]),
             )
 

@@ -115,6 +115,8 @@ def test_a_quarter_ending_without_a_thematic_meeting_alerts_the_committee(world)
     alert = Notification.objects.get(kind="thematic_missing", recipient__username="outsider")
     assert alert.title == vi("%(cell)s: no thematic meeting this quarter", cell="Chi bộ B1")
     assert "31/12/2026" in alert.body
+    assert vi("quarter %(roman)s of %(year)s", roman="IV", year=2026) in alert.body  # not "2026Q4"
+    assert "2026Q4" not in alert.body
     assert alert.url == f"/cells/{world.other_cell.pk}/meetings/thematic/"
 
 

@@ -207,7 +207,7 @@ def post_comment(
     """Stores a comment once per client id; a retry returns the stored one (created False)."""
     existing = Comment.objects.filter(client_id=client_id).first()
     if existing:
-        return existing, False
+        return _retried(existing, meeting), False
     _check_live(meeting, _("Comments are taken only while the meeting is in progress."))
     text = text.strip()
     if not text:
@@ -225,8 +225,15 @@ def post_comment(
                 entered_by=by,
             )
     except IntegrityError:
-        return Comment.objects.get(client_id=client_id), False
+        return _retried(Comment.objects.get(client_id=client_id), meeting), False
     return comment, True
+
+
+def _retried(comment: Comment, meeting: Meeting) -> Comment:
+    """A retry answers with the stored comment, but never with another meeting's (the id would leak it)."""
+    if comment.meeting_id != meeting.pk:
+        raise ValidationError(_("This comment was already sent to another meeting."))
+    return comment
 
 
 def answer_question(*, comment: Comment, answer: str) -> Comment:

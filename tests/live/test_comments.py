@@ -85,6 +85,19 @@ def test_a_comment_from_the_plain_form_shows_on_the_live_page(opened, login):
     assert "Nguyễn Hoàng Nam" in page and "Thống nhất với báo cáo." in page
 
 
+def test_a_client_id_of_another_meetings_comment_neither_posts_nor_reveals_it(opened, world, login):
+    from meetings.services import plan_regular_meeting
+
+    elsewhere, _created = plan_regular_meeting(cell=world.other_cell, period=opened.period)
+    theirs = Comment.objects.create(meeting=elsewhere, speaker=world.outsider, text="Chuyện của chi bộ B1")
+
+    response = post_json(login("member"), opened, text="Ý kiến của tôi", client_id=str(theirs.client_id))
+
+    assert response.status_code == 409  # as any refusal while posting: the phone shows it, keeps the text
+    assert response.json() == {"error": vi("This comment was already sent to another meeting.")}
+    assert not Comment.objects.filter(meeting=opened).exists()
+
+
 def test_an_empty_comment_is_refused(opened, login):
     response = post_json(login("member"), opened, text="   ")
 

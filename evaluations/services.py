@@ -122,9 +122,12 @@ def confirm(*, evaluation: Evaluation, by) -> Evaluation:
 
 def annual_level(levels: list[str], *, top_count: int = 7) -> str:
     """The cell's yearly proposal from its monthly levels (DOMAIN.md §3.2): tốt when every meeting was khá or
-    better and at least `top_count` were tốt; khá when every meeting was at least trung bình."""
-    if not levels:
+    better and at least `top_count` were tốt; khá when every meeting was at least trung bình. A month without a
+    scored meeting is given as ""."""
+    if not any(levels):
         return ""
+    # "" is a month that is over without a scored regular meeting: like kém, it rules out khá and tốt.
+    levels = [level or "kem" for level in levels]
     if all(level in ("tot", "kha") for level in levels) and levels.count("tot") >= top_count:
         return "tot"
     if all(level in ("tot", "kha", "tb") for level in levels):

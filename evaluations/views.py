@@ -406,8 +406,10 @@ def cell_indicators(request, pk):
         CellMonth.objects.filter(cell=cell).select_related("meeting", "cell").order_by("-period")[:24]
     )
     years = {}
+    this_month = timezone.localdate().replace(day=1)
     for row in rows:
-        if row.level:
+        # A month that is over without a scored meeting counts against the year; the current one not yet.
+        if row.level or row.period < this_month:
             years.setdefault(row.period.year, []).append(row.level)
     proposals = {
         year: CellMonth.LEVEL_NAMES.get(level, level)

@@ -46,6 +46,23 @@ def test_the_number_of_tot_months_is_configurable():
 
 def test_no_scored_month_no_proposal():
     assert annual_level([]) == ""
+    assert annual_level(["", ""]) == ""
+
+
+def test_a_month_over_without_a_scored_meeting_rules_out_kha_and_tot():
+    assert annual_level(["tot"] * 11 + [""]) not in ("tot", "kha")
+
+
+def test_the_cell_page_counts_a_month_without_a_meeting_against_the_year(world, login, clock):
+    months(world.cell, 2026, ["tot"] * 7 + ["kha"] * 2)
+    CellMonth.objects.create(
+        cell=world.cell, period=dt.date(2026, 10, 1), held=False
+    )  # no meeting in October
+    CellMonth.objects.create(cell=world.cell, period=dt.date(2026, 11, 1), held=False)  # November is not over
+
+    response = login("secretary").get(reverse("evaluations:cell", args=[world.cell.pk]))
+
+    assert response.context["proposals"] == {2026: "Trung bình"}
 
 
 def months(cell, year, levels):

@@ -12,6 +12,7 @@ import io
 import json
 import logging
 import zipfile
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -96,6 +97,31 @@ def request_book(*, cell: Organization, year: int, by) -> MinutesBook:
     return book
 
 
+@contextmanager
+def _failure_recorded(model, pk):
+    """A rendering that fails shows "could not be prepared" instead of spinning for ever; Celery retries."""
+    try:
+        yield
+    except Exception as error:
+        model.objects.filter(pk=pk).update(status=Prepared.Status.FAILED, error=str(error)[:500])
+        raise
+
+
+def _store(model, pk, name: str, content: bytes, **fields) -> None:
+    """Writes the file under its fixed name (a new rendering replaces the old) and marks it ready."""
+    storage = pdf.pdf_storage()
+    storage.delete(name)
+    storage.save(name, io.BytesIO(content))
+    model.objects.filter(pk=pk).update(
+        file=name,
+        size=len(content),
+        status=Prepared.Status.READY,
+        rendered_at=timezone.now(),
+        error="",
+        **fields,
+    )
+
+
 def render_book(book_id: int) -> bool:
     """Renders one book. Returns False when the stored file already matches its source."""
     book = MinutesBook.objects.select_related("cell").filter(pk=book_id).first()
@@ -107,23 +133,9 @@ def render_book(book_id: int) -> bool:
     name = f"books/{book.cell_id}/{book.year}.pdf"
     if book.status == Prepared.Status.READY and book.source_hash == digest and storage.exists(name):
         return False
-    try:
+    with _failure_recorded(MinutesBook, book.pk):
         content, pages = render_book_bytes(data)
-    except Exception as error:
-        MinutesBook.objects.filter(pk=book.pk).update(status=Prepared.Status.FAILED, error=str(error)[:500])
-        raise
-    storage.delete(name)
-    storage.save(name, io.BytesIO(content))
-    MinutesBook.objects.filter(pk=book.pk).update(
-        file=name,
-        size=len(content),
-        pages=pages,
-        entries=len(data["entries"]),
-        source_hash=digest,
-        status=Prepared.Status.READY,
-        rendered_at=timezone.now(),
-        error="",
-    )
+    _store(MinutesBook, book.pk, name, content, pages=pages, entries=len(data["entries"]), source_hash=digest)
     log.info("rendered the %s minutes book of cell %s (%d pages)", book.year, book.cell_id, pages)
     return True
 
@@ -163,7 +175,7 @@ def render_archive(archive_id: int) -> bool:
     if archive is None:
         return False
     storage = pdf.pdf_storage()
-    try:
+    with _failure_recorded(BookArchive, archive.pk):
         books = []
         for cell in cells_with_books(archive.organization, archive.year):
             book, _created = MinutesBook.objects.get_or_create(cell=cell, year=archive.year)
@@ -176,21 +188,12 @@ def render_archive(archive_id: int) -> bool:
                 label = slugify(f"{cell.code} {cell.name}".strip(), allow_unicode=False) or str(cell.pk)
                 with storage.open(book.file, "rb") as handle:
                     zipped.writestr(f"so-bien-ban-{archive.year}-{label}-{cell.pk}.pdf", handle.read())
-    except Exception as error:
-        BookArchive.objects.filter(pk=archive.pk).update(
-            status=Prepared.Status.FAILED, error=str(error)[:500]
-        )
-        raise
-    name = f"books/archives/{archive.organization_id}/{archive.year}.zip"
-    storage.delete(name)
-    storage.save(name, io.BytesIO(buffer.getvalue()))
-    BookArchive.objects.filter(pk=archive.pk).update(
-        file=name,
-        size=buffer.tell(),
+    _store(
+        BookArchive,
+        archive.pk,
+        f"books/archives/{archive.organization_id}/{archive.year}.zip",
+        buffer.getvalue(),
         books=len(books),
         source_hash=hashlib.sha256("".join(b.source_hash for _c, b in books).encode()).hexdigest(),
-        status=Prepared.Status.READY,
-        rendered_at=timezone.now(),
-        error="",
     )
     return True

@@ -68,26 +68,37 @@ def cell_books(request, pk):
     return render(request, "archive/cell_books.html", {"cell": cell, "years": years})
 
 
+def _ask(request, prepare, message, back):
+    """Asks Celery for a file; a refusal (nothing to put in it) is said in Vietnamese on the page."""
+    try:
+        prepare()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.info(request, message)
+    return back
+
+
+def _status(request, item, owner, year, what):
+    return render(request, "archive/_status.html", {"item": item, "owner": owner, "year": year, "what": what})
+
+
 @login_required
 @require_POST
 def book_request(request, pk, year):
     cell = _cell_for_books(request.user, pk)
-    try:
-        book.request_book(cell=cell, year=year, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.info(request, _("The minutes book is being prepared; this page updates itself."))
-    return redirect("archive:cell_books", cell.pk)
+    return _ask(
+        request,
+        lambda: book.request_book(cell=cell, year=year, by=request.user),
+        _("The minutes book is being prepared; this page updates itself."),
+        redirect("archive:cell_books", cell.pk),
+    )
 
 
 @login_required
 def book_status(request, pk, year):
     cell = _cell_for_books(request.user, pk)
-    item = MinutesBook.objects.filter(cell=cell, year=year).first()
-    return render(
-        request, "archive/_status.html", {"item": item, "owner": cell, "year": year, "what": "book"}
-    )
+    return _status(request, MinutesBook.objects.filter(cell=cell, year=year).first(), cell, year, "book")
 
 
 def _file_response(item, filename, content_type):
@@ -130,24 +141,19 @@ def committee_books(request, pk):
 @require_POST
 def archive_request(request, pk, year):
     organization = _committee_for_books(request.user, pk)
-    try:
-        book.request_archive(organization=organization, year=year, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.info(request, _("The books are being prepared; this page updates itself."))
-    return redirect("archive:committee_books", organization.pk)
+    return _ask(
+        request,
+        lambda: book.request_archive(organization=organization, year=year, by=request.user),
+        _("The books are being prepared; this page updates itself."),
+        redirect("archive:committee_books", organization.pk),
+    )
 
 
 @login_required
 def archive_status(request, pk, year):
     organization = _committee_for_books(request.user, pk)
     item = BookArchive.objects.filter(organization=organization, year=year).first()
-    return render(
-        request,
-        "archive/_status.html",
-        {"item": item, "owner": organization, "year": year, "what": "archive"},
-    )
+    return _status(request, item, organization, year, "archive")
 
 
 @login_required

@@ -42,7 +42,7 @@ class SearchEntry(models.Model):
             models.Index(fields=["meeting"]),
             models.Index(fields=["-date", "-id"]),
         ]
-        # On PostgreSQL a GIN index over to_tsvector('simple', plain) is added by migration 0002.
+        # On PostgreSQL, migration 0002 adds a generated tsvector column `vector` and its GIN index.
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"

@@ -1,19 +1,22 @@
 """Search over everything a user may read, and nothing else.
 
-PostgreSQL: full-text search over the folded words (`plain`) with the 'simple' configuration, answered by
-the GIN index of migration 0002. SQLite: each folded word must appear as a whole word in `plain`. Both see
+PostgreSQL: full-text search over the folded words, in the tsvector column that PostgreSQL generates from
+`plain` with the 'simple' configuration, answered by its GIN index (migration 0002). SQLite: each folded word must appear as a whole word in `plain`. Both see
 the same words (archive/text.py), so they find the same rows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -47,12 +50,13 @@ def matching(entries: QuerySet[SearchEntry], query: str) -> QuerySet[SearchEntry
     if not terms:
         return entries.none()
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
-        # The same expression as the GIN index, so PostgreSQL answers from it.
-        vector = SearchVector("plain", config="simple")
-        return entries.alias(vector=vector).filter(
-            vector=SearchQuery(" ".join(terms), config="simple", search_type="plain")
+        # The stored tsvector column and its GIN index (migration 0002).
+        return entries.filter(
+            RawSQL(
+                "archive_searchentry.vector @@ plainto_tsquery('simple'::regconfig, %s)",
+                [" ".join(terms)],
+                output_field=BooleanField(),
+            )
         )
     for term in terms:
         entries = entries.filter(plain__contains=f" {term} ")
@@ -64,6 +68,22 @@ def search(user, query: str) -> QuerySet[SearchEntry]:
     return (
         matching(visible_entries(user), query).select_related("cell").defer("plain").order_by("-date", "-id")
     )
+
+
+RECENT_DAYS = 92
+
+
+def page_rows(results: QuerySet[SearchEntry], offset: int, size: int) -> list[SearchEntry]:
+    """The rows [offset, offset + size) of the newest-first results.
+
+    A common word matches tens of thousands of rows, and PostgreSQL, misjudging how many, fetches them all
+    to sort them by date. The newest three months hold the page whenever they hold offset + size matches:
+    try them first (a few thousand rows at most), and the whole archive only when they fall short."""
+    since = timezone.localdate() - dt.timedelta(days=RECENT_DAYS)
+    recent = list(results.filter(date__gte=since)[offset : offset + size])
+    if len(recent) == size:
+        return recent
+    return list(results[offset : offset + size])
 
 
 def count(results: QuerySet[SearchEntry]) -> int:

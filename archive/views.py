@@ -31,8 +31,9 @@ def search_view(request):
             paginator = Paginator(results, PER_PAGE)
             paginator.count = min(total, search.MAX_COUNT)  # counted once, capped
             page = paginator.get_page(request.GET.get("page"))
+            rows = search.page_rows(results, page.start_index() - 1, PER_PAGE) if total else []
             context.update(
-                results=search.present(page.object_list, query),
+                results=search.present(rows, query),
                 page=page,
                 total=total,
                 more=total > search.MAX_COUNT,

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "treebeard",
     "axes",
+    "simple_history",
     "members",
     "meetings",
     "evaluations",
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Who made a change: the audit history (django-simple-history) takes the request's user.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

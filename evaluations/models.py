@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from meetings.models import Meeting, Vote
 from members.models import Organization
@@ -137,6 +138,8 @@ class Evaluation(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
@@ -157,6 +160,7 @@ class Score(models.Model):
     fact = models.CharField(_("fact"), max_length=200, blank=True)
     prefilled = models.BooleanField(default=False)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["criterion__group__position", "criterion__position"]

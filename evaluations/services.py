@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from meetings.models import Meeting, Vote
 
@@ -57,7 +58,7 @@ def open_sheet(
                     fact=fact.text[:200] if fact else "",
                 )
             )
-        Score.objects.bulk_create(scores)
+        bulk_create_with_history(scores, Score, default_user=by)
         recompute(evaluation)
     return evaluation
 

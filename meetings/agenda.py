@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from members.models import Member
 
@@ -103,7 +103,7 @@ def fill_agenda(meeting: Meeting) -> None:
             for t in template_for(meeting.cell)
             if t.section != "recognition" or due
         ]
-    AgendaItem.objects.bulk_create(items)
+    bulk_create_with_history(items, AgendaItem)  # the audit history gets a row per item
     if meeting.kind == Meeting.Kind.REGULAR:
         for guidance in guidance_for(meeting):
             add_guidance_item(meeting, guidance)
@@ -131,7 +131,10 @@ def add_guidance_item(meeting: Meeting, guidance: Guidance) -> AgendaItem | None
         return None
     anchor = meeting.agenda_items.filter(section="directives").first()
     position = anchor.position + 1 if anchor else 1
-    meeting.agenda_items.filter(position__gte=position).update(position=F("position") + 1)
+    below = list(meeting.agenda_items.filter(position__gte=position))
+    for item in below:
+        item.position += 1
+    bulk_update_with_history(below, AgendaItem, ["position"])
     return AgendaItem.objects.create(
         meeting=meeting,
         position=position,
@@ -145,10 +148,13 @@ def add_guidance_item(meeting: Meeting, guidance: Guidance) -> AgendaItem | None
 
 
 def renumber(meeting: Meeting) -> None:
-    items = list(meeting.agenda_items.order_by("position", "pk"))
-    for i, item in enumerate(items, start=1):
-        item.position = i
-    AgendaItem.objects.bulk_update(items, ["position"])
+    moved = []
+    for i, item in enumerate(meeting.agenda_items.order_by("position", "pk"), start=1):
+        if item.position != i:
+            item.position = i
+            moved.append(item)
+    # Only the items that moved are written, each with its row in the audit history.
+    bulk_update_with_history(moved, AgendaItem, ["position"])
 
 
 def move_item(item: AgendaItem, direction: str) -> None:
@@ -160,7 +166,7 @@ def move_item(item: AgendaItem, direction: str) -> None:
     if not 0 <= other < len(items):
         return
     items[index].position, items[other].position = items[other].position, items[index].position
-    AgendaItem.objects.bulk_update([items[index], items[other]], ["position"])
+    bulk_update_with_history([items[index], items[other]], AgendaItem, ["position"])
 
 
 def save_as_template(meeting: Meeting) -> int:

@@ -85,9 +85,20 @@ def ensure_ledger(*, cell, period: dt.date, members: list[Member]) -> list[DuesE
             ],
             ignore_conflicts=True,
         )
-    return list(
+    entries = list(
         DuesEntry.objects.filter(cell=cell, period=period, member__in=members).select_related("member")
     )
+    if missing:
+        _record_created([e for e in entries if e.member_id not in existing])
+    return entries
+
+
+def _record_created(entries: list[DuesEntry]) -> None:
+    """Audit history for ledger rows just created. bulk_create(ignore_conflicts=True) returns no ids (a
+    concurrent request may have written some of the rows), so the rows are read back and only those without
+    history yet get their "created" record."""
+    recorded = set(DuesEntry.history.filter(id__in=[e.pk for e in entries]).values_list("id", flat=True))
+    DuesEntry.history.bulk_history_create([e for e in entries if e.pk not in recorded])
 
 
 def record_payment(*, entry: DuesEntry, method: str, by, meeting=None) -> DuesEntry:

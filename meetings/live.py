@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from members.models import Member, Role, StatusPeriod, Supervision
 
@@ -46,7 +47,8 @@ def open_meeting(*, meeting: Meeting, chair: Member | None, clerk: Member | None
         clerk=clerk,
         current_item=meeting.agenda_items.order_by("position", "pk").first(),
     )
-    Attendance.objects.bulk_create(draw_roll_call(meeting, day))
+    # One INSERT for the roll and one for its audit history (a plain bulk_create would leave none).
+    bulk_create_with_history(draw_roll_call(meeting, day), Attendance, default_user=by)
     for s in Supervision.objects.active_on(day).filter(cell=meeting.cell).select_related("officer"):
         Guest.objects.get_or_create(
             meeting=meeting,
@@ -331,27 +333,37 @@ def record_vote(
         recorded_by=by,
     )
     if ballots is not None:
-        Ballot.objects.bulk_create(Ballot(vote=vote, member_id=m, choice=c) for m, c in ballots.items() if c)
+        bulk_create_with_history(
+            [Ballot(vote=vote, member_id=m, choice=c) for m, c in ballots.items() if c],
+            Ballot,
+            default_user=by,
+        )
     if kind == Vote.Kind.RECOGNITION and passed:
         subject.recognition_proposed_on = timezone.localtime(meeting.scheduled_at).date()
         subject.save(update_fields=["recognition_proposed_on", "updated_at"])
     return vote
 
 
+# Members not expected in the room are absent for that reason: exempt, elsewhere, suspended.
+NOT_EXPECTED = (("exempt", K.EXEMPT), ("elsewhere", K.TEMPORARY_ELSEWHERE), ("suspended", K.SUSPENDED))
+
+
 @transaction.atomic
 def close_meeting(*, meeting: Meeting, by) -> int:
     """Closes the meeting; members never marked are recorded as absent without reason. Returns how many."""
-    # Members not expected in the room are absent for that reason: exempt, elsewhere, suspended.
-    for flag, kind in (
-        ("exempt", K.EXEMPT),
-        ("elsewhere", K.TEMPORARY_ELSEWHERE),
-        ("suspended", K.SUSPENDED),
-    ):
-        meeting.attendances.filter(status=Attendance.Status.PENDING, **{flag: True}).update(
-            status=Attendance.Status.EXCUSED, reason=str(kind.label)
-        )
-    unmarked = meeting.attendances.filter(status=Attendance.Status.PENDING).update(
-        status=Attendance.Status.UNEXCUSED
+    # Locked, as the plain UPDATE it replaces was: a check-in saved meanwhile is seen, not overwritten.
+    pending = list(
+        meeting.attendances.select_for_update().filter(status=Attendance.Status.PENDING).order_by("pk")
     )
+    unmarked = 0
+    for attendance in pending:
+        kind = next((kind for flag, kind in NOT_EXPECTED if getattr(attendance, flag)), None)
+        if kind is None:
+            attendance.status = Attendance.Status.UNEXCUSED
+            unmarked += 1
+        else:
+            attendance.status, attendance.reason = Attendance.Status.EXCUSED, str(kind.label)
+    # One UPDATE for the roll and one INSERT for its audit history.
+    bulk_update_with_history(pending, Attendance, ["status", "reason"], default_user=by)
     meeting.apply("close", by=by, ended_at=timezone.now(), current_item=None)
     return unmarked

@@ -12,6 +12,7 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from members.models import Member, Organization
 
@@ -109,6 +110,7 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("meeting")
@@ -293,6 +295,8 @@ class AgendaItem(AgendaItemBase):
         "Guidance", on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items"
     )
 
+    history = HistoricalRecords()
+
     class Meta(AgendaItemBase.Meta):
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
@@ -403,6 +407,8 @@ class Attendance(models.Model):
     checked_in_at = models.DateTimeField(null=True, blank=True)
     self_checked_in = models.BooleanField(default=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
@@ -488,6 +494,8 @@ class Comment(models.Model):
     answer = models.TextField(_("chair's answer"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
@@ -541,6 +549,8 @@ class Vote(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
@@ -563,6 +573,7 @@ class Ballot(models.Model):
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     choice = models.CharField(max_length=10, choices=Choice.choices)
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["vote", "member"], name="one_ballot_per_member")]
@@ -588,6 +599,8 @@ class Task(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("task")
@@ -634,6 +647,8 @@ class DuesAdjustment(models.Model):
     ends_on = models.DateField(_("until"))
     reason = models.CharField(_("reason"), max_length=300)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("dues exemption or reduction")
         verbose_name_plural = _("dues exemptions and reductions")
@@ -665,6 +680,8 @@ class DuesEntry(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("dues entry")
@@ -718,6 +735,8 @@ class Minutes(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("minutes")

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 
@@ -175,6 +176,7 @@ class Member(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MemberQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("party member")
@@ -261,6 +263,7 @@ class StatusPeriod(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     objects = DatedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("status period")
@@ -291,6 +294,7 @@ class Membership(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("cell membership")
@@ -326,6 +330,7 @@ class Role(models.Model):
     ends_on = models.DateField(_("until"), null=True, blank=True)
 
     objects = DatedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("post")
@@ -345,6 +350,7 @@ class Supervision(models.Model):
     ends_on = models.DateField(_("until"), null=True, blank=True)
 
     objects = DatedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("supervision")

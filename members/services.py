@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from . import importing
 from .models import Invitation, Member, MemberImport, Membership, Organization
@@ -59,11 +60,16 @@ def apply_import(*, member_import: MemberImport, cells: list[Organization], by) 
     members = [importing.member_from_row(row.values) for row in rows]
     for m in members:
         m.full_clean(exclude=["cell"])
-    created = Member.objects.bulk_create(members)
+    # Two INSERTs for the rows and two for their audit history, whatever the size of the file.
+    created = bulk_create_with_history(members, Member, default_user=by)
     today = timezone.localdate()
-    Membership.objects.bulk_create(
-        Membership(member=m, cell_id=m.cell_id, started_on=m.admission_date or today, recorded_by=by)
-        for m in created
+    bulk_create_with_history(
+        [
+            Membership(member=m, cell_id=m.cell_id, started_on=m.admission_date or today, recorded_by=by)
+            for m in created
+        ],
+        Membership,
+        default_user=by,
     )
     locked.applied_at = timezone.now()
     locked.save(update_fields=["applied_at"])

@@ -3,6 +3,9 @@
 Everything is written with bulk inserts, so 60,000 meetings with their roll calls, comments, votes, scores
 and monthly indicators take minutes on PostgreSQL. The data lives under its own root ("Đảng ủy Khối quy mô")
 and a second run with the same size does nothing.
+
+The rows skip the audit history (plain bulk_create, no django-simple-history records): they are synthetic
+benchmark data that nobody entered, and doubling millions of inserts would only slow the seeding down.
 """
 
 import datetime as dt

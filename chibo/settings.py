@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "meetings",
     "evaluations",
     "archive",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +218,12 @@ MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=20 * 1024 * 1024)
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="chibo@localhost")
+
+# --- Audit history (django-simple-history) -------------------------------------------------------
+# Viewing an object's history in the admin needs the "view historical …" permission, as the history page
+# does; reverting from the admin is off: a change goes through the app, where its rules are checked.
+SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Forms ----------------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

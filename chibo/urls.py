@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("evaluations.urls")),
     path("", include("archive.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

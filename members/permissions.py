@@ -239,3 +239,16 @@ def guided_organizations(user) -> QuerySet[Organization]:
     if access.is_admin:
         return Organization.objects.exclude(kind__in=Organization.CELL_KINDS)
     return Organization.objects.filter(pk__in=access.committee_ids)
+
+
+def history_models_for(user, models) -> list:
+    """The tables of the audit history a user may browse: staff holding the admin's "view historical …"
+    permission of each (a superuser holds them all). Nobody else sees any of it: 403."""
+    if not (user.is_active and (user.is_staff or user.is_superuser)):
+        raise PermissionDenied
+    allowed = [
+        m for m in models if user.has_perm(f"{m._meta.app_label}.view_{m.history.model._meta.model_name}")
+    ]
+    if not allowed:
+        raise PermissionDenied
+    return allowed

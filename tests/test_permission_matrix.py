@@ -356,6 +356,8 @@ MATRIX = {
     "evaluations:dashboard_pdf": ("get", lambda w: [w.branch_a.pk], BRANCH_READ, None),
     "evaluations:cell": ("get", lambda w: [w.cell.pk], CELL_PAGE, None),
     "archive:search": ("get", lambda w: [], LOGGED_IN_OK, None),
+    # The audit history: staff with the admin's history permissions (the admin persona) and nobody else.
+    "audit:history": ("get", lambda w: [], dict.fromkeys(PERSONAS, 403) | {"anon": 302, "admin": 200}, None),
     "archive:cell_books": ("get", lambda w: [w.cell.pk], BOOK_READ, None),
     "archive:book_request": ("post", lambda w: [w.cell.pk, YEAR], BOOK_POST, {}),
     "archive:book_status": ("get", lambda w: [w.cell.pk, YEAR], BOOK_READ, None),

@@ -1,0 +1,877 @@
+#!/usr/bin/env python3
+"""`make load`: a live-meeting evening under load, with a gunicorn worker killed in the middle.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/chibo REDIS_URL=redis://127.0.0.1:6379/14 make load
+    .venv/bin/python scripts/load.py --cells 10 --members 20 --duration 180
+
+What it does:
+1. Database: its own (default `chibo_load` on the server of DATABASE_URL), cloned from a migrated template
+   (`chibo_load_template`, migrated by this script; a clone takes a second, a migrate 15 s). With
+   --db-ready it uses an existing, migrated, empty database as it is (the pytest test's).
+2. Data: `manage.py seed_load` makes N cells of M members with logins and sessions, each cell's meeting
+   opened through the services (roll call rows and all).
+3. Server: gunicorn on 127.0.0.1 (sync workers, as in the Dockerfile), settings from the environment
+   (DEBUG off; plain http on loopback, so SSL redirect and secure cookies off; no static manifest, so no
+   collectstatic).
+4. Load, for --duration seconds: every member's phone opens the live page, then does what static/js/live.js
+   does: polls the list every 3 s (the signed token of the page, after/item/status) and posts a comment every
+   30 s (multipart, X-CSRFToken from the page, a client UUID; a connection error or a 5xx keeps the comment in
+   the outbox and sends it again with the same UUID 300 ms later, a 4xx gives up, as the browser does; after a
+   sent comment it polls at once). Meanwhile --logins logins through the real form in the first --login-window
+   seconds (GET the form, POST with its CSRF token and the right password; axes throttles per username+IP).
+5. Fault: at --kill-at seconds one worker gets SIGKILL. The script waits for a comment POST in flight and
+   kills the worker whose socket holds that request (found through /proc/net/tcp and the workers' file
+   descriptors), so the fault lands on a comment; gunicorn's master forks a replacement.
+6. Checks: every comment that was answered 200/201 is in the database exactly once (rows counted by
+   client_id), no row is there that the phones did not send, nothing is left unsent; a sample of answered
+   comments is sent again with the same client id and must be answered with the stored comment; the killed
+   worker was replaced; no 4xx/5xx; error rate (connection errors from the kill) under --max-error-rate.
+   Prints p50/p95/p99 per action and the error rate; exits 1 when a check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import http.client
+import json
+import math
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter, defaultdict
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"
+ACTIONS = ["page", "poll", "comment", "login"]
+TEXTS = [
+    "Đề nghị bổ sung kết quả thực hiện nghị quyết tháng trước vào báo cáo.",
+    "Thống nhất phương hướng nhiệm vụ tháng tới, đề nghị phân công cụ thể.",
+    "Cần quan tâm công tác phát triển đảng viên và bồi dưỡng quần chúng ưu tú.",
+    "Về đảng phí: đề nghị các đồng chí đóng đúng hạn.",
+]
+NETWORK_ERRORS = (OSError, http.client.HTTPException)
+KILL_WINDOW = 3.0  # seconds after the SIGKILL in which connection errors are put down to it
+
+
+# --- Measurements ---------------------------------------------------------------------------------------
+
+
+class Stats:
+    """Latency of every answered request per action, and every failed attempt by kind."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.samples: dict[str, list[float]] = defaultdict(list)
+        self.attempts: Counter = Counter()
+        self.errors: dict[str, Counter] = defaultdict(Counter)
+        self.events: list[tuple[float, str, str]] = []  # (monotonic time, action, kind) of every failure
+        self.notes: Counter = Counter()
+
+    def ok(self, action: str, ms: float) -> None:
+        with self.lock:
+            self.attempts[action] += 1
+            self.samples[action].append(ms)
+
+    def error(self, action: str, kind: str) -> None:
+        with self.lock:
+            self.attempts[action] += 1
+            self.errors[action][kind] += 1
+            self.events.append((time.monotonic(), action, kind))
+
+    def note(self, what: str) -> None:
+        with self.lock:
+            self.notes[what] += 1
+
+    def table(self) -> dict:
+        out = {}
+        for action in ACTIONS:
+            samples = sorted(self.samples.get(action, []))
+            attempts = self.attempts.get(action, 0)
+            failed = sum(self.errors[action].values())
+            out[action] = {
+                "attempts": attempts,
+                "p50": percentile(samples, 50),
+                "p95": percentile(samples, 95),
+                "p99": percentile(samples, 99),
+                "errors": dict(self.errors[action]),
+                "error_rate": failed / attempts if attempts else 0.0,
+            }
+        return out
+
+
+def percentile(ordered: list[float], p: float) -> float | None:
+    """Nearest rank: the smallest sample with at least p % of the samples at or below it."""
+    if not ordered:
+        return None
+    return round(ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)], 1)
+
+
+# --- A phone's browser ----------------------------------------------------------------------------------
+
+
+class Answer:
+    def __init__(self, status: int, headers, body: bytes, ms: float):
+        self.status, self.headers, self.body, self.ms = status, headers, body, ms
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+
+class Browser:
+    """Cookies and one connection per request (gunicorn's sync workers close every connection)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.origin = f"http://{HOST}:{port}"
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method, path, body=None, headers=None, sent=None) -> Answer:
+        """`sent(local_port)` is called once the request is on the wire and the answer not yet read."""
+        head = {"User-Agent": "chibo-load/1", **(headers or {})}
+        if self.cookies:
+            head["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+        start = time.perf_counter()
+        try:
+            conn.request(method, path, body=body, headers=head)
+            if sent:
+                sent(conn.sock.getsockname()[1])
+            response = conn.getresponse()
+            data = response.read()
+        finally:
+            conn.close()
+        ms = (time.perf_counter() - start) * 1000
+        for cookie in response.headers.get_all("Set-Cookie") or []:
+            name, _eq, rest = cookie.partition("=")
+            value = rest.split(";", 1)[0]
+            if value and "max-age=0" not in cookie.lower():
+                self.cookies[name.strip()] = value
+            else:
+                self.cookies.pop(name.strip(), None)
+        return Answer(response.status, response.headers, data, ms)
+
+
+def attribute(page: str, name: str, after: str = "") -> str:
+    """The value of the first `name="…"` attribute after the marker `after` in the page."""
+    start = page.find(after) if after else 0
+    match = re.compile(rf'{re.escape(name)}="([^"]*)"').search(page, max(start, 0))
+    if not match:
+        raise ValueError(f"{name} not found in the page")
+    return html.unescape(match.group(1))
+
+
+def multipart(fields: dict[str, str]) -> tuple[bytes, str]:
+    """A body like the browser's FormData (multipart/form-data)."""
+    boundary = "----chiboLoad" + secrets.token_hex(8)
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n')
+    parts.append(f"--{boundary}--\r\n")
+    return "".join(parts).encode(), f"multipart/form-data; boundary={boundary}"
+
+
+# --- The run --------------------------------------------------------------------------------------------
+
+
+class Run:
+    def __init__(self, args, port: int, members: list[dict], password: str):
+        self.args, self.port, self.members, self.password = args, port, members, password
+        self.stats = Stats()
+        self.t0 = 0.0
+        self.end = 0.0
+        self.drain_end = 0.0
+        self.lock = threading.Lock()
+        self.inflight: dict[str, int] = {}  # client_id → local port of a comment POST awaiting its answer
+        self.comments: dict[str, dict] = {}  # client_id → what the phone knows about it
+        self.unexpected: list[str] = []
+        self.kill: dict = {}
+
+    def now(self) -> float:
+        return time.monotonic() - self.t0
+
+    def sleep_until(self, t: float) -> bool:
+        """Sleeps until t seconds after the start; False if the run ends first."""
+        while True:
+            left = t - self.now()
+            if self.now() >= self.args.duration:
+                return False
+            if left <= 0:
+                return True
+            time.sleep(min(left, 0.5))
+
+    def problem(self, message: str) -> None:
+        with self.lock:
+            if len(self.unexpected) < 50:
+                self.unexpected.append(message)
+
+    # --- a member's phone -----------------------------------------------------------------------------
+
+    def phone(self, row: dict) -> None:
+        browser = Browser(self.port)
+        browser.cookies["sessionid"] = row["session"]
+        if not self.sleep_until(random.uniform(0, self.args.poll_every)):
+            return
+        page = None
+        while page is None and self.now() < self.args.duration:
+            page = self.open_page(browser, row)
+            if page is None:
+                time.sleep(0.3)
+        if page is None:
+            return
+        form = re.search(r'<form[^>]*id="comment-form"[^>]*>', page).group(0)
+        state = {
+            "poll": attribute(page, "data-poll-url", 'id="comments"'),
+            "token": attribute(page, "data-token", 'id="comments"'),
+            "after": attribute(page, "data-after", 'id="comments"'),
+            "item": attribute(page, "data-item", 'id="comments"'),
+            "status": attribute(page, "data-status", 'id="comments"'),
+            "action": attribute(form, "action"),
+            "csrf": attribute(page, "value", 'name="csrfmiddlewaretoken"'),
+        }
+        next_poll = self.now() + self.args.poll_every
+        next_comment = self.now() + random.uniform(0, self.args.comment_every)
+        n = 0
+        while self.sleep_until(min(next_poll, next_comment)):
+            if self.now() >= next_comment:
+                n += 1
+                next_comment += self.args.comment_every
+                if self.comment(browser, row, state, n):
+                    self.poll(browser, state)  # "chibo:sent" polls at once
+                    next_poll = self.now() + self.args.poll_every
+                    continue
+            if self.now() >= next_poll:
+                self.poll(browser, state)
+                next_poll += self.args.poll_every
+                if next_poll < self.now():
+                    next_poll = self.now() + self.args.poll_every
+
+    def open_page(self, browser: Browser, row: dict) -> str | None:
+        try:
+            answer = browser.request("GET", f"/meetings/{row['meeting']}/live/")
+        except NETWORK_ERRORS:
+            self.stats.error("page", "connection")
+            return None
+        if answer.status != 200 or 'id="comment-form"' not in answer.text:
+            self.stats.error("page", f"http {answer.status}")
+            self.problem(f"live page for {row['username']}: HTTP {answer.status}")
+            return None
+        self.stats.ok("page", answer.ms)
+        return answer.text
+
+    def poll(self, browser: Browser, state: dict) -> None:
+        path = (
+            f"{state['poll']}?t={quote(state['token'], safe='')}&after={state['after']}"
+            f"&item={state['item']}&status={state['status']}"
+        )
+        try:
+            answer = browser.request("GET", path, headers={"X-Requested-With": "fetch"})
+        except NETWORK_ERRORS:
+            self.stats.error("poll", "connection")
+            return
+        if answer.status == 204:
+            self.stats.ok("poll", answer.ms)
+            self.stats.note("poll 204 (nothing new)")
+        elif answer.status == 200:
+            self.stats.ok("poll", answer.ms)
+            self.stats.note("poll 200 (new comments)")
+            update = answer.text
+            try:
+                state["after"] = attribute(update, "data-last", 'id="live-update"') or state["after"]
+                state["item"] = attribute(update, "data-item", 'id="live-update"')
+                state["status"] = attribute(update, "data-status", 'id="live-update"')
+            except ValueError:
+                self.problem("poll answered 200 without #live-update")
+        else:
+            self.stats.error("poll", f"http {answer.status}")
+            self.problem(f"poll: HTTP {answer.status}")
+
+    def comment(self, browser: Browser, row: dict, state: dict, n: int) -> bool:
+        """The outbox: sends until answered (the same client id every time) or refused with a 4xx."""
+        item = {
+            "client_id": str(uuid.uuid4()),
+            "text": f"{TEXTS[n % len(TEXTS)]} ({row['username']}, ý kiến {n})",
+            "kind": "opinion",
+            "agenda_item": state["item"],
+        }
+        record = {
+            "meeting": row["meeting"],
+            "username": row["username"],
+            "attempts": 0,
+            "answer": None,
+            "item": item,
+            "state": state,
+            "browser": browser,
+        }
+        with self.lock:
+            self.comments[item["client_id"]] = record
+        while True:
+            record["attempts"] += 1
+            body, content_type = multipart(item)
+            headers = {
+                "Accept": "application/json",
+                "X-CSRFToken": state["csrf"],
+                "Content-Type": content_type,
+                "Origin": browser.origin,
+            }
+
+            def sent(port, client_id=item["client_id"]):
+                with self.lock:
+                    self.inflight[client_id] = port
+
+            try:
+                answer = browser.request("POST", state["action"], body=body, headers=headers, sent=sent)
+            except NETWORK_ERRORS:
+                answer = None
+            finally:
+                with self.lock:
+                    self.inflight.pop(item["client_id"], None)
+            if answer is not None and answer.status in (200, 201):
+                self.stats.ok("comment", answer.ms)
+                data = json.loads(answer.body)
+                record["answer"] = {"id": data["id"], "created": data["created"], "status": answer.status}
+                if record["attempts"] > 1:
+                    self.stats.note("comments sent again after a failed attempt")
+                return True
+            if answer is None:
+                self.stats.error("comment", "connection")
+            else:
+                self.stats.error("comment", f"http {answer.status}")
+                self.problem(f"comment by {row['username']}: HTTP {answer.status} {answer.text[:200]}")
+                if 400 <= answer.status < 500:
+                    record["refused"] = answer.status
+                    return False
+            if time.monotonic() > self.drain_end:
+                return False
+            time.sleep(0.3)
+
+    # --- logins through the form ----------------------------------------------------------------------
+
+    def login(self, username: str) -> None:
+        browser = Browser(self.port)
+        try:
+            form = browser.request("GET", "/accounts/login/")
+            if form.status != 200:
+                self.stats.error("login", f"http {form.status}")
+                self.problem(f"login form for {username}: HTTP {form.status}")
+                return
+            body = urlencode(
+                {
+                    "csrfmiddlewaretoken": attribute(form.text, "value", 'name="csrfmiddlewaretoken"'),
+                    "username": username,
+                    "password": self.password,
+                    "next": "",
+                }
+            )
+            answer = browser.request(
+                "POST",
+                "/accounts/login/",
+                body=body,
+                headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": browser.origin},
+            )
+        except NETWORK_ERRORS:
+            self.stats.error("login", "connection")
+            return
+        if answer.status == 302 and answer.headers.get("Location") == "/" and "sessionid" in browser.cookies:
+            self.stats.ok("login", answer.ms)
+        else:
+            self.stats.error("login", f"http {answer.status}")
+            self.problem(f"login of {username}: HTTP {answer.status} to {answer.headers.get('Location')}")
+
+    def logins(self) -> None:
+        threads = []
+        usernames = [row["username"] for row in self.members]
+        for i in range(self.args.logins):
+            if not self.sleep_until(i * self.args.login_window / max(1, self.args.logins)):
+                break
+            thread = threading.Thread(target=self.login, args=(usernames[i % len(usernames)],), daemon=True)
+            thread.start()
+            threads.append(thread)
+        for thread in threads:
+            thread.join()
+
+    # --- the fault ------------------------------------------------------------------------------------
+
+    def killer(self, master: int) -> None:
+        if not self.sleep_until(self.args.kill_at):
+            return
+        before = workers_of(master)
+        victim, target = None, None
+        give_up = time.monotonic() + min(20.0, max(1.0, self.args.duration - self.args.kill_at - 3))
+        while victim is None and time.monotonic() < give_up:
+            with self.lock:
+                flying = list(self.inflight.items())
+            for client_id, port in flying:
+                pid = worker_holding(port, self.port, before)
+                if pid:
+                    victim, target = pid, client_id
+                    break
+            else:
+                time.sleep(0.002)
+        if victim is None:
+            victim = random.choice(before)  # no comment caught in flight: any worker
+        at = self.now()
+        os.kill(victim, signal.SIGKILL)
+        self.kill = {
+            "at": round(at, 1),
+            "pid": victim,
+            "comment_in_flight": target,
+            "monotonic": time.monotonic(),
+        }
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            now = workers_of(master)
+            if victim not in now and len(now) >= len(before):
+                self.kill["replaced_by"] = sorted(set(now) - set(before))
+                self.kill["replaced_after_s"] = round(self.now() - at, 2)
+                return
+            time.sleep(0.05)
+
+    # --- everything together --------------------------------------------------------------------------
+
+    def go(self, master: int) -> None:
+        self.t0 = time.monotonic()
+        self.end = self.t0 + self.args.duration
+        self.drain_end = self.end + 30  # an outbox item still unsent by then counts as lost
+        threads = [threading.Thread(target=self.phone, args=(row,), daemon=True) for row in self.members]
+        threads.append(threading.Thread(target=self.logins, daemon=True))
+        threads.append(threading.Thread(target=self.killer, args=(master,), daemon=True))
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    def resend(self, limit: int) -> dict:
+        """Sends answered comments again with their client id, as an outbox that lost the answer would."""
+        answered = [c for c in self.comments.values() if c["answer"]]
+        sample = random.sample(answered, min(limit, len(answered)))
+        wrong = []
+        for record in sample:
+            body, content_type = multipart(record["item"])
+            answer = record["browser"].request(
+                "POST",
+                record["state"]["action"],
+                body=body,
+                headers={
+                    "Accept": "application/json",
+                    "X-CSRFToken": record["state"]["csrf"],
+                    "Content-Type": content_type,
+                    "Origin": record["browser"].origin,
+                },
+            )
+            data = json.loads(answer.body) if answer.status in (200, 201) else {}
+            if (
+                answer.status != 200
+                or data.get("created") is not False
+                or data.get("id") != record["answer"]["id"]
+            ):
+                wrong.append(f"{record['item']['client_id']}: HTTP {answer.status} {answer.text[:100]}")
+        return {"sent_again": len(sample), "wrong": wrong}
+
+
+def workers_of(master: int) -> list[int]:
+    """The master's children, from /proc (gunicorn's workers)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == master:
+            pids.append(int(entry))
+    return pids
+
+
+def worker_holding(client_port: int, server_port: int, workers: list[int]) -> int | None:
+    """The worker whose accepted socket is the other end of our connection from client_port."""
+    inode = None
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, remote = fields[1], fields[2]
+            if (
+                int(local.rsplit(":", 1)[1], 16) == server_port
+                and int(remote.rsplit(":", 1)[1], 16) == client_port
+            ):
+                inode = fields[9]
+    if not inode or inode == "0":
+        return None
+    target = f"socket:[{inode}]"
+    for pid in workers:
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == target:
+                    return pid
+        except OSError:
+            continue
+    return None
+
+
+# --- Database, data and server --------------------------------------------------------------------------
+
+
+def server_url(database_url: str) -> str:
+    return database_url.rsplit("/", 1)[0]
+
+
+def admin_sql(database_url: str, *statements: str) -> list:
+    conn = psycopg2.connect(server_url(database_url) + "/postgres")
+    conn.autocommit = True
+    out = []
+    try:
+        with conn.cursor() as cur:
+            for statement in statements:
+                cur.execute(statement)
+                out.append(cur.fetchall() if cur.description else None)
+    finally:
+        conn.close()
+    return out
+
+
+def prepare_database(args, env: dict) -> str:
+    """The load database, freshly cloned from a migrated template; returns its URL."""
+    base = server_url(os.environ["DATABASE_URL"])
+    url = f"{base}/{args.db}"
+    if args.db_ready:
+        return url
+    template = f"{args.db}_template"
+    (exists,) = admin_sql(url, f"SELECT 1 FROM pg_database WHERE datname = '{template}'")
+    if not exists:
+        admin_sql(url, f'CREATE DATABASE "{template}"')
+    step(f"migrating {template}")
+    manage(["migrate", "--noinput", "-v0"], {**env, "DATABASE_URL": f"{base}/{template}"})
+    admin_sql(
+        url,
+        f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)',
+        f'CREATE DATABASE "{args.db}" TEMPLATE "{template}"',
+    )
+    return url
+
+
+def manage(command: list[str], env: dict) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"manage.py {' '.join(command)} failed")
+    return result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(args, env: dict, port: int, log: Path) -> subprocess.Popen:
+    command = [
+        str(BIN / "gunicorn"),
+        "chibo.wsgi:application",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        "sync",
+        "--graceful-timeout",
+        "5",
+        "--error-logfile",
+        str(log),
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {process.returncode}; see {log}")
+        try:
+            if (
+                Browser(port).request("GET", "/healthz").status == 200
+                and len(workers_of(process.pid)) >= args.workers
+            ):
+                return process
+        except NETWORK_ERRORS:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"gunicorn did not answer on port {port}; see {log}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def rows_by_client_id(database_url: str, meetings: list[int]) -> dict[str, list[int]]:
+    conn = psycopg2.connect(database_url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT client_id::text, id FROM meetings_comment WHERE meeting_id = ANY(%s)", (meetings,)
+            )
+            out: dict[str, list[int]] = defaultdict(list)
+            for client_id, pk in cur.fetchall():
+                out[client_id].append(pk)
+            return out
+    finally:
+        conn.close()
+
+
+def server_version(database_url: str) -> str:
+    conn = psycopg2.connect(database_url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SHOW server_version")
+            return cur.fetchone()[0].split()[0]
+    finally:
+        conn.close()
+
+
+def forget_queue(redis_url: str, queue: str) -> None:
+    """The tasks the run enqueued (search index, emails) have no worker here: drop them."""
+    if not redis_url:
+        return
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.delete(queue, f"_kombu.binding.{queue}")
+
+
+def step(message: str) -> None:
+    print(f"· {message}", flush=True)
+
+
+# --- Checks and report ----------------------------------------------------------------------------------
+
+
+def check(run: Run, stored: dict[str, list[int]], resent: dict, args) -> tuple[dict, list[str]]:
+    answered = {cid: c for cid, c in run.comments.items() if c["answer"]}
+    unsent = [cid for cid, c in run.comments.items() if not c["answer"]]
+    missing = [cid for cid in answered if cid not in stored]
+    duplicated = [cid for cid, pks in stored.items() if len(pks) > 1]
+    wrong_id = [cid for cid, c in answered.items() if cid in stored and c["answer"]["id"] not in stored[cid]]
+    foreign = [cid for cid in stored if cid not in run.comments]
+    retried = [c for c in answered.values() if c["attempts"] > 1]
+    facts = {
+        "comments_answered": len(answered),
+        "rows": sum(len(pks) for pks in stored.values()),
+        "missing": len(missing),
+        "duplicated": len(duplicated),
+        "answered_with_another_id": len(wrong_id),
+        "rows_not_sent_by_phones": len(foreign),
+        "unsent_at_end": len(unsent),
+        "unsent_but_stored": sum(1 for cid in unsent if cid in stored),
+        "retried": len(retried),
+        "retried_already_stored": sum(1 for c in retried if c["answer"]["created"] is False),
+        "sent_again_with_same_id": resent["sent_again"],
+        "sent_again_wrong": len(resent["wrong"]),
+    }
+    failures = []
+    if missing:
+        failures.append(f"{len(missing)} answered comments are not in the database, e.g. {missing[:3]}")
+    if duplicated:
+        failures.append(f"{len(duplicated)} client ids are stored more than once, e.g. {duplicated[:3]}")
+    if wrong_id:
+        failures.append(f"{len(wrong_id)} comments were answered with an id that is not theirs")
+    if foreign:
+        failures.append(f"{len(foreign)} rows were not sent by the phones")
+    if unsent:
+        failures.append(f"{len(unsent)} comments were still unsent when the run ended")
+    if resent["wrong"]:
+        failures.append(f"comments sent again were not answered with the stored one: {resent['wrong'][:3]}")
+    if not answered:
+        failures.append("no comment was answered")
+    if args.kill_at < args.duration:
+        if not run.kill:
+            failures.append("no worker was killed")
+        elif not run.kill.get("replaced_by"):
+            failures.append(f"gunicorn did not replace the killed worker {run.kill['pid']}")
+    if run.unexpected:
+        failures.append(f"{len(run.unexpected)} unexpected answers, e.g. {run.unexpected[:3]}")
+    table = run.stats.table()
+    attempts = sum(row["attempts"] for row in table.values())
+    killed_at = run.kill.get("monotonic", -1e9)
+    # A request cut by the kill fails with a connection error in the seconds after it; those are the fault's.
+    by_kill = [e for e in run.stats.events if e[2] == "connection" and 0 <= e[0] - killed_at <= KILL_WINDOW]
+    rate = len(run.stats.events) / attempts if attempts else 1.0
+    other = (len(run.stats.events) - len(by_kill)) / attempts if attempts else 1.0
+    if other > args.max_error_rate:
+        failures.append(f"error rate apart from the kill {other:.2%} is above {args.max_error_rate:.2%}")
+    facts.update(error_rate=rate, errors_by_kill=len(by_kill), error_rate_apart_from_kill=other)
+    return facts, failures
+
+
+def report(args, run: Run, facts: dict, failures: list[str], meta: dict) -> dict:
+    table = run.stats.table()
+    print()
+    print(
+        f"Load: {args.cells} cells × {args.members} members, {args.duration:.0f} s, {args.workers} sync workers, "
+        f"PostgreSQL {meta['postgres']}, {'Redis' if meta['redis'] else 'no Redis'}; "
+        f"poll every {args.poll_every:g} s, a comment every {args.comment_every:g} s, "
+        f"{args.logins} logins in {args.login_window:g} s"
+    )
+    print(f"{'action':<8} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  errors")
+    for action, row in table.items():
+        errors = ", ".join(f"{k} {v}" for k, v in row["errors"].items()) or "0"
+
+        def fmt(x):
+            return "-" if x is None else f"{x:.1f}"
+
+        print(
+            f"{action:<8} {row['attempts']:>8} {fmt(row['p50']):>8} {fmt(row['p95']):>8} {fmt(row['p99']):>8}  "
+            f"{errors} ({row['error_rate']:.2%})"
+        )
+    print(
+        f"error rate, all requests: {facts['error_rate']:.3%} ({facts['errors_by_kill']} cut by the kill; "
+        f"apart from them {facts['error_rate_apart_from_kill']:.3%}); {dict(run.stats.notes)}"
+    )
+    if run.kill:
+        k = run.kill
+        what = (
+            f"a comment in flight ({k['comment_in_flight']})"
+            if k["comment_in_flight"]
+            else "no comment caught in flight"
+        )
+        print(
+            f"worker kill at {k['at']} s: SIGKILL to pid {k['pid']} holding {what}; "
+            f"replaced by {k.get('replaced_by')} after {k.get('replaced_after_s')} s"
+        )
+        if k["comment_in_flight"] and k["comment_in_flight"] in run.comments:
+            c = run.comments[k["comment_in_flight"]]
+            print(f"  that comment: {c['attempts']} attempts, final answer {c['answer']}")
+    print(
+        "exactly once: {comments_answered} comments answered, {rows} rows; missing {missing}, duplicated "
+        "{duplicated}, rows not sent {rows_not_sent_by_phones}, unsent {unsent_at_end}; {retried} sent again "
+        "after a failure ({retried_already_stored} of them already stored by the killed worker); "
+        "{sent_again_with_same_id} answered comments re-sent with the same client id, {sent_again_wrong} wrong".format(
+            **facts
+        )
+    )
+    print("RESULT: " + ("PASS" if not failures else "FAIL"))
+    for failure in failures:
+        print(f"  - {failure}")
+    return {
+        "actions": table,
+        "facts": facts,
+        "kill": run.kill,
+        "failures": failures,
+        "notes": dict(run.stats.notes),
+        **meta,
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cells", type=int, default=10)
+    parser.add_argument("--members", type=int, default=20, help="per cell")
+    parser.add_argument("--duration", type=float, default=180, help="seconds of load")
+    parser.add_argument("--poll-every", type=float, default=3)
+    parser.add_argument("--comment-every", type=float, default=30)
+    parser.add_argument("--logins", type=int, default=100)
+    parser.add_argument(
+        "--login-window", type=float, default=60, help="the logins are spread over these seconds"
+    )
+    parser.add_argument("--kill-at", type=float, default=None, help="seconds (default: a third of the run)")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--resend", type=int, default=50, help="answered comments sent again at the end")
+    parser.add_argument("--max-error-rate", type=float, default=0.01)
+    parser.add_argument("--db", default="chibo_load", help="database name on the server of DATABASE_URL")
+    parser.add_argument("--db-ready", action="store_true", help="--db exists, is migrated and empty: use it")
+    parser.add_argument("--var-dir", default=str(ROOT / "var" / "load"))
+    parser.add_argument("--json", help="write the report here as JSON")
+    args = parser.parse_args(argv)
+    if args.kill_at is None:
+        args.kill_at = args.duration / 3
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit(
+            "DATABASE_URL must point to PostgreSQL (the load test runs in a database of its own there)"
+        )
+    if not re.fullmatch(r"[a-z0-9_]+", args.db):
+        raise SystemExit("--db: lower-case letters, digits and _ only")
+
+    var_dir = Path(args.var_dir)
+    var_dir.mkdir(parents=True, exist_ok=True)
+    password = "tai-" + secrets.token_urlsafe(12)
+    queue = f"chibo-load-{args.db}"
+    env = {
+        **os.environ,
+        "ENV_FILE": os.devnull,
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": HOST,
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "STATIC_MANIFEST": "false",
+        "VAR_DIR": str(var_dir),
+        "CELERY_QUEUE": queue,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    started = time.monotonic()
+    url = prepare_database(args, env)
+    env["DATABASE_URL"] = url
+    step(f"database {urlsplit(url).path[1:]} ready; seeding {args.cells} cells × {args.members} members")
+    seed = var_dir / f"{args.db}-members.json"
+    manage(
+        [
+            "seed_load",
+            f"--cells={args.cells}",
+            f"--members={args.members}",
+            f"--password={password}",
+            f"--out={seed}",
+        ],
+        env,
+    )
+    members = json.loads(seed.read_text())["members"]
+    meetings = sorted({row["meeting"] for row in members})
+    port = free_port()
+    log = var_dir / "gunicorn.log"
+    step(f"starting gunicorn on {HOST}:{port} ({args.workers} workers, log {log})")
+    server = start_gunicorn(args, env, port, log)
+    run = Run(args, port, members, password)
+    try:
+        step(f"load for {args.duration:.0f} s (set-up took {time.monotonic() - started:.0f} s)")
+        run.go(server.pid)
+        step("sending answered comments again with their client ids")
+        resent = run.resend(args.resend)
+    finally:
+        stop(server)
+        forget_queue(env.get("REDIS_URL", ""), queue)
+    stored = rows_by_client_id(url, meetings)
+    facts, failures = check(run, stored, resent, args)
+    meta = {"postgres": server_version(url), "redis": bool(env.get("REDIS_URL")), "args": vars(args)}
+    result = report(args, run, facts, failures, meta)
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""Browser journeys: Debian's Chromium driven by Playwright's sync API against pytest-django's live server.
+
+Each test gets its own database (transactional: the live server answers from another thread), so each
+test logs its personas in through the real login form; a persona's cookies are then reused for its other
+tabs within the test (storage state). Celery runs eager (tests/conftest.py), in the live server's thread.
+
+Playwright's sync API keeps an asyncio loop in the test's thread, so Django's ORM would refuse to run in
+that thread (SynchronousOnlyOperation): DJANGO_ALLOW_ASYNC_UNSAFE is set while the browser is up.
+"""
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from ..conftest import require_service
+from ..meetings.pages import vi
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+PASSWORD = "correct horse battery"  # tests/factories.UserFactory
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+TIMEOUT_MS = 15_000  # a slow shared machine; a page that never shows what is expected still fails
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+def at(*args) -> dt.datetime:
+    """An aware datetime in Vietnam's time zone: at(2026, 11, 5, 14, 0)."""
+    return timezone.make_aware(dt.datetime(*args))
+
+
+class Clock:
+    def __init__(self, when: dt.datetime):
+        self.current = when
+
+    def set(self, when: dt.datetime) -> None:
+        self.current = when
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The server's clock (django.utils.timezone.now, read by the live server's thread too), frozen at
+    05/11/2026 14:00 until clock.set(at(...)) moves it. The browser's own clock is not touched."""
+    clock = Clock(at(2026, 11, 5, 14, 0))
+    monkeypatch.setattr(timezone, "now", lambda: clock.current)
+    return clock
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium per test process (started only by a process that runs a browser test)."""
+    require_service(os.access(CHROMIUM, os.X_OK), f"Chromium ({CHROMIUM})")
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    yield chromium
+    chromium.close()
+    playwright.stop()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+class Browse:
+    """open(persona) → a logged-in page in a fresh browser context (phone=True: 360×740, touch)."""
+
+    def __init__(self, browser, base_url: str):
+        self.browser = browser
+        self.base_url = base_url
+        self.contexts = []
+        self.states: dict[str, dict] = {}
+
+    def context(self, *, phone: bool = False, **options):
+        context = self.browser.new_context(
+            base_url=self.base_url,
+            locale="vi-VN",
+            accept_downloads=True,
+            **(PHONE if phone else DESKTOP),
+            **options,
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        self.contexts.append(context)
+        return context
+
+    def open(self, username: str | None, path: str = "/", *, phone: bool = False, **options):
+        if username and username not in self.states:
+            page = self.context(phone=phone, **options).new_page()
+            log_in(page, username)
+            self.states[username] = page.context.storage_state()
+            page.goto(path)
+            return page
+        state = {"storage_state": self.states[username]} if username else {}
+        page = self.context(phone=phone, **state, **options).new_page()
+        page.goto(path)
+        return page
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+
+
+def log_in(page, username: str) -> None:
+    """Through the login form, as a member does."""
+    from playwright.sync_api import expect
+
+    page.goto("/accounts/login/")
+    page.get_by_label(vi("username")).fill(username)  # Django's field name, "Tên đăng nhập"
+    page.get_by_label(vi("Password")).fill(PASSWORD)
+    page.get_by_role("button", name=vi("Log in")).click()
+    expect(page).not_to_have_url(re.compile("/accounts/login/"))
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, started without the HTTPS redirect: SecurityMiddleware reads that
+    setting once, when the server's handler is built, before tests/conftest.py's per-test settings apply."""
+    from django.test import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    address = (
+        request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    )
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        server = LiveServer(address)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def browse(browser, live_server):
+    session = Browse(browser, live_server.url)
+    yield session
+    session.close()
+
+
+def user_named(username: str):
+    return get_user_model().objects.get(username=username)

@@ -1,0 +1,106 @@
+"""Journey b: three members on their phones check in and comment during the live meeting; one loses the
+connection, types a comment anyway (kept in the phone's outbox, static/js/live.js) and it arrives exactly
+once when the connection returns, on every phone."""
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from meetings import live
+from meetings.models import Attendance, Comment
+from meetings.services import plan_regular_meeting, publish_meeting
+
+from ..factories import MemberFactory, UserFactory
+from ..meetings.pages import vi
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NOVEMBER = dt.date(2026, 11, 1)
+
+
+def open_meeting(world):
+    meeting, _created = plan_regular_meeting(cell=world.cell, period=NOVEMBER)
+    publish_meeting(meeting=meeting, by=world.secretary.user)
+    return live.open_meeting(
+        meeting=meeting, chair=world.secretary, clerk=world.fellow, by=world.secretary.user
+    )
+
+
+@pytest.fixture
+def third(world):
+    """A third member of the cell with a login (persona "thu")."""
+    return MemberFactory(full_name="Lâm Thị Thu", cell=world.cell, user=UserFactory(username="thu"))
+
+
+def comments(page, said: str):
+    return page.locator("#comments > li").filter(has_text=said)
+
+
+def send(page, said: str) -> None:
+    page.get_by_label(vi("Your comment")).fill(said)
+    page.get_by_role("button", name=vi("Send comment")).click()
+
+
+def test_three_phones_check_in_and_comment_one_offline(browse, world, third, clock):
+    meeting = open_meeting(world)
+    path = f"/meetings/{meeting.pk}/live/"
+    phones = {who: browse.open(who, path, phone=True) for who in ("member", "fellow", "thu")}
+
+    for page in phones.values():
+        page.get_by_role("button", name=vi("I am here — check in")).click()
+        expect(page.get_by_role("status")).to_have_text(vi("You are checked in. Welcome!"))
+    present = meeting.attendances.filter(status=Attendance.Status.PRESENT, self_checked_in=True)
+    assert {a.member for a in present} == {world.member, world.fellow, third}
+
+    said = {
+        "member": "Tổ kỹ thuật đã hoàn thành bảo trì trạm biến áp đúng hạn.",
+        "fellow": "Đề nghị chi bộ tổ chức học tập nghị quyết trong tháng.",
+    }
+    for who, text in said.items():
+        send(phones[who], text)
+    for page in phones.values():  # every phone gets every comment, by polling
+        for text in said.values():
+            expect(comments(page, text)).to_have_count(1)
+
+    # No signal: the comment waits in the phone's outbox, and says so.
+    offline = "Tôi đề nghị bổ sung kế hoạch kiểm tra đảng viên quý IV."
+    phones["thu"].context.set_offline(True)
+    send(phones["thu"], offline)
+    outbox = phones["thu"].locator("#outbox li")
+    expect(outbox).to_contain_text(offline)
+    expect(outbox).to_contain_text(
+        vi("No connection: kept on this phone, will be sent when the connection returns.")
+    )
+    assert not Comment.objects.filter(text=offline).exists()
+
+    # The signal returns: sent once, shown once on each phone, the outbox empty.
+    phones["thu"].context.set_offline(False)
+    for page in phones.values():
+        expect(comments(page, offline)).to_have_count(1)
+    expect(outbox).to_have_count(0)
+    stored = Comment.objects.get(text=offline)
+    assert stored.speaker == third and stored.agenda_item == meeting.current_item
+
+    # An answer lost on the way back: the phone retries, the server keeps the first copy only.
+    lost = "Đề nghị đồng chí bí thư trả lời về tiến độ xây dựng nhà văn hóa."
+
+    def deliver_then_drop(route):
+        route.fetch()  # the server stores the comment ...
+        route.abort("connectionreset")  # ... but the phone never hears back
+
+    posts = []
+    phones["member"].on("request", lambda r: posts.append(r) if r.url.endswith("/comments/") else None)
+    phones["member"].route(f"**/meetings/{meeting.pk}/comments/", deliver_then_drop, times=1)
+    send(phones["member"], lost)
+    for page in phones.values():
+        expect(comments(page, lost)).to_have_count(1)
+    expect(phones["member"].locator("#outbox li")).to_have_count(0)
+    assert len(posts) == 2 and Comment.objects.filter(text=lost).count() == 1  # sent twice, stored once
+
+    # Read afresh, each phone shows each comment exactly once.
+    for page in phones.values():
+        page.reload()
+        for text in [*said.values(), offline, lost]:
+            expect(comments(page, text)).to_have_count(1)
+    assert meeting.comments.count() == 4

@@ -23,7 +23,7 @@ from members.permissions import (
 
 from .. import dues, live, selfcriticism
 from ..forms import ClerkForm, DuesAdjustmentForm, GuestForm, SelfCriticismForm, TaskForm, VoteForm
-from ..models import Attendance, DuesEntry, Meeting, SelfCriticismTurn, Task
+from ..models import Attendance, DuesEntry, Meeting, SelfCriticismTurn, Task, Vote
 
 
 @login_required
@@ -87,7 +87,10 @@ def clerk_set(request, pk):
 def votes(request, pk):
     meeting = get_meeting_for(request.user, pk, run=True)
     q = live.quorum(meeting)
-    form = VoteForm(request.POST or None, meeting=meeting, voters=q.voters)
+    # The minutes page links here with ?kind=minutes: the form opens on the adoption vote.
+    kind = request.GET.get("kind")
+    initial = {"kind": kind} if kind in Vote.Kind.values else {}
+    form = VoteForm(request.POST or None, meeting=meeting, voters=q.voters, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -1,0 +1,83 @@
+"""Journey c: the secretary records the resolution vote, closes the meeting, writes and adopts the minutes,
+and downloads the minutes PDF (rendered by the Celery task, eager in tests)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from meetings import live
+from meetings.models import Attendance, Meeting, Vote
+
+from ..meetings.pages import vi
+from .conftest import at
+from .test_live_meeting import open_meeting
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+OPENING = "Đồng chí Phạm Quốc Hùng tuyên bố lý do, giới thiệu đại biểu."
+CONCLUSION = "Chi bộ thống nhất tập trung hoàn thành nhiệm vụ chuyên môn tháng 12."
+
+
+def record_vote(page, question: str, votes_for: int) -> None:
+    page.get_by_label(vi("Question")).fill(question)
+    page.get_by_role("group", name=vi("By totals")).get_by_label(vi("For"), exact=True).fill(str(votes_for))
+    page.get_by_role("button", name=vi("Record the vote")).click()
+    expect(page.get_by_role("status")).to_have_text(vi("Vote recorded: %(result)s.", result=vi("passed")))
+
+
+def test_secretary_closes_the_meeting_and_adopts_the_minutes(browse, world, clock):
+    meeting = open_meeting(world)
+    for member in (world.secretary, world.member, world.fellow):
+        live.mark_attendance(
+            attendance=meeting.attendances.get(member=member), status=Attendance.Status.PRESENT
+        )
+    page = browse.open("secretary", f"/meetings/{meeting.pk}/live/")
+
+    # The resolution vote, by totals.
+    page.get_by_role("navigation", name=vi("Meeting record")).get_by_role("link", name=vi("Votes")).click()
+    expect(page.get_by_label(vi("Vote on"))).to_have_value(Vote.Kind.RESOLUTION)
+    record_vote(page, "Thông qua nghị quyết tháng 11", 3)
+    expect(page.locator("main")).to_contain_text("Thông qua nghị quyết tháng 11")
+
+    # Close, after the confirmation; the probationary member never marked is recorded absent.
+    clock.set(at(2026, 11, 5, 16, 0))
+    page.get_by_role("link", name=vi("Comments")).click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=vi("Close the meeting")).click()
+    expect(page.get_by_text(vi("The meeting is closed."))).to_be_visible()
+    expect(page.get_by_role("status").first).to_contain_text(
+        vi(
+            "%(n)d members not marked were recorded as absent without reason; correct them on the attendance page if needed.",
+            n=1,
+        )
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.CLOSED
+
+    # The meeting secretary's text, kept and shown in the draft.
+    page.get_by_role("link", name=vi("Minutes"), exact=True).click()
+    page.get_by_label(vi("Opening"), exact=True).fill(OPENING)
+    page.get_by_label(vi("Conclusion of the chair"), exact=True).fill(CONCLUSION)
+    page.get_by_role("button", name=vi("Save the draft")).click()
+    expect(page.get_by_role("status")).to_have_text(vi("The draft minutes were saved."))
+    expect(page.locator("article")).to_contain_text(OPENING)
+    expect(page.get_by_label(vi("Conclusion of the chair"), exact=True)).to_have_value(CONCLUSION)
+    expect(page.get_by_role("button", name=vi("Adopt and lock the minutes"))).to_be_disabled()
+
+    # The adoption vote: the minutes page's link opens the vote form on it.
+    page.get_by_role("link", name=vi("Record the adoption vote")).click()
+    expect(page.get_by_label(vi("Vote on"))).to_have_value(Vote.Kind.MINUTES)
+    record_vote(page, "Thông qua biên bản", 3)
+    page.get_by_role("navigation", name=vi("Meeting record")).get_by_role("link", name=vi("Minutes")).click()
+    page.get_by_role("button", name=vi("Adopt and lock the minutes")).click()
+    expect(page.get_by_role("status")).to_contain_text("SHA-256")
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.ADOPTED
+
+    # The PDF, rendered by the Celery task: a real PDF file.
+    minutes_row = page.get_by_role("listitem").filter(has_text=vi("Minutes (PDF)"))
+    with page.expect_download() as download_info:
+        minutes_row.get_by_role("link", name=vi("Download PDF")).click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("minutes-")
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"

@@ -406,6 +406,11 @@ class Run:
 
     # --- the fault ------------------------------------------------------------------------------------
 
+    def typical_comment_s(self) -> float:
+        with self.stats.lock:
+            samples = sorted(self.stats.samples.get("comment", []))
+        return (samples[len(samples) // 2] if samples else 20.0) / 1000
+
     def killer(self, master: int) -> None:
         if not self.sleep_until(self.args.kill_at):
             return
@@ -417,7 +422,11 @@ class Run:
                 flying = list(self.inflight.items())
             for client_id, port in flying:
                 pid = worker_holding(port, self.port, before)
-                if pid:
+                if not pid:
+                    continue
+                # Somewhere in the request, before or after its commit: up to a typical comment's time.
+                time.sleep(random.uniform(0, self.typical_comment_s()))
+                if worker_holding(port, self.port, [pid]) == pid:
                     victim, target = pid, client_id
                     break
             else:
@@ -598,6 +607,8 @@ def start_gunicorn(args, env: dict, port: int, log: Path) -> subprocess.Popen:
         "5",
         "--error-logfile",
         str(log),
+        # gunicorn 27's control socket defaults to one path per user: two servers at once would share it.
+        "--no-control-socket",
     ]
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -783,6 +794,7 @@ def report(args, run: Run, facts: dict, failures: list[str], meta: dict) -> dict
         "kill": run.kill,
         "failures": failures,
         "notes": dict(run.stats.notes),
+        "answered": {cid: c["answer"]["id"] for cid, c in run.comments.items() if c["answer"]},
         **meta,
     }
 
@@ -853,6 +865,7 @@ def main(argv=None) -> int:
     meetings = sorted({row["meeting"] for row in members})
     port = free_port()
     log = var_dir / "gunicorn.log"
+    log.unlink(missing_ok=True)
     step(f"starting gunicorn on {HOST}:{port} ({args.workers} workers, log {log})")
     server = start_gunicorn(args, env, port, log)
     run = Run(args, port, members, password)

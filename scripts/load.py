@@ -64,6 +64,14 @@ TEXTS = [
     "Về đảng phí: đề nghị các đồng chí đóng đúng hạn.",
 ]
 NETWORK_ERRORS = (OSError, http.client.HTTPException)
+TIMEOUT = 60  # seconds a phone waits for an answer before it counts the request as failed
+
+
+def failure(error: Exception) -> str:
+    """ "timeout" (no answer in TIMEOUT s: the server is overloaded) or "connection" (refused, reset, cut)."""
+    return "timeout" if isinstance(error, TimeoutError) else "connection"
+
+
 KILL_WINDOW = 3.0  # seconds after the SIGKILL in which connection errors are put down to it
 
 
@@ -145,7 +153,7 @@ class Browser:
         head = {"User-Agent": "chibo-load/1", **(headers or {})}
         if self.cookies:
             head["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=TIMEOUT)
         start = time.perf_counter()
         try:
             conn.request(method, path, body=body, headers=head)
@@ -200,6 +208,7 @@ class Run:
         self.comments: dict[str, dict] = {}  # client_id → what the phone knows about it
         self.unexpected: list[str] = []
         self.kill: dict = {}
+        self.machine: dict = {}
 
     def now(self) -> float:
         return time.monotonic() - self.t0
@@ -263,8 +272,8 @@ class Run:
     def open_page(self, browser: Browser, row: dict) -> str | None:
         try:
             answer = browser.request("GET", f"/meetings/{row['meeting']}/live/")
-        except NETWORK_ERRORS:
-            self.stats.error("page", "connection")
+        except NETWORK_ERRORS as error:
+            self.stats.error("page", failure(error))
             return None
         if answer.status != 200 or 'id="comment-form"' not in answer.text:
             self.stats.error("page", f"http {answer.status}")
@@ -280,8 +289,8 @@ class Run:
         )
         try:
             answer = browser.request("GET", path, headers={"X-Requested-With": "fetch"})
-        except NETWORK_ERRORS:
-            self.stats.error("poll", "connection")
+        except NETWORK_ERRORS as error:
+            self.stats.error("poll", failure(error))
             return
         if answer.status == 204:
             self.stats.ok("poll", answer.ms)
@@ -335,8 +344,8 @@ class Run:
 
             try:
                 answer = browser.request("POST", state["action"], body=body, headers=headers, sent=sent)
-            except NETWORK_ERRORS:
-                answer = None
+            except NETWORK_ERRORS as error:
+                answer, kind = None, failure(error)
             finally:
                 with self.lock:
                     self.inflight.pop(item["client_id"], None)
@@ -348,7 +357,7 @@ class Run:
                     self.stats.note("comments sent again after a failed attempt")
                 return True
             if answer is None:
-                self.stats.error("comment", "connection")
+                self.stats.error("comment", kind)
             else:
                 self.stats.error("comment", f"http {answer.status}")
                 self.problem(f"comment by {row['username']}: HTTP {answer.status} {answer.text[:200]}")
@@ -383,8 +392,8 @@ class Run:
                 body=body,
                 headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": browser.origin},
             )
-        except NETWORK_ERRORS:
-            self.stats.error("login", "connection")
+        except NETWORK_ERRORS as error:
+            self.stats.error("login", failure(error))
             return
         if answer.status == 302 and answer.headers.get("Location") == "/" and "sessionid" in browser.cookies:
             self.stats.ok("login", answer.ms)
@@ -452,6 +461,36 @@ class Run:
 
     # --- everything together --------------------------------------------------------------------------
 
+    def monitor(self, master: int) -> None:
+        """The CPU the server (master and workers) and this client used, and the machine's load average."""
+        tick = os.sysconf("SC_CLK_TCK")
+        first: dict[int, int] = {}
+        last: dict[int, int] = {}
+        loads = []
+        client_start = sum(os.times()[:2])
+        while True:
+            for pid in [master, *workers_of(master)]:
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                used = int(fields[11]) + int(fields[12])
+                first.setdefault(pid, used if self.now() < 1.5 else 0)  # a new worker: its boot counts
+                last[pid] = used
+            loads.append(os.getloadavg()[0])
+            if self.now() >= self.args.duration:
+                break
+            time.sleep(1)
+        server = sum(last[pid] - first[pid] for pid in last) / tick
+        self.machine = {
+            "cores": os.cpu_count(),
+            "server_cpu_s": round(server, 1),
+            "server_cores": round(server / max(self.now(), 1), 2),
+            "client_cpu_s": round(sum(os.times()[:2]) - client_start, 1),
+            "load_average_min": round(min(loads), 1),
+            "load_average_max": round(max(loads), 1),
+        }
+
     def go(self, master: int) -> None:
         self.t0 = time.monotonic()
         self.end = self.t0 + self.args.duration
@@ -459,6 +498,7 @@ class Run:
         threads = [threading.Thread(target=self.phone, args=(row,), daemon=True) for row in self.members]
         threads.append(threading.Thread(target=self.logins, daemon=True))
         threads.append(threading.Thread(target=self.killer, args=(master,), daemon=True))
+        threads.append(threading.Thread(target=self.monitor, args=(master,), daemon=True))
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -763,6 +803,13 @@ def report(args, run: Run, facts: dict, failures: list[str], meta: dict) -> dict
         f"error rate, all requests: {facts['error_rate']:.3%} ({facts['errors_by_kill']} cut by the kill; "
         f"apart from them {facts['error_rate_apart_from_kill']:.3%}); {dict(run.stats.notes)}"
     )
+    m = run.machine
+    if m:
+        print(
+            f"CPU during the load: gunicorn {m['server_cpu_s']} s ({m['server_cores']} of a core on average), "
+            f"this client {m['client_cpu_s']} s; load average {m['load_average_min']}–{m['load_average_max']} "
+            f"on {m['cores']} cores (shared with whatever else runs)"
+        )
     if run.kill:
         k = run.kill
         what = (
@@ -780,7 +827,7 @@ def report(args, run: Run, facts: dict, failures: list[str], meta: dict) -> dict
     print(
         "exactly once: {comments_answered} comments answered, {rows} rows; missing {missing}, duplicated "
         "{duplicated}, rows not sent {rows_not_sent_by_phones}, unsent {unsent_at_end}; {retried} sent again "
-        "after a failure ({retried_already_stored} of them already stored by the killed worker); "
+        "after a failure ({retried_already_stored} of them already stored by the first attempt); "
         "{sent_again_with_same_id} answered comments re-sent with the same client id, {sent_again_wrong} wrong".format(
             **facts
         )
@@ -794,6 +841,7 @@ def report(args, run: Run, facts: dict, failures: list[str], meta: dict) -> dict
         "kill": run.kill,
         "failures": failures,
         "notes": dict(run.stats.notes),
+        "machine": run.machine,
         "answered": {cid: c["answer"]["id"] for cid, c in run.comments.items() if c["answer"]},
         **meta,
     }

@@ -12,7 +12,7 @@ APT_RUN := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbu
 APT_TEST := $(APT_RUN) poppler-utils chromium
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
 
-.PHONY: run test bench screenshots install install-dev system-deps system-deps-test migrate demo messages lint check
+.PHONY: run test bench load screenshots install install-dev system-deps system-deps-test migrate demo messages lint check
 
 run: install system-deps .env migrate demo
 	@echo ""
@@ -25,6 +25,12 @@ test: install-dev system-deps-test
 
 bench: install-dev system-deps
 	scripts/bench $(BENCH_ARGS)
+
+# 200 phones polling and commenting, 100 logins, a gunicorn worker killed; exactly-once check (docs/PERFORMANCE.md).
+# Needs DATABASE_URL=postgres://… (the run uses a database of its own, chibo_load) and, for production's
+# sessions and broker, REDIS_URL. Not part of `make test`: about 3 minutes. LOAD_ARGS="--duration 60" etc.
+load: install-dev system-deps
+	$(PY) scripts/load.py $(LOAD_ARGS)
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)

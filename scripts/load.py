@@ -79,44 +79,48 @@ KILL_WINDOW = 3.0  # seconds after the SIGKILL in which connection errors are pu
 
 
 class Stats:
-    """Latency of every answered request per action, and every failed attempt by kind."""
+    """Every request: its time, its action, and its latency (answered) or failure kind (not answered)."""
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.samples: dict[str, list[float]] = defaultdict(list)
-        self.attempts: Counter = Counter()
-        self.errors: dict[str, Counter] = defaultdict(Counter)
-        self.events: list[tuple[float, str, str]] = []  # (monotonic time, action, kind) of every failure
+        self.records: list[tuple[float, str, float | None, str | None]] = []
         self.notes: Counter = Counter()
 
     def ok(self, action: str, ms: float) -> None:
         with self.lock:
-            self.attempts[action] += 1
-            self.samples[action].append(ms)
+            self.records.append((time.monotonic() - ms / 1000, action, ms, None))  # when it was sent
 
     def error(self, action: str, kind: str) -> None:
         with self.lock:
-            self.attempts[action] += 1
-            self.errors[action][kind] += 1
-            self.events.append((time.monotonic(), action, kind))
+            self.records.append((time.monotonic(), action, None, kind))
 
     def note(self, what: str) -> None:
         with self.lock:
             self.notes[what] += 1
 
-    def table(self) -> dict:
+    @property
+    def events(self) -> list[tuple[float, str, str]]:
+        """(time, action, kind) of every failed request."""
+        return [(t, action, kind) for t, action, _ms, kind in self.records if kind]
+
+    def samples(self, action: str) -> list[float]:
+        with self.lock:
+            return [ms for _t, a, ms, _k in self.records if a == action and ms is not None]
+
+    def table(self, since: float = -math.inf) -> dict:
+        """p50/p95/p99 of the answered requests per action, and the failed ones, from `since` (monotonic)."""
         out = {}
         for action in ACTIONS:
-            samples = sorted(self.samples.get(action, []))
-            attempts = self.attempts.get(action, 0)
-            failed = sum(self.errors[action].values())
+            rows = [r for r in self.records if r[1] == action and r[0] >= since]
+            samples = sorted(ms for _t, _a, ms, _k in rows if ms is not None)
+            errors = Counter(kind for _t, _a, _ms, kind in rows if kind)
             out[action] = {
-                "attempts": attempts,
+                "attempts": len(rows),
                 "p50": percentile(samples, 50),
                 "p95": percentile(samples, 95),
                 "p99": percentile(samples, 99),
-                "errors": dict(self.errors[action]),
-                "error_rate": failed / attempts if attempts else 0.0,
+                "errors": dict(errors),
+                "error_rate": sum(errors.values()) / len(rows) if rows else 0.0,
             }
         return out
 
@@ -416,8 +420,7 @@ class Run:
     # --- the fault ------------------------------------------------------------------------------------
 
     def typical_comment_s(self) -> float:
-        with self.stats.lock:
-            samples = sorted(self.stats.samples.get("comment", []))
+        samples = sorted(self.stats.samples("comment"))
         return (samples[len(samples) // 2] if samples else 20.0) / 1000
 
     def killer(self, master: int) -> None:
@@ -779,6 +782,19 @@ def check(run: Run, stored: dict[str, list[int]], resent: dict, args) -> tuple[d
     return facts, failures
 
 
+def print_table(table: dict) -> None:
+    def fmt(x):
+        return "-" if x is None else f"{x:.1f}"
+
+    print(f"{'action':<8} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  errors")
+    for action, row in table.items():
+        errors = ", ".join(f"{k} {v}" for k, v in row["errors"].items()) or "0"
+        print(
+            f"{action:<8} {row['attempts']:>8} {fmt(row['p50']):>8} {fmt(row['p95']):>8} {fmt(row['p99']):>8}  "
+            f"{errors} ({row['error_rate']:.2%})"
+        )
+
+
 def report(args, run: Run, facts: dict, failures: list[str], meta: dict) -> dict:
     table = run.stats.table()
     print()
@@ -788,17 +804,12 @@ def report(args, run: Run, facts: dict, failures: list[str], meta: dict) -> dict
         f"poll every {args.poll_every:g} s, a comment every {args.comment_every:g} s, "
         f"{args.logins} logins in {args.login_window:g} s"
     )
-    print(f"{'action':<8} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  errors")
-    for action, row in table.items():
-        errors = ", ".join(f"{k} {v}" for k, v in row["errors"].items()) or "0"
-
-        def fmt(x):
-            return "-" if x is None else f"{x:.1f}"
-
-        print(
-            f"{action:<8} {row['attempts']:>8} {fmt(row['p50']):>8} {fmt(row['p95']):>8} {fmt(row['p99']):>8}  "
-            f"{errors} ({row['error_rate']:.2%})"
-        )
+    print_table(table)
+    later = None
+    if args.logins and args.login_window < args.duration:
+        later = run.stats.table(since=run.t0 + args.login_window)
+        print(f"after the logins (from {args.login_window:g} s on):")
+        print_table({action: row for action, row in later.items() if row["attempts"]})
     print(
         f"error rate, all requests: {facts['error_rate']:.3%} ({facts['errors_by_kill']} cut by the kill; "
         f"apart from them {facts['error_rate_apart_from_kill']:.3%}); {dict(run.stats.notes)}"
@@ -837,6 +848,7 @@ def report(args, run: Run, facts: dict, failures: list[str], meta: dict) -> dict
         print(f"  - {failure}")
     return {
         "actions": table,
+        "actions_after_logins": later,
         "facts": facts,
         "kill": run.kill,
         "failures": failures,

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "treebeard",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "members",
     "meetings",
@@ -60,6 +63,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Session lifetime (12 h; 30 idle minutes for committee accounts) and the required second factor.
+    "members.middleware.SessionTimeoutMiddleware",
+    "members.middleware.TwoFactorMiddleware",
     # Who made a change: the audit history (django-simple-history) takes the request's user.
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must come last: it turns a locked-out login into the lockout page.
@@ -178,8 +184,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "members.views.accounts.lockout"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
+# Never written to the failure log: a login code typed at the second step (members/views/accounts.py).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
+# Two-step login (django-otp, TOTP plus single-use backup codes): any user may turn it on; with this set,
+# committee and reviewer accounts must (members/middleware.TwoFactorMiddleware).
+REQUIRE_2FA_FOR_COMMITTEE = env.bool("REQUIRE_2FA_FOR_COMMITTEE", default=False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Chi bộ")
+
+# A session ends 12 hours after login, whatever happens in between (members/middleware.py); committee and
+# reviewer accounts also after 30 minutes without a request of their own (polling does not count).
 SESSION_COOKIE_AGE = 12 * 3600
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 # Sessions are read from the cache (Redis in production) and kept in the database: a phone polling the
 # live comment list every few seconds costs no session query.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -140,3 +140,23 @@ class CellSettingsForm(forms.ModelForm):
         model = Organization
         fields = ["name", "code", "place", "meeting_day", "meeting_time", "meeting_place"]
         widgets = {"meeting_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+
+class CodeForm(forms.Form):
+    """A six-digit code from the authenticator app, or one of the backup codes."""
+
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=20,
+        help_text=_("The 6 digits shown in your authenticator app, or one of your backup codes."),
+        error_messages={"required": _("Please enter the code.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "none", "size": 10}
+        ),
+    )
+
+    def __init__(self, *args, app_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if app_only:  # confirming the app: digits only, and a phone shows its number pad
+            self.fields["code"].help_text = _("The 6 digits shown in your authenticator app.")
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"

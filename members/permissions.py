@@ -252,3 +252,15 @@ def history_models_for(user, models) -> list:
     if not allowed:
         raise PermissionDenied
     return allowed
+
+
+def is_committee_account(user) -> bool:
+    """An account that runs or reviews cells: any post (a cell's chi ủy, a committee above, a reviewing
+    officer), a supervision of a cell, or staff. These sessions end after 30 idle minutes, and the
+    operator may require them to log in with a second factor (members/security.py)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    access = access_for(user)
+    return bool(access.read_paths or access.managed_cell_ids or access.committee_ids)

@@ -211,6 +211,11 @@ MATRIX = {
     "password_change": ("get", lambda w: [], LOGGED_IN_OK, None),
     "password_change_done": ("get", lambda w: [], LOGGED_IN_OK, None),
     "activate": ("get", lambda w: [], dict.fromkeys(PERSONAS, 200), None),
+    # The code step of the login: without a password just checked, back to the login page (or home).
+    "login_code": ("get", lambda w: [], dict.fromkeys(PERSONAS, 302), None),
+    # Two-step login for one's own account (no object: being logged in is the whole permission).
+    "two_factor": ("get", lambda w: [], LOGGED_IN_OK, None),
+    "two_factor_disable": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),
     "members:tree": ("get", lambda w: [], LOGGED_IN_OK, None),
     "members:organization": ("get", lambda w: [w.cell.pk], CELL_PAGE, None),
     "members:cell_settings": ("get", lambda w: [w.cell.pk], CELL_MANAGE, None),

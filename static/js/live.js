@@ -15,6 +15,14 @@
     });
   }
 
+  // The session ended (12 h, or 30 idle minutes for the committee): the server names the login page,
+  // which leads back here; comments not yet sent wait in the outbox meanwhile.
+  function toLogin(data) {
+    if (data && typeof data.login_url === "string" && /^\/[^\/]/.test(data.login_url)) {
+      window.location.assign(data.login_url);
+    }
+  }
+
   // --- Polling --------------------------------------------------------------------------------------
   if (list) {
     var polling = false;
@@ -26,6 +34,7 @@
       fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
         .then(function (response) {
           if (response.status === 200) { return response.text().then(apply); }
+          if (response.status === 401) { return response.json().then(toLogin); }
         })
         .catch(function () { /* offline: try again at the next tick */ })
         .then(function () { polling = false; });
@@ -106,6 +115,7 @@
       headers: { "Accept": "application/json", "X-CSRFToken": csrf ? csrf.value : "" }
     }).then(function (response) {
       return response.json().then(function (data) {
+        if (response.status === 401) { toLogin(data); return; }
         var items = load();
         if (response.ok) {
           items = items.filter(function (other) { return other.client_id !== item.client_id; });

@@ -155,8 +155,10 @@ class CodeForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, app_only: bool = False, **kwargs):
+    def __init__(self, *args, app_only: bool = False, autofocus: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not autofocus:  # below other content (the backup codes): a phone must not jump past it
+            del self.fields["code"].widget.attrs["autofocus"]
         if app_only:  # confirming the app: digits only, and a phone shows its number pad
             self.fields["code"].help_text = _("The 6 digits shown in your authenticator app.")
             self.fields["code"].widget.attrs["inputmode"] = "numeric"

@@ -17,7 +17,7 @@ def _page(request, *, enrol_form=None, disable_form=None, backup_codes=None):
         "enabled": device is not None,
         "required": security.second_factor_required(request),
         "backup_codes": backup_codes,
-        "disable_form": disable_form or CodeForm(),
+        "disable_form": disable_form or CodeForm(autofocus=False),
     }
     if device is None:
         pending = security.enrolment_device(user)
@@ -55,7 +55,7 @@ def two_factor(request):
 def two_factor_disable(request):
     if not security.has_second_factor(request.user):
         return redirect("two_factor")
-    form = CodeForm(request.POST)
+    form = CodeForm(request.POST, autofocus=False)
     if form.is_valid():
         if security.check_code(request.user, form.cleaned_data["code"]) is not None:
             security.disable(request, request.user)

@@ -201,8 +201,9 @@ def multipart(fields: dict[str, str]) -> tuple[bytes, str]:
 
 
 class Run:
-    def __init__(self, args, port: int, members: list[dict], password: str):
+    def __init__(self, args, port: int, members: list[dict], password: str, database_url: str):
         self.args, self.port, self.members, self.password = args, port, members, password
+        self.database_url = database_url
         self.stats = Stats()
         self.t0 = 0.0
         self.end = 0.0
@@ -465,31 +466,57 @@ class Run:
     # --- everything together --------------------------------------------------------------------------
 
     def monitor(self, master: int) -> None:
-        """The CPU the server (master and workers) and this client used, and the machine's load average."""
+        """The CPU gunicorn, its PostgreSQL backends and this client used, and how busy the machine was.
+
+        A worker seen runnable (state R) but given little CPU is waiting for a core: the machine is shared.
+        """
         tick = os.sysconf("SC_CLK_TCK")
-        first: dict[int, int] = {}
-        last: dict[int, int] = {}
-        loads = []
+        first: dict[tuple[str, int], int] = {}
+        last: dict[tuple[str, int], int] = {}
+        loads, states = [], Counter()
         client_start = sum(os.times()[:2])
+        conn = psycopg2.connect(self.database_url)
+        conn.autocommit = True
+        backends: list[int] = []
+        n = 0
         while True:
-            for pid in [master, *workers_of(master)]:
-                try:
-                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                used = int(fields[11]) + int(fields[12])
-                first.setdefault(pid, used if self.now() < 1.5 else 0)  # a new worker: its boot counts
-                last[pid] = used
-            loads.append(os.getloadavg()[0])
+            workers = workers_of(master)
+            if n % 4 == 0:
+                with conn.cursor() as cur:
+                    cur.execute(
+                        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND pid <> pg_backend_pid()"
+                    )
+                    backends = [row[0] for row in cur.fetchall()]
+                loads.append(os.getloadavg()[0])
+            for kind, pids in (("gunicorn", [master, *workers]), ("postgres", backends)):
+                for pid in pids:
+                    try:
+                        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    except OSError:
+                        continue
+                    used = int(fields[11]) + int(fields[12])
+                    first.setdefault((kind, pid), used if self.now() < 1.5 else 0)  # a new process: all of it
+                    last[(kind, pid)] = used
+                    if pid in workers:
+                        states[fields[0]] += 1
             if self.now() >= self.args.duration:
                 break
-            time.sleep(1)
-        server = sum(last[pid] - first[pid] for pid in last) / tick
+            n += 1
+            time.sleep(0.25)
+        conn.close()
+
+        def cpu(kind):
+            return sum(last[key] - first[key] for key in last if key[0] == kind) / tick
+
+        seconds = max(self.now(), 1)
         self.machine = {
             "cores": os.cpu_count(),
-            "server_cpu_s": round(server, 1),
-            "server_cores": round(server / max(self.now(), 1), 2),
+            "gunicorn_cpu_s": round(cpu("gunicorn"), 1),
+            "postgres_cpu_s": round(cpu("postgres"), 1),
+            "app_cores": round((cpu("gunicorn") + cpu("postgres")) / seconds, 2),
             "client_cpu_s": round(sum(os.times()[:2]) - client_start, 1),
+            "workers_runnable_share": round(states["R"] / max(1, sum(states.values())), 2),
             "load_average_min": round(min(loads), 1),
             "load_average_max": round(max(loads), 1),
         }
@@ -817,9 +844,10 @@ def report(args, run: Run, facts: dict, failures: list[str], meta: dict) -> dict
     m = run.machine
     if m:
         print(
-            f"CPU during the load: gunicorn {m['server_cpu_s']} s ({m['server_cores']} of a core on average), "
-            f"this client {m['client_cpu_s']} s; load average {m['load_average_min']}–{m['load_average_max']} "
-            f"on {m['cores']} cores (shared with whatever else runs)"
+            f"CPU during the load: gunicorn {m['gunicorn_cpu_s']} s + its PostgreSQL backends "
+            f"{m['postgres_cpu_s']} s ({m['app_cores']} cores on average), this client {m['client_cpu_s']} s; "
+            f"workers runnable in {m['workers_runnable_share']:.0%} of samples; load average "
+            f"{m['load_average_min']}–{m['load_average_max']} on {m['cores']} cores (shared with whatever else runs)"
         )
     if run.kill:
         k = run.kill
@@ -928,7 +956,7 @@ def main(argv=None) -> int:
     log.unlink(missing_ok=True)
     step(f"starting gunicorn on {HOST}:{port} ({args.workers} workers, log {log})")
     server = start_gunicorn(args, env, port, log)
-    run = Run(args, port, members, password)
+    run = Run(args, port, members, password, url)
     try:
         step(f"load for {args.duration:.0f} s (set-up took {time.monotonic() - started:.0f} s)")
         run.go(server.pid)

@@ -9,10 +9,10 @@ PORT ?= 8000
 # not the old fonts-liberation), gettext for the translation catalogue.
 APT_RUN := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-liberation2 gettext
 # The tests also read PDFs back (poppler-utils) and drive Debian's Chromium.
-APT_TEST := $(APT_RUN) poppler-utils chromium
+APT_TEST := $(APT_RUN) poppler-utils chromium postgresql-client
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
 
-.PHONY: run test bench load screenshots install install-dev system-deps system-deps-test migrate demo messages lint check
+.PHONY: run test bench load screenshots install install-dev system-deps system-deps-test migrate demo messages lint check backup restore
 
 run: install system-deps .env migrate demo
 	@echo ""
@@ -73,6 +73,18 @@ lint: install-dev
 
 check: install
 	$(PY) manage.py check
+
+# A consistent copy of the database and MEDIA_ROOT into var/backups/<timestamp>/ (or BACKUP_DIR); see README.
+# BACKUP_ARGS="--keep 14" keeps only the newest 14. PostgreSQL needs pg_dump (postgresql-client).
+backup: install
+	@if echo "$$DATABASE_URL" | grep -q '^postgres' \
+	  || { [ -z "$$DATABASE_URL" ] && grep -qs '^DATABASE_URL=postgres' .env; }; then scripts/apt-ensure postgresql-client; fi
+	$(PY) manage.py backup $(BACKUP_ARGS)
+
+# make restore BACKUP=var/backups/20261125-021500 : replaces the database and MEDIA_ROOT (asks first).
+restore: install
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=var/backups/<timestamp>" >&2; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)"
 
 # A screenshot of each main page into docs/screenshots/ (demo data, Debian's Chromium driven by Playwright).
 screenshots: install-dev system-deps-test

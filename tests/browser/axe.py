@@ -25,8 +25,9 @@ def serious_violations(page) -> list[str]:
 
 
 def horizontal_overflow(page) -> int:
-    """How many CSS pixels the page is wider than the viewport (0: nothing to scroll sideways)."""
-    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    """How many CSS pixels the page is wider than the screen it was opened on (0: nothing scrolls sideways).
+    Measured against the context's viewport: a phone browser widens its layout to fit wide content."""
+    return page.evaluate("() => document.documentElement.scrollWidth") - page.viewport_size["width"]
 
 
 def enlarge_text(page, percent: int = 200) -> None:

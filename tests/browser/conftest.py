@@ -80,40 +80,44 @@ def browser():
 
 
 class Browse:
-    """open(persona) → a logged-in page in a fresh browser context (phone=True: 360×740, touch)."""
+    """open(persona, path) → a page logged in as that persona (phone=True: 360×740, touch; None: logged out).
+
+    A persona logs in once, through the form. Its pages share one browser context per screen size (cookies
+    and cache, as tabs do); a context for the other size starts from the cookies saved at login."""
 
     def __init__(self, browser, base_url: str):
         self.browser = browser
         self.base_url = base_url
-        self.contexts = []
+        self.contexts: dict[tuple[str | None, bool], object] = {}
         self.states: dict[str, dict] = {}
 
-    def context(self, *, phone: bool = False, **options):
-        context = self.browser.new_context(
-            base_url=self.base_url,
-            locale="vi-VN",
-            accept_downloads=True,
-            **(PHONE if phone else DESKTOP),
-            **options,
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        self.contexts.append(context)
-        return context
+    def context(self, username: str | None, *, phone: bool = False):
+        key = (username, phone)
+        if key not in self.contexts:
+            state = {"storage_state": self.states[username]} if username in self.states else {}
+            context = self.browser.new_context(
+                base_url=self.base_url,
+                locale="vi-VN",
+                accept_downloads=True,
+                **(PHONE if phone else DESKTOP),
+                **state,
+            )
+            context.set_default_timeout(TIMEOUT_MS)
+            self.contexts[key] = context
+            if username and username not in self.states:
+                page = context.new_page()
+                log_in(page, username)
+                self.states[username] = context.storage_state()
+                page.close()
+        return self.contexts[key]
 
-    def open(self, username: str | None, path: str = "/", *, phone: bool = False, **options):
-        if username and username not in self.states:
-            page = self.context(phone=phone, **options).new_page()
-            log_in(page, username)
-            self.states[username] = page.context.storage_state()
-            page.goto(path)
-            return page
-        state = {"storage_state": self.states[username]} if username else {}
-        page = self.context(phone=phone, **state, **options).new_page()
+    def open(self, username: str | None, path: str = "/", *, phone: bool = False):
+        page = self.context(username, phone=phone).new_page()
         page.goto(path)
         return page
 
     def close(self):
-        for context in self.contexts:
+        for context in self.contexts.values():
             context.close()
 
 

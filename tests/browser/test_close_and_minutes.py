@@ -8,7 +8,6 @@ from meetings import live
 from meetings.models import Attendance, Meeting, Vote
 
 from ..meetings.pages import vi
-from .conftest import at
 from .test_live_meeting import open_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,7 +38,6 @@ def test_secretary_closes_the_meeting_and_adopts_the_minutes(browse, world, cloc
     expect(page.locator("main")).to_contain_text("Thông qua nghị quyết tháng 11")
 
     # Close, after the confirmation; the probationary member never marked is recorded absent.
-    clock.set(at(2026, 11, 5, 16, 0))
     page.get_by_role("link", name=vi("Comments")).click()
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name=vi("Close the meeting")).click()

@@ -93,7 +93,9 @@ def _posted_scores(request, evaluation):
             raise ValidationError(_("Points must be a number.")) from None
         if not points.is_finite():  # "NaN" parses, then fails every comparison
             raise ValidationError(_("Points must be a number."))
-        values[score.criterion_id] = (points, request.POST.get(f"note_{score.criterion_id}", "").strip())
+        # No NUL reaches the database (PostgreSQL refuses it in text); nobody types one anyway.
+        note = request.POST.get(f"note_{score.criterion_id}", "").replace("\x00", "").strip()
+        values[score.criterion_id] = (points, note)
     return values
 
 

@@ -38,6 +38,10 @@ GENDERS = {
     "female": Member.Gender.FEMALE,
 }
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+# Checked on the preview: a longer value would only be refused when the import is confirmed.
+LENGTHS = {
+    key: Member._meta.get_field(key).max_length for key in ("card_number", "email", "phone", "position")
+}
 
 
 class ImportFileError(Exception):
@@ -79,7 +83,8 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
     else:
         raise ImportFileError(_("The CSV file is not in a readable text encoding; save it as UTF-8."))
     # cp1258 (and macOS) write tone marks as separate characters; store names as a browser types them.
-    text = unicodedata.normalize("NFC", text)
+    # A NUL deep in a damaged file is dropped: PostgreSQL stores no NUL in text or JSON.
+    text = unicodedata.normalize("NFC", text).replace("\x00", "")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -115,7 +120,7 @@ def _cell_text(value) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(value).replace("\x00", "").strip()
 
 
 def map_header(header: list[str]) -> dict[str, int]:
@@ -198,6 +203,12 @@ def _check_row(row, default_cell, by_name, existing_cards, seen_cards):
     if dates.get("admission_date") and dates.get("official_date"):
         if dates["official_date"] < dates["admission_date"]:
             row.errors.append(_("The official date is before the admission date."))
+    for key, limit in LENGTHS.items():
+        if len(v.get(key, "")) > limit:
+            row.errors.append(
+                _("The %(field)s is longer than %(max)d characters.")
+                % {"field": Member._meta.get_field(key).verbose_name, "max": limit}
+            )
     card = v.get("card_number", "")
     if card:
         if card in existing_cards:

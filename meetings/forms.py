@@ -32,10 +32,19 @@ class TimeInput(forms.TimeInput):
 class WhenFormMixin:
     """A date and a time field (phone pickers) combined into `scheduled_at`, in Vietnam's time zone."""
 
+    # A typo such as 01/01/0001 would otherwise reach the database (and overflow on the way to UTC).
+    EARLIEST, LATEST = dt.date(1930, 1, 1), dt.date(2100, 12, 31)
+
     def clean(self):
         cleaned = super().clean()
         day, time = cleaned.get("date"), cleaned.get("time")
-        if day and time:
+        if day and not self.EARLIEST <= day <= self.LATEST:
+            self.add_error(
+                "date",
+                _("Choose a date between %(start)s and %(end)s.")
+                % {"start": f"{self.EARLIEST:%d/%m/%Y}", "end": f"{self.LATEST:%d/%m/%Y}"},
+            )
+        elif day and time:
             cleaned["scheduled_at"] = timezone.make_aware(dt.datetime.combine(day, time))
         return cleaned
 

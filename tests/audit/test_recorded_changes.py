@@ -107,3 +107,27 @@ def test_a_deleted_agenda_item_is_still_in_the_history(world, login, clock):
     assert not AgendaItem.objects.filter(pk=item.pk).exists()
     gone = AgendaItem.history.filter(id=item.pk).latest("history_id")
     assert (gone.history_type, gone.history_user, gone.title) == ("-", world.secretary.user, item.title)
+
+
+def test_the_history_of_a_comment_costs_one_insert_and_nothing_else(world, login, opened, settings):
+    """The live comment post is a hot path: the audit history adds its own INSERT, no lookup of the user."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login("member")
+    url = reverse("meetings:comment_post", args=[opened.pk])
+
+    def post() -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            data = {"text": "Ý kiến", "kind": "opinion", "client_id": str(uuid.uuid4())}
+            assert client.post(url, data, HTTP_ACCEPT="application/json").status_code == 201
+        return [q["sql"] for q in captured.captured_queries]
+
+    post()  # warm the session
+    with_history = post()
+    settings.SIMPLE_HISTORY_ENABLED = False
+    without = post()
+
+    extra = [q for q in with_history if "historical" in q]
+    assert len(with_history) == len(without) + 1
+    assert len(extra) == 1 and extra[0].startswith("INSERT")

@@ -421,8 +421,10 @@ class Run:
     # --- the fault ------------------------------------------------------------------------------------
 
     def typical_comment_s(self) -> float:
+        """A comment's time in a worker: the median the phones saw, but never more than 50 ms (under overload
+        the phones' time is mostly the wait in gunicorn's queue, not the work)."""
         samples = sorted(self.stats.samples("comment"))
-        return (samples[len(samples) // 2] if samples else 20.0) / 1000
+        return min(samples[len(samples) // 2] if samples else 20.0, 50.0) / 1000
 
     def killer(self, master: int) -> None:
         if not self.sleep_until(self.args.kill_at):
@@ -749,6 +751,98 @@ def step(message: str) -> None:
     print(f"· {message}", flush=True)
 
 
+# --- What each request costs the server -----------------------------------------------------------------
+
+
+def cpu_ticks(pids) -> dict[int, int]:
+    out = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[pid] = int(fields[11]) + int(fields[12])
+    return out
+
+
+def measure_cost(args, run: Run, master: int) -> dict:
+    """CPU per request of each action, one request at a time on one worker: CPU time, not wall time, so a
+    busy machine slows it down but does not change it. Worker plus its PostgreSQL backend."""
+    tick = os.sysconf("SC_CLK_TCK")
+    conn = psycopg2.connect(run.database_url)
+    conn.autocommit = True
+
+    def processes():
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return workers_of(master) + [row[0] for row in cur.fetchall()]
+
+    def cost(batch, n):
+        for _i in range(3):
+            batch()  # warm: imports, templates, connections
+        before = cpu_ticks(processes())
+        for _i in range(n):
+            batch()
+        after = cpu_ticks(processes())
+        return round(sum(after[p] - before.get(p, 0) for p in after) / tick * 1000 / n, 1)
+
+    run.t0 = time.monotonic()
+    run.drain_end = math.inf
+    row = run.members[0]
+    browser = Browser(run.port)
+    browser.cookies["sessionid"] = row["session"]
+    page = run.open_page(browser, row)
+    form = re.search(r'<form[^>]*id="comment-form"[^>]*>', page).group(0)
+    state = {
+        "poll": attribute(page, "data-poll-url", 'id="comments"'),
+        "token": attribute(page, "data-token", 'id="comments"'),
+        "item": attribute(page, "data-item", 'id="comments"'),
+        "status": attribute(page, "data-status", 'id="comments"'),
+        "action": attribute(form, "action"),
+        "csrf": attribute(page, "value", 'name="csrfmiddlewaretoken"'),
+    }
+    n = args.cost
+    out = {"healthz": cost(lambda: browser.request("GET", "/healthz"), n)}
+    counter = iter(range(10**6))
+    out["comment"] = cost(lambda: run.comment(browser, row, state, next(counter)), n)
+    last = max(c["answer"]["id"] for c in run.comments.values() if c["answer"])
+
+    def poll(after):
+        state["after"] = str(after)
+        run.poll(browser, state)
+
+    out["poll, 1 new comment"] = cost(lambda: poll(last - 1), n)
+    out["poll, nothing new"] = cost(lambda: poll(last), n)
+    out[f"live page ({n + 3} comments)"] = cost(lambda: run.open_page(browser, row), n)
+    out["login (form and post)"] = cost(lambda: run.login(row["username"]), max(5, n // 10))
+    conn.close()
+    return out
+
+
+def print_cost(args, cost: dict) -> dict:
+    """The CPU each request costs, and what the configured evening would need from the machine."""
+    print()
+    print("CPU per request (one sync worker, one request at a time; gunicorn worker + PostgreSQL backend):")
+    for name, ms in cost.items():
+        print(f"  {name:<28} {ms:>7.1f} ms")
+    phones = args.cells * args.members
+    polls = phones / args.poll_every
+    # Comments reach a meeting as a Poisson stream; a poll finds news if one came since the last poll.
+    news = 1 - math.exp(-args.poll_every * args.members / args.comment_every)
+    comments = phones / args.comment_every
+    poll_cost = news * cost["poll, 1 new comment"] + (1 - news) * cost["poll, nothing new"]
+    steady = (polls * poll_cost + comments * (cost["comment"] + cost["poll, 1 new comment"])) / 1000
+    logins = args.logins / args.login_window * cost["login (form and post)"] / 1000 if args.logins else 0.0
+    print(
+        f"the evening configured ({phones} phones): {polls:.1f} polls/s ({news:.0%} with news) and "
+        f"{comments:.1f} comments/s need {steady:.2f} cores; the logins add {logins:.2f} cores for "
+        f"{args.login_window:g} s; this machine has {os.cpu_count()}"
+    )
+    return {"cpu_ms": cost, "steady_cores": round(steady, 2), "login_cores": round(logins, 2)}
+
+
 # --- Checks and report ----------------------------------------------------------------------------------
 
 
@@ -906,9 +1000,18 @@ def main(argv=None) -> int:
     parser.add_argument("--db-ready", action="store_true", help="--db exists, is migrated and empty: use it")
     parser.add_argument("--var-dir", default=str(ROOT / "var" / "load"))
     parser.add_argument("--json", help="write the report here as JSON")
+    parser.add_argument(
+        "--cost",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of the load: the CPU per request of each action, N requests each on one worker",
+    )
     args = parser.parse_args(argv)
     if args.kill_at is None:
         args.kill_at = args.duration / 3
+    if args.cost:
+        args.workers = 1
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit(
             "DATABASE_URL must point to PostgreSQL (the load test runs in a database of its own there)"
@@ -957,6 +1060,16 @@ def main(argv=None) -> int:
     step(f"starting gunicorn on {HOST}:{port} ({args.workers} workers, log {log})")
     server = start_gunicorn(args, env, port, log)
     run = Run(args, port, members, password, url)
+    if args.cost:
+        try:
+            step(f"{args.cost} requests of each kind, one at a time")
+            cost = print_cost(args, measure_cost(args, run, server.pid))
+        finally:
+            stop(server)
+            forget_queue(env.get("REDIS_URL", ""), queue)
+        if args.json:
+            Path(args.json).write_text(json.dumps(cost, indent=2, ensure_ascii=False))
+        return 1 if run.unexpected or run.stats.events else 0
     try:
         step(f"load for {args.duration:.0f} s (set-up took {time.monotonic() - started:.0f} s)")
         run.go(server.pid)

@@ -163,6 +163,8 @@ class Score(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
         ordering = ["criterion__group__position", "criterion__position"]
         constraints = [
             models.UniqueConstraint(fields=["evaluation", "criterion"], name="one_score_per_criterion")

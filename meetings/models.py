@@ -576,6 +576,8 @@ class Ballot(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
         constraints = [models.UniqueConstraint(fields=["vote", "member"], name="one_ballot_per_member")]
 
     def __str__(self):

@@ -50,9 +50,9 @@ def _page_to_return_to(request) -> str:
 def send_to_login(request, message: str):
     """After logout: back to the login page with the reason, keeping where the user was."""
     response = redirect_to_login(_page_to_return_to(request) or settings.LOGIN_REDIRECT_URL)
+    messages.warning(request, message)  # a script that gets the JSON goes to the login page, which shows it
     if _wants_json(request):
         return JsonResponse({"error": message, "login_url": response.url}, status=401)
-    messages.warning(request, message)
     if request.htmx:
         return HttpResponseClientRedirect(response.url)
     return response

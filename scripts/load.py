@@ -27,6 +27,10 @@ What it does:
    comments is sent again with the same client id and must be answered with the stored comment; the killed
    worker was replaced; no 4xx/5xx; error rate (connection errors from the kill) under --max-error-rate.
    Prints p50/p95/p99 per action and the error rate; exits 1 when a check fails.
+
+`--cost N` replaces the load: N requests of each kind one after another on one worker, and the CPU time each
+took (worker + PostgreSQL backend), with what the configured evening would need; a shared machine slows the
+load's latencies down, much less these figures.
 """
 
 from __future__ import annotations

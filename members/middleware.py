@@ -68,8 +68,8 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not request.user.is_authenticated:
-            return None
+        if _view_name(request) == "healthz" or not request.user.is_authenticated:
+            return None  # healthz: the load balancer's bare view, no session, no database
         session, moment = request.session, security.now()
         logged_in_at = session.setdefault(security.LOGGED_IN_AT, moment)
         seen_at = session.setdefault(security.SEEN_AT, moment)
@@ -78,7 +78,9 @@ class SessionTimeoutMiddleware:
             return self.expire(
                 request, _("Your session has expired (a session lasts %(hours)s hours).") % {"hours": hours}
             )
-        if moment - seen_at > settings.SESSION_IDLE_TIMEOUT and security.is_committee_session(request):
+        if not security.is_committee_session(request):
+            return None  # no idle limit: nothing more to check or to write
+        if moment - seen_at > settings.SESSION_IDLE_TIMEOUT:
             minutes = settings.SESSION_IDLE_TIMEOUT // 60
             return self.expire(
                 request,
@@ -110,10 +112,12 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if not settings.REQUIRE_2FA_FOR_COMMITTEE or _view_name(request) in self.ALLOWED:
+            return None
         user = request.user
         if not user.is_authenticated or request.session.get(security.VERIFIED):
             return None
-        if not security.second_factor_required(request) or _view_name(request) in self.ALLOWED:
+        if not security.is_committee_session(request):
             return None
         if security.has_second_factor(user):
             # Logged in with the password alone before the app was set up elsewhere: log in again.

@@ -191,6 +191,8 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 # committee and reviewer accounts must (members/middleware.TwoFactorMiddleware).
 REQUIRE_2FA_FOR_COMMITTEE = env.bool("REQUIRE_2FA_FOR_COMMITTEE", default=False)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Chi bộ")
+# The admin lists devices (deleting one resets a lost phone) but never shows a secret key or a backup code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # A session ends 12 hours after login, whatever happens in between (members/middleware.py); committee and
 # reviewer accounts also after 30 minutes without a request of their own (polling does not count).

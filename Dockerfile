@@ -62,4 +62,4 @@ EXPOSE 8000
 
 # No HEALTHCHECK here: the worker and beat run this image too and serve no HTTP.
 # docker-compose.yml gives the web service its own health check.
-CMD ["gunicorn", "chibo.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "chibo.wsgi:application", "-c", "python:chibo.gunicorn_conf"]

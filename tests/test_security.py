@@ -68,3 +68,56 @@ def test_no_template_has_an_inline_script_or_event_handler():
         if re.search(r'\sstyle="', text):
             offenders.append(f"{path.name}: inline style")
     assert not offenders, offenders
+
+
+def _access_line(environ_extra, path):
+    """The line production's gunicorn (chibo/gunicorn_conf.py) writes to its access log for one request."""
+    import datetime as dt
+    import logging
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from chibo import gunicorn_conf
+
+    config = Config()
+    config.set("accesslog", gunicorn_conf.accesslog)
+    config.set("access_log_format", gunicorn_conf.access_log_format)
+    logger = gunicorn_conf.PrivateLogger(config)
+    records = []
+    handler = logging.Handler()
+    handler.emit = lambda record: records.append(record.getMessage())
+    logger.access_log.addHandler(handler)
+    path_info, _sep, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": path,
+        "PATH_INFO": path_info,
+        "QUERY_STRING": query,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "203.0.113.9",
+        **environ_extra,
+    }
+    logger.access(
+        SimpleNamespace(status="200 OK", sent=512, headers=[]),
+        SimpleNamespace(headers=[]),
+        environ,
+        dt.timedelta(0, 0, 4000),
+    )
+    assert records, "gunicorn wrote no access line"
+    return records[-1]
+
+
+def test_the_access_log_keeps_search_words_tokens_and_referrers_out():
+    searched = _access_line(
+        {"HTTP_REFERER": "https://chibo.example.org/search/?q=nguyen+van+an"}, "/search/?q=tran+thi+hoa"
+    )
+    assert "/search/" in searched and "200" in searched and "203.0.113.9" in searched
+    assert "tran" not in searched and "hoa" not in searched
+    assert "nguyen" not in searched  # the referrer held the previous search
+
+    poll = _access_line({}, "/meetings/12/poll/?t=eyJzaWduZWQ&after=40")
+    assert "/meetings/12/poll/" in poll and "eyJzaWduZWQ" not in poll
+
+    feed = _access_line({}, "/calendar/s3cr3t-feed-token.ics")
+    assert "/calendar/" in feed and "s3cr3t-feed-token" not in feed

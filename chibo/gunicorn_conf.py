@@ -1,0 +1,30 @@
+"""gunicorn's settings in production (Dockerfile, docker-compose.yml): `gunicorn -c python:chibo.gunicorn_conf`.
+
+The access log keeps what an operator needs (who, when, which page, status, size, time) and leaves out what
+would put personal data or secrets into every log line: the query string (a search for a member's name,
+`/search/?q=…`; the live poll's signed token; a login's `next`), the referrer (the previous page's query
+string) and the private token of a calendar feed's address.
+"""
+
+import os
+import re
+
+from gunicorn.glogging import Logger
+
+bind = "0.0.0.0:8000"
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+accesslog = "-"
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+
+_CALENDAR_TOKEN = re.compile(r"^(/calendar/)[^/]+(\.ics)$")
+
+
+class PrivateLogger(Logger):
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        path = _CALENDAR_TOKEN.sub(r"\1…\2", atoms["U"] or "")
+        atoms.update(U=path, q="-", f="-", r=f"{atoms['m']} {path} {atoms['H']}")
+        return atoms
+
+
+logger_class = PrivateLogger

@@ -98,7 +98,7 @@ def highlight(text: str, terms: set[str], width: int = 220) -> SafeString:
     found = [m for m in WORD.finditer(text) if fold(m.group()) in terms]
     start = 0
     if len(text) > width:
-        first = found[0].start() if found else 0
+        first = _best_match(found, len(terms))
         start = max(0, min(first - width // 3, len(text) - width))
         start = text.rfind(" ", 0, start) + 1 if start else 0
     end = min(len(text), start + width)
@@ -114,6 +114,23 @@ def highlight(text: str, terms: set[str], width: int = 220) -> SafeString:
         position = m.end()
     pieces.append(escape(text[position:end]))
     return mark_safe(("… " if start else "") + "".join(pieces) + (" …" if end < len(text) else ""))
+
+
+def _best_match(found, wanted: int, reach: int = 80) -> int:
+    """Where the snippet should show: the first place where the most of the asked words stand together
+    ("đảng phí" in the dues section, not the first "ĐẢNG BỘ" of the minutes' heading)."""
+    best, best_count = (found[0].start() if found else 0), 0
+    for i, m in enumerate(found):
+        near = set()
+        for n in found[i:]:
+            if n.start() - m.start() > reach:
+                break
+            near.add(fold(n.group()))
+        if len(near) > best_count:
+            best, best_count = m.start(), len(near)
+            if best_count >= wanted:
+                break
+    return best
 
 
 def url_for(entry: SearchEntry) -> str:

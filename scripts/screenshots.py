@@ -36,6 +36,8 @@ SHOTS = [
     ("dashboard-reviewer", "vanphong.duk", "dashboard", False),
     ("minutes-secretary", "bithu.dien", "minutes", False),
     ("notifications-secretary", "bithu.dien", "/notifications/", True),
+    ("search-phone", "dangvien.dien", "/search/?q=dang+phi", True),
+    ("minutes-books-secretary", "bithu.dien", "books", False),
 ]
 
 
@@ -46,6 +48,9 @@ def _goto(page, target):
     page.goto(BASE + "/")
     if target == "cell-page":
         page.get_by_role("link", name="Chi bộ của tôi").first.click()
+    elif target == "books":
+        page.get_by_role("link", name="Chi bộ của tôi").first.click()
+        page.get_by_role("link", name="Sổ biên bản").first.click()
     elif target == "next-meeting":
         page.get_by_role("link", name="Chương trình và tài liệu").click()
     elif target == "article-meeting":

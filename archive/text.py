@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-WORD = re.compile(r"\w+")
+# Letters and digits; an underscore separates words, as PostgreSQL's text-search parser reads it, so that
+# "bao_cao_thang_11.pdf" is found by "bao cao" on SQLite too.
+WORD = re.compile(r"[^\W_]+")
 
 
 def fold(text: str) -> str:

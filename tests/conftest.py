@@ -5,11 +5,14 @@
                    └─ Đảng bộ B ── Chi bộ B1  (a cell beside: its people must see nothing of A1)
 """
 
+import io
 import os
 from dataclasses import dataclass
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
 
 from chibo.celery import app as celery_app
 from members.models import Member, Organization, Role
@@ -46,6 +49,28 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """`seed_demo` once per test module (it takes half a minute), in a transaction rolled back after the
+    module; each test runs in a savepoint inside it, so what one test changes the next does not see."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            # The function-scoped settings below are not in force yet: the same ones for the seeding.
+            celery_app.conf.task_always_eager = True
+            with override_settings(
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            ):
+                call_command("seed_demo", stdout=io.StringIO())
+            celery_app.conf.task_always_eager = False
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture

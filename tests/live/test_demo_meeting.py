@@ -2,11 +2,9 @@
 cơ khí, 05/11/2026: 17 members on the roll, 10 comrades spoke 13 comments, one recognition."""
 
 import datetime as dt
-import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 
 from meetings import live
@@ -21,8 +19,7 @@ ARTICLE_MONTH = dt.date(2026, 11, 1)
 
 
 @pytest.fixture
-def meeting(db):
-    call_command("seed_demo", stdout=io.StringIO())
+def meeting(demo_data, db):
     return Meeting.objects.get(cell__name=demo.MODEL_CELL, kind=Meeting.Kind.REGULAR, period=ARTICLE_MONTH)
 
 

@@ -1,11 +1,9 @@
 """`manage.py seed_demo`: a year of meetings in every demo cell, and the seed article's model meeting."""
 
 import datetime as dt
-import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from meetings.models import Meeting
 from members import demo
@@ -32,8 +30,8 @@ ARTICLE_ORDER = [
 
 
 @pytest.fixture
-def seeded(db):
-    call_command("seed_demo", stdout=io.StringIO())
+def seeded(demo_data, db):
+    pass
 
 
 def model_meeting():

@@ -40,12 +40,11 @@ def log_in(client, username):
 
 
 @pytest.fixture
-def seeded(db):
-    seed()
+def seeded(demo_data, db):
+    pass
 
 
-def test_running_twice_keeps_one_copy(db):
-    seed()
+def test_running_twice_keeps_one_copy(seeded):
     first = counts()
 
     output = seed()

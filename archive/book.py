@@ -26,6 +26,7 @@ from meetings.models import Meeting, MinutesVersion
 from members.models import Organization
 
 from .models import BookArchive, MinutesBook, Prepared
+from .text import fold
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +186,7 @@ def render_archive(archive_id: int) -> bool:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as zipped:  # PDFs are compressed
             for cell, book in books:
-                label = slugify(f"{cell.code} {cell.name}".strip(), allow_unicode=False) or str(cell.pk)
+                label = slugify(fold(f"{cell.code} {cell.name}".strip())) or str(cell.pk)  # "Đ" becomes "d", not nothing
                 with storage.open(book.file, "rb") as handle:
                     zipped.writestr(f"so-bien-ban-{archive.year}-{label}-{cell.pk}.pdf", handle.read())
     _store(

@@ -17,6 +17,8 @@ from members.models import Organization
 from . import live
 from .models import Attendance, DocumentNumber, GeneratedPdf, Meeting, Minutes, MinutesVersion, Vote
 
+# What an official form shows where a fact was never recorded: a line to fill in by hand, not "tại , …".
+BLANK = "……………"
 NOTE_FIELDS = ("opening", "conclusion", "closing")
 
 
@@ -125,14 +127,14 @@ def _assemble(meeting: Meeting, notes: dict) -> dict:
         "cell_code": cell.code,
         "number": f"{number.number:02d}-BB/{cell.code}" if number else "",
         "place_date": _("%(place)s, day %(d)s month %(m)s year %(y)s")
-        % {"place": cell.place or "", "d": f"{day.day:02d}", "m": f"{day.month:02d}", "y": day.year},
+        % {"place": cell.place or BLANK, "d": f"{day.day:02d}", "m": f"{day.month:02d}", "y": day.year},
         "title": _("party cell %(kind)s meeting of month %(m)s year %(y)s")
         % {"kind": kind_title, "m": f"{meeting.period.month:02d}", "y": meeting.period.year},
         "topic": meeting.topic,
         "date": _d(day),
         "started": _t(meeting.started_at or meeting.scheduled_at),
         "ended": _t(meeting.ended_at),
-        "place": meeting.place,
+        "place": meeting.place or BLANK,
         "chair": meeting.chair.full_name if meeting.chair_id else "",
         "clerk": meeting.clerk.full_name if meeting.clerk_id else "",
         "totals": {

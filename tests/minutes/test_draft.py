@@ -238,3 +238,16 @@ def test_the_draft_can_be_edited_from_the_opening_of_the_meeting_not_before(worl
     assert refused.value.messages == [
         vi("The draft minutes can be edited from the opening of the meeting until their adoption.")
     ]
+
+
+def test_a_place_never_recorded_is_a_line_to_fill_in_not_a_stray_comma(in_progress, world):
+    meeting = in_progress.meeting
+    meeting.place = ""
+    meeting.save(update_fields=["place"])
+    world.cell.place = ""
+    world.cell.save(update_fields=["place"])
+
+    doc = minutes.assemble(meeting)
+
+    assert doc["place"] == minutes.BLANK
+    assert doc["place_date"].startswith(f"{minutes.BLANK}, ")

@@ -132,6 +132,20 @@ def _period(request) -> dt.date:
         )
 
 
+def month_choices(period: dt.date, back: int = 36) -> list[dt.date]:
+    """The months the filter offers, newest first: this month and the `back` before it, and the month
+    shown if it is older. A list, not the browser's month field: that one speaks the browser's language
+    ("November 2026") and is missing from some phones' browsers."""
+    month = timezone.localdate().replace(day=1)
+    months = []
+    for _i in range(back + 1):
+        months.append(month)
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+    if period not in months:
+        months.append(period)
+    return months
+
+
 def dashboard_rows(organization, request):
     """The table's rows for the period, filters and sort of the request, as a query set."""
     period = _period(request)
@@ -263,6 +277,7 @@ def dashboard(request, pk):
         "organization": organization,
         "scope": scope,
         "period": period,
+        "months": month_choices(period),
         "rows": table_rows(page.object_list, cell_url),
         "page": page,
         "committees": committees,

@@ -232,7 +232,18 @@ def test_filtering_by_period(december, login, world):
     november = table(dashboard(client, world.root, period="2026-11"))
 
     assert [r[0] for r in november if r[1].startswith("✔")] == ["Chi bộ Mẫu mực"]
-    assert "11/2026" in text(dashboard(client, world.root, period="2026-11"))
+    page = dashboard(client, world.root, period="2026-11").content.decode()
+    assert re.findall(r'<option value="(\d{4}-\d\d)" selected>', page) == ["2026-11"]
+
+
+def test_the_month_list_reads_as_vietnamese_dates_and_keeps_an_old_month_shown(december, login, world, clock):
+    client = login("reviewer")
+    page = dashboard(client, world.root, period="2019-03").content.decode()
+
+    options = re.findall(r'<option value="(\d{4}-\d\d)"( selected)?>([^<]*)</option>', page)
+    assert options[0][0] == clock.current.strftime("%Y-%m")  # newest first
+    assert ("2026-11", "", "11/2026") in options
+    assert options[-1] == ("2019-03", " selected", "03/2019")
     assert names(dashboard(client, world.root, period="2026-06")) == [vi("No data for this month.")]
 
 

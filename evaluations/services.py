@@ -108,9 +108,9 @@ def adopt(*, evaluation: Evaluation) -> Evaluation:
 
 
 def _refresh(meeting_id: int) -> None:
-    from .tasks import refresh_meeting_indicators
+    from .tasks import request_refresh
 
-    refresh_meeting_indicators.delay(meeting_id)
+    request_refresh(meeting_id)
 
 
 def confirm(*, evaluation: Evaluation, by) -> Evaluation:

@@ -195,9 +195,9 @@ class Meeting(models.Model):
 
 
 def _refresh_indicators(meeting_id: int) -> None:
-    from evaluations.tasks import refresh_meeting_indicators
+    from evaluations.tasks import request_refresh
 
-    refresh_meeting_indicators.delay(meeting_id)
+    request_refresh(meeting_id)
 
 
 class MeetingEvent(models.Model):

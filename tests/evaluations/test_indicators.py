@@ -342,3 +342,21 @@ def test_a_score_not_yet_adopted_stays_off_the_indicators_until_the_vote(
     with django_capture_on_commit_callbacks(execute=True):
         services.adopt(evaluation=evaluation)
     assert row(world.cell).score == evaluation.total  # adopting refreshes the month at once
+
+
+def test_a_bulk_writer_that_refreshes_itself_queues_no_refresh_per_meeting(
+    world, clock, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr(tasks.refresh_meeting_indicators, "delay", queued.append)
+    meeting, _created = plan_regular_meeting(cell=world.cell, period=NOVEMBER)
+    clock.set(at(2026, 11, 2, 9, 0))
+
+    with tasks.refresh_suspended(), django_capture_on_commit_callbacks(execute=True):
+        publish_meeting(meeting=meeting, by=world.secretary.user)
+    assert queued == []
+
+    clock.set(at(2026, 11, 5, 14, 0))
+    with django_capture_on_commit_callbacks(execute=True):  # outside the bulk writer: queued as usual
+        live.open_meeting(meeting=meeting, chair=world.secretary, clerk=world.fellow, by=world.secretary.user)
+    assert queued == [meeting.pk]

@@ -3,6 +3,7 @@ from django.db.models import Max
 
 from archive import index, signals
 from evaluations import demo as evaluations_demo
+from evaluations.tasks import refresh_suspended
 from meetings import demo as meetings_demo
 from meetings.models import Meeting
 from members import demo
@@ -13,7 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         before = Meeting.objects.aggregate(last=Max("pk"))["last"] or 0
-        with signals.suspended():  # one search index pass at the end, not one per saved row
+        # One search index pass and one indicators pass at the end (evaluations.demo), not one per meeting.
+        with signals.suspended(), refresh_suspended():
             loaded = demo.seed()
             loaded |= meetings_demo.seed()
             loaded |= evaluations_demo.seed()

@@ -45,7 +45,7 @@ def add_comment(meeting, speaker, text="Ý kiến", **kw):
 
 def counts_text(speakers, comments):
     return (
-        f"{vi_n('%(counter)s comrade spoke', '%(counter)s comrades spoke', speakers)} "
+        f"{vi_n('%(counter)s comrade spoke', '%(counter)s comrades spoke', speakers)} · "
         f"{vi_n('%(counter)s comment', '%(counter)s comments', comments)}"
     )
 
@@ -200,7 +200,7 @@ def test_speakers_and_comments_are_counted_on_the_live_page_and_the_projector(op
     shown = text(login("fellow").get(reverse(page, args=[opened.pk])))
 
     assert counts_text(3, 4) in shown
-    assert counts_text(3, 4).startswith("3 đồng chí phát biểu 4 ý kiến")
+    assert counts_text(3, 4).startswith("3 đồng chí phát biểu · 4 ý kiến")
 
 
 # --- Polling ----------------------------------------------------------------------------------------------

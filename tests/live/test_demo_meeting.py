@@ -42,8 +42,8 @@ def test_ten_comrades_spoke_thirteen_comments(meeting, client):
 
     spoke = vi_n("%(counter)s comrade spoke", "%(counter)s comrades spoke", 10)
     comments = vi_n("%(counter)s comment", "%(counter)s comments", 13)
-    assert f"{spoke} {comments}" in page
-    assert "10 đồng chí phát biểu 13 ý kiến" in page
+    assert f"{spoke} · {comments}" in page
+    assert "10 đồng chí phát biểu · 13 ý kiến" in page
 
 
 def test_one_recognition_vote_passed_for_duong_thi_my_duyen(meeting, client):

@@ -92,4 +92,4 @@ screenshots: install-dev system-deps-test
 	DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/screens.sqlite3 $(PY) manage.py migrate -v0
 	DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/screens.sqlite3 $(PY) manage.py seed_demo >/dev/null
 	DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/screens.sqlite3 $(PY) manage.py runserver 127.0.0.1:8765 --noreload >var/screens.log 2>&1 & \
-	  pid=$$!; sleep 4; $(PY) scripts/screenshots.py http://127.0.0.1:8765; status=$$?; kill $$pid; exit $$status
+	  pid=$$!; sleep 4; DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/screens.sqlite3 $(PY) scripts/screenshots.py http://127.0.0.1:8765; status=$$?; kill $$pid; exit $$status

@@ -5,13 +5,16 @@ Starts nothing itself: give it the address of a running server with the demo dat
 """
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
-OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+OPEN_MEETING = ROOT / "scripts" / "screens_open_meeting.py"
 PASSWORD = "chibo-demo-2026"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -38,6 +41,8 @@ SHOTS = [
     ("notifications-secretary", "bithu.dien", "/notifications/", True),
     ("search-phone", "dangvien.dien", "/search/?q=dang+phi", True),
     ("minutes-books-secretary", "bithu.dien", "books", False),
+    # Last: it opens the next meeting (scripts/screens_open_meeting.py), which changes the pages above.
+    ("live-phone", "dangvien.dien", "live", True),
 ]
 
 
@@ -48,6 +53,13 @@ def _goto(page, target):
     page.goto(BASE + "/")
     if target == "cell-page":
         page.get_by_role("link", name="Chi bộ của tôi").first.click()
+    elif target == "live":
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", OPEN_MEETING.read_text()], check=True, cwd=ROOT
+        )
+        page.goto(BASE + "/")
+        page.get_by_role("link", name="Vào buổi sinh hoạt").click()
+        page.fill("textarea", "Đề nghị chi ủy phân công đảng viên kèm cặp quần chúng ưu tú trong sinh viên.")
     elif target == "books":
         page.get_by_role("link", name="Chi bộ của tôi").first.click()
         page.get_by_role("link", name="Sổ biên bản").first.click()

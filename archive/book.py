@@ -52,7 +52,7 @@ def source(cell: Organization, year: int) -> dict:
         .order_by("minutes__meeting__scheduled_at", "minutes__meeting_id", "version")
     ):
         latest[version.minutes.meeting_id] = version  # in date order; a later version replaces the earlier
-    parent = cell.get_parent()
+    parent = Organization.objects.get_parent(cell) if cell.depth > 1 else None
     return {
         "cell": cell.name,
         "superior": parent.name if parent else "",

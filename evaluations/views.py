@@ -420,7 +420,9 @@ def cell_indicators(request, pk):
     """A cell's own months, and its yearly level proposal from them."""
     cell = get_organization_for(request.user, pk)
     rows = list(
-        CellMonth.objects.filter(cell=cell).select_related("meeting", "cell").order_by("-period")[:24]
+        CellMonth.objects.filter(cell=cell, period__lte=timezone.localdate().replace(day=1))
+        .select_related("meeting", "cell")
+        .order_by("-period")[:24]
     )
     years = {}
     this_month = timezone.localdate().replace(day=1)

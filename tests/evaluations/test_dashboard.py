@@ -412,3 +412,14 @@ def test_early_in_a_month_the_dashboard_shows_the_month_before(december, login, 
 
     assert response.context["period"] == DECEMBER
     assert sorted(names(response)) == sorted(CELLS)
+
+
+def test_the_cell_page_shows_no_month_that_has_not_begun(december, login, world, clock):
+    cells, _meetings = december
+    cell = cells["Chi bộ Mẫu mực"]
+    clock.set(at(2026, 11, 25, 9, 0))  # December's row exists (computed ahead) but December has not begun
+
+    page = text(login("reviewer").get(reverse("evaluations:cell", args=[cell.pk])))
+
+    assert "11/2026" in page
+    assert "12/2026" not in page

@@ -3,27 +3,15 @@ reindex once the transaction commits (once per meeting and transaction, however 
 
 from __future__ import annotations
 
-import threading
-from contextlib import contextmanager
-
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from chibo.suspension import Suspension
 from meetings.models import AgendaItem, Comment, Document, Meeting, Minutes, MinutesVersion, Task
 
-_state = threading.local()
-
-
-@contextmanager
-def suspended():
-    """Bulk writers (the demo, seed_scale) index once at the end instead of after every save."""
-    previous = getattr(_state, "off", False)
-    _state.off = True
-    try:
-        yield
-    finally:
-        _state.off = previous
+# Bulk writers (the demo) index once at the end instead of after every save.
+suspended = Suspension()
 
 
 def _enqueue(meeting_ids) -> None:
@@ -40,7 +28,7 @@ def _flush() -> None:
 
 
 def schedule(meeting_id: int) -> None:
-    if getattr(_state, "off", False):
+    if suspended.active:
         return
     connection = transaction.get_connection()
     if not connection.in_atomic_block:

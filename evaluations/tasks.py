@@ -1,27 +1,16 @@
-import threading
-from contextlib import contextmanager
-
 from celery import shared_task
+
+from chibo.suspension import Suspension
 
 from . import indicators
 
-_state = threading.local()
-
-
-@contextmanager
-def refresh_suspended():
-    """Bulk writers that compute the indicators themselves at the end (the demo) ask for no refresh per
-    meeting: 108 jobs queued by `make run` would keep a newcomer's first PDF waiting behind them."""
-    previous = getattr(_state, "off", False)
-    _state.off = True
-    try:
-        yield
-    finally:
-        _state.off = previous
+# Bulk writers that compute the indicators themselves at the end (the demo) ask for no refresh per meeting:
+# 108 jobs queued by `make run` would keep a newcomer's first PDF waiting behind them.
+refresh_suspended = Suspension()
 
 
 def request_refresh(meeting_id: int) -> None:
-    if not getattr(_state, "off", False):
+    if not refresh_suspended.active:
         refresh_meeting_indicators.delay(meeting_id)
 
 

@@ -54,9 +54,7 @@ def _goto(page, target):
     if target == "cell-page":
         page.get_by_role("link", name="Chi bộ của tôi").first.click()
     elif target == "live":
-        subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", OPEN_MEETING.read_text()], check=True, cwd=ROOT
-        )
+        subprocess.run([sys.executable, str(OPEN_MEETING)], check=True, cwd=ROOT)
         page.goto(BASE + "/")
         page.get_by_role("link", name="Vào buổi sinh hoạt").click()
         page.fill("textarea", "Đề nghị chi ủy phân công đảng viên kèm cặp quần chúng ưu tú trong sinh viên.")

@@ -2,7 +2,6 @@
 place and committee term, so that meetings can be held and their minutes adopted and numbered."""
 
 import datetime as dt
-import uuid
 
 import pytest
 
@@ -10,7 +9,7 @@ from meetings import live, minutes
 from meetings.models import Comment, Meeting
 from meetings.services import plan_regular_meeting, publish_meeting
 
-from ..minutes.conftest import at, cell, clock, hold  # noqa: F401  (fixtures, used by name)
+from ..minutes.conftest import at, cell, clock, comment, hold  # noqa: F401  (fixtures, used by name)
 
 NOVEMBER = dt.date(2026, 11, 1)
 
@@ -31,20 +30,12 @@ def live_meeting(world, cell, clock, django_capture_on_commit_callbacks) -> Meet
 
 def say(meeting, speaker, text) -> Comment:
     """A comment posted in the meeting, as the live page posts it."""
-    return live.post_comment(
-        meeting=meeting,
-        speaker=speaker,
-        text=text,
-        kind=Comment.Kind.OPINION,
-        client_id=uuid.uuid4(),
-        agenda_item=None,
-        by=speaker.user,
-    )[0]
+    return comment(meeting, None, speaker, text, by=speaker.user)
 
 
-def held_and_adopted(world, cell, period, clock) -> Meeting:  # noqa: F811
-    """The cell's regular meeting of `period` held with three members present and its minutes adopted."""
-    meeting = hold(
+def held(world, cell, period, clock) -> Meeting:  # noqa: F811
+    """The cell's regular meeting of `period` held and closed with three members present."""
+    return hold(
         cell,
         period,
         chair=world.secretary,
@@ -53,6 +44,11 @@ def held_and_adopted(world, cell, period, clock) -> Meeting:  # noqa: F811
         clock=clock,
         by=world.secretary.user,
     )
+
+
+def held_and_adopted(world, cell, period, clock) -> Meeting:  # noqa: F811
+    """The same, with its minutes adopted."""
+    meeting = held(world, cell, period, clock)
     minutes.adopt(meeting=meeting, by=world.secretary.user)
     meeting.refresh_from_db()
     return meeting

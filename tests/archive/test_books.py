@@ -18,7 +18,7 @@ from meetings import minutes
 
 from ..conftest import require_service
 from ..minutes.pages import text, vi
-from .conftest import held_and_adopted, hold
+from .conftest import held, held_and_adopted, hold
 
 YEAR = 2026
 MARCH, JULY, OCTOBER, DECEMBER = (dt.date(YEAR, m, 1) for m in (3, 7, 10, 12))
@@ -166,15 +166,7 @@ def test_a_year_without_adopted_minutes_has_no_book(
     world, cell, clock, login, django_capture_on_commit_callbacks
 ):
     # October's meeting was held and closed, but its minutes were never adopted.
-    hold(
-        cell,
-        OCTOBER,
-        chair=world.secretary,
-        clerk=world.fellow,
-        present=[world.secretary, world.member, world.fellow],
-        clock=clock,
-        by=world.secretary.user,
-    )
+    held(world, cell, OCTOBER, clock)
     client = login("secretary")
 
     for year in (YEAR, YEAR - 1):

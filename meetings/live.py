@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from members.models import Member, Role, StatusPeriod, Supervision
 
 from . import rules
-from .models import AgendaItem, Attendance, Ballot, Comment, Guest, Meeting, Vote
+from .models import AgendaItem, Attendance, Ballot, Comment, Guest, Meeting, Minutes, Vote
 
 K = StatusPeriod.Kind
 
@@ -162,6 +162,35 @@ def _check_live(meeting: Meeting, message: str) -> None:
         raise ValidationError(message)
 
 
+RECORD_OPEN = (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED)
+
+
+def check_record_open(meeting: Meeting) -> None:
+    """The record is written from the opening until the minutes are adopted; then it is locked, and only a
+    correction the cell adopts by vote changes the minutes (a new version)."""
+    if meeting.status == Meeting.Status.ADOPTED:
+        raise ValidationError(
+            _("The minutes of this meeting are adopted: its record is locked. Correct the minutes instead.")
+        )
+    if meeting.status not in RECORD_OPEN:
+        raise ValidationError(_("This is recorded once the meeting is open."))
+
+
+def add_guest(*, meeting: Meeting, guest: Guest) -> Guest:
+    check_record_open(meeting)
+    guest.meeting = meeting
+    guest.save()
+    return guest
+
+
+def set_clerk(*, meeting: Meeting, clerk: Member) -> Meeting:
+    """The meeting secretary may change while the record is open; the clerk of adopted minutes is fixed."""
+    check_record_open(meeting)
+    meeting.clerk = clerk
+    meeting.save(update_fields=["clerk"])
+    return meeting
+
+
 def check_in(*, meeting: Meeting, member: Member) -> Attendance:
     _check_live(meeting, _("You can check in only while the meeting is in progress."))
     attendance = meeting.attendances.filter(member=member).first()
@@ -177,7 +206,9 @@ def check_in(*, meeting: Meeting, member: Member) -> Attendance:
 
 
 def mark_attendance(*, attendance: Attendance, status: str, reason: str = "") -> Attendance:
-    if attendance.meeting.status not in (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED):
+    if attendance.meeting.status == Meeting.Status.ADOPTED:
+        check_record_open(attendance.meeting)
+    if attendance.meeting.status not in RECORD_OPEN:
         raise ValidationError(_("Attendance is taken once the meeting is open."))
     attendance.status = status
     attendance.reason = reason if status != Attendance.Status.PRESENT else ""
@@ -241,6 +272,7 @@ def _retried(comment: Comment, meeting: Meeting) -> Comment:
 def answer_question(*, comment: Comment, answer: str) -> Comment:
     if comment.kind != Comment.Kind.QUESTION:
         raise ValidationError(_("Only a question to the chair takes an answer."))
+    check_record_open(comment.meeting)
     comment.answer = answer.strip()
     comment.answered_at = timezone.now()
     comment.save(update_fields=["answer", "answered_at"])
@@ -277,6 +309,12 @@ def record_vote(
         if kind in after_close
         else (Meeting.Status.IN_PROGRESS,)
     )
+    if (
+        kind == Vote.Kind.MINUTES
+        and meeting.status == Meeting.Status.ADOPTED
+        and Minutes.objects.filter(meeting=meeting, correction__isnull=False).exists()
+    ):
+        allowed = (Meeting.Status.ADOPTED,)  # the cell's vote on a correction of its adopted minutes
     if meeting.status not in allowed:
         raise ValidationError(_("Votes are taken only while the meeting is in progress."))
     q = quorum(meeting)

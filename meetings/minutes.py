@@ -76,16 +76,17 @@ def vote_sentence(vote: Vote) -> str:
 
 def assemble(meeting: Meeting, notes: dict | None = None) -> dict:
     """Everything the minutes say, from the record, in Vietnamese. Free text comes from `notes`."""
-    notes = notes if notes is not None else getattr(_minutes(meeting), "notes", {}) or {}
+    record = _minutes(meeting)
+    notes = notes if notes is not None else getattr(record, "notes", {}) or {}
     with translation.override("vi"):
-        return _assemble(meeting, notes)
+        return _assemble(meeting, notes, votes_until=getattr(record, "votes_until", None))
 
 
 def _minutes(meeting):
     return Minutes.objects.filter(meeting=meeting).first()
 
 
-def _assemble(meeting: Meeting, notes: dict) -> dict:
+def _assemble(meeting: Meeting, notes: dict, *, votes_until: int | None = None) -> dict:
     cell = meeting.cell
     parent = Organization.objects.get_parent(cell) if cell.depth > 1 else None
     day = timezone.localtime(meeting.scheduled_at).date()
@@ -116,6 +117,7 @@ def _assemble(meeting: Meeting, notes: dict) -> dict:
             "passed": v.passed,
         }
         for v in meeting.votes.order_by("recorded_at", "pk")
+        if votes_until is None or v.pk <= votes_until
     ]
     speakers, n_comments = live.speaker_counts(meeting)
     dues_rows = list(meeting.cell.dues.filter(period=meeting.period))
@@ -201,6 +203,14 @@ def save_notes(*, meeting: Meeting, notes: dict, by) -> Minutes:
     return minutes
 
 
+def check_complete(meeting: Meeting) -> None:
+    """Minutes without a roll call, a chair or a meeting secretary are empty: they are never adopted."""
+    if not meeting.chair_id or not meeting.clerk_id:
+        raise ValidationError(_("Name the chair and the meeting secretary before adopting the minutes."))
+    if not meeting.attendances.exists():
+        raise ValidationError(_("The minutes have no roll call; take it before adopting them."))
+
+
 def adoption_vote(meeting: Meeting) -> Vote | None:
     return meeting.votes.filter(kind=Vote.Kind.MINUTES).order_by("-recorded_at", "-pk").first()
 
@@ -213,7 +223,10 @@ def adopt(*, meeting: Meeting, by) -> MinutesVersion:
     vote = adoption_vote(meeting)
     if vote is None or not vote.passed:
         raise ValidationError(_("Record the cell's vote adopting the minutes first; it must pass."))
+    check_complete(meeting)
     minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
+    minutes.votes_until = meeting.votes.aggregate(m=Max("pk"))["m"]
+    minutes.save(update_fields=["votes_until", "updated_at"])
     number_for(meeting, DocumentNumber.Kind.MINUTES)
     version = _new_version(minutes, by=by, reason="")
     meeting.apply("adopt_minutes", by=by)
@@ -221,18 +234,62 @@ def adopt(*, meeting: Meeting, by) -> MinutesVersion:
     return version
 
 
+def pending_correction(meeting: Meeting) -> dict | None:
+    record = _minutes(meeting)
+    return record.correction if record else None
+
+
 @transaction.atomic
-def correct(*, meeting: Meeting, notes: dict, reason: str, by) -> MinutesVersion:
-    """A correction after adoption: a new version; the earlier ones stay readable."""
+def propose_correction(*, meeting: Meeting, notes: dict, reason: str, by) -> Minutes:
+    """A correction after adoption is a draft until the cell adopts it by vote; the adopted version stays
+    the official text meanwhile, and nothing of the record changes."""
     if meeting.status != Meeting.Status.ADOPTED:
         raise ValidationError(_("Only adopted minutes are corrected; before adoption, edit the draft."))
     if not reason.strip():
         raise ValidationError(_("Say why the minutes are corrected."))
     minutes = Minutes.objects.select_for_update().get(meeting=meeting)
-    minutes.notes = notes
+    last_vote = meeting.votes.aggregate(m=Max("pk"))["m"] or 0
+    minutes.correction = {
+        "notes": notes,
+        "reason": reason.strip()[:500],
+        "by": getattr(by, "pk", None),
+        "at": timezone.now().isoformat(),
+        "after_vote": last_vote,
+    }
+    minutes.save(update_fields=["correction", "updated_at"])
+    return minutes
+
+
+def correction_vote(meeting: Meeting) -> Vote | None:
+    """The cell's vote on the pending correction: a minutes vote recorded after the correction was drafted."""
+    correction = pending_correction(meeting)
+    if not correction:
+        return None
+    return (
+        meeting.votes.filter(kind=Vote.Kind.MINUTES, pk__gt=correction.get("after_vote", 0))
+        .order_by("-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def adopt_correction(*, meeting: Meeting, by) -> MinutesVersion:
+    """The cell adopted the correction by its own vote: a new version, with the reason; earlier ones stay."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.ADOPTED:
+        raise ValidationError(_("Only adopted minutes are corrected; before adoption, edit the draft."))
+    minutes = Minutes.objects.select_for_update().get(meeting=meeting)
+    correction = minutes.correction
+    if not correction:
+        raise ValidationError(_("There is no correction to adopt."))
+    vote = correction_vote(meeting)
+    if vote is None or not vote.passed:
+        raise ValidationError(_("Record the cell's vote adopting the correction first; it must pass."))
+    minutes.notes = correction["notes"]
+    minutes.correction = None
     minutes.updated_by = by
     minutes.save()
-    version = _new_version(minutes, by=by, reason=reason.strip())
+    version = _new_version(minutes, by=by, reason=correction["reason"])
     request_pdf(meeting=meeting, kind=GeneratedPdf.Kind.MINUTES)
     return version
 

@@ -733,6 +733,12 @@ class Minutes(models.Model):
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
     notes = models.JSONField(default=dict, blank=True)
+    # A correction of adopted minutes, until the cell adopts it by vote: {"notes", "reason", "by", "at",
+    # "after_vote"} (the adoption vote must come after it). The adopted version stays the official text.
+    correction = models.JSONField(_("correction being drafted"), null=True, blank=True)
+    # The record's last vote when the minutes were adopted: votes on corrections come later and are not
+    # part of the meeting's record.
+    votes_until = models.PositiveIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

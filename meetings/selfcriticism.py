@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from members.models import Member, StatusPeriod
 
+from . import live
 from .models import Meeting, SelfCriticismTurn
 
 
@@ -48,6 +49,7 @@ def plan_year(*, cell, year: int) -> int:
 @transaction.atomic
 def record(*, meeting: Meeting, member: Member, summary: str) -> SelfCriticismTurn:
     """Records who gave their self-criticism at this meeting; the planned turn is marked done."""
+    live.check_record_open(meeting)
     turn, _created = SelfCriticismTurn.objects.update_or_create(
         member=member,
         period=meeting.period,

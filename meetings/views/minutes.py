@@ -14,10 +14,14 @@ from .. import minutes, pdf
 from ..models import GeneratedPdf, Meeting, Minutes, MinutesVersion
 
 
-def _notes_from(request, meeting: Meeting) -> dict:
-    notes = {key: request.POST.get(key, "").strip()[:20000] for key in minutes.NOTE_FIELDS}
-    for item in meeting.agenda_items.all():
-        notes[str(item.pk)] = request.POST.get(f"item_{item.pk}", "").strip()[:20000]
+def _notes_from(request, meeting: Meeting, saved: dict) -> dict:
+    """The text posted, over what was saved: a field the form did not send is kept, never blanked."""
+    notes = dict(saved)
+    fields = {key: key for key in minutes.NOTE_FIELDS}
+    fields.update({f"item_{item.pk}": str(item.pk) for item in meeting.agenda_items.all()})
+    for name, key in fields.items():
+        if name in request.POST:
+            notes[key] = request.POST[name].strip()[:20000]
     return notes
 
 
@@ -34,16 +38,23 @@ def minutes_view(request, pk):
     )
     if not runs and not versions:
         raise PermissionDenied  # the draft is the meeting secretary's and the committee's until adoption
-    notes = dict(record.notes) if record else {}
+    correction = record.correction if record else None
+    notes = dict((correction or {}).get("notes") or (record.notes if record else {}) or {})
     if request.method == "POST":
         if not runs:
             raise PermissionDenied
-        notes = _notes_from(request, meeting)
-        reason = request.POST.get("reason", "")
+        notes = _notes_from(request, meeting, notes)
+        reason = request.POST.get("reason", "") or (correction or {}).get("reason", "")
         try:
             if meeting.status == Meeting.Status.ADOPTED:
-                version = minutes.correct(meeting=meeting, notes=notes, reason=reason, by=request.user)
-                messages.success(request, _("Correction saved as version %(v)d.") % {"v": version.version})
+                minutes.propose_correction(meeting=meeting, notes=notes, reason=reason, by=request.user)
+                messages.success(
+                    request,
+                    _(
+                        "The correction is saved as a draft. The adopted version stays the official text "
+                        "until the cell adopts the correction by vote."
+                    ),
+                )
             else:
                 minutes.save_notes(meeting=meeting, notes=notes, by=request.user)
                 messages.success(request, _("The draft minutes were saved."))
@@ -60,6 +71,9 @@ def minutes_view(request, pk):
         "items": meeting.agenda_items.all(),
         "versions": versions,
         "adoption_vote": minutes.adoption_vote(meeting),
+        "correction": correction,
+        "correction_vote": minutes.correction_vote(meeting) if correction else None,
+        "correction_doc": minutes.assemble(meeting, correction["notes"]) if correction else None,
         "pdfs": {p.kind: p for p in meeting.pdfs.all()},
         "editable": runs
         and meeting.status in (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED, Meeting.Status.ADOPTED),
@@ -73,15 +87,19 @@ def minutes_view(request, pk):
 def minutes_adopt(request, pk):
     meeting = get_meeting_for(request.user, pk, run=True)
     try:
-        version = minutes.adopt(meeting=meeting, by=request.user)
+        if meeting.status == Meeting.Status.ADOPTED:  # a correction the cell has voted on
+            version = minutes.adopt_correction(meeting=meeting, by=request.user)
+        else:
+            version = minutes.adopt(meeting=meeting, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request,
-            _("The minutes are adopted and locked (SHA-256 %(hash)s…); the PDF is being prepared.")
-            % {"hash": version.sha256[:12]},
+        message = (
+            _("The correction is adopted as version %(v)d (SHA-256 %(hash)s…).")
+            if version.version > 1
+            else _("The minutes are adopted and locked (SHA-256 %(hash)s…); the PDF is being prepared.")
         )
+        messages.success(request, message % {"v": version.version, "hash": version.sha256[:12]})
     return redirect("meetings:minutes", meeting.pk)
 
 

@@ -62,9 +62,12 @@ def guest_add(request, pk):
     meeting = get_meeting_for(request.user, pk, run=True)
     form = GuestForm(request.POST)
     if form.is_valid():
-        form.instance.meeting = meeting
-        form.save()
-        messages.success(request, _("Guest added."))
+        try:
+            live.add_guest(meeting=meeting, guest=form.instance)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Guest added."))
     else:
         messages.error(request, _("Write the guest's name."))
     return redirect("meetings:attendance", meeting.pk)
@@ -76,9 +79,12 @@ def clerk_set(request, pk):
     meeting = get_meeting_for(request.user, pk, manage=True)
     form = ClerkForm(request.POST, meeting=meeting)
     if form.is_valid():
-        meeting.clerk = form.cleaned_data["clerk"]
-        meeting.save(update_fields=["clerk"])
-        messages.success(request, _("Meeting secretary: %(name)s.") % {"name": meeting.clerk.full_name})
+        try:
+            live.set_clerk(meeting=meeting, clerk=form.cleaned_data["clerk"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Meeting secretary: %(name)s.") % {"name": meeting.clerk.full_name})
     return redirect("meetings:attendance", meeting.pk)
 
 
@@ -266,9 +272,13 @@ def meeting_self_criticism(request, pk):
         if not runs:
             raise PermissionDenied
         if form.is_valid():
-            selfcriticism.record(meeting=meeting, **form.cleaned_data)
-            messages.success(request, _("Self-criticism recorded."))
-            return redirect("meetings:self_criticism", meeting.pk)
+            try:
+                selfcriticism.record(meeting=meeting, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Self-criticism recorded."))
+                return redirect("meetings:self_criticism", meeting.pk)
     context = {
         "meeting": meeting,
         "form": form,

@@ -183,3 +183,10 @@ def adopted(closed, world, django_capture_on_commit_callbacks) -> Record:
         closed.version = minutes.adopt(meeting=closed.meeting, by=world.fellow.user)
     closed.meeting.refresh_from_db()
     return closed
+
+
+def correct(meeting, *, notes, reason, by):
+    """A correction as the cell makes it: drafted, voted on by the cell, adopted as a new version."""
+    minutes.propose_correction(meeting=meeting, notes=notes, reason=reason, by=by)
+    adopt_vote(meeting, by=by)
+    return minutes.adopt_correction(meeting=meeting, by=by)

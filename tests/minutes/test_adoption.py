@@ -13,7 +13,7 @@ from django.utils import timezone
 from meetings import dues, live, minutes
 from meetings.models import Meeting, MinutesVersion, Vote
 
-from .conftest import NOTES, adopt_vote, hold
+from .conftest import NOTES, adopt_vote, correct, hold
 from .pages import text, vi
 
 OCTOBER, NOVEMBER, DECEMBER = dt.date(2026, 10, 1), dt.date(2026, 11, 1), dt.date(2026, 12, 1)
@@ -171,7 +171,7 @@ def test_numbers_run_per_cell_and_restart_with_a_new_committee_term(world, cell,
 
 def test_the_number_is_issued_once_and_stays_with_the_meeting(adopted, world):
     assert adopted.version.content["number"] == "01-BB/CB"
-    version = minutes.correct(meeting=adopted.meeting, notes=NOTES, reason="Soát lại", by=world.fellow.user)
+    version = correct(adopted.meeting, notes=NOTES, reason="Soát lại", by=world.fellow.user)
     assert version.content["number"] == "01-BB/CB"
 
 
@@ -202,6 +202,8 @@ def test_a_correction_is_version_2_with_who_when_why_and_version_1_stays_readabl
             "reason": "Ghi sót nội dung kết luận",
         },
     )
+    adopt_vote(adopted.meeting, by=adopted.meeting.clerk.user)
+    client.post(adopt_url(adopted.meeting))
 
     v2 = MinutesVersion.objects.get(minutes__meeting=adopted.meeting, version=2)
     assert v2.created_by == adopted.meeting.clerk.user
@@ -223,11 +225,11 @@ def test_a_correction_is_version_2_with_who_when_why_and_version_1_stays_readabl
 
 
 def test_equal_content_gives_equal_hashes_and_different_content_different_ones(adopted, world):
-    same = minutes.correct(
-        meeting=adopted.meeting, notes=NOTES, reason="Đọc lại, không đổi", by=world.fellow.user
+    same = correct(
+        adopted.meeting, notes=NOTES, reason="Đọc lại, không đổi", by=world.fellow.user
     )
-    changed = minutes.correct(
-        meeting=adopted.meeting,
+    changed = correct(
+        adopted.meeting,
         notes={**NOTES, "closing": "Bế mạc lúc 16 giờ 05."},
         reason="Bổ sung",
         by=world.fellow.user,

@@ -225,7 +225,7 @@ def test_a_plain_member_reads_the_adopted_minutes(adopted, login):
     page = text(response)
     assert "Nguyễn Hoàng Nam: Tổ kỹ thuật đã hoàn thành bảo trì trạm biến áp." in page
     assert adopted.version.sha256 in page
-    assert vi("Save as a new version") not in page
+    assert vi("Save the correction as a draft") not in page
     assert 'name="reason"' not in response.content.decode()
 
 

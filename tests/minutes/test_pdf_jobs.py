@@ -13,7 +13,7 @@ from meetings import minutes, pdf, tasks
 from meetings.models import GeneratedPdf
 
 from ..conftest import require_service
-from .conftest import NOTES, adopt_vote
+from .conftest import NOTES, adopt_vote, correct
 from .pages import flat, pdf_text, text, vi
 
 
@@ -132,8 +132,8 @@ def test_a_correction_regenerates_the_pdf_at_the_same_path(
     assert NOTES["conclusion"] in flat(pdf_text(before))
 
     with django_capture_on_commit_callbacks(execute=True):
-        v2 = minutes.correct(
-            meeting=adopted.meeting,
+        v2 = correct(
+            adopted.meeting,
             notes={**NOTES, "conclusion": "Chi bộ thống nhất hoàn thành nhiệm vụ quý IV."},
             reason="Ghi sót kết luận",
             by=world.fellow.user,

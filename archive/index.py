@@ -66,7 +66,7 @@ def entries_for(meeting_ids) -> list[SearchEntry]:
 
     rows = []
     for meeting in meetings:
-        day = timezone.localtime(meeting.scheduled_at).date()
+        day = timezone.localtime(meeting.held_at).date()
         hidden = not meeting.is_published
 
         def add(kind, object_id, title, text="", restricted=False, meeting=meeting, day=day):

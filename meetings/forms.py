@@ -188,11 +188,31 @@ class OpenMeetingForm(forms.Form):
         help_text=_("Keeps the minutes; can be named later."),
     )
 
+    moved = forms.BooleanField(label=_("Yes, the meeting was moved to today"), required=False)
+    moved_reason = forms.CharField(label=_("Why it was moved"), max_length=300, required=False)
+
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         members = Member.objects.current().filter(cell=meeting.cell).order_by("full_name")
         self.fields["chair"].queryset = members
         self.fields["clerk"].queryset = members
+        self.planned = timezone.localtime(meeting.scheduled_at)
+        if self.planned.date() == timezone.localdate():
+            del self.fields["moved"], self.fields["moved_reason"]
+        else:
+            self.fields["moved"].help_text = _(
+                "It was planned for %(planned)s. The record keeps both dates; the minutes state today's."
+            ) % {"planned": f"{self.planned:%H:%M %d/%m/%Y}"}
+
+    def clean(self):
+        cleaned = super().clean()
+        if "moved" in self.fields and not cleaned.get("moved"):
+            self.add_error(
+                "moved",
+                _("This meeting was planned for %(planned)s. Confirm that it is held today instead.")
+                % {"planned": f"{self.planned:%d/%m/%Y}"},
+            )
+        return cleaned
 
 
 class ClerkForm(forms.Form):

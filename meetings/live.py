@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from members.models import Member, Role, StatusPeriod, Supervision
 
 from . import rules
-from .models import AgendaItem, Attendance, Ballot, Comment, Guest, Meeting, Minutes, Vote
+from .models import AgendaItem, Attendance, Ballot, Comment, Guest, Meeting, MeetingEvent, Minutes, Vote
 
 K = StatusPeriod.Kind
 
@@ -36,9 +36,25 @@ def roster_on(cell, day: dt.date) -> list[Member]:
 
 
 @transaction.atomic
-def open_meeting(*, meeting: Meeting, chair: Member | None, clerk: Member | None, by) -> Meeting:
-    """The chair opens the meeting: the roll call is drawn up with each member's standing that day."""
+def open_meeting(
+    *, meeting: Meeting, chair: Member | None, clerk: Member | None, by, moved_reason: str = ""
+) -> Meeting:
+    """The chair opens the meeting: the roll call is drawn up with each member's standing that day.
+    Opened on another day than planned, the meeting keeps its planned date and the journal says it moved."""
     day = timezone.localtime().date()
+    planned = timezone.localtime(meeting.scheduled_at)
+    if planned.date() != day:
+        note = _("Held on %(held)s instead of %(planned)s") % {
+            "held": f"{day:%d/%m/%Y}",
+            "planned": f"{planned:%H:%M %d/%m/%Y}",
+        }
+        reason = moved_reason.strip()
+        MeetingEvent.objects.create(
+            meeting=meeting,
+            action=MeetingEvent.Action.MOVE,
+            by=by,
+            note=f"{note}: {reason}"[:500] if reason else note,
+        )
     meeting.apply(
         "open",
         by=by,

@@ -89,7 +89,9 @@ def _minutes(meeting):
 def _assemble(meeting: Meeting, notes: dict, *, votes_until: int | None = None) -> dict:
     cell = meeting.cell
     parent = Organization.objects.get_parent(cell) if cell.depth > 1 else None
-    day = timezone.localtime(meeting.scheduled_at).date()
+    # The real day of the meeting: a meeting opened on another day than planned is minuted on that day.
+    day = timezone.localtime(meeting.held_at).date()
+    ended_day = timezone.localtime(meeting.ended_at).date() if meeting.ended_at else None
     q = live.quorum(meeting)
     attendances = q.rows
     comments_by_item: dict[int | None, list] = {}
@@ -134,8 +136,12 @@ def _assemble(meeting: Meeting, notes: dict, *, votes_until: int | None = None) 
         % {"kind": kind_title, "m": f"{meeting.period.month:02d}", "y": meeting.period.year},
         "topic": meeting.topic,
         "date": _d(day),
-        "started": _t(meeting.started_at or meeting.scheduled_at),
+        "started": _t(meeting.held_at),
         "ended": _t(meeting.ended_at),
+        "ended_date": _d(ended_day),
+        "planned_date": _d(timezone.localtime(meeting.scheduled_at).date())
+        if meeting.held_on_another_day
+        else "",
         "place": meeting.place or BLANK,
         "chair": meeting.chair.full_name if meeting.chair_id else "",
         "clerk": meeting.clerk.full_name if meeting.clerk_id else "",
@@ -331,6 +337,7 @@ def pdf_source(meeting: Meeting, kind: str) -> dict:
             else None
         )
     if kind == GeneratedPdf.Kind.PROGRAMME:
+        # The invitation states the plan (it is sent before the meeting).
         content["when"] = timezone.localtime(meeting.scheduled_at).strftime("%H giờ %M, ngày %d/%m/%Y")
     return content
 

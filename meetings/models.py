@@ -138,6 +138,18 @@ class Meeting(models.Model):
         return _("Regular meeting %(month)s") % {"month": month}
 
     @property
+    def held_at(self) -> dt.datetime:
+        """When the meeting really began: the opening, or the plan while it has not been opened."""
+        return self.started_at or self.scheduled_at
+
+    @property
+    def held_on_another_day(self) -> bool:
+        """Opened on another day than planned: the record keeps both dates, the minutes state the real one."""
+        return bool(self.started_at) and (
+            timezone.localtime(self.started_at).date() != timezone.localtime(self.scheduled_at).date()
+        )
+
+    @property
     def is_published(self) -> bool:
         return self.published_at is not None and self.status != self.Status.PLANNED
 

@@ -169,7 +169,14 @@ def open_view(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            live.open_meeting(meeting=meeting, by=request.user, **form.cleaned_data)
+            data = form.cleaned_data
+            live.open_meeting(
+                meeting=meeting,
+                chair=data["chair"],
+                clerk=data.get("clerk"),
+                moved_reason=data.get("moved_reason", ""),
+                by=request.user,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -225,9 +225,7 @@ def test_a_correction_is_version_2_with_who_when_why_and_version_1_stays_readabl
 
 
 def test_equal_content_gives_equal_hashes_and_different_content_different_ones(adopted, world):
-    same = correct(
-        adopted.meeting, notes=NOTES, reason="Đọc lại, không đổi", by=world.fellow.user
-    )
+    same = correct(adopted.meeting, notes=NOTES, reason="Đọc lại, không đổi", by=world.fellow.user)
     changed = correct(
         adopted.meeting,
         notes={**NOTES, "closing": "Bế mạc lúc 16 giờ 05."},

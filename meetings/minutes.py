@@ -275,6 +275,15 @@ def pdf_source(meeting: Meeting, kind: str) -> dict:
         )
     if kind == GeneratedPdf.Kind.PROGRAMME:
         content["when"] = timezone.localtime(meeting.scheduled_at).strftime("%H giờ %M, ngày %d/%m/%Y")
+        # The programme is issued when the agenda is published, days before the meeting it invites to.
+        issued = timezone.localtime(meeting.published_at or timezone.now()).date()
+        with translation.override("vi"):
+            content["place_date"] = _("%(place)s, day %(d)s month %(m)s year %(y)s") % {
+                "place": meeting.cell.place or BLANK,
+                "d": f"{issued.day:02d}",
+                "m": f"{issued.month:02d}",
+                "y": issued.year,
+            }
     return content
 
 

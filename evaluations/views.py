@@ -67,18 +67,43 @@ def score_sheet(request, pk, rubric_kind="meeting", kind="self"):
             return redirect(request.path)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-    other = Evaluation.objects.filter(meeting=meeting, rubric=rubric).exclude(pk=evaluation.pk).first()
+    other = (
+        Evaluation.objects.filter(meeting=meeting, rubric=rubric)
+        .exclude(pk=evaluation.pk)
+        .select_related("confirmed_by__member")
+        .first()
+    )
+    scores = list(evaluation.scores.select_related("criterion__group"))
+    for score in scores:
+        # A refused post shows what was typed, not what is stored: nothing typed is lost.
+        score.shown = request.POST.get(f"points_{score.criterion_id}") if request.method == "POST" else None
+        if score.shown is None:
+            score.shown = "" if score.points is None else format(score.points, "f")
+        score.shown_note = request.POST.get(f"note_{score.criterion_id}", score.note)
+    evaluation.confirmed_by_name = _confirmer(evaluation)
     context = {
         "meeting": meeting,
         "evaluation": evaluation,
         "rubric": rubric,
         "other": other,
-        "scores": evaluation.scores.select_related("criterion__group"),
+        "other_unscored": services.unscored(other) if other and not other.level else 0,
+        "other_confirmer": _confirmer(other) if other else "",
+        "scores": scores,
+        "unscored": sum(1 for score in scores if score.points is None),
         "editable": not (evaluation.adopted_at and kind == Evaluation.Kind.SELF),
     }
     return render(
         request, "evaluations/score_sheet.html", context, status=422 if request.method == "POST" else 200
     )
+
+
+def _confirmer(evaluation) -> str:
+    """Who confirmed a sheet, by the name the party knows them by (the account name if it has no member)."""
+    user = evaluation.confirmed_by
+    if user is None:
+        return ""
+    member = getattr(user, "member", None)
+    return member.full_name if member else user.get_full_name() or user.get_username()
 
 
 def _posted_scores(request, evaluation):
@@ -87,11 +112,12 @@ def _posted_scores(request, evaluation):
         raw = request.POST.get(f"points_{score.criterion_id}")
         if raw is None:
             continue
+        raw = raw.strip().replace(",", ".")
         try:
-            points = Decimal(raw.replace(",", ".") or "0")
+            points = Decimal(raw) if raw else None  # left blank: not scored yet, not a zero
         except InvalidOperation:
             raise ValidationError(_("Points must be a number.")) from None
-        if not points.is_finite():  # "NaN" parses, then fails every comparison
+        if points is not None and not points.is_finite():  # "NaN" parses, then fails every comparison
             raise ValidationError(_("Points must be a number."))
         # No NUL reaches the database (PostgreSQL refuses it in text); nobody types one anyway.
         note = request.POST.get(f"note_{score.criterion_id}", "").replace("\x00", "").strip()

@@ -30,4 +30,3 @@ def test_a_site_url_written_in_the_env_file_wins_over_host_and_port(tmp_path):
     line = _honcho_line("PORT=8010", f"ENV_FILE={env_file}")
 
     assert "SITE_URL=https://chibo.example.org " in line
-

@@ -186,7 +186,9 @@ def _score(meeting: Meeting) -> dict | None:
     if evaluation is None:
         return None
     total = f"{evaluation.total:.1f}".replace(".", ",").removesuffix(",0")
-    return {"total": total, "level": evaluation.level_label}
+    # A top total kept from the top level says why (the starred criteria without full marks).
+    reason = str(evaluation.level_reason) if evaluation.short_of_top else ""
+    return {"total": total, "level": evaluation.level_label, "reason": reason}
 
 
 def save_notes(*, meeting: Meeting, notes: dict, by) -> Minutes:

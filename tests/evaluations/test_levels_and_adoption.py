@@ -405,3 +405,19 @@ def test_after_confirming_the_officer_sees_the_confirmed_score_not_a_red_kem(
     assert vi("%(k)s: %(t)s points — %(l)s.", k=vi("Cell's self-assessment"), t="85,0", l="Khá") in page
     assert world.officer.full_name in page and "15:50 05/11/2026" in page
     assert Evaluation.objects.get(meeting=in_meeting, kind=Evaluation.Kind.SUPERIOR).level == ""
+
+
+def test_the_minutes_say_why_a_top_total_is_only_kha(in_meeting, world, login):
+    client = login("secretary")
+    client.get(score_url(in_meeting))
+    duration = sheet_of(in_meeting).scores.get(criterion__code="duration").criterion
+    client.post(score_url(in_meeting), form(sheet_of(in_meeting), duration=3, results=25))  # 93 without 5/5
+    score_vote(client, in_meeting)
+    client.post(score_url(in_meeting), {"adopt": "1"})
+    live.close_meeting(meeting=in_meeting, by=world.secretary.user)
+
+    page = text(client.get(reverse("meetings:minutes", args=[in_meeting.pk])))
+
+    line = vi("Quality of the meeting: %(s)s points, level %(l)s.", s="93", l="Khá")
+    assert line in page
+    assert duration.name in page.split(line, 1)[1][:300]

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, F, JSONField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -103,7 +104,7 @@ def _confirmer(evaluation) -> str:
     if user is None:
         return ""
     member = getattr(user, "member", None)
-    return member.full_name if member else user.get_full_name() or user.get_username()
+    return member.full_name if member else user.get_username()
 
 
 def _posted_scores(request, evaluation):
@@ -202,7 +203,9 @@ def with_sheet(rows):
     ).order_by("pk")
     return rows.annotate(
         confirmed_at=Subquery(sheet.values("confirmed_at")[:1]),
-        confirmer=Subquery(sheet.values("confirmed_by__member__full_name")[:1]),
+        confirmer=Subquery(
+            sheet.values(who=Coalesce("confirmed_by__member__full_name", "confirmed_by__username"))[:1]
+        ),
         short_of_top=Subquery(sheet.values("short_of_top")[:1], output_field=JSONField()),
         levels=Subquery(sheet.values("rubric__levels")[:1], output_field=JSONField()),
     )
@@ -220,7 +223,7 @@ def row_confirmation(r) -> str:
         return ""
     return _("Confirmed by %(who)s (superior officer), %(when)s.") % {
         "who": r["confirmer"] or "",
-        "when": formats.date_format(timezone.localtime(r["confirmed_at"]), "d/m/Y"),
+        "when": formats.date_format(timezone.localtime(r["confirmed_at"]), "H:i d/m/Y"),
     }
 
 

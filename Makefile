@@ -5,6 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address in e-mail and calendar links: SITE_URL given to make or written in .env, else the server
+# `make run` starts.
+SITE_URL ?= $(or $(shell sed -n 's/^SITE_URL=//p' $(or $(ENV_FILE),.env) 2>/dev/null),http://$(HOST):$(PORT))
 # Debian packages: WeasyPrint's libraries and a Vietnamese-complete Times-compatible font (fonts-liberation2,
 # not the old fonts-liberation), gettext for the translation catalogue.
 APT_RUN := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-liberation2 gettext
@@ -18,7 +21,7 @@ run: install system-deps .env migrate demo
 	@echo ""
 	@echo "  Chi bộ is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops the web server, worker and beat)"
 	@echo ""
-	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho -f Procfile.dev start
+	HOST=$(HOST) PORT=$(PORT) SITE_URL=$(SITE_URL) $(VENV)/bin/honcho -f Procfile.dev start
 
 test: install-dev system-deps-test
 	$(TEST_ENV) $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)

@@ -125,8 +125,11 @@ class Evaluation(models.Model):
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="evaluations")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SELF)
     total = models.DecimalField(max_digits=5, decimal_places=1, default=0)
+    # Empty until every criterion is scored: a sheet half filled in has no level.
     level = models.CharField(max_length=20, blank=True)
     level_label = models.CharField(max_length=50, blank=True)
+    # The starred criteria without full marks when the total reached the top level (why 93 is only "khá").
+    short_of_top = models.JSONField(default=list, blank=True)
     adopted_vote = models.ForeignKey(Vote, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     adopted_at = models.DateTimeField(null=True, blank=True)
     confirmed_by = models.ForeignKey(
@@ -152,11 +155,41 @@ class Evaluation(models.Model):
     def __str__(self):
         return f"{self.meeting} — {self.total}"
 
+    @property
+    def level_reason(self) -> str:
+        return level_reason(self.rubric.levels, self.level, self.total, self.short_of_top)
+
+
+def _points(value) -> str:
+    return f"{value:g}".replace(".", ",") if isinstance(value, (int, float)) else str(value).replace(".", ",")
+
+
+def level_reason(levels: list, code: str, total, short_of_top: list) -> str:
+    """Why a total has its level: the band it falls in, or the starred criteria that kept it from the top."""
+    codes = [level["code"] for level in levels]
+    if code not in codes:
+        return ""
+    if short_of_top:
+        return _("%(total)s points reach “%(top)s”, which also needs full marks on: %(names)s") % {
+            "total": f"{total:.1f}".replace(".", ","),
+            "top": levels[0]["label"],
+            "names": "; ".join(short_of_top),
+        }
+    i = codes.index(code)
+    low = levels[i]["min"]
+    if i == 0:
+        return _("%(min)s points or more") % {"min": _points(low)}
+    high = levels[i - 1]["min"]
+    if i == len(levels) - 1 and not low:
+        return _("under %(max)s points") % {"max": _points(high)}
+    return _("from %(min)s to under %(max)s points") % {"min": _points(low), "max": _points(high)}
+
 
 class Score(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
-    points = models.DecimalField(_("points"), max_digits=5, decimal_places=1, default=0)
+    # None: not scored yet (the record could not answer and nobody has judged it); never counted as zero.
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=1, null=True, blank=True)
     fact = models.CharField(_("fact"), max_length=200, blank=True)
     prefilled = models.BooleanField(default=False)
     note = models.CharField(_("note"), max_length=500, blank=True)

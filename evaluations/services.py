@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from meetings.models import Meeting, Vote
@@ -54,7 +55,7 @@ def open_sheet(
                     evaluation=evaluation,
                     criterion=criterion,
                     prefilled=points is not None,
-                    points=min(points, criterion.max_points) if points is not None else Decimal("0"),
+                    points=min(points, criterion.max_points) if points is not None else None,
                     fact=fact.text[:200] if fact else "",
                 )
             )
@@ -64,18 +65,33 @@ def open_sheet(
 
 
 def recompute(evaluation: Evaluation) -> Evaluation:
+    """The total of the criteria scored so far; a level only once every criterion is scored (an unscored
+    criterion is not a zero), with the starred criteria that kept a top total from the top level."""
     scores = list(evaluation.scores.select_related("criterion"))
-    total = sum((s.points for s in scores), Decimal("0"))
-    full_marks = all(s.points >= s.criterion.max_points for s in scores if s.criterion.required_for_top)
-    level = evaluation.rubric.level_for(float(total), full_marks_ok=full_marks)
-    evaluation.total, evaluation.level, evaluation.level_label = total, level["code"], level["label"]
-    evaluation.save(update_fields=["total", "level", "level_label"])
+    total = sum((s.points for s in scores if s.points is not None), Decimal("0"))
+    evaluation.total, evaluation.level, evaluation.level_label, evaluation.short_of_top = total, "", "", []
+    if scores and all(s.points is not None for s in scores):
+        missing = [
+            s.criterion.name
+            for s in scores
+            if s.criterion.required_for_top and s.points < s.criterion.max_points
+        ]
+        levels = evaluation.rubric.levels
+        level = evaluation.rubric.level_for(float(total), full_marks_ok=not missing)
+        evaluation.level, evaluation.level_label = level["code"], level["label"]
+        if level is not levels[0] and float(total) >= levels[0]["min"]:
+            evaluation.short_of_top = missing
+    evaluation.save(update_fields=["total", "level", "level_label", "short_of_top"])
     return evaluation
 
 
+def unscored(evaluation: Evaluation) -> int:
+    return evaluation.scores.filter(points__isnull=True).count()
+
+
 @transaction.atomic
-def save_scores(*, evaluation: Evaluation, values: dict[int, tuple[Decimal, str]]) -> Evaluation:
-    """values: criterion id -> (points, note). Points outside 0…max are refused."""
+def save_scores(*, evaluation: Evaluation, values: dict[int, tuple[Decimal | None, str]]) -> Evaluation:
+    """values: criterion id -> (points, note); None points: not scored yet. Points outside 0…max are refused."""
     if evaluation.adopted_at and evaluation.kind == Evaluation.Kind.SELF:
         raise ValidationError(_("The cell has adopted this score; it can no longer be changed."))
     scores = {s.criterion_id: s for s in evaluation.scores.select_related("criterion")}
@@ -83,7 +99,7 @@ def save_scores(*, evaluation: Evaluation, values: dict[int, tuple[Decimal, str]
         score = scores.get(criterion_id)
         if score is None:
             continue
-        if points < 0 or points > score.criterion.max_points:
+        if points is not None and (points < 0 or points > score.criterion.max_points):
             raise ValidationError(
                 _("“%(name)s”: between 0 and %(max)s points.")
                 % {"name": score.criterion.name, "max": score.criterion.max_points}
@@ -96,7 +112,17 @@ def save_scores(*, evaluation: Evaluation, values: dict[int, tuple[Decimal, str]
 
 @transaction.atomic
 def adopt(*, evaluation: Evaluation) -> Evaluation:
-    """The cell adopts its self-assessment by a vote on the score."""
+    """The cell adopts its self-assessment by a vote on the score, once every criterion is scored."""
+    left = unscored(evaluation)
+    if left:
+        raise ValidationError(
+            ngettext(
+                "%(n)d criterion is not scored yet; score it before adopting the sheet.",
+                "%(n)d criteria are not scored yet; score them before adopting the sheet.",
+                left,
+            )
+            % {"n": left}
+        )
     vote = evaluation.meeting.votes.filter(kind=Vote.Kind.SCORE, passed=True).order_by("-recorded_at").first()
     if vote is None:
         raise ValidationError(_("Record the cell's vote on the score first; it must pass."))

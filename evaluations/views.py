@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, F, JSONField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -22,7 +23,7 @@ from members.models import Organization
 from members.permissions import access_for, get_meeting_for, get_organization_for
 
 from . import alerts, services
-from .models import CellMonth, Evaluation, Rubric
+from .models import CellMonth, Evaluation, Rubric, level_reason
 
 SORTS = {
     "cell": "cell__name",
@@ -67,18 +68,43 @@ def score_sheet(request, pk, rubric_kind="meeting", kind="self"):
             return redirect(request.path)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-    other = Evaluation.objects.filter(meeting=meeting, rubric=rubric).exclude(pk=evaluation.pk).first()
+    other = (
+        Evaluation.objects.filter(meeting=meeting, rubric=rubric)
+        .exclude(pk=evaluation.pk)
+        .select_related("confirmed_by__member")
+        .first()
+    )
+    scores = list(evaluation.scores.select_related("criterion__group"))
+    for score in scores:
+        # A refused post shows what was typed, not what is stored: nothing typed is lost.
+        score.shown = request.POST.get(f"points_{score.criterion_id}") if request.method == "POST" else None
+        if score.shown is None:
+            score.shown = "" if score.points is None else format(score.points, "f")
+        score.shown_note = request.POST.get(f"note_{score.criterion_id}", score.note)
+    evaluation.confirmed_by_name = _confirmer(evaluation)
     context = {
         "meeting": meeting,
         "evaluation": evaluation,
         "rubric": rubric,
         "other": other,
-        "scores": evaluation.scores.select_related("criterion__group"),
+        "other_unscored": services.unscored(other) if other and not other.level else 0,
+        "other_confirmer": _confirmer(other) if other else "",
+        "scores": scores,
+        "unscored": sum(1 for score in scores if score.points is None),
         "editable": not (evaluation.adopted_at and kind == Evaluation.Kind.SELF),
     }
     return render(
         request, "evaluations/score_sheet.html", context, status=422 if request.method == "POST" else 200
     )
+
+
+def _confirmer(evaluation) -> str:
+    """Who confirmed a sheet, by the name the party knows them by (the account name if it has no member)."""
+    user = evaluation.confirmed_by
+    if user is None:
+        return ""
+    member = getattr(user, "member", None)
+    return member.full_name if member else user.get_username()
 
 
 def _posted_scores(request, evaluation):
@@ -87,11 +113,12 @@ def _posted_scores(request, evaluation):
         raw = request.POST.get(f"points_{score.criterion_id}")
         if raw is None:
             continue
+        raw = raw.strip().replace(",", ".")
         try:
-            points = Decimal(raw.replace(",", ".") or "0")
+            points = Decimal(raw) if raw else None  # left blank: not scored yet, not a zero
         except InvalidOperation:
             raise ValidationError(_("Points must be a number.")) from None
-        if not points.is_finite():  # "NaN" parses, then fails every comparison
+        if points is not None and not points.is_finite():  # "NaN" parses, then fails every comparison
             raise ValidationError(_("Points must be a number."))
         # No NUL reaches the database (PostgreSQL refuses it in text); nobody types one anyway.
         note = request.POST.get(f"note_{score.criterion_id}", "").replace("\x00", "").strip()
@@ -165,6 +192,41 @@ def dashboard_rows(organization, request):
     return period, scope, rows.order_by(order, "cell__name", "pk")
 
 
+def with_sheet(rows):
+    """Each row with its adopted sheet's reason and confirmation, read in the rows' own query (subqueries: the
+    dashboard's query count does not grow)."""
+    sheet = Evaluation.objects.filter(
+        meeting=OuterRef("meeting"),
+        kind=Evaluation.Kind.SELF,
+        rubric__kind=Rubric.Kind.MEETING,
+        adopted_at__isnull=False,
+    ).order_by("pk")
+    return rows.annotate(
+        confirmed_at=Subquery(sheet.values("confirmed_at")[:1]),
+        confirmer=Subquery(
+            sheet.values(who=Coalesce("confirmed_by__member__full_name", "confirmed_by__username"))[:1]
+        ),
+        short_of_top=Subquery(sheet.values("short_of_top")[:1], output_field=JSONField()),
+        levels=Subquery(sheet.values("rubric__levels")[:1], output_field=JSONField()),
+    )
+
+
+def row_reason(r) -> str:
+    """Why the row has its level (its band, or the starred criteria that kept it from the top)."""
+    if not r["level"] or r["score"] is None or not r["levels"]:
+        return ""
+    return level_reason(r["levels"], r["level"], r["score"], r["short_of_top"] or [])
+
+
+def row_confirmation(r) -> str:
+    if not r["confirmed_at"]:
+        return ""
+    return _("Confirmed by %(who)s (superior officer), %(when)s.") % {
+        "who": r["confirmer"] or "",
+        "when": formats.date_format(timezone.localtime(r["confirmed_at"]), "H:i d/m/Y"),
+    }
+
+
 def _percent(share) -> str:
     return "" if share is None else f"{round(100 * share)}%"
 
@@ -183,12 +245,33 @@ ROW_FIELDS = (
     "duration",
     "score",
     "level",
+    "confirmed_at",
+    "confirmer",
+    "short_of_top",
+    "levels",
 )
 ROW_HTML = (
     '<tr><td><a href="{url}">{name}</a></td><td>{held}</td><td>{session}</td><td class="text-end">{attendance}</td>'
     '<td class="text-end">{speakers}</td><td class="text-end">{comments}</td><td class="text-end">{party}</td>'
     '<td class="text-end">{duration}</td><td class="text-end">{score}</td><td>{level}</td></tr>'
 )
+LEVEL_HTML = '<span title="{reason}">{name}</span>{short}{confirmed}'
+
+
+def _level_cell(r, not_scored: str) -> str:
+    if not r["level"]:
+        return not_scored if r["held"] else ""
+    reason = row_reason(r)
+    return LEVEL_HTML.format(
+        name=escape(CellMonth.LEVEL_NAMES.get(r["level"], r["level"])),
+        reason=escape(reason),
+        short=f'<div class="small">{escape(reason)}</div>' if r["short_of_top"] else "",
+        confirmed=(
+            f'<div class="small text-success">✔ {escape(row_confirmation(r))}</div>'
+            if r["confirmed_at"]
+            else ""
+        ),
+    )
 
 
 def table_rows(rows, cell_url: str) -> str:
@@ -197,7 +280,10 @@ def table_rows(rows, cell_url: str) -> str:
     only text that is not a number or a constant; it is escaped."""
     yes = "✔"
     no = '<span class="text-danger">✘</span>'
-    off_day = f' ✔ <span class="text-warning" title="{escape(_("not on the fixed day"))}">⚠</span>'
+    # Outside the f-string, or makemessages never sees the string (and the tooltip stays English).
+    off_day_title = escape(_("not on the fixed day"))
+    off_day = f' ✔ <span class="text-warning" title="{off_day_title}">⚠</span>'
+    not_scored = f'<span class="text-body-secondary">{escape(_("not scored"))}</span>'
     separator = get_format("DECIMAL_SEPARATOR")
     lines = []
     for r in rows:
@@ -214,7 +300,7 @@ def table_rows(rows, cell_url: str) -> str:
                 party=_percent(r["party_share"]),
                 duration="" if r["duration"] is None else r["duration"],
                 score="" if r["score"] is None else str(r["score"]).replace(".", separator),
-                level=escape(CellMonth.LEVEL_NAMES.get(r["level"], r["level"])),
+                level=_level_cell(r, not_scored),
             )
         )
     return mark_safe("\n".join(lines))
@@ -250,7 +336,7 @@ def dashboard(request, pk):
     total = now.get("cells", 0)
     alerted = now.get("alerted", 0)
     level = request.GET.get("level", "")
-    paginator = Paginator(rows.values(*ROW_FIELDS), 100)
+    paginator = Paginator(with_sheet(rows).values(*ROW_FIELDS), 100)
     paginator.count = counts.get(level, 0) if level else total  # known from the trend: no COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
     with_alerts = (
@@ -320,21 +406,20 @@ def _chart(trend, width=600, height=160):
     if not trend:
         return None
     step = width / max(len(trend) - 1, 1)
-    points = []
+    months, points = [], []
     for i, row in enumerate(trend):
-        avg = float(row["avg"] or 0)
+        x = round(i * step, 1)
+        months.append({"x": x, "label": row["period"].strftime("%m/%y")})
+        if row["avg"] is None:
+            continue  # no score yet that month: no point, rather than a fall to 0
+        avg = float(row["avg"])
         points.append(
-            {
-                "x": round(i * step, 1),
-                "y": round(height - avg / 100 * height, 1),
-                "avg": round(avg, 1),
-                "label": row["period"].strftime("%m/%y"),
-                "held_pct": round(100 * row["held"] / row["cells"]) if row["cells"] else 0,
-            }
+            {"x": x, "y": round(height - avg / 100 * height, 1), "avg": round(avg, 1), **months[-1]}
         )
     return {
         "width": width,
         "height": height,
+        "months": months,
         "points": points,
         "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
     }
@@ -348,7 +433,7 @@ def dashboard_xlsx(request, pk):
     if organization.is_cell or not access_for(request.user).reads(organization):
         raise PermissionDenied
     period, _scope, rows = dashboard_rows(organization, request)
-    rows = rows.select_related("cell")
+    rows = with_sheet(rows).select_related("cell")
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = f"{period:%m-%Y}"
@@ -366,23 +451,30 @@ def dashboard_xlsx(request, pk):
                 _("Dues collected"),
                 _("Score"),
                 _("Level"),
+                _("Why this level"),
+                _("Confirmed by the superior officer"),
                 _("Alerts"),
             ]
         )
+        yes, no, not_scored = _("Yes"), _("No"), _("not scored")
         for r in rows:
+            # Words, never codes; an empty cell only where there is nothing to say (no meeting, no dues due).
+            held = r.held
             sheet.append(
                 [
                     r.cell.name,
-                    "✔" if r.held else "",
-                    "✔" if r.committee_session else "",
+                    yes if held else no,
+                    (yes if r.committee_session else no) if held else None,
                     round(100 * r.attendance_rate, 1) if r.attendance_rate is not None else None,
-                    r.speakers,
-                    r.comments,
+                    r.speakers if held else None,
+                    r.comments if held else None,
                     round(100 * r.party_share) if r.party_share is not None else None,
                     r.duration,
-                    r.dues_paid,
+                    r.dues_paid if r.dues_due or r.dues_paid else None,
                     float(r.score) if r.score is not None else None,
-                    r.level,
+                    r.level_name if r.level else (not_scored if held else None),
+                    row_reason(r.__dict__) or None,
+                    row_confirmation(r.__dict__) or None,
                     "; ".join(str(label) for label in r.alert_labels),
                 ]
             )
@@ -404,8 +496,10 @@ def dashboard_pdf(request, pk):
     if organization.is_cell or not access_for(request.user).reads(organization):
         raise PermissionDenied
     period, scope, rows = dashboard_rows(organization, request)
-    rows = rows.select_related("cell")
+    rows = list(with_sheet(rows).select_related("cell"))
     with translation.override("vi"):
+        for r in rows:
+            r.reason, r.confirmation = row_reason(r.__dict__), row_confirmation(r.__dict__)
         html = render_to_string(
             "evaluations/dashboard_pdf.html", {"organization": scope, "period": period, "rows": rows}
         )
@@ -420,10 +514,12 @@ def cell_indicators(request, pk):
     """A cell's own months, and its yearly level proposal from them."""
     cell = get_organization_for(request.user, pk)
     rows = list(
-        CellMonth.objects.filter(cell=cell, period__lte=timezone.localdate().replace(day=1))
+        with_sheet(CellMonth.objects.filter(cell=cell, period__lte=timezone.localdate().replace(day=1)))
         .select_related("meeting", "cell")
         .order_by("-period")[:24]
     )
+    for row in rows:
+        row.reason, row.confirmation = row_reason(row.__dict__), row_confirmation(row.__dict__)
     years = {}
     this_month = timezone.localdate().replace(day=1)
     for row in rows:

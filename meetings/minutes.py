@@ -194,7 +194,9 @@ def _score(meeting: Meeting) -> dict | None:
     if evaluation is None:
         return None
     total = f"{evaluation.total:.1f}".replace(".", ",").removesuffix(",0")
-    return {"total": total, "level": evaluation.level_label}
+    # A top total kept from the top level says why (the starred criteria without full marks).
+    reason = str(evaluation.level_reason) if evaluation.short_of_top else ""
+    return {"total": total, "level": evaluation.level_label, "reason": reason}
 
 
 def save_notes(*, meeting: Meeting, notes: dict, by) -> Minutes:
@@ -339,6 +341,15 @@ def pdf_source(meeting: Meeting, kind: str) -> dict:
     if kind == GeneratedPdf.Kind.PROGRAMME:
         # The invitation states the plan (it is sent before the meeting).
         content["when"] = timezone.localtime(meeting.scheduled_at).strftime("%H giờ %M, ngày %d/%m/%Y")
+        # The programme is issued when the agenda is published, days before the meeting it invites to.
+        issued = timezone.localtime(meeting.published_at or timezone.now()).date()
+        with translation.override("vi"):
+            content["place_date"] = _("%(place)s, day %(d)s month %(m)s year %(y)s") % {
+                "place": meeting.cell.place or BLANK,
+                "d": f"{issued.day:02d}",
+                "m": f"{issued.month:02d}",
+                "y": issued.year,
+            }
     return content
 
 

@@ -96,7 +96,9 @@ class SessionTimeoutMiddleware:
         if _view_name(request) in OPEN_VIEWS:
             messages.warning(request, reason)
             return None  # the login page itself, or logging out: let it answer
-        return send_to_login(request, f"{reason} {_('Please log in again.')}")
+        # Not inside an f-string: makemessages would not see it, and the page would say it in English.
+        again = _("Please log in again.")
+        return send_to_login(request, f"{reason} {again}")
 
 
 class TwoFactorMiddleware:

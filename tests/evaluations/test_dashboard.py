@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import ngettext
 
-from evaluations import indicators
+from evaluations import indicators, services
 from evaluations.models import Evaluation, Rubric
 from meetings.models import DuesEntry, Meeting
 from members.models import Member, Organization
@@ -358,12 +358,12 @@ def test_the_xlsx_export_has_a_row_per_cell(december, login, world):
     by_name = {r[0]: r for r in rows[1:]}
     assert sorted(by_name) == sorted(CELLS)
     model = by_name["Chi bộ Mẫu mực"]
-    assert model[1] == "✔" and model[2] == "✔"
+    assert model[1] == "Có" and model[2] == "Có"
     assert model[9] == 95.0
     assert not model[-1]
     assert by_name["Chi bộ Ít người dự"][3] == 80.0
     assert vi("attendance under the threshold") in by_name["Chi bộ Ít người dự"][-1]
-    assert by_name["Chi bộ Vắng họp"][1] in ("", None)
+    assert by_name["Chi bộ Vắng họp"][1] == "Không"
     assert vi("no meeting this month") in by_name["Chi bộ Vắng họp"][-1]
 
 
@@ -423,3 +423,95 @@ def test_the_cell_page_shows_no_month_that_has_not_begun(december, login, world,
 
     assert "11/2026" in page
     assert "12/2026" not in page
+
+
+# --- Issue #14: every export and tooltip in Vietnamese, every code named, no zero standing in for "no data",
+# every level with its reason, every confirmation with who and when.
+
+
+def _xlsx(client, root) -> dict:
+    response = client.get(reverse("evaluations:dashboard_xlsx", args=[root.pk]), {"period": "2026-12"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    return {"header": rows[0], **{r[0]: r for r in rows[1:]}}
+
+
+def test_a_month_without_scores_draws_no_point_on_the_trend(december, login, world):
+    cells, _meetings = december
+    indicators.refresh(dt.date(2026, 9, 1), list(cells.values()))  # rows for September, nobody scored
+
+    html = dashboard(login("reviewer"), world.root).content.decode()
+
+    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    titles = re.findall(r"<circle [^>]*><title>([^<]*)</title>", svg)
+    assert titles == ["10/26: 80,0", "11/26: 86,0", "12/26: 78,1"]  # no "09/26: 0,0"
+    assert len(re.search(r'<polyline points="([^"]*)"', svg).group(1).split()) == 3
+    assert ">09/26<" in svg  # the month is still on the axis
+
+
+def test_the_xlsx_export_names_levels_and_says_when_a_session_was_not_held(december, login, world):
+    rows = _xlsx(login("reviewer"), world.root)
+
+    header = rows["header"]
+    level = header.index(vi("Level"))
+    levels = {rows[name][level] for name in CELLS if CELLS[name][2] is not None}
+    assert levels == {"Tốt", "Khá", "Trung bình", "Kém"}
+    assert rows["Chi bộ Thiếu chi ủy"][header.index(vi("Committee session"))] == "Không"
+    assert rows["Chi bộ Thiếu chi ủy"][header.index(vi("Why this level"))] == "từ 70 đến dưới 90 điểm"
+    absent = rows["Chi bộ Vắng họp"]
+    assert absent[header.index(vi("Speakers"))] is None  # no meeting: nothing, not 0
+    assert absent[header.index(vi("Comments"))] is None
+    assert absent[header.index(vi("Dues collected"))] is None
+
+
+def test_the_off_day_warning_tooltip_is_vietnamese(world, login, clock):
+    clock.set(at(2027, 1, 10, 9, 0))
+    cell = new_cell(world.branch_a, "Chi bộ Lệch ngày", meeting_day=5)
+    members = members_of(cell, 4)
+    meeting = hold(cell, DECEMBER, day=9)
+    roll(meeting, present=members)
+    indicators.refresh(DECEMBER, [cell])
+
+    html = dashboard(login("reviewer"), world.root).content.decode()
+
+    assert 'title="not on the fixed day"' not in html
+    assert 'title="không đúng ngày sinh hoạt định kỳ"' in html
+
+
+def test_a_level_kept_from_the_top_names_the_missing_full_mark_on_the_dashboard_and_export(
+    december, login, world
+):
+    _cells, meetings = december
+    duration = "Thời lượng đạt mức tối thiểu (90 phút; 120 phút nếu sinh hoạt chuyên đề cùng buổi)"
+    Evaluation.objects.filter(meeting=meetings["Chi bộ Chưa chuyên đề"]).update(
+        total=Decimal("93"), level="kha", level_label="Khá", short_of_top=[duration]
+    )
+    indicators.refresh(DECEMBER, [meetings["Chi bộ Chưa chuyên đề"].cell])
+    client = login("reviewer")
+
+    row = next(r for r in table(dashboard(client, world.root)) if r[0] == "Chi bộ Chưa chuyên đề")
+    export = _xlsx(client, world.root)["Chi bộ Chưa chuyên đề"]
+
+    assert row[-1].startswith("Khá") and duration in row[-1]
+    assert export[-4] == "Khá" and duration in export[-3]
+
+
+def test_a_confirmed_score_shows_who_confirmed_it_and_when_on_the_dashboard_and_cell_page(
+    december, login, world, clock
+):
+    cells, meetings = december
+    clock.set(at(2027, 1, 8, 10, 30))
+    sheet = Evaluation.objects.get(meeting=meetings["Chi bộ Mẫu mực"])
+    services.confirm(evaluation=sheet, by=world.officer.user)
+    clock.set(at(2027, 1, 10, 9, 0))
+    client = login("reviewer")
+    confirmed = vi(
+        "Confirmed by %(who)s (superior officer), %(when)s.", who=world.officer.full_name, when="10:30 08/01/2027"
+    )
+
+    row = next(r for r in table(dashboard(client, world.root)) if r[0] == "Chi bộ Mẫu mực")
+    cell_page = text(client.get(reverse("evaluations:cell", args=[cells["Chi bộ Mẫu mực"].pk])))
+    export = _xlsx(client, world.root)["Chi bộ Mẫu mực"]
+
+    assert confirmed in row[-1]
+    assert confirmed in cell_page
+    assert export[-2] == confirmed

@@ -1,6 +1,7 @@
 """Levels from the total (with the extra condition for "tốt"), points kept inside each criterion's range, the
 cell's adoption by vote, the superior officer's confirmation or own score, and the score in the minutes."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -173,7 +174,9 @@ def test_points_that_are_not_a_number_are_refused_with_a_message(in_meeting, log
 
     assert response.status_code == 422
     assert vi("Points must be a number.") in text(response)
-    assert evaluation.scores.get(criterion__code="content").points == 0
+    assert evaluation.scores.get(criterion__code="content").points is None  # still not scored
+    content = evaluation.scores.get(criterion__code="content").criterion_id
+    assert f'name="points_{content}" value="{bad}"' in response.content.decode()  # what was typed stays
 
 
 def test_adopting_needs_a_passed_vote_on_the_score(in_meeting, login):
@@ -245,7 +248,12 @@ def test_the_superior_officer_confirms_an_adopted_score(in_meeting, client, worl
     assert evaluation.confirmed_at is not None
     client.logout()
     cell_page = text(login("secretary").get(score_url(in_meeting)))
-    assert vi("Confirmed by the superior officer, %(when)s.", when="05/11/2026") in cell_page
+    confirmed = vi(
+        "Confirmed by %(who)s (superior officer), %(when)s.",
+        who=world.officer.full_name,
+        when="15:50 05/11/2026",
+    )
+    assert confirmed in cell_page
 
 
 def test_the_superior_officer_cannot_confirm_a_score_not_adopted(in_meeting, client, login):
@@ -309,3 +317,107 @@ def test_a_whole_number_score_reads_without_decimals_in_the_minutes(world, login
     page = text(client.get(reverse("meetings:minutes", args=[meeting.pk])))
 
     assert vi("Quality of the meeting: %(s)s points, level %(l)s.", s="72", l="Khá") in page
+
+
+# --- A sheet states only what is true (issue #14): no level while criteria are unscored, the reason for every
+# level, who confirmed it and when.
+
+
+def _total_box_class(response) -> str:
+    return re.search(r'<div class="alert ([^"]*)" id="total">', response.content.decode()).group(1)
+
+
+def test_a_sheet_nobody_has_scored_says_how_many_criteria_are_left_not_a_red_kem(in_meeting, login):
+    response = login("secretary").get(score_url(in_meeting))
+
+    left = sheet_of(in_meeting).scores.filter(prefilled=False).count()
+    page = text(response)
+    assert left > 0
+    assert f"Còn {left} tiêu chí chưa chấm" in page
+    assert "xếp loại Kém" not in page
+    assert "alert-danger" not in _total_box_class(response)
+    assert sheet_of(in_meeting).level == ""
+
+
+def test_a_point_field_left_blank_stays_unscored_not_zero(in_meeting, login):
+    client = login("secretary")
+    client.get(score_url(in_meeting))
+    evaluation = sheet_of(in_meeting)
+    data = form(evaluation)
+    content = evaluation.scores.get(criterion__code="content").criterion_id
+    data[f"points_{content}"] = ""
+
+    client.post(score_url(in_meeting), data)
+
+    evaluation.refresh_from_db()
+    assert evaluation.scores.get(criterion_id=content).points is None
+    assert evaluation.level == ""
+    assert "điểm — xếp loại" not in text(client.get(score_url(in_meeting)))
+
+
+def test_a_sheet_with_criteria_left_cannot_be_adopted(in_meeting, login):
+    client = login("secretary")
+    client.get(score_url(in_meeting))
+    score_vote(client, in_meeting)
+
+    response = client.post(score_url(in_meeting), {"adopt": "1"})
+
+    assert "chưa được chấm" in text(response)
+    assert sheet_of(in_meeting).adopted_at is None
+
+
+def test_93_points_is_kha_and_the_sheet_names_the_missing_full_mark(in_meeting, login):
+    client = login("secretary")
+    client.get(score_url(in_meeting))
+    evaluation = sheet_of(in_meeting)
+    duration = evaluation.scores.get(criterion__code="duration").criterion
+
+    response = client.post(score_url(in_meeting), form(evaluation, duration=3, results=25), follow=True)
+
+    page = text(response)
+    assert vi("Total %(t)s points — level %(l)s", t="93,0", l="Khá") in page
+    reason = page.split(vi("Total %(t)s points — level %(l)s", t="93,0", l="Khá"), 1)[1]
+    assert duration.name in reason
+    assert "“Tốt”" in reason
+
+
+def test_a_level_in_its_band_says_which_band(in_meeting, login):
+    client = login("secretary")
+    client.get(score_url(in_meeting))
+
+    page = text(client.post(score_url(in_meeting), form(sheet_of(in_meeting), results=15), follow=True))
+
+    assert "Khá: từ 70 đến dưới 90 điểm" in page
+
+
+def test_after_confirming_the_officer_sees_the_confirmed_score_not_a_red_kem(
+    in_meeting, client, world, login
+):
+    _adopted(login("secretary"), in_meeting, results=15)  # 85: Khá
+    client.logout()
+    officer = login("officer")
+
+    response = officer.post(reverse("evaluations:confirm", args=[in_meeting.pk]), follow=True)
+
+    page = text(response)
+    assert "xếp loại Kém" not in page
+    assert "alert-danger" not in response.content.decode()
+    assert vi("%(k)s: %(t)s points — %(l)s.", k=vi("Cell's self-assessment"), t="85,0", l="Khá") in page
+    assert world.officer.full_name in page and "15:50 05/11/2026" in page
+    assert Evaluation.objects.get(meeting=in_meeting, kind=Evaluation.Kind.SUPERIOR).level == ""
+
+
+def test_the_minutes_say_why_a_top_total_is_only_kha(in_meeting, world, login):
+    client = login("secretary")
+    client.get(score_url(in_meeting))
+    duration = sheet_of(in_meeting).scores.get(criterion__code="duration").criterion
+    client.post(score_url(in_meeting), form(sheet_of(in_meeting), duration=3, results=25))  # 93 without 5/5
+    score_vote(client, in_meeting)
+    client.post(score_url(in_meeting), {"adopt": "1"})
+    live.close_meeting(meeting=in_meeting, by=world.secretary.user)
+
+    page = text(client.get(reverse("meetings:minutes", args=[in_meeting.pk])))
+
+    line = vi("Quality of the meeting: %(s)s points, level %(l)s.", s="93", l="Khá")
+    assert line in page
+    assert duration.name in page.split(line, 1)[1][:300]

@@ -249,7 +249,7 @@ def test_without_tasks_last_month_the_results_are_judged_by_hand(world, clock):
 
     score = sheet(meeting)["results"]
 
-    assert (score.points, score.prefilled) == (0, False)
+    assert (score.points, score.prefilled) == (None, False)
 
 
 # --- Closing -------------------------------------------------------------------------------------------
@@ -283,7 +283,7 @@ def test_failed_votes_and_no_tasks_earn_nothing_in_closing(world, clock):
 # --- What the record cannot answer ---------------------------------------------------------------------
 
 
-def test_criteria_the_record_cannot_answer_start_at_zero_judged_by_hand(world, login, clock):
+def test_criteria_the_record_cannot_answer_start_unscored_judged_by_hand(world, login, clock):
     meeting = hold(world.cell)
     session(meeting, draft="Dự thảo")
 
@@ -291,7 +291,7 @@ def test_criteria_the_record_cannot_answer_start_at_zero_judged_by_hand(world, l
     scores = sheet(meeting)
 
     for code in ("content", "facilitation", "principles"):
-        assert (scores[code].points, scores[code].prefilled) == (0, False)
+        assert (scores[code].points, scores[code].prefilled) == (None, False)
     rows = [
         " ".join(unescape(re.sub(r"<[^>]+>", " ", row)).split())
         for row in re.findall(r"<tr>(.*?)</tr>", response.content.decode(), flags=re.S)
@@ -310,7 +310,7 @@ def test_a_meeting_still_in_progress_has_no_duration_to_read(world, clock):
 
     score = sheet(meeting)["duration"]
 
-    assert (score.points, score.prefilled) == (0, False)
+    assert (score.points, score.prefilled) == (None, False)
 
 
 def test_the_sheets_point_fields_hold_numbers_a_browser_accepts(world, login, clock):
@@ -326,7 +326,7 @@ def test_the_sheets_point_fields_hold_numbers_a_browser_accepts(world, login, cl
         criterion_id = int(re.search(r'name="points_(\d+)"', tag).group(1))
         value = re.search(r'value="([^"]*)"', tag).group(1)
         maximum = re.search(r'max="([^"]*)"', tag).group(1)
-        assert re.fullmatch(r"\d+(\.\d+)?", value), tag
+        assert re.fullmatch(r"(\d+(\.\d+)?)?", value), tag  # empty: not scored yet
         assert re.fullmatch(r"\d+(\.\d+)?", maximum), tag
-        assert Decimal(value) == scores[criterion_id].points
+        assert (Decimal(value) if value else None) == scores[criterion_id].points
         assert Decimal(maximum) == scores[criterion_id].criterion.max_points

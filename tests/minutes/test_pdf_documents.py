@@ -12,7 +12,7 @@ from meetings import minutes
 from meetings.models import GeneratedPdf
 
 from ..conftest import require_service
-from .conftest import NOTES, adopt_vote
+from .conftest import NOTES, adopt_vote, at
 from .pages import flat, pdf_text
 
 # The chair's report, long enough to carry the minutes onto a second page.
@@ -161,3 +161,19 @@ def test_the_programme_pdf_lists_the_agenda(adopted, django_capture_on_commit_ca
     assert "14 giờ 00, ngày 05/11/2026" in text
     for item in adopted.meeting.agenda_items.all():
         assert item.title in text, item.title
+
+
+def test_the_programme_is_dated_on_the_day_it_was_issued_not_on_the_meeting_day(
+    adopted, django_capture_on_commit_callbacks
+):
+    meeting = adopted.meeting
+    meeting.published_at = at(2026, 11, 2, 9, 30)  # published three days before the meeting of the 5th
+    meeting.save(update_fields=["published_at"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        minutes.request_pdf(meeting=meeting, kind=GeneratedPdf.Kind.PROGRAMME)
+
+    text = flat(pdf_text(stored(meeting, GeneratedPdf.Kind.PROGRAMME)))
+    assert "ngày 02 tháng 11 năm 2026" in text
+    assert "ngày 05 tháng 11 năm 2026" not in text
+    assert "14 giờ 00, ngày 05/11/2026" in text  # the meeting it invites to keeps its own day

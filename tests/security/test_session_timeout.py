@@ -40,6 +40,8 @@ def test_committee_session_ends_after_30_idle_minutes(login, world, persona):
     text = page_text(client.get(response.url))
     assert vi("Your session has expired after %(minutes)s minutes without activity.", minutes=30) in text
     assert "Phiên làm việc đã hết hạn" in text
+    assert "Please log in again." not in text
+    assert "Vui lòng đăng nhập lại." in text
 
 
 @pytest.mark.parametrize("persona", COMMITTEE)

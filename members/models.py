@@ -85,6 +85,7 @@ class Organization(MP_Node):
 
     # No node_order_by: ordering by name would rewrite the paths of existing siblings on every insert.
     objects = OrganizationManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("organisation")

@@ -23,6 +23,7 @@ OFFICIAL_AWAY = Seat(official=True, present=False)  # away on business, not exem
 PROBATIONARY = Seat(official=False, present=True)
 PROBATIONARY_AWAY = Seat(official=False, present=False)
 ELSEWHERE = Seat(official=True, present=False, elsewhere=True)
+ELSEWHERE_AT_HOME = Seat(official=True, present=True, elsewhere=True)  # attends at their official cell
 EXEMPT_AWAY = Seat(official=True, present=False, exempt=True)
 EXEMPT_HERE = Seat(official=True, present=True, exempt=True)
 SUSPENDED = Seat(official=True, present=False, suspended=True)
@@ -36,6 +37,7 @@ ADJUSTED = [
     ("all official members present", [OFFICIAL] * 5, 5),
     ("absent on business still counted", [OFFICIAL] * 17 + [OFFICIAL_AWAY] * 3, 20),
     ("temporary activity elsewhere excluded", [OFFICIAL] * 4 + [ELSEWHERE], 4),
+    ("temporary activity elsewhere but attending at home counted", [OFFICIAL] * 4 + [ELSEWHERE_AT_HOME], 5),
     ("exempt and absent excluded", [OFFICIAL] * 4 + [EXEMPT_AWAY], 4),
     ("exempt but present counted", [OFFICIAL] * 4 + [EXEMPT_HERE], 5),
     ("suspended excluded", [OFFICIAL] * 4 + [SUSPENDED], 4),
@@ -65,12 +67,33 @@ ELIGIBILITY = [
     ("here on temporary activity", TEMPORARY_HERE, False),
     ("exempt but present", EXEMPT_HERE, True),
     ("suspended in the room", SUSPENDED_HERE, False),
+    ("temporary activity elsewhere, attending at home", ELSEWHERE_AT_HOME, True),
 ]
 
 
 @pytest.mark.parametrize(("seat", "expected"), [c[1:] for c in ELIGIBILITY], ids=[c[0] for c in ELIGIBILITY])
 def test_may_vote(seat, expected):
     assert rules.may_vote(seat) is expected
+
+
+def test_every_voter_is_in_the_base_so_votes_for_never_exceed_it():
+    """Whatever the room, a resolution carried by every voter has no more "for" than its base."""
+    kinds = [
+        OFFICIAL,
+        OFFICIAL_AWAY,
+        PROBATIONARY,
+        PROBATIONARY_AWAY,
+        ELSEWHERE,
+        ELSEWHERE_AT_HOME,
+        EXEMPT_AWAY,
+        EXEMPT_HERE,
+        SUSPENDED,
+        SUSPENDED_HERE,
+        TEMPORARY_HERE,
+    ]
+    for seat in kinds:
+        seats = [OFFICIAL, seat]
+        assert rules.eligible_voters(seats) <= rules.adjusted_official_membership(seats), seat
 
 
 def test_eligible_voters_are_the_official_members_present():
@@ -141,6 +164,12 @@ ATTENDANCE = [
         Fraction(3, 4),
     ),
     ("nobody expected", [EXEMPT_AWAY, ELSEWHERE], None),
+    ("a member elsewhere who comes counts as present", [OFFICIAL] * 9 + [ELSEWHERE_AT_HOME], Fraction(1)),
+    (
+        "a suspended member in the room does not raise it",
+        [OFFICIAL] * 3 + [OFFICIAL_AWAY, SUSPENDED_HERE],
+        Fraction(3, 4),
+    ),
 ]
 
 

@@ -188,6 +188,8 @@ class DuesRules:
     reductions: tuple[int, ...]  # allowed reductions in percent, for at most max_reduction_months
     max_reduction_months: int
     retained_share_default: Fraction  # share of collected dues the cell keeps unless its committee sets one
+    # Suspended because of temporary detention: no dues collected. Any other suspension still pays.
+    detained_pay_nothing: bool
 
 
 DUES_RULES = (
@@ -205,6 +207,8 @@ DUES_RULES = (
         reductions=(),
         max_reduction_months=0,
         retained_share_default=Fraction(30, 100),
+        # Not found for QĐ 342 (DOMAIN.md §5.2): kept as under QĐ 01; other suspensions pay (Điều lệ, quiz).
+        detained_pay_nothing=True,
     ),
     DuesRules(
         name="QĐ 01-QĐ/TW (2026)",
@@ -220,6 +224,8 @@ DUES_RULES = (
         reductions=(30, 50, 70),
         max_reduction_months=12,
         retained_share_default=Fraction(30, 100),
+        # QĐ 01-QĐ/TW (03/02/2026), via the question bank (DOMAIN.md §5.1, §7): only temporary detention.
+        detained_pay_nothing=True,
     ),
 )
 

@@ -66,7 +66,7 @@ class TransferForm(forms.Form):
 class StatusPeriodForm(forms.ModelForm):
     class Meta:
         model = StatusPeriod
-        fields = ["kind", "starts_on", "ends_on", "reason"]
+        fields = ["kind", "starts_on", "ends_on", "reason", "detained"]
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),

@@ -258,6 +258,11 @@ class StatusPeriod(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    detained = models.BooleanField(
+        _("because of temporary detention"),
+        default=False,
+        help_text=_("A member suspended because of temporary detention pays no dues; other suspensions do."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -282,6 +287,8 @@ class StatusPeriod(models.Model):
             raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
         if self.kind == self.Kind.EXEMPT and not self.reason:
             raise ValidationError({"reason": _("An exemption needs a reason.")})
+        if self.detained and self.kind != self.Kind.SUSPENDED:
+            raise ValidationError({"detained": _("Only a suspension can be because of temporary detention.")})
 
 
 class Membership(models.Model):

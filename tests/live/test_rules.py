@@ -250,11 +250,17 @@ DUE_FOR = [
     ("reduction 70% this year", [(70, *YEAR)], [], 30_000),
     ("exemption (100)", [(100, *YEAR)], [], 0),
     ("a reduction that ended last month", [(50, dt.date(2026, 1, 1), dt.date(2026, 10, 31))], [], 100_000),
-    ("detained: suspended pays nothing", [], [("suspended", dt.date(2026, 10, 1), None)], 0),
     (
-        "suspension over before the month",
+        "suspended because of temporary detention pays nothing",
         [],
-        [("suspended", dt.date(2026, 1, 1), dt.date(2026, 10, 31))],
+        [("detained", dt.date(2026, 10, 1), None)],
+        0,
+    ),
+    ("suspended for another reason still pays", [], [("suspended", dt.date(2026, 10, 1), None)], 100_000),
+    (
+        "detention over before the month",
+        [],
+        [("detained", dt.date(2026, 1, 1), dt.date(2026, 10, 31))],
         100_000,
     ),
     ("exempt from activity still pays", [], [("exempt", dt.date(2026, 1, 1), None)], 100_000),
@@ -270,7 +276,12 @@ def test_due_for_a_member(adjustments, periods, expected):
         member,
         NOVEMBER,
         adjustments=[DuesAdjustment(reduction=r, starts_on=s, ends_on=e) for r, s, e in adjustments],
-        periods=[StatusPeriod(kind=k, starts_on=s, ends_on=e) for k, s, e in periods],
+        periods=[
+            StatusPeriod(
+                kind="suspended" if k == "detained" else k, detained=k == "detained", starts_on=s, ends_on=e
+            )
+            for k, s, e in periods
+        ],
     )
     assert due == expected
 

@@ -137,7 +137,20 @@ class Member(models.Model):
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     card_number = models.CharField(_("party card number"), max_length=30, unique=True, null=True, blank=True)
-    admission_date = models.DateField(_("admission date"), null=True, blank=True)
+    # Two dates of admission, which differ by up to 30 working days (QĐ 294): probation runs 12 months from the
+    # ceremony, party age counts from the date in the decision (Điều lệ Điều 5; DOMAIN.md §2, §7).
+    admission_decision_date = models.DateField(
+        _("admission decision date"),
+        null=True,
+        blank=True,
+        help_text=_("The date in the admission decision: party age counts from it."),
+    )
+    admission_date = models.DateField(
+        _("admission ceremony date"),
+        null=True,
+        blank=True,
+        help_text=_("Probation lasts 12 months from the admission ceremony."),
+    )
     official_date = models.DateField(_("official membership date"), null=True, blank=True)
     status = models.CharField(_("membership"), max_length=20, choices=Status.choices, default=Status.OFFICIAL)
     cell = models.ForeignKey(
@@ -196,6 +209,9 @@ class Member(models.Model):
             self.card_number = None
         if self.official_date and self.admission_date and self.official_date < self.admission_date:
             errors["official_date"] = _("The official date cannot be before the admission date.")
+        decided = self.admission_decision_date
+        if decided and self.admission_date and self.admission_date < decided:
+            errors["admission_date"] = _("The admission ceremony cannot be before the admission decision.")
         if self.birth_date and self.birth_date > timezone.localdate():
             errors["birth_date"] = _("The date of birth cannot be in the future.")
         if self.status == self.Status.PROBATIONARY and self.official_date:
@@ -223,10 +239,11 @@ class Member(models.Model):
         self.save(update_fields=["status", "official_date", "updated_at"])
 
     def party_years(self, on: dt.date) -> int | None:
-        """Party age in whole years on a day, counted from admission (tuổi đảng)."""
-        if not self.admission_date:
+        """Party age (tuổi đảng) in whole years on a day, counted from the date in the admission decision, not
+        from the ceremony (Điều lệ Điều 5)."""
+        if not self.admission_decision_date:
             return None
-        a = self.admission_date
+        a = self.admission_decision_date
         return on.year - a.year - ((on.month, on.day) < (a.month, a.day))
 
     def active_status_periods(self, on: dt.date | None = None):

@@ -292,9 +292,34 @@ def test_probationary_member_pays_like_an_official_one():
 
 
 def test_fifty_years_of_party_age_counted_on_the_month():
-    veteran = _member(admission_date=dt.date(1976, 11, 1), dues_category="pension", dues_basis=6_000_000)
+    veteran = _member(
+        admission_decision_date=dt.date(1976, 11, 1), dues_category="pension", dues_basis=6_000_000
+    )
     assert due_for(veteran, dt.date(2026, 10, 1), adjustments=[], periods=[]) == 30_000
     assert due_for(veteran, NOVEMBER, adjustments=[], periods=[]) == 0
+
+
+def test_party_age_counts_from_the_admission_decision_not_the_ceremony():
+    """Decided on 20/10/1976, admitted at a ceremony on 15/11/1976: fifty years of party age in October 2026
+    already, so no dues for November 2026 (QĐ 01), although the ceremony was less than fifty years ago."""
+    veteran = _member(
+        admission_decision_date=dt.date(1976, 10, 20),
+        admission_date=dt.date(1976, 11, 15),
+        dues_category="pension",
+        dues_basis=6_000_000,
+    )
+    assert veteran.party_years(NOVEMBER) == 50
+    assert due_for(veteran, NOVEMBER, adjustments=[], periods=[]) == 0
+
+
+def test_probation_ends_twelve_months_after_the_ceremony_not_the_decision():
+    member = _member(
+        status=Member.Status.PROBATIONARY,
+        admission_decision_date=dt.date(2025, 10, 20),
+        admission_date=dt.date(2025, 11, 15),
+        official_date=None,
+    )
+    assert member.probation_ends_on == dt.date(2026, 11, 15)
 
 
 # --- The rule set in force on the day ---------------------------------------------------------------------

@@ -246,6 +246,16 @@ class Member(models.Model):
         a = self.admission_decision_date
         return on.year - a.year - ((on.month, on.day) < (a.month, a.day))
 
+    def cell_on(self, day: dt.date) -> Organization | None:
+        """The cell the member belonged to on a day, from the membership history (`cell` is today's)."""
+        membership = self.memberships.on(day).select_related("cell").first()
+        return membership.cell if membership else None
+
+    @property
+    def pending_transfer(self) -> Membership | None:
+        """A transfer dated in the future: the membership it will start."""
+        return self.memberships.filter(started_on__gt=timezone.localdate()).select_related("cell").first()
+
     def active_status_periods(self, on: dt.date | None = None):
         on = on or timezone.localdate()
         return [p for p in self.status_periods.all() if p.covers(on)]
@@ -308,8 +318,16 @@ class StatusPeriod(models.Model):
             raise ValidationError({"detained": _("Only a suspension can be because of temporary detention.")})
 
 
+class MembershipQuerySet(models.QuerySet):
+    def on(self, day: dt.date):
+        """The memberships in force on a day: from `started_on` to `ended_on`, both included."""
+        return self.filter(Q(started_on__lte=day), Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+
+
 class Membership(models.Model):
-    """Which cell a member belonged to and when: past meetings keep the right roster."""
+    """Which cell a member belonged to and when: past meetings keep the right roster. `ended_on` is the last
+    day in the cell; a transfer dated D ends the old membership on D-1 and starts the new one on D, which may
+    lie in the future (until then the member belongs to the old cell)."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
     cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
@@ -319,6 +337,8 @@ class Membership(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -26,15 +26,17 @@ from meetings.models import (
     DuesEntry,
     Meeting,
     Minutes,
+    SelfCriticismTurn,
     Task,
     Vote,
 )
-from members.models import Member, Membership, Role, StatusPeriod, Supervision
+from members.models import Member, Membership, Organization, Role, StatusPeriod, Supervision
 
 # The models whose every change is kept (high-volume derived tables such as CellMonth, Notification or the
 # search index are not; MeetingEvent is itself a journal; MinutesVersion rows are written once, with who and
 # why, and never changed).
 TRACKED = (
+    Organization,
     Member,
     Membership,
     StatusPeriod,
@@ -49,6 +51,7 @@ TRACKED = (
     Task,
     DuesEntry,
     DuesAdjustment,
+    SelfCriticismTurn,
     Minutes,
     Evaluation,
     Score,
@@ -157,7 +160,7 @@ class Change:
     @property
     def title(self) -> str:
         """A short name for the object, from the row itself (no query per row)."""
-        for name in ("full_name", "title", "question", "text"):
+        for name in ("full_name", "name", "title", "question", "text"):
             value = getattr(self.record, name, "")
             if value:
                 return value if len(value) <= 60 else value[:59] + "…"

@@ -152,6 +152,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DIR / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Daily, so a cell whose meeting day is set mid-month still gets next month's meeting; idempotent.
     "plan-next-month": {"task": "meetings.tasks.plan_next_month", "schedule": crontab(hour=0, minute=30)},
+    # A transfer dated in the future moves the member on its day (before the day's meetings and reminders).
+    "apply-due-transfers": {
+        "task": "members.tasks.apply_due_transfers",
+        "schedule": crontab(hour=0, minute=1),
+    },
     "run-reminders": {"task": "meetings.tasks.run_reminders", "schedule": crontab(minute=5)},
     # Picks up emails whose first attempt failed or whose worker died; sending is claimed row by row.
     "rebuild-indicators": {

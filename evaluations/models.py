@@ -192,6 +192,13 @@ class Score(models.Model):
     points = models.DecimalField(_("points"), max_digits=5, decimal_places=1, null=True, blank=True)
     fact = models.CharField(_("fact"), max_length=200, blank=True)
     prefilled = models.BooleanField(default=False)
+    # Until the sheet is adopted it follows the record: the points the record gave last (points equal to them
+    # were not changed by hand, so they follow a changed fact), and the fact as it read when the sheet was
+    # first opened, kept while the record says something else.
+    record_points = models.DecimalField(
+        _("points from the record"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    fact_was = models.CharField(_("fact when the sheet was opened"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     history = HistoricalRecords()
 

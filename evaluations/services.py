@@ -36,7 +36,8 @@ def rubric_for(meeting: Meeting, kind: str = Rubric.Kind.MEETING) -> Rubric:
 def open_sheet(
     *, meeting: Meeting, kind: str = Evaluation.Kind.SELF, rubric: Rubric | None = None, by=None
 ) -> Evaluation:
-    """The score sheet, created once with every fact the record answers; the meeting keeps this rubric."""
+    """The score sheet, created once with every fact the record answers; the meeting keeps this rubric. Until
+    the cell adopts it, the sheet follows the record each time it is opened (`follow_record`)."""
     if meeting.status not in SCORABLE:
         raise ValidationError(_("A meeting is scored once it has been held."))
     rubric = rubric or rubric_for(meeting)
@@ -49,19 +50,55 @@ def open_sheet(
         scores = []
         for criterion in criteria:
             fact = facts.get(criterion.fact) if criterion.fact else None
-            points = points_for(criterion.scale, fact.value) if fact else None
+            points = _record_points(criterion, fact)
             scores.append(
                 Score(
                     evaluation=evaluation,
                     criterion=criterion,
                     prefilled=points is not None,
-                    points=min(points, criterion.max_points) if points is not None else None,
+                    points=points,
+                    record_points=points,
                     fact=fact.text[:200] if fact else "",
                 )
             )
         bulk_create_with_history(scores, Score, default_user=by)
         recompute(evaluation)
+    elif not evaluation.adopted_at:
+        follow_record(evaluation)
     return evaluation
+
+
+def _record_points(criterion: Criterion, fact) -> Decimal | None:
+    points = points_for(criterion.scale, fact.value) if fact else None
+    return min(points, criterion.max_points) if points is not None else None
+
+
+def follow_record(evaluation: Evaluation) -> list[Score]:
+    """A draft sheet follows the record: each fact is read again; points the record gave and nobody changed
+    by hand follow it, points set by hand stay. A changed fact keeps what it said when the sheet was first
+    opened (`fact_was`), which the sheet shows. Returns the scores whose fact changed."""
+    facts = facts_for(evaluation.meeting)
+    changed = []
+    for score in evaluation.scores.select_related("criterion").filter(criterion__fact__gt=""):
+        fact = facts.get(score.criterion.fact)
+        if fact is None:
+            continue
+        text, points = fact.text[:200], _record_points(score.criterion, fact)
+        if text == score.fact and points == score.record_points:
+            continue
+        if score.points == score.record_points:  # not changed by hand (or never scored)
+            score.points = points
+            score.prefilled = points is not None
+        if text != score.fact:
+            original = score.fact_was or score.fact
+            score.fact_was = "" if original == text else original
+            score.fact = text
+        score.record_points = points
+        score.save(update_fields=["points", "prefilled", "record_points", "fact", "fact_was"])
+        changed.append(score)
+    if changed:
+        recompute(evaluation)
+    return changed
 
 
 def recompute(evaluation: Evaluation) -> Evaluation:

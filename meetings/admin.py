@@ -11,6 +11,7 @@ from .models import (
     DuesEntry,
     Meeting,
     Minutes,
+    SelfCriticismTurn,
     Task,
     Vote,
 )
@@ -81,3 +82,10 @@ class DuesAdjustmentAdmin(RecordAdmin):
 class MinutesAdmin(RecordAdmin):
     list_display = ["__str__", "updated_at"]
     list_select_related = ["meeting__cell"]
+
+
+@admin.register(SelfCriticismTurn)
+class SelfCriticismTurnAdmin(RecordAdmin):
+    list_display = ["member", "cell", "period", "done"]
+    list_filter = ["done"]
+    list_select_related = ["member", "cell"]

@@ -24,8 +24,10 @@ def due_for(member: Member, period: dt.date, *, adjustments=None, periods=None) 
     active = [a for a in adjustments if a.covers(period)]
     reduction = max((a.reduction for a in active), default=0)
     periods = member.status_periods.all() if periods is None else periods
-    # Members suspended while detained pay nothing (QĐ 01); the committee records it as a suspension.
-    detained = any(p.kind == StatusPeriod.Kind.SUSPENDED and p.covers(period) for p in periods)
+    # Only a suspension because of temporary detention clears dues (QĐ 01); other suspended members pay.
+    detained = dues_rules.detained_pay_nothing and any(
+        p.kind == StatusPeriod.Kind.SUSPENDED and p.detained and p.covers(period) for p in periods
+    )
     return rules.dues_amount(
         dues_rules,
         category=member.dues_category,

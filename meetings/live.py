@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from members.models import Member, Role, StatusPeriod, Supervision
+from members.models import Member, Membership, Role, StatusPeriod, Supervision
 
 from . import rules
 from .models import AgendaItem, Attendance, Ballot, Comment, Guest, Meeting, MeetingEvent, Minutes, Vote
@@ -24,11 +23,7 @@ K = StatusPeriod.Kind
 def roster_on(cell, day: dt.date) -> list[Member]:
     """The cell's members on a day, from the membership history (a transfer does not rewrite the past)."""
     return list(
-        Member.objects.filter(
-            Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gte=day),
-            memberships__cell=cell,
-            memberships__started_on__lte=day,
-        )
+        Member.objects.filter(pk__in=Membership.objects.on(day).filter(cell=cell).values("member"))
         .exclude(left_on__lt=day)
         .distinct()
         .order_by("full_name")
@@ -336,11 +331,9 @@ def record_vote(
     q = quorum(meeting)
     meeting_rules = meeting.rules
     if kind == Vote.Kind.RECOGNITION:
-        if (
-            subject is None
-            or subject.status != Member.Status.PROBATIONARY
-            or subject.cell_id != meeting.cell_id
-        ):
+        # Of this cell on the meeting's day: on its roll call, not here on temporary activity.
+        on_roll = {a.member_id for a in q.rows if not a.temporary_here}
+        if subject is None or subject.status != Member.Status.PROBATIONARY or subject.pk not in on_roll:
             raise ValidationError(_("Choose the probationary member of this cell the vote is about."))
         if q.official < meeting_rules.min_official_members:
             raise ValidationError(

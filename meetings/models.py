@@ -642,6 +642,8 @@ class SelfCriticismTurn(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     done = models.BooleanField(_("done"), default=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("self-criticism turn")
         verbose_name_plural = _("self-criticism turns")

@@ -50,6 +50,8 @@ CHARTER = Document("Điều lệ Đảng", dt.date(2011, 1, 19), "Đại hội X
 QD_294 = Document("294-QĐ/TW", dt.date(2025, 5, 26), "Ban Chấp hành Trung ương")
 HD_12_2018 = Document("12-HD/BTCTW", dt.date(2018, 7, 6), "Ban Tổ chức Trung ương")
 HD_42 = Document("42-HD/BTCTW", dt.date(2025, 10, 28), "Ban Tổ chức Trung ương")
+# The base of a vote and who may vote (DOMAIN.md §2, §7): QĐ 24 point 9.3.2, carried into QĐ 294; temporary
+# activity: QĐ 232-QĐ/TW (2025) 6.3.2, whose exact date DOMAIN.md does not give (so no Document here).
 
 MEETING_RULES = (
     MeetingRules(
@@ -120,22 +122,26 @@ def official_members(seats) -> int:
     return sum(1 for s in seats if s.counted and s.official)
 
 
+def in_base(seat: Seat) -> bool:
+    """Expected in the room, so counted in the denominators: the cell's own members less the suspended and
+    those who are away because they are exempt or on temporary activity elsewhere (QĐ 24 / QĐ 294 point
+    9.3.2). A member on temporary activity elsewhere keeps full rights in this, their official cell (QĐ 232
+    6.3.2): when they attend, they vote, and so they count, as the exempt do when they come and vote. Every
+    voter is in the base, so "for" never exceeds it."""
+    if not seat.counted or seat.suspended:
+        return False
+    return seat.present or not (seat.elsewhere or seat.exempt)
+
+
 def adjusted_official_membership(seats) -> int:
-    """The official members summoned, less those elsewhere, the exempt who stay away and the suspended
+    """The official members summoned, less those elsewhere or exempt who stay away and the suspended
     (QĐ 24 / QĐ 294 point 9.3.2): the base of the more-than-half rule for resolutions."""
-    return sum(
-        1
-        for s in seats
-        if s.counted
-        and s.official
-        and not s.elsewhere
-        and not s.suspended
-        and not (s.exempt and not s.present)
-    )
+    return sum(1 for s in seats if s.official and in_base(s))
 
 
 def may_vote(seat: Seat) -> bool:
-    """Official members present; probationary and temporary members speak but do not vote (Điều lệ Đ.3)."""
+    """Official members present, including those on temporary activity elsewhere who attend at home (QĐ 232
+    6.3.2); probationary and temporary members here speak but do not vote (Điều lệ Đ.3)."""
     return seat.present and seat.official and seat.counted and not seat.suspended
 
 
@@ -145,16 +151,13 @@ def eligible_voters(seats) -> int:
 
 def attendance_base(seats) -> int:
     """Members expected in the room: the cell's members less those elsewhere, suspended, or exempt and away."""
-    return sum(
-        1
-        for s in seats
-        if s.counted and not s.elsewhere and not s.suspended and not (s.exempt and not s.present)
-    )
+    return sum(1 for s in seats if in_base(s))
 
 
 def attendance_rate(seats) -> Fraction | None:
     base = attendance_base(seats)
-    present = sum(1 for s in seats if s.counted and s.present)
+    # Only members in the base count as present: a suspended member in the room is not attendance.
+    present = sum(1 for s in seats if s.present and in_base(s))
     return Fraction(present, base) if base else None
 
 
@@ -185,6 +188,8 @@ class DuesRules:
     reductions: tuple[int, ...]  # allowed reductions in percent, for at most max_reduction_months
     max_reduction_months: int
     retained_share_default: Fraction  # share of collected dues the cell keeps unless its committee sets one
+    # Suspended because of temporary detention: no dues collected. Any other suspension still pays.
+    detained_pay_nothing: bool
 
 
 DUES_RULES = (
@@ -202,6 +207,8 @@ DUES_RULES = (
         reductions=(),
         max_reduction_months=0,
         retained_share_default=Fraction(30, 100),
+        # Not found for QĐ 342 (DOMAIN.md §5.2): kept as under QĐ 01; other suspensions pay (Điều lệ, quiz).
+        detained_pay_nothing=True,
     ),
     DuesRules(
         name="QĐ 01-QĐ/TW (2026)",
@@ -217,6 +224,8 @@ DUES_RULES = (
         reductions=(30, 50, 70),
         max_reduction_months=12,
         retained_share_default=Fraction(30, 100),
+        # QĐ 01-QĐ/TW (03/02/2026), via the question bank (DOMAIN.md §5.1, §7): only temporary detention.
+        detained_pay_nothing=True,
     ),
 )
 

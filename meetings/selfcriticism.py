@@ -43,7 +43,18 @@ def plan_year(*, cell, year: int) -> int:
         SelfCriticismTurn(cell=cell, member=m, period=months[i % len(months)]) for i, m in enumerate(members)
     ]
     SelfCriticismTurn.objects.bulk_create(turns, ignore_conflicts=True)
+    _record_created(cell=cell, year=year)
     return len(turns)
+
+
+def _record_created(*, cell, year: int) -> None:
+    """Audit history for the turns just planned: bulk_create(ignore_conflicts=True) returns no ids, so the
+    year's turns without history yet get their "created" record (as dues.ensure_ledger does)."""
+    turns = list(SelfCriticismTurn.objects.filter(cell=cell, period__year=year))
+    recorded = set(
+        SelfCriticismTurn.history.filter(id__in=[t.pk for t in turns]).values_list("id", flat=True)
+    )
+    SelfCriticismTurn.history.bulk_history_create([t for t in turns if t.pk not in recorded])
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from .models import Member, Membership, Organization, Role, StatusPeriod, Superv
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TreeAdmin):
+class OrganizationAdmin(SimpleHistoryAdmin, TreeAdmin):
     form = movenodeform_factory(Organization)
     list_display = ["name", "kind", "code", "meeting_day"]
     search_fields = ["name"]

@@ -183,6 +183,7 @@ def _add_member(cell, rng, *, name=None, gender=None, birth_year=None, admitted=
         gender=gender,
         birth_date=dt.date(birth_year, rng.randint(1, 12), rng.randint(1, 28)),
         card_number=f"{rng.randint(10, 99)}.{rng.randint(100000, 999999)}",
+        admission_decision_date=admitted - dt.timedelta(days=21),  # the ceremony follows the decision
         admission_date=admitted,
         official_date=official_date,
         status=Member.Status.OFFICIAL if official else Member.Status.PROBATIONARY,

@@ -24,6 +24,7 @@ class MemberForm(forms.ModelForm):
             "birth_date",
             "card_number",
             "status",
+            "admission_decision_date",
             "admission_date",
             "official_date",
             "position",
@@ -34,6 +35,7 @@ class MemberForm(forms.ModelForm):
         ]
         widgets = {
             "birth_date": DateInput(),
+            "admission_decision_date": DateInput(),
             "admission_date": DateInput(),
             "official_date": DateInput(),
         }
@@ -66,7 +68,7 @@ class TransferForm(forms.Form):
 class StatusPeriodForm(forms.ModelForm):
     class Meta:
         model = StatusPeriod
-        fields = ["kind", "starts_on", "ends_on", "reason"]
+        fields = ["kind", "starts_on", "ends_on", "reason", "detained"]
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),
@@ -96,7 +98,8 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Member list (XLSX or CSV)"),
         help_text=_(
-            "Columns: Họ và tên, Giới tính, Ngày sinh, Số thẻ đảng, Ngày vào Đảng, Ngày chính thức, "
+            "Columns: Họ và tên, Giới tính, Ngày sinh, Số thẻ đảng, Ngày vào Đảng (the admission decision), "
+            "Ngày lễ kết nạp (the ceremony; if missing, the decision's date), Ngày chính thức, "
             "Chi bộ, Email, Điện thoại. Dates as dd/mm/yyyy."
         ),
     )

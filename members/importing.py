@@ -24,7 +24,10 @@ COLUMNS = {
     "gender": ["gioi tinh", "gender"],
     "birth_date": ["ngay sinh", "date of birth", "birth date"],
     "card_number": ["so the dang", "so the", "the dang vien", "card number"],
-    "admission_date": ["ngay vao dang", "ngay ket nap", "admission date"],
+    # "Ngày vào Đảng" on the party card is the date in the admission decision (party age); the ceremony
+    # follows it. A file with only one of the two dates gives it to both, as before there were two.
+    "admission_decision_date": ["ngay vao dang", "ngay quyet dinh ket nap", "admission decision date"],
+    "admission_date": ["ngay le ket nap", "ngay ket nap", "admission ceremony date", "admission date"],
     "official_date": ["ngay chinh thuc", "official date"],
     "cell": ["chi bo", "cell"],
     "email": ["email", "thu dien tu"],
@@ -187,7 +190,8 @@ def _check_row(row, default_cell, by_name, existing_cards, seen_cards):
     dates = {}
     labels = {
         "birth_date": _("date of birth"),
-        "admission_date": _("admission date"),
+        "admission_decision_date": _("admission decision date"),
+        "admission_date": _("admission ceremony date"),
         "official_date": _("official date"),
     }
     for key, label in labels.items():
@@ -200,9 +204,13 @@ def _check_row(row, default_cell, by_name, existing_cards, seen_cards):
     if dates.get("birth_date") and dates["birth_date"] > timezone.localdate():
         # Member.clean refuses it too, but at confirm time and without the row number.
         row.errors.append(_("The date of birth cannot be in the future."))
-    if dates.get("admission_date") and dates.get("official_date"):
-        if dates["official_date"] < dates["admission_date"]:
+    decided = dates.get("admission_decision_date")
+    ceremony = dates.get("admission_date") or decided
+    if ceremony and dates.get("official_date"):
+        if dates["official_date"] < ceremony:
             row.errors.append(_("The official date is before the admission date."))
+    if decided and ceremony and ceremony < decided:
+        row.errors.append(_("The admission ceremony is before the admission decision."))
     for key, limit in LENGTHS.items():
         if len(v.get(key, "")) > limit:
             row.errors.append(
@@ -238,12 +246,14 @@ def _check_row(row, default_cell, by_name, existing_cards, seen_cards):
 
 def member_from_row(values: dict) -> Member:
     official = parse_date(values.get("official_date", ""))
-    admission = parse_date(values.get("admission_date", ""))
+    decided = parse_date(values.get("admission_decision_date", ""))
+    admission = parse_date(values.get("admission_date", "")) or decided
     return Member(
         full_name=" ".join(values["full_name"].split()),
         gender=GENDERS.get(fold(values.get("gender", "")), ""),
         birth_date=parse_date(values.get("birth_date", "")),
         card_number=values.get("card_number") or None,
+        admission_decision_date=decided or admission,
         admission_date=admission,
         official_date=official,
         status=Member.Status.OFFICIAL if official or not admission else _probation_status(admission),

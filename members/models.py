@@ -85,6 +85,7 @@ class Organization(MP_Node):
 
     # No node_order_by: ordering by name would rewrite the paths of existing siblings on every insert.
     objects = OrganizationManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("organisation")
@@ -136,7 +137,20 @@ class Member(models.Model):
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     card_number = models.CharField(_("party card number"), max_length=30, unique=True, null=True, blank=True)
-    admission_date = models.DateField(_("admission date"), null=True, blank=True)
+    # Two dates of admission, which differ by up to 30 working days (QĐ 294): probation runs 12 months from the
+    # ceremony, party age counts from the date in the decision (Điều lệ Điều 5; DOMAIN.md §2, §7).
+    admission_decision_date = models.DateField(
+        _("admission decision date"),
+        null=True,
+        blank=True,
+        help_text=_("The date in the admission decision: party age counts from it."),
+    )
+    admission_date = models.DateField(
+        _("admission ceremony date"),
+        null=True,
+        blank=True,
+        help_text=_("Probation lasts 12 months from the admission ceremony."),
+    )
     official_date = models.DateField(_("official membership date"), null=True, blank=True)
     status = models.CharField(_("membership"), max_length=20, choices=Status.choices, default=Status.OFFICIAL)
     cell = models.ForeignKey(
@@ -195,6 +209,9 @@ class Member(models.Model):
             self.card_number = None
         if self.official_date and self.admission_date and self.official_date < self.admission_date:
             errors["official_date"] = _("The official date cannot be before the admission date.")
+        decided = self.admission_decision_date
+        if decided and self.admission_date and self.admission_date < decided:
+            errors["admission_date"] = _("The admission ceremony cannot be before the admission decision.")
         if self.birth_date and self.birth_date > timezone.localdate():
             errors["birth_date"] = _("The date of birth cannot be in the future.")
         if self.status == self.Status.PROBATIONARY and self.official_date:
@@ -222,11 +239,22 @@ class Member(models.Model):
         self.save(update_fields=["status", "official_date", "updated_at"])
 
     def party_years(self, on: dt.date) -> int | None:
-        """Party age in whole years on a day, counted from admission (tuổi đảng)."""
-        if not self.admission_date:
+        """Party age (tuổi đảng) in whole years on a day, counted from the date in the admission decision, not
+        from the ceremony (Điều lệ Điều 5)."""
+        if not self.admission_decision_date:
             return None
-        a = self.admission_date
+        a = self.admission_decision_date
         return on.year - a.year - ((on.month, on.day) < (a.month, a.day))
+
+    def cell_on(self, day: dt.date) -> Organization | None:
+        """The cell the member belonged to on a day, from the membership history (`cell` is today's)."""
+        membership = self.memberships.on(day).select_related("cell").first()
+        return membership.cell if membership else None
+
+    @property
+    def pending_transfer(self) -> Membership | None:
+        """A transfer dated in the future: the membership it will start."""
+        return self.memberships.filter(started_on__gt=timezone.localdate()).select_related("cell").first()
 
     def active_status_periods(self, on: dt.date | None = None):
         on = on or timezone.localdate()
@@ -257,6 +285,11 @@ class StatusPeriod(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    detained = models.BooleanField(
+        _("because of temporary detention"),
+        default=False,
+        help_text=_("A member suspended because of temporary detention pays no dues; other suspensions do."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -281,10 +314,20 @@ class StatusPeriod(models.Model):
             raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
         if self.kind == self.Kind.EXEMPT and not self.reason:
             raise ValidationError({"reason": _("An exemption needs a reason.")})
+        if self.detained and self.kind != self.Kind.SUSPENDED:
+            raise ValidationError({"detained": _("Only a suspension can be because of temporary detention.")})
+
+
+class MembershipQuerySet(models.QuerySet):
+    def on(self, day: dt.date):
+        """The memberships in force on a day: from `started_on` to `ended_on`, both included."""
+        return self.filter(Q(started_on__lte=day), Q(ended_on__isnull=True) | Q(ended_on__gte=day))
 
 
 class Membership(models.Model):
-    """Which cell a member belonged to and when: past meetings keep the right roster."""
+    """Which cell a member belonged to and when: past meetings keep the right roster. `ended_on` is the last
+    day in the cell; a transfer dated D ends the old membership on D-1 and starts the new one on D, which may
+    lie in the future (until then the member belongs to the old cell)."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
     cell = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
@@ -294,6 +337,8 @@ class Membership(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

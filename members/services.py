@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -30,22 +31,49 @@ def create_member(*, member: Member, cell: Organization, by, on: dt.date | None 
 
 @transaction.atomic
 def transfer_member(*, member: Member, to_cell: Organization, on: dt.date, reason: str, by) -> Member:
-    """Moves a member to another cell; the old membership is closed, not rewritten."""
+    """Moves a member to another cell on a date; the old membership is closed (its last day is the day
+    before), not rewritten. A transfer dated in the future takes effect on its date: until then the member
+    belongs to the old cell (`member.cell`, roll calls, dues, votes), and `apply_due_transfers` moves them."""
     if not to_cell.is_cell:
         raise ValidationError(_("Members belong to a party cell, not to a committee."))
-    if to_cell.pk == member.cell_id:
-        raise ValidationError(_("The member is already in this cell."))
     current = Membership.objects.select_for_update().filter(member=member, ended_on__isnull=True).first()
-    if current and on < current.started_on:
-        raise ValidationError(_("The transfer date cannot be before the member joined the current cell."))
+    if to_cell.pk == (current.cell_id if current else member.cell_id):
+        raise ValidationError(_("The member is already in this cell."))
+    if current and current.started_on > timezone.localdate():
+        raise ValidationError(
+            _("A transfer to %(cell)s on %(date)s is already pending.")
+            % {"cell": current.cell.name, "date": current.started_on.strftime("%d/%m/%Y")}
+        )
+    if current and on <= current.started_on:
+        raise ValidationError(
+            _("The transfer date must be after the day the member joined the current cell.")
+        )
     if current:
-        current.ended_on = on
+        current.ended_on = on - dt.timedelta(days=1)
         current.reason = reason
         current.save(update_fields=["ended_on", "reason"])
     Membership.objects.create(member=member, cell=to_cell, started_on=on, reason=reason, recorded_by=by)
-    member.cell = to_cell
-    member.save(update_fields=["cell", "updated_at"])
+    if on <= timezone.localdate():
+        member.cell = to_cell
+        member.save(update_fields=["cell", "updated_at"])
     return member
+
+
+def apply_due_transfers(*, today: dt.date | None = None) -> int:
+    """Daily: members whose transfer date has come move to their new cell. Idempotent."""
+    today = today or timezone.localdate()
+    due = Membership.objects.filter(ended_on__isnull=True, started_on__lte=today).exclude(
+        member__cell_id=F("cell_id")
+    )
+    moved = 0
+    for membership in due.select_related("member"):
+        with transaction.atomic():
+            member = Member.objects.select_for_update().get(pk=membership.member_id)
+            if member.cell_id != membership.cell_id:
+                member.cell_id = membership.cell_id
+                member.save(update_fields=["cell", "updated_at"])  # saved one by one: each keeps its history
+                moved += 1
+    return moved
 
 
 @transaction.atomic

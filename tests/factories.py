@@ -30,6 +30,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thành {n}")
     gender = Member.Gender.MALE
     birth_date = dt.date(1985, 4, 30)
+    admission_decision_date = factory.SelfAttribute("admission_date")
     admission_date = dt.date(2010, 5, 19)
     official_date = dt.date(2011, 5, 19)
     status = Member.Status.OFFICIAL

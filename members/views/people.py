@@ -63,10 +63,18 @@ def member_transfer(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("%(name)s was moved to %(cell)s.") % {"name": member.full_name, "cell": member.cell},
-            )
+            to_cell, on = form.cleaned_data["to_cell"], form.cleaned_data["on"]
+            if member.cell_id == to_cell.pk:
+                message = _("%(name)s was moved to %(cell)s.") % {"name": member.full_name, "cell": to_cell}
+            else:
+                message = _(
+                    "%(name)s will move to %(cell)s on %(date)s; until then they belong to this cell."
+                ) % {
+                    "name": member.full_name,
+                    "cell": to_cell,
+                    "date": on.strftime("%d/%m/%Y"),
+                }
+            messages.success(request, message)
             return redirect(old_cell)
     return render(request, "members/member_transfer.html", {"form": form, "member": member})
 

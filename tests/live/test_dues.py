@@ -37,7 +37,9 @@ def cell_dues(world):
         full_name="Tạ Văn Bảy", cell=world.cell, admission_date=dt.date(1975, 4, 30), dues_category=C.PENSION
     )
     detained = MemberFactory(full_name="Tô Văn Đình", cell=world.cell)
-    StatusPeriodFactory(member=detained, kind=StatusPeriod.Kind.SUSPENDED, starts_on=dt.date(2026, 10, 1))
+    StatusPeriodFactory(
+        member=detained, kind=StatusPeriod.Kind.SUSPENDED, detained=True, starts_on=dt.date(2026, 10, 1)
+    )
     guest = MemberFactory(full_name="Lâm Văn Tạm", cell=world.cell)
     StatusPeriodFactory(member=guest, kind=StatusPeriod.Kind.TEMPORARY_HERE, starts_on=dt.date(2026, 9, 1))
     return {"veteran": veteran, "detained": detained, "guest": guest}
@@ -281,3 +283,18 @@ def test_a_member_once_here_on_temporary_activity_pays_here_after_joining_the_ce
     login("fellow").get(dues_url(november))
 
     assert DuesEntry.objects.get(member=guest, period=NOVEMBER).due == 100_000
+
+
+def test_a_member_suspended_for_another_reason_still_owes_dues(cell_dues, prepared, world, login):
+    """Only a suspension because of temporary detention clears dues (QĐ 01-QĐ/TW 2026)."""
+    disciplined = MemberFactory(full_name="Đỗ Văn Kỷ", cell=world.cell, dues_basis=9_000_000)
+    StatusPeriodFactory(
+        member=disciplined, kind=StatusPeriod.Kind.SUSPENDED, starts_on=dt.date(2026, 10, 1), reason="Kỷ luật"
+    )
+    meeting = live.open_meeting(meeting=prepared, chair=world.secretary, clerk=world.fellow, by=None)
+
+    response = login("fellow").get(dues_url(meeting))
+
+    due = dict(DuesEntry.objects.filter(period=NOVEMBER).values_list("member__full_name", "due"))
+    assert (due["Đỗ Văn Kỷ"], due["Tô Văn Đình"]) == (90_000, 0)
+    assert "Đỗ Văn Kỷ 90.000 đ" in text(response)

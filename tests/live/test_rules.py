@@ -23,6 +23,7 @@ OFFICIAL_AWAY = Seat(official=True, present=False)  # away on business, not exem
 PROBATIONARY = Seat(official=False, present=True)
 PROBATIONARY_AWAY = Seat(official=False, present=False)
 ELSEWHERE = Seat(official=True, present=False, elsewhere=True)
+ELSEWHERE_AT_HOME = Seat(official=True, present=True, elsewhere=True)  # attends at their official cell
 EXEMPT_AWAY = Seat(official=True, present=False, exempt=True)
 EXEMPT_HERE = Seat(official=True, present=True, exempt=True)
 SUSPENDED = Seat(official=True, present=False, suspended=True)
@@ -36,6 +37,7 @@ ADJUSTED = [
     ("all official members present", [OFFICIAL] * 5, 5),
     ("absent on business still counted", [OFFICIAL] * 17 + [OFFICIAL_AWAY] * 3, 20),
     ("temporary activity elsewhere excluded", [OFFICIAL] * 4 + [ELSEWHERE], 4),
+    ("temporary activity elsewhere but attending at home counted", [OFFICIAL] * 4 + [ELSEWHERE_AT_HOME], 5),
     ("exempt and absent excluded", [OFFICIAL] * 4 + [EXEMPT_AWAY], 4),
     ("exempt but present counted", [OFFICIAL] * 4 + [EXEMPT_HERE], 5),
     ("suspended excluded", [OFFICIAL] * 4 + [SUSPENDED], 4),
@@ -65,12 +67,33 @@ ELIGIBILITY = [
     ("here on temporary activity", TEMPORARY_HERE, False),
     ("exempt but present", EXEMPT_HERE, True),
     ("suspended in the room", SUSPENDED_HERE, False),
+    ("temporary activity elsewhere, attending at home", ELSEWHERE_AT_HOME, True),
 ]
 
 
 @pytest.mark.parametrize(("seat", "expected"), [c[1:] for c in ELIGIBILITY], ids=[c[0] for c in ELIGIBILITY])
 def test_may_vote(seat, expected):
     assert rules.may_vote(seat) is expected
+
+
+def test_every_voter_is_in_the_base_so_votes_for_never_exceed_it():
+    """Whatever the room, a resolution carried by every voter has no more "for" than its base."""
+    kinds = [
+        OFFICIAL,
+        OFFICIAL_AWAY,
+        PROBATIONARY,
+        PROBATIONARY_AWAY,
+        ELSEWHERE,
+        ELSEWHERE_AT_HOME,
+        EXEMPT_AWAY,
+        EXEMPT_HERE,
+        SUSPENDED,
+        SUSPENDED_HERE,
+        TEMPORARY_HERE,
+    ]
+    for seat in kinds:
+        seats = [OFFICIAL, seat]
+        assert rules.eligible_voters(seats) <= rules.adjusted_official_membership(seats), seat
 
 
 def test_eligible_voters_are_the_official_members_present():
@@ -141,6 +164,12 @@ ATTENDANCE = [
         Fraction(3, 4),
     ),
     ("nobody expected", [EXEMPT_AWAY, ELSEWHERE], None),
+    ("a member elsewhere who comes counts as present", [OFFICIAL] * 9 + [ELSEWHERE_AT_HOME], Fraction(1)),
+    (
+        "a suspended member in the room does not raise it",
+        [OFFICIAL] * 3 + [OFFICIAL_AWAY, SUSPENDED_HERE],
+        Fraction(3, 4),
+    ),
 ]
 
 
@@ -221,11 +250,17 @@ DUE_FOR = [
     ("reduction 70% this year", [(70, *YEAR)], [], 30_000),
     ("exemption (100)", [(100, *YEAR)], [], 0),
     ("a reduction that ended last month", [(50, dt.date(2026, 1, 1), dt.date(2026, 10, 31))], [], 100_000),
-    ("detained: suspended pays nothing", [], [("suspended", dt.date(2026, 10, 1), None)], 0),
     (
-        "suspension over before the month",
+        "suspended because of temporary detention pays nothing",
         [],
-        [("suspended", dt.date(2026, 1, 1), dt.date(2026, 10, 31))],
+        [("detained", dt.date(2026, 10, 1), None)],
+        0,
+    ),
+    ("suspended for another reason still pays", [], [("suspended", dt.date(2026, 10, 1), None)], 100_000),
+    (
+        "detention over before the month",
+        [],
+        [("detained", dt.date(2026, 1, 1), dt.date(2026, 10, 31))],
         100_000,
     ),
     ("exempt from activity still pays", [], [("exempt", dt.date(2026, 1, 1), None)], 100_000),
@@ -241,7 +276,12 @@ def test_due_for_a_member(adjustments, periods, expected):
         member,
         NOVEMBER,
         adjustments=[DuesAdjustment(reduction=r, starts_on=s, ends_on=e) for r, s, e in adjustments],
-        periods=[StatusPeriod(kind=k, starts_on=s, ends_on=e) for k, s, e in periods],
+        periods=[
+            StatusPeriod(
+                kind="suspended" if k == "detained" else k, detained=k == "detained", starts_on=s, ends_on=e
+            )
+            for k, s, e in periods
+        ],
     )
     assert due == expected
 
@@ -252,9 +292,34 @@ def test_probationary_member_pays_like_an_official_one():
 
 
 def test_fifty_years_of_party_age_counted_on_the_month():
-    veteran = _member(admission_date=dt.date(1976, 11, 1), dues_category="pension", dues_basis=6_000_000)
+    veteran = _member(
+        admission_decision_date=dt.date(1976, 11, 1), dues_category="pension", dues_basis=6_000_000
+    )
     assert due_for(veteran, dt.date(2026, 10, 1), adjustments=[], periods=[]) == 30_000
     assert due_for(veteran, NOVEMBER, adjustments=[], periods=[]) == 0
+
+
+def test_party_age_counts_from_the_admission_decision_not_the_ceremony():
+    """Decided on 20/10/1976, admitted at a ceremony on 15/11/1976: fifty years of party age in October 2026
+    already, so no dues for November 2026 (QĐ 01), although the ceremony was less than fifty years ago."""
+    veteran = _member(
+        admission_decision_date=dt.date(1976, 10, 20),
+        admission_date=dt.date(1976, 11, 15),
+        dues_category="pension",
+        dues_basis=6_000_000,
+    )
+    assert veteran.party_years(NOVEMBER) == 50
+    assert due_for(veteran, NOVEMBER, adjustments=[], periods=[]) == 0
+
+
+def test_probation_ends_twelve_months_after_the_ceremony_not_the_decision():
+    member = _member(
+        status=Member.Status.PROBATIONARY,
+        admission_decision_date=dt.date(2025, 10, 20),
+        admission_date=dt.date(2025, 11, 15),
+        official_date=None,
+    )
+    assert member.probation_ends_on == dt.date(2026, 11, 15)
 
 
 # --- The rule set in force on the day ---------------------------------------------------------------------

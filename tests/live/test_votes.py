@@ -228,3 +228,18 @@ def test_recognition_is_for_a_probationary_member_of_the_cell(room, world):
         )
 
     assert refused.value.messages == [vi("Choose the probationary member of this cell the vote is about.")]
+
+
+def test_a_member_elsewhere_who_attends_at_home_votes_and_counts_in_the_base(opened, world, login):
+    """On temporary activity in another cell, the member keeps full rights in this one (QĐ 232 6.3.2):
+    present, they vote, so the base includes them and "for" cannot exceed it."""
+    away = MemberFactory(full_name="Hồ Văn Xa", cell=world.cell)
+    opened.attendances.create(member=away, official=True, elsewhere=True)
+    mark(opened, world.secretary, world.member, world.fellow, away)
+
+    vote = live.record_vote(
+        meeting=opened, kind=Vote.Kind.RESOLUTION, question="Thông qua nghị quyết", totals=(4, 0, 0), by=None
+    )
+
+    assert (vote.votes_for, vote.eligible, vote.base) == (4, 4, 4)
+    assert vote.passed

@@ -340,3 +340,32 @@ def test_header_without_the_name_column_is_refused_with_a_message(world, login):
     expected = vi("The first row must hold the column names; the column “Họ và tên” was not found.")
     assert expected in page_text(response)
     assert not MemberImport.objects.exists()
+
+
+def test_an_import_takes_both_admission_dates(world, login):
+    client = login("secretary")
+    header = ["Họ và tên", "Ngày vào Đảng", "Ngày lễ kết nạp", "Chi bộ"]
+    rows = [
+        header,
+        ["Nguyễn Hoàng Phúc", "20/10/1976", "15/11/1976", ""],
+        ["Võ Thị Ngọc Hà", "01/03/2015", "", ""],  # only the decision: it serves both, as before
+        ["Trần Văn Ngược", "15/11/2015", "20/10/2015", ""],
+    ]
+    pending, page = uploaded(client, world.cell, csv_file(rows))
+
+    shown = preview_rows(page)
+    assert "20/10/1976 15/11/1976 Chi bộ A1" in shown[2]
+    assert vi("The admission ceremony is before the admission decision.") in shown[4]
+
+    rows.pop()
+    pending, page = uploaded(client, world.cell, csv_file(rows))
+    confirm(client, pending)
+
+    phuc = Member.objects.get(full_name="Nguyễn Hoàng Phúc")
+    assert (phuc.admission_decision_date, phuc.admission_date) == (
+        dt.date(1976, 10, 20),
+        dt.date(1976, 11, 15),
+    )
+    assert phuc.party_years(dt.date(2026, 11, 1)) == 50
+    ha = Member.objects.get(full_name="Võ Thị Ngọc Hà")
+    assert (ha.admission_decision_date, ha.admission_date) == (dt.date(2015, 3, 1), dt.date(2015, 3, 1))

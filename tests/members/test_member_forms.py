@@ -16,6 +16,7 @@ TYPED = {
     "birth_date": "15/06/1993",
     "card_number": "93.061501",
     "status": "official",
+    "admission_decision_date": "20/05/2018",
     "admission_date": "01/06/2018",
     "official_date": "01/06/2019",
     "position": "Giảng viên",
@@ -103,3 +104,36 @@ def test_editing_to_a_duplicate_card_number_changes_nothing(world, login):
     assert form_values(response) == typed
     target.refresh_from_db()
     assert (target.full_name, target.card_number) == ("Dương Thị Mỹ Duyên", None)
+
+
+def test_both_admission_dates_are_kept_the_decision_for_party_age_and_the_ceremony_for_probation(
+    world, login
+):
+    typed = TYPED | {
+        "status": "probationary",
+        "official_date": "",
+        "admission_decision_date": "20/10/2025",
+        "admission_date": "15/11/2025",
+    }
+
+    create(login("secretary"), world.cell, typed)
+
+    vinh = Member.objects.get(card_number="93.061501")
+    assert (vinh.admission_decision_date, vinh.admission_date) == (
+        dt.date(2025, 10, 20),
+        dt.date(2025, 11, 15),
+    )
+    assert vinh.probation_ends_on == dt.date(2026, 11, 15)
+    assert vinh.party_years(dt.date(2026, 10, 20)) == 1
+
+
+def test_a_ceremony_before_the_admission_decision_is_refused_and_everything_typed_is_kept(world, login):
+    typed = TYPED | {"admission_decision_date": "20/06/2018", "admission_date": "01/06/2018"}
+
+    response = create(login("secretary"), world.cell, typed)
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors["admission_date"]
+    assert vi("The admission ceremony cannot be before the admission decision.") in errors
+    assert form_values(response) == typed
+    assert not Member.objects.filter(full_name="Trương Quang Vinh").exists()

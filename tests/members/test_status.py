@@ -111,3 +111,35 @@ def test_ended_exemption_no_longer_counts_on_the_cell_page(world, login):
     page = login("secretary").get(world.cell.get_absolute_url())
 
     assert page.context["n_exempt"] == 1  # only the one still exempt today
+
+
+def test_a_suspension_because_of_temporary_detention_is_recorded(world, login):
+    response = record(
+        login("secretary"),
+        world.member,
+        kind="suspended",
+        starts_on="01/10/2026",
+        reason="Tạm giam",
+        detained="on",
+    )
+
+    assert response.status_code == 302
+    period = world.member.status_periods.get()
+    assert (period.kind, period.detained) == (StatusPeriod.Kind.SUSPENDED, True)
+
+
+def test_temporary_detention_on_anything_but_a_suspension_is_refused(world, login):
+    response = record(
+        login("secretary"),
+        world.member,
+        kind="abroad",
+        starts_on="01/10/2026",
+        reason="Học tập",
+        detained="on",
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors["detained"]
+    assert vi("Only a suspension can be because of temporary detention.") in errors
+    assert form_values(response)["reason"] == "Học tập"
+    assert not StatusPeriod.objects.exists()

@@ -153,6 +153,7 @@ class Command(BaseCommand):
                     Member(
                         full_name=f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
                         cell=cell,
+                        admission_decision_date=admitted,
                         admission_date=admitted,
                         status=Member.Status.OFFICIAL if official else Member.Status.PROBATIONARY,
                         dues_basis=rng.randrange(6_000_000, 20_000_000, 100_000),

@@ -73,6 +73,7 @@ class Command(BaseCommand):
                     full_name=f"{FAMILY[(c + m) % len(FAMILY)]} Văn {GIVEN[m % len(GIVEN)]} {c:02d}.{m:02d}",
                     gender=Member.Gender.MALE,
                     birth_date=dt.date(1980, 1, 1) + dt.timedelta(days=97 * m),
+                    admission_decision_date=since,
                     admission_date=since,
                     official_date=since + dt.timedelta(days=365),
                     status=Member.Status.OFFICIAL,

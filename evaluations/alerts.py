@@ -35,7 +35,7 @@ def alerts_for(row, today: dt.date | None = None) -> list[str]:
         meeting_rules = rules.for_date(row.cell, row.period)
         if not row.committee_session:
             found.append("no_session")
-        if row.attendance_rate is not None and row.attendance_rate < float(meeting_rules.attendance_good):
+        if row.attendance_rate is not None and not meeting_rules.attendance_good.met(row.attendance_rate):
             found.append("low_attendance")
         if row.present and row.speakers / row.present < FEW_SPEAKERS:
             found.append("few_speakers")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Member, Organization, Role, Supervision
 
+from . import rules
 from .models import Attendance, DuesEntry, Meeting, ReminderPolicy
 from .notify import Message, notify_many
 
@@ -59,15 +60,6 @@ def policies_for(cells) -> dict[int, Policy]:
                     values[name] = getattr(row, name)
         result[cell.pk] = Policy(**{**DEFAULT.__dict__, **values})
     return result
-
-
-def add_working_days(day: dt.date, n: int) -> dt.date:
-    """Monday to Friday only (public holidays are not known to the app)."""
-    while n > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
 
 
 class Recipients:
@@ -184,7 +176,7 @@ def _member_alerts(today, cell_ids, people):
     ):
         ends = member.probation_ends_on
         if ends and ends <= soon:
-            deadline = add_working_days(ends, 30)
+            deadline = rules.add_working_days(ends, 30)
             yield Message(
                 "probation_end",
                 f"member:{member.pk}",

@@ -88,12 +88,13 @@ def refresh(period: dt.date, cells=None) -> int:
     ):
         minutes_by_category[r["meeting_id"]][r["category"]] = r["m"] or 0
     start, end = quarter_bounds(period)
-    thematic = set(
+    thematic = dict(
         Meeting.objects.filter(
             cell_id__in=cell_ids, kind=Meeting.Kind.THEMATIC, period__gte=start, period__lte=period
         )
         .filter(status__in=(Meeting.Status.CLOSED, Meeting.Status.ADOPTED))  # held, not just planned
-        .values_list("cell_id", flat=True)
+        .values_list("cell_id")
+        .annotate(n=Count("pk"))
     )
     turns = dict(
         SelfCriticismTurn.objects.filter(
@@ -145,7 +146,7 @@ def refresh(period: dt.date, cells=None) -> int:
             period=period,
             meeting=meeting,
             refreshed_at=now,
-            thematic_in_quarter=cell.pk in thematic,
+            thematic_in_quarter=thematic.get(cell.pk, 0) >= rules.for_date(cell, period).thematic_per_quarter,
             members_at_risk=at_risk.get(cell.pk, 0),
             overdue_recognitions=overdue.get(cell.pk, 0),
         )
@@ -222,22 +223,23 @@ def _members_at_risk(cell_ids, period):
 
 
 def _overdue_recognitions(cell_ids, period):
-    """Probationary members whose 12 months ended more than about 30 working days (six weeks) before the end
-    of the month without a recognition vote."""
+    """Probationary members without a recognition vote whose deadline (the rule set's working days after the
+    end of the probation) passed before the end of the month."""
     month_end = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    limit = month_end - dt.timedelta(days=365 + 42)
-    rows = (
-        Member.objects.current()
-        .filter(
-            cell_id__in=cell_ids,
-            status=Member.Status.PROBATIONARY,
-            recognition_proposed_on__isnull=True,
-            admission_date__lte=limit,
-        )
-        .values("cell_id")
-        .annotate(n=Count("pk"))
-    )
-    return {r["cell_id"]: r["n"] for r in rows}
+    counts = Counter()
+    for member in Member.objects.current().filter(
+        cell_id__in=cell_ids,
+        status=Member.Status.PROBATIONARY,
+        recognition_proposed_on__isnull=True,
+        admission_date__lte=month_end,
+    ):
+        ends = member.probation_ends_on
+        if ends is None or ends >= month_end:
+            continue
+        working_days = rules.for_date(None, ends).recognition_deadline_working_days
+        if rules.add_working_days(ends, working_days) < month_end:
+            counts[member.cell_id] += 1
+    return dict(counts)
 
 
 def refresh_meeting(meeting_id: int) -> int:

@@ -30,7 +30,7 @@ class Policy:
     committee_session_days: tuple[int, ...] = (7, 3)
     escalation_days: int = 1
     member_days: int = 1
-    minutes_days: int = 2
+    minutes_days: int | None = None  # None: the rule set's report_days_after (2 days, HD 42)
     thematic_warning_days: int = 15
     probation_warning_days: int = 30
 
@@ -153,12 +153,13 @@ def _meeting_messages(today, policies, people):
     for meeting in waiting:
         policy = policies.get(meeting.cell_id, DEFAULT)
         days = (today - timezone.localtime(meeting.scheduled_at).date()).days
-        if days >= policy.minutes_days:
+        after = policy.minutes_days if policy.minutes_days is not None else meeting.rules.report_days_after
+        if days >= after:
             users = {m.user_id for m in (meeting.clerk, meeting.chair) if m is not None and m.user_id}
             yield Message(
                 "minutes_chase",
                 f"meeting:{meeting.pk}",
-                f"D+{policy.minutes_days}",
+                f"D+{after}",
                 users or people.committee[meeting.cell_id],
                 {"meeting": meeting, "days": days},
                 reverse("meetings:minutes", args=[meeting.pk]),
@@ -168,21 +169,26 @@ def _meeting_messages(today, policies, people):
 
 def _member_alerts(today, cell_ids, people):
     soon = today + dt.timedelta(days=DEFAULT.probation_warning_days)
-    for member in Member.objects.current().filter(
-        cell_id__in=cell_ids,
-        status=Member.Status.PROBATIONARY,
-        recognition_proposed_on__isnull=True,
-        admission_date__isnull=False,
+    for member in (
+        Member.objects.current()
+        .filter(
+            cell_id__in=cell_ids,
+            status=Member.Status.PROBATIONARY,
+            recognition_proposed_on__isnull=True,
+            admission_date__isnull=False,
+        )
+        .select_related("cell")
     ):
         ends = member.probation_ends_on
         if ends and ends <= soon:
-            deadline = rules.add_working_days(ends, 30)
+            working_days = rules.for_date(member.cell, ends).recognition_deadline_working_days
+            deadline = rules.add_working_days(ends, working_days)
             yield Message(
                 "probation_end",
                 f"member:{member.pk}",
                 ends.isoformat(),
                 people.committee[member.cell_id],
-                {"member": member, "ends": ends, "deadline": deadline},
+                {"member": member, "ends": ends, "deadline": deadline, "working_days": working_days},
                 reverse("members:member", args=[member.pk]),
             )
     year = today.year
@@ -248,19 +254,21 @@ def _thematic_alerts(today, cells, policies, people):
     start, end, label = quarter_of(today)
     if (end - today).days > DEFAULT.thematic_warning_days:
         return
-    held = set(
+    held = dict(
         Meeting.objects.filter(kind=Meeting.Kind.THEMATIC, period__gte=start, period__lte=end)
         .exclude(status=Meeting.Status.CANCELLED)
-        .values_list("cell_id", flat=True)
+        .values_list("cell_id")
+        .annotate(n=Count("pk"))
     )
     for cell in cells:
-        if cell.pk not in held:
+        required = rules.for_date(cell, today).thematic_per_quarter
+        if held.get(cell.pk, 0) < required:
             yield Message(
                 "thematic_missing",
                 f"cell:{cell.pk}",
                 label,
                 people.committee[cell.pk],
-                {"cell": cell, "quarter": quarter_name(today), "end": end},
+                {"cell": cell, "quarter": quarter_name(today), "end": end, "required": required},
                 reverse("meetings:thematic_create", args=[cell.pk]),
             )
 

@@ -25,11 +25,12 @@ def test_a_probation_ending_within_30_days_is_announced_with_the_deadline(world)
     assert (
         vi(
             "The probation of comrade %(name)s ends on %(ends)s. The cell must consider the recognition as an "
-            'official member within 30 working days, by %(deadline)s. Suggested agenda item: "Recognition of '
+            'official member within %(days)s working days, by %(deadline)s. Suggested agenda item: "Recognition of '
             'comrade %(name)s as an official member".',
             name=name,
             ends="15/09/2026",
             deadline="27/10/2026",
+            days=30,
         )
         in alert.body
     )

@@ -19,7 +19,7 @@ LABELS = {
     "few_speakers": _("few speakers"),
     "professional": _("professional work crowding out party building"),
     "no_thematic": _("no thematic meeting this quarter"),
-    "at_risk": _("members at 3 unexcused absences or 3 unpaid months"),
+    "at_risk": _("members absent without reason or unpaid in 3 months of the year"),
     "overdue_recognition": _("overdue recognition vote"),
 }
 

@@ -193,8 +193,10 @@ def _fill_meeting(row, meeting, cell, seats, talk, minutes):
 
 
 def _members_at_risk(cell_ids, period):
-    """Members at 3 unexcused absences or 3 unpaid months in the year (Điều lệ Điều 8)."""
+    """Members absent without reason, or with dues unpaid, in 3 months of the year (Điều lệ Điều 8): months,
+    not meetings, so a regular and a thematic meeting missed in one month are one month."""
     year_start = period.replace(month=1)
+    months = rules.for_date(None, period).strike_off_months
     absent = (
         Attendance.objects.filter(
             meeting__cell_id__in=cell_ids,
@@ -203,16 +205,16 @@ def _members_at_risk(cell_ids, period):
             meeting__period__lte=period,
         )
         .values("member_id", "meeting__cell_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=3)
+        .annotate(n=Count("meeting__period", distinct=True))
+        .filter(n__gte=months)
     )
     unpaid = (
         DuesEntry.objects.filter(
             cell_id__in=cell_ids, period__gte=year_start, period__lt=period, due__gt=0, paid__lt=F("due")
         )
         .values("member_id", "cell_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=3)
+        .annotate(n=Count("period", distinct=True))
+        .filter(n__gte=months)
     )
     members = defaultdict(set)
     for r in absent:

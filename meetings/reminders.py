@@ -192,13 +192,15 @@ def _member_alerts(today, cell_ids, people):
                 reverse("members:member", args=[member.pk]),
             )
     year = today.year
+    months = rules.for_date(None, today).strike_off_months  # the Charter's, the same in every cell
+    # Months with an absence without reason, not meetings: two in one month are one month (Điều lệ Đ.8).
     absences = (
         Attendance.objects.filter(
             status=Attendance.Status.UNEXCUSED, meeting__period__year=year, meeting__cell_id__in=cell_ids
         )
         .values("member_id", "member__cell_id", "member__full_name")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=3)
+        .annotate(n=Count("meeting__period", distinct=True))
+        .filter(n__gte=months)
     )
     for row in absences:
         yield Message(
@@ -219,8 +221,8 @@ def _member_alerts(today, cell_ids, people):
             paid__lt=F("due"),
         )
         .values("member_id", "cell_id", "member__full_name")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=3)
+        .annotate(n=Count("period", distinct=True))
+        .filter(n__gte=months)
     )
     for row in unpaid:
         yield Message(

@@ -73,6 +73,12 @@ class MeetingRules:
     recognition_deadline_working_days: int
     thematic_per_quarter: int
     self_criticism_minutes: tuple[int, int]
+    # Absent without reason, or dues unpaid, in this many months of a calendar year: the cell considers
+    # striking the member off (Điều lệ Điều 8 khoản 1; QĐ 01-QĐ/TW 2026 for dues). Months, not meetings.
+    strike_off_months: int
+    # A member absent with reason more than this many meetings in a row in a year is flagged
+    # (HD 12-HD/BTCTW 2018, criterion 1: "không có đảng viên vắng có lý do quá 3 lần liên tiếp trong năm").
+    excused_streak_limit: int
 
     def min_duration(self, *, shared_session: bool) -> int:
         return self.min_minutes_shared if shared_session else self.min_minutes
@@ -100,6 +106,8 @@ MEETING_RULES = (
         recognition_deadline_working_days=30,
         thematic_per_quarter=1,
         self_criticism_minutes=(15, 30),
+        strike_off_months=3,
+        excused_streak_limit=3,
     ),
     MeetingRules(
         name="HD 42-HD/BTCTW (2025)",
@@ -117,6 +125,8 @@ MEETING_RULES = (
         recognition_deadline_working_days=30,
         thematic_per_quarter=1,
         self_criticism_minutes=(15, 30),
+        strike_off_months=3,
+        excused_streak_limit=3,
     ),
 )
 

@@ -360,3 +360,25 @@ def test_a_bulk_writer_that_refreshes_itself_queues_no_refresh_per_meeting(
     with django_capture_on_commit_callbacks(execute=True):  # outside the bulk writer: queued as usual
         live.open_meeting(meeting=meeting, chair=world.secretary, clerk=world.fellow, by=world.secretary.user)
     assert queued == [meeting.pk]
+
+
+def test_two_unexcused_absences_in_one_month_count_as_one_month_for_members_at_risk(world, clock):
+    w = world
+    for month in (8, 9):
+        roll(hold(w.cell, dt.date(2026, month, 1)), present=[w.secretary], unexcused=[w.member])
+    thematic = Meeting.objects.create(
+        cell=w.cell,
+        kind=Meeting.Kind.THEMATIC,
+        topic="Chuyên đề quý III",
+        period=dt.date(2026, 9, 1),
+        scheduled_at=at(2026, 9, 20, 14, 0),
+        status=Meeting.Status.CLOSED,
+    )
+    roll(thematic, present=[w.secretary], unexcused=[w.member])
+
+    indicators.refresh(NOVEMBER, [w.cell])
+    assert row(w.cell).members_at_risk == 0  # three meetings, two months
+
+    roll(hold(w.cell, dt.date(2026, 10, 1)), present=[w.secretary], unexcused=[w.member])
+    indicators.refresh(NOVEMBER, [w.cell])
+    assert row(w.cell).members_at_risk == 1

@@ -70,7 +70,7 @@ def test_three_absences_without_reason_in_the_year_alert_the_committee(world):
     assert told("absences") == [("secretary", "2026")]
     alert = Notification.objects.get(kind="absences")
     assert alert.title == vi(
-        "%(name)s: %(n)s absences without reason in %(year)s", name="Nguyễn Hoàng Nam", n=3, year=2026
+        "%(name)s: absent without reason in %(n)s months of %(year)s", name="Nguyễn Hoàng Nam", n=3, year=2026
     )
     assert alert.url == world.member.get_absolute_url()
 
@@ -133,3 +133,26 @@ def test_a_thematic_meeting_held_in_the_quarter_means_no_alert(world):
     run_at(2026, 12, 20, 8, 5)
 
     assert [u for u, _ in told("thematic_missing")] == ["outsider"]
+
+
+def test_two_absences_without_reason_in_one_month_count_as_one_month(world):
+    # February: the regular meeting and a thematic one, both missed without reason; then March.
+    absent(world, world.member, [2, 3])
+    thematic = meeting_of(
+        world.cell,
+        at(2026, 2, 20, 14, 0),
+        kind=Meeting.Kind.THEMATIC,
+        topic="Chuyển đổi số",
+        status=Meeting.Status.ADOPTED,
+    )
+    Attendance.objects.create(meeting=thematic, member=world.member, status=Attendance.Status.UNEXCUSED)
+
+    run_at(2026, 4, 1, 8, 5)  # three meetings missed, but in two months
+    assert told("absences") == []
+
+    absent(world, world.member, [4])
+    run_at(2026, 4, 8, 8, 5)  # the third month
+    assert told("absences") == [("secretary", "2026")]
+    assert Notification.objects.get(kind="absences").title == vi(
+        "%(name)s: absent without reason in %(n)s months of %(year)s", name="Nguyễn Hoàng Nam", n=3, year=2026
+    )

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from meetings import rules
+from meetings import absences, rules
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -64,9 +64,10 @@ def refresh(period: dt.date, cells=None) -> int:
     cell_ids = [c.pk for c in cells]
     meetings = {
         m.cell_id: m
-        for m in Meeting.objects.filter(
-            cell_id__in=cell_ids, period=period, kind=Meeting.Kind.REGULAR
-        ).exclude(status=Meeting.Status.CANCELLED)
+        for m in Meeting.objects.filter(cell_id__in=cell_ids, period=period, kind=Meeting.Kind.REGULAR)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("cell")
+        .prefetch_related("shared_thematic")  # its minimum duration (120 minutes with a thematic meeting)
     }
     held = {
         cid: m for cid, m in meetings.items() if m.status in (Meeting.Status.CLOSED, Meeting.Status.ADOPTED)
@@ -135,6 +136,18 @@ def refresh(period: dt.date, cells=None) -> int:
         )
     )
     at_risk = _members_at_risk(cell_ids, period)
+    next_month = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    streaks = Counter(
+        cell_id
+        for cell_id, _name, _run in absences.over_limit(
+            absences.longest_excused_runs(
+                cell_ids=cell_ids,
+                year=period.year,
+                until=timezone.make_aware(dt.datetime.combine(next_month, dt.time())),
+            ),
+            rules.for_date(None, period).excused_streak_limit,
+        ).values()
+    )
     overdue = _overdue_recognitions(cell_ids, period)
     now = timezone.now()
     today = timezone.localdate()
@@ -149,6 +162,7 @@ def refresh(period: dt.date, cells=None) -> int:
             thematic_in_quarter=thematic.get(cell.pk, 0) >= rules.for_date(cell, period).thematic_per_quarter,
             members_at_risk=at_risk.get(cell.pk, 0),
             overdue_recognitions=overdue.get(cell.pk, 0),
+            excused_streaks=streaks.get(cell.pk, 0),
         )
         size = sizes.get(cell.pk, 0)
         row.self_criticism_coverage = turns.get(cell.pk, 0) / size if size else None
@@ -190,6 +204,7 @@ def _fill_meeting(row, meeting, cell, seats, talk, minutes):
     row.party_share = minutes.get("party", 0) / total if total else None
     if meeting.started_at and meeting.ended_at:
         row.duration = int((meeting.ended_at - meeting.started_at).total_seconds() // 60)
+    row.min_duration = meeting.min_minutes
 
 
 def _members_at_risk(cell_ids, period):

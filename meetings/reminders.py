@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Member, Organization, Role, Supervision
 
+from . import absences as absences_mod
 from . import rules
 from .models import Attendance, DuesEntry, Meeting, ReminderPolicy
 from .notify import Message, notify_many
@@ -210,6 +211,18 @@ def _member_alerts(today, cell_ids, people):
             people.committee[row["member__cell_id"]],
             {"name": row["member__full_name"], "n": row["n"], "year": year},
             reverse("members:member", args=[row["member_id"]]),
+        )
+    limit = rules.for_date(None, today).excused_streak_limit
+    for member_id, (cell_id, name, run) in absences_mod.over_limit(
+        absences_mod.longest_excused_runs(cell_ids=cell_ids, year=year), limit
+    ).items():
+        yield Message(
+            "excused_streak",
+            f"member:{member_id}",
+            str(year),
+            people.committee[cell_id],
+            {"name": name, "n": run, "limit": limit, "year": year},
+            reverse("members:member", args=[member_id]),
         )
     # Months not yet over do not count as unpaid.
     unpaid = (

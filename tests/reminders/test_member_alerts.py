@@ -156,3 +156,42 @@ def test_two_absences_without_reason_in_one_month_count_as_one_month(world):
     assert Notification.objects.get(kind="absences").title == vi(
         "%(name)s: absent without reason in %(n)s months of %(year)s", name="Nguyễn Hoàng Nam", n=3, year=2026
     )
+
+
+def test_a_member_absent_with_reason_from_more_than_3_meetings_in_a_row_is_flagged(world):
+    meetings = {
+        month: meeting_of(world.cell, at(2026, month, 5, 14, 0), status=Meeting.Status.ADOPTED)
+        for month in (1, 2, 3, 4, 5)
+    }
+    excused, present = Attendance.Status.EXCUSED, Attendance.Status.PRESENT
+    # Nam: absent with reason January to April. Hân: January to March, present in April, away again in May.
+    for month, (nam, han) in {
+        1: (excused, excused),
+        2: (excused, excused),
+        3: (excused, excused),
+        4: (excused, present),
+        5: (present, excused),
+    }.items():
+        Attendance.objects.create(meeting=meetings[month], member=world.member, status=nam, reason="Ốm")
+        Attendance.objects.create(meeting=meetings[month], member=world.fellow, status=han, reason="Công tác")
+
+    run_at(2026, 5, 10, 8, 5)
+
+    assert told("excused_streak") == [("secretary", "2026")]
+    alert = Notification.objects.get(kind="excused_streak")
+    assert alert.title == vi(
+        "%(name)s: %(n)s meetings in a row missed with reason in %(year)s",
+        name="Nguyễn Hoàng Nam",
+        n=4,
+        year=2026,
+    )
+    assert alert.url == world.member.get_absolute_url()
+
+
+def test_three_absences_with_reason_in_a_row_are_not_flagged(world):
+    absent(world, world.member, [1, 2, 3], status=Attendance.Status.EXCUSED)
+    absent(world, world.member, [11, 12], status=Attendance.Status.EXCUSED, year=2025)  # last year's run
+
+    run_at(2026, 4, 1, 8, 5)
+
+    assert told("excused_streak") == []

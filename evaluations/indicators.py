@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from meetings import rules
+from meetings import absences, rules
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -64,9 +64,10 @@ def refresh(period: dt.date, cells=None) -> int:
     cell_ids = [c.pk for c in cells]
     meetings = {
         m.cell_id: m
-        for m in Meeting.objects.filter(
-            cell_id__in=cell_ids, period=period, kind=Meeting.Kind.REGULAR
-        ).exclude(status=Meeting.Status.CANCELLED)
+        for m in Meeting.objects.filter(cell_id__in=cell_ids, period=period, kind=Meeting.Kind.REGULAR)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("cell")
+        .prefetch_related("shared_thematic")  # its minimum duration (120 minutes with a thematic meeting)
     }
     held = {
         cid: m for cid, m in meetings.items() if m.status in (Meeting.Status.CLOSED, Meeting.Status.ADOPTED)
@@ -88,12 +89,13 @@ def refresh(period: dt.date, cells=None) -> int:
     ):
         minutes_by_category[r["meeting_id"]][r["category"]] = r["m"] or 0
     start, end = quarter_bounds(period)
-    thematic = set(
+    thematic = dict(
         Meeting.objects.filter(
             cell_id__in=cell_ids, kind=Meeting.Kind.THEMATIC, period__gte=start, period__lte=period
         )
         .filter(status__in=(Meeting.Status.CLOSED, Meeting.Status.ADOPTED))  # held, not just planned
-        .values_list("cell_id", flat=True)
+        .values_list("cell_id")
+        .annotate(n=Count("pk"))
     )
     turns = dict(
         SelfCriticismTurn.objects.filter(
@@ -134,6 +136,18 @@ def refresh(period: dt.date, cells=None) -> int:
         )
     )
     at_risk = _members_at_risk(cell_ids, period)
+    next_month = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    streaks = Counter(
+        cell_id
+        for cell_id, _name, _run in absences.over_limit(
+            absences.longest_excused_runs(
+                cell_ids=cell_ids,
+                year=period.year,
+                until=timezone.make_aware(dt.datetime.combine(next_month, dt.time())),
+            ),
+            rules.for_date(None, period).excused_streak_limit,
+        ).values()
+    )
     overdue = _overdue_recognitions(cell_ids, period)
     now = timezone.now()
     today = timezone.localdate()
@@ -145,9 +159,10 @@ def refresh(period: dt.date, cells=None) -> int:
             period=period,
             meeting=meeting,
             refreshed_at=now,
-            thematic_in_quarter=cell.pk in thematic,
+            thematic_in_quarter=thematic.get(cell.pk, 0) >= rules.for_date(cell, period).thematic_per_quarter,
             members_at_risk=at_risk.get(cell.pk, 0),
             overdue_recognitions=overdue.get(cell.pk, 0),
+            excused_streaks=streaks.get(cell.pk, 0),
         )
         size = sizes.get(cell.pk, 0)
         row.self_criticism_coverage = turns.get(cell.pk, 0) / size if size else None
@@ -189,11 +204,14 @@ def _fill_meeting(row, meeting, cell, seats, talk, minutes):
     row.party_share = minutes.get("party", 0) / total if total else None
     if meeting.started_at and meeting.ended_at:
         row.duration = int((meeting.ended_at - meeting.started_at).total_seconds() // 60)
+    row.min_duration = meeting.min_minutes
 
 
 def _members_at_risk(cell_ids, period):
-    """Members at 3 unexcused absences or 3 unpaid months in the year (Điều lệ Điều 8)."""
+    """Members absent without reason, or with dues unpaid, in 3 months of the year (Điều lệ Điều 8): months,
+    not meetings, so a regular and a thematic meeting missed in one month are one month."""
     year_start = period.replace(month=1)
+    months = rules.for_date(None, period).strike_off_months
     absent = (
         Attendance.objects.filter(
             meeting__cell_id__in=cell_ids,
@@ -202,16 +220,16 @@ def _members_at_risk(cell_ids, period):
             meeting__period__lte=period,
         )
         .values("member_id", "meeting__cell_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=3)
+        .annotate(n=Count("meeting__period", distinct=True))
+        .filter(n__gte=months)
     )
     unpaid = (
         DuesEntry.objects.filter(
             cell_id__in=cell_ids, period__gte=year_start, period__lt=period, due__gt=0, paid__lt=F("due")
         )
         .values("member_id", "cell_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=3)
+        .annotate(n=Count("period", distinct=True))
+        .filter(n__gte=months)
     )
     members = defaultdict(set)
     for r in absent:
@@ -222,22 +240,23 @@ def _members_at_risk(cell_ids, period):
 
 
 def _overdue_recognitions(cell_ids, period):
-    """Probationary members whose 12 months ended more than about 30 working days (six weeks) before the end
-    of the month without a recognition vote."""
+    """Probationary members without a recognition vote whose deadline (the rule set's working days after the
+    end of the probation) passed before the end of the month."""
     month_end = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    limit = month_end - dt.timedelta(days=365 + 42)
-    rows = (
-        Member.objects.current()
-        .filter(
-            cell_id__in=cell_ids,
-            status=Member.Status.PROBATIONARY,
-            recognition_proposed_on__isnull=True,
-            admission_date__lte=limit,
-        )
-        .values("cell_id")
-        .annotate(n=Count("pk"))
-    )
-    return {r["cell_id"]: r["n"] for r in rows}
+    counts = Counter()
+    for member in Member.objects.current().filter(
+        cell_id__in=cell_ids,
+        status=Member.Status.PROBATIONARY,
+        recognition_proposed_on__isnull=True,
+        admission_date__lte=month_end,
+    ):
+        ends = member.probation_ends_on
+        if ends is None or ends >= month_end:
+            continue
+        working_days = rules.for_date(None, ends).recognition_deadline_working_days
+        if rules.add_working_days(ends, working_days) < month_end:
+            counts[member.cell_id] += 1
+    return dict(counts)
 
 
 def refresh_meeting(meeting_id: int) -> int:

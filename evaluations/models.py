@@ -241,6 +241,9 @@ class CellMonth(models.Model):
     unexcused = models.PositiveSmallIntegerField(default=0)
     members_at_risk = models.PositiveSmallIntegerField(default=0)
     overdue_recognitions = models.PositiveSmallIntegerField(default=0)
+    # Members absent with reason more than the rule set's limit of meetings in a row this year (HD 12).
+    excused_streaks = models.PositiveSmallIntegerField(default=0)
+    min_duration = models.PositiveSmallIntegerField(null=True)  # the meeting's rule minimum, in minutes
     # The failures a committee looks for (codes of evaluations.alerts.LABELS, space-separated), as of
     # refreshed_at: the dashboard reads them instead of judging 1,000 rows per request.
     alerts = models.CharField(max_length=200, blank=True, default="")

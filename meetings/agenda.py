@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from members.models import Member
 
+from . import rules
 from .models import AgendaItem, AgendaTemplateItem, Category, Guidance, Meeting
 
 
@@ -39,11 +40,13 @@ STANDARD_SECTIONS = (
 SECTION_CODES = {s.code for s in STANDARD_SECTIONS} | {"guidance", "thematic"}
 
 
-def template_for(cell) -> list[AgendaTemplateItem]:
-    """The cell's own template, or the standard sections (in Vietnamese, as documents are)."""
+def template_for(cell, day: dt.date | None = None) -> list[AgendaTemplateItem]:
+    """The cell's own template, or the standard sections (in Vietnamese, as documents are); self-criticism
+    gets the rule set's minimum time (15 minutes under HD 42)."""
     own = list(AgendaTemplateItem.objects.filter(cell=cell))
     if own:
         return own
+    self_criticism = rules.for_date(cell, day or timezone.localdate()).self_criticism_minutes[0]
     with translation.override("vi"):
         return [
             AgendaTemplateItem(
@@ -51,7 +54,7 @@ def template_for(cell) -> list[AgendaTemplateItem]:
                 position=i,
                 section=s.code,
                 title=str(s.title),
-                planned_minutes=s.minutes,
+                planned_minutes=self_criticism if s.code == "self_criticism" else s.minutes,
                 category=s.category,
             )
             for i, s in enumerate(STANDARD_SECTIONS, start=1)
@@ -100,7 +103,7 @@ def fill_agenda(meeting: Meeting) -> None:
                 category=t.category,
                 text=t.text,
             )
-            for t in template_for(meeting.cell)
+            for t in template_for(meeting.cell, timezone.localtime(meeting.scheduled_at).date())
             if t.section != "recognition" or due
         ]
     bulk_create_with_history(items, AgendaItem)  # the audit history gets a row per item

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from members.models import Member, Organization, Role, Supervision
 
+from . import absences as absences_mod
+from . import rules
 from .models import Attendance, DuesEntry, Meeting, ReminderPolicy
 from .notify import Message, notify_many
 
@@ -29,7 +31,7 @@ class Policy:
     committee_session_days: tuple[int, ...] = (7, 3)
     escalation_days: int = 1
     member_days: int = 1
-    minutes_days: int = 2
+    minutes_days: int | None = None  # None: the rule set's report_days_after (2 days, HD 42)
     thematic_warning_days: int = 15
     probation_warning_days: int = 30
 
@@ -59,15 +61,6 @@ def policies_for(cells) -> dict[int, Policy]:
                     values[name] = getattr(row, name)
         result[cell.pk] = Policy(**{**DEFAULT.__dict__, **values})
     return result
-
-
-def add_working_days(day: dt.date, n: int) -> dt.date:
-    """Monday to Friday only (public holidays are not known to the app)."""
-    while n > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
 
 
 class Recipients:
@@ -161,12 +154,13 @@ def _meeting_messages(today, policies, people):
     for meeting in waiting:
         policy = policies.get(meeting.cell_id, DEFAULT)
         days = (today - timezone.localtime(meeting.scheduled_at).date()).days
-        if days >= policy.minutes_days:
+        after = policy.minutes_days if policy.minutes_days is not None else meeting.rules.report_days_after
+        if days >= after:
             users = {m.user_id for m in (meeting.clerk, meeting.chair) if m is not None and m.user_id}
             yield Message(
                 "minutes_chase",
                 f"meeting:{meeting.pk}",
-                f"D+{policy.minutes_days}",
+                f"D+{after}",
                 users or people.committee[meeting.cell_id],
                 {"meeting": meeting, "days": days},
                 reverse("meetings:minutes", args=[meeting.pk]),
@@ -176,31 +170,38 @@ def _meeting_messages(today, policies, people):
 
 def _member_alerts(today, cell_ids, people):
     soon = today + dt.timedelta(days=DEFAULT.probation_warning_days)
-    for member in Member.objects.current().filter(
-        cell_id__in=cell_ids,
-        status=Member.Status.PROBATIONARY,
-        recognition_proposed_on__isnull=True,
-        admission_date__isnull=False,
+    for member in (
+        Member.objects.current()
+        .filter(
+            cell_id__in=cell_ids,
+            status=Member.Status.PROBATIONARY,
+            recognition_proposed_on__isnull=True,
+            admission_date__isnull=False,
+        )
+        .select_related("cell")
     ):
         ends = member.probation_ends_on
         if ends and ends <= soon:
-            deadline = add_working_days(ends, 30)
+            working_days = rules.for_date(member.cell, ends).recognition_deadline_working_days
+            deadline = rules.add_working_days(ends, working_days)
             yield Message(
                 "probation_end",
                 f"member:{member.pk}",
                 ends.isoformat(),
                 people.committee[member.cell_id],
-                {"member": member, "ends": ends, "deadline": deadline},
+                {"member": member, "ends": ends, "deadline": deadline, "working_days": working_days},
                 reverse("members:member", args=[member.pk]),
             )
     year = today.year
+    months = rules.for_date(None, today).strike_off_months  # the Charter's, the same in every cell
+    # Months with an absence without reason, not meetings: two in one month are one month (Điều lệ Đ.8).
     absences = (
         Attendance.objects.filter(
             status=Attendance.Status.UNEXCUSED, meeting__period__year=year, meeting__cell_id__in=cell_ids
         )
         .values("member_id", "member__cell_id", "member__full_name")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=3)
+        .annotate(n=Count("meeting__period", distinct=True))
+        .filter(n__gte=months)
     )
     for row in absences:
         yield Message(
@@ -210,6 +211,18 @@ def _member_alerts(today, cell_ids, people):
             people.committee[row["member__cell_id"]],
             {"name": row["member__full_name"], "n": row["n"], "year": year},
             reverse("members:member", args=[row["member_id"]]),
+        )
+    limit = rules.for_date(None, today).excused_streak_limit
+    for member_id, (cell_id, name, run) in absences_mod.over_limit(
+        absences_mod.longest_excused_runs(cell_ids=cell_ids, year=year), limit
+    ).items():
+        yield Message(
+            "excused_streak",
+            f"member:{member_id}",
+            str(year),
+            people.committee[cell_id],
+            {"name": name, "n": run, "limit": limit, "year": year},
+            reverse("members:member", args=[member_id]),
         )
     # Months not yet over do not count as unpaid.
     unpaid = (
@@ -221,8 +234,8 @@ def _member_alerts(today, cell_ids, people):
             paid__lt=F("due"),
         )
         .values("member_id", "cell_id", "member__full_name")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=3)
+        .annotate(n=Count("period", distinct=True))
+        .filter(n__gte=months)
     )
     for row in unpaid:
         yield Message(
@@ -256,19 +269,21 @@ def _thematic_alerts(today, cells, policies, people):
     start, end, label = quarter_of(today)
     if (end - today).days > DEFAULT.thematic_warning_days:
         return
-    held = set(
+    held = dict(
         Meeting.objects.filter(kind=Meeting.Kind.THEMATIC, period__gte=start, period__lte=end)
         .exclude(status=Meeting.Status.CANCELLED)
-        .values_list("cell_id", flat=True)
+        .values_list("cell_id")
+        .annotate(n=Count("pk"))
     )
     for cell in cells:
-        if cell.pk not in held:
+        required = rules.for_date(cell, today).thematic_per_quarter
+        if held.get(cell.pk, 0) < required:
             yield Message(
                 "thematic_missing",
                 f"cell:{cell.pk}",
                 label,
                 people.committee[cell.pk],
-                {"cell": cell, "quarter": quarter_name(today), "end": end},
+                {"cell": cell, "quarter": quarter_name(today), "end": end, "required": required},
                 reverse("meetings:thematic_create", args=[cell.pk]),
             )
 

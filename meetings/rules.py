@@ -7,9 +7,13 @@ Sources and confidence: shared/DOMAIN.md.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
+
+import holidays
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,34 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Threshold:
+    """A share as a document words it: "trên 85%" / "hơn một nửa" is strict (above it), "từ 90% trở lên" /
+    "ít nhất 2/3" is inclusive (at it or above). The comparison is rule data, like the share itself."""
+
+    share: Fraction
+    strict: bool
+    wording: str  # the document's words, for whoever checks the rule against its source
+
+    def met(self, value) -> bool:
+        if value is None:
+            return False
+        if isinstance(value, float):  # a stored rate: 17/20 is 0.85 as a float, a hair under 85/100
+            value = Fraction(value).limit_denominator(100_000)
+        return value > self.share if self.strict else value >= self.share
+
+    def __float__(self) -> float:
+        return float(self.share)
+
+
+def above(share: Fraction, wording: str) -> Threshold:
+    return Threshold(share, strict=True, wording=wording)
+
+
+def at_least(share: Fraction, wording: str) -> Threshold:
+    return Threshold(share, strict=False, wording=wording)
+
+
+@dataclass(frozen=True)
 class MeetingRules:
     """Duration, preparation and vote rules for chi bộ meetings."""
 
@@ -33,14 +65,20 @@ class MeetingRules:
     min_minutes_shared: int  # regular and thematic in one session
     publish_days_before: int  # documents to members at least this many days ahead
     report_days_after: int  # resolution / minutes reported upward within
-    attendance_good: Fraction  # attendance rate for full marks (of the adjusted membership)
-    resolution_share: Fraction  # more than this share of the adjusted official membership
-    recognition_share: Fraction  # at least this share of all official members
+    attendance_good: Threshold  # attendance rate of a quality meeting (of the adjusted membership)
+    resolution_share: Threshold  # share of the adjusted official membership in favour
+    recognition_share: Threshold  # share of all official members in favour
     min_official_members: int  # a cell below this cannot hold a recognition vote
     probation_months: int
     recognition_deadline_working_days: int
     thematic_per_quarter: int
     self_criticism_minutes: tuple[int, int]
+    # Absent without reason, or dues unpaid, in this many months of a calendar year: the cell considers
+    # striking the member off (Điều lệ Điều 8 khoản 1; QĐ 01-QĐ/TW 2026 for dues). Months, not meetings.
+    strike_off_months: int
+    # A member absent with reason more than this many meetings in a row in a year is flagged
+    # (HD 12-HD/BTCTW 2018, criterion 1: "không có đảng viên vắng có lý do quá 3 lần liên tiếp trong năm").
+    excused_streak_limit: int
 
     def min_duration(self, *, shared_session: bool) -> int:
         return self.min_minutes_shared if shared_session else self.min_minutes
@@ -62,14 +100,16 @@ MEETING_RULES = (
         min_minutes_shared=90,
         publish_days_before=1,
         report_days_after=2,
-        attendance_good=Fraction(85, 100),
-        resolution_share=Fraction(1, 2),
-        recognition_share=Fraction(2, 3),
+        attendance_good=above(Fraction(85, 100), "tỷ lệ đảng viên dự sinh hoạt trên 85%"),
+        resolution_share=above(Fraction(1, 2), "hơn một nửa (Điều lệ Điều 9 khoản 5)"),
+        recognition_share=at_least(Fraction(2, 3), "ít nhất hai phần ba (Điều lệ Điều 4, 5)"),
         min_official_members=3,
         probation_months=12,
         recognition_deadline_working_days=30,
         thematic_per_quarter=1,
         self_criticism_minutes=(15, 30),
+        strike_off_months=3,
+        excused_streak_limit=3,
     ),
     MeetingRules(
         name="HD 42-HD/BTCTW (2025)",
@@ -79,14 +119,16 @@ MEETING_RULES = (
         min_minutes_shared=120,
         publish_days_before=1,
         report_days_after=2,
-        attendance_good=Fraction(90, 100),
-        resolution_share=Fraction(1, 2),
-        recognition_share=Fraction(2, 3),
+        attendance_good=at_least(Fraction(90, 100), "từ 90% trở lên (phiếu chấm điểm theo HD 42)"),
+        resolution_share=above(Fraction(1, 2), "hơn một nửa (Điều lệ Điều 9 khoản 5)"),
+        recognition_share=at_least(Fraction(2, 3), "ít nhất hai phần ba (Điều lệ Điều 4, 5)"),
         min_official_members=3,
         probation_months=12,
         recognition_deadline_working_days=30,
         thematic_per_quarter=1,
         self_criticism_minutes=(15, 30),
+        strike_off_months=3,
+        excused_streak_limit=3,
     ),
 )
 
@@ -95,6 +137,36 @@ def for_date(organization, day: dt.date) -> MeetingRules:
     """The rule set in force on `day`. `organization` is where local variants will hook in."""
     in_force = [r for r in MEETING_RULES if r.effective <= day]
     return max(in_force, key=lambda r: r.effective) if in_force else MEETING_RULES[0]
+
+
+# --- Working days ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(year: int) -> frozenset[dt.date]:
+    """Vietnam's public holidays of a year, Tết and the other lunar days included, with the days off the
+    government moves (the `holidays` library keeps them; Bộ luật Lao động 2019 Điều 112)."""
+    return frozenset(holidays.country_holidays("VN", years=year))
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and day not in _public_holidays(day.year)
+
+
+def add_working_days(day: dt.date, n: int) -> dt.date:
+    """The n-th working day after `day`: Monday to Friday, less Vietnam's public holidays."""
+    while n > 0:
+        day += dt.timedelta(days=1)
+        if is_working_day(day):
+            n -= 1
+    return day
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the month's last day (29/02 + 12 months = 28/02)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --- Who counts, who votes, and when a vote passes ----------------------------------------------------
@@ -163,12 +235,14 @@ def attendance_rate(seats) -> Fraction | None:
 
 def resolution_passes(rules: MeetingRules, *, votes_for: int, adjusted: int) -> bool:
     """More than half of the adjusted official membership in favour (Điều lệ Điều 9 khoản 5)."""
-    return adjusted > 0 and Fraction(votes_for, adjusted) > rules.resolution_share
+    return adjusted > 0 and rules.resolution_share.met(Fraction(votes_for, adjusted))
 
 
 def recognition_passes(rules: MeetingRules, *, votes_for: int, official: int) -> bool:
     """At least two thirds of all the cell's official members, not of those present (Điều lệ Đ.4, Đ.5)."""
-    return official >= rules.min_official_members and Fraction(votes_for, official) >= rules.recognition_share
+    return official >= rules.min_official_members and rules.recognition_share.met(
+        Fraction(votes_for, official)
+    )
 
 
 # --- Party dues ----------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from meetings import rules as party_rules  # plain rule data: no models, so no import cycle
+
 
 class OrganizationQuerySet(MP_NodeQuerySet):
     def cells(self):
@@ -223,14 +225,12 @@ class Member(models.Model):
 
     @property
     def probation_ends_on(self) -> dt.date | None:
-        """Twelve months after the admission ceremony (Điều lệ Điều 5)."""
+        """The rule set's probation (12 months, Điều lệ Điều 5) after the admission ceremony."""
         if self.status != self.Status.PROBATIONARY or not self.admission_date:
             return None
-        d = self.admission_date
-        try:
-            return d.replace(year=d.year + 1)
-        except ValueError:  # 29 February
-            return d.replace(year=d.year + 1, day=28)
+        # The Charter's rule, the same in every cell: no organisation to look up (and no query for it).
+        months = party_rules.for_date(None, self.admission_date).probation_months
+        return party_rules.add_months(self.admission_date, months)
 
     def recognise_official(self, *, on: dt.date) -> None:
         """Records the superior committee's decision: dự bị → chính thức from that date."""

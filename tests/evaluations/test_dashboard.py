@@ -86,7 +86,7 @@ CELLS = {
     "Chi bộ Ít phát biểu": ("b", {"few speakers"}, 65),
     "Chi bộ Nặng chuyên môn": ("b", {"professional work crowding out party building"}, 45),
     "Chi bộ Chưa chuyên đề": ("b", {"no thematic meeting this quarter"}, 92),
-    "Chi bộ Có người vi phạm": ("a", {"members at 3 unexcused absences or 3 unpaid months"}, 91),
+    "Chi bộ Có người vi phạm": ("a", {"members absent without reason or unpaid in 3 months of the year"}, 91),
     "Chi bộ Chậm công nhận": ("b", {"overdue recognition vote"}, 80),
 }
 

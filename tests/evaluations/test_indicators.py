@@ -360,3 +360,68 @@ def test_a_bulk_writer_that_refreshes_itself_queues_no_refresh_per_meeting(
     with django_capture_on_commit_callbacks(execute=True):  # outside the bulk writer: queued as usual
         live.open_meeting(meeting=meeting, chair=world.secretary, clerk=world.fellow, by=world.secretary.user)
     assert queued == [meeting.pk]
+
+
+def test_two_unexcused_absences_in_one_month_count_as_one_month_for_members_at_risk(world, clock):
+    w = world
+    for month in (8, 9):
+        roll(hold(w.cell, dt.date(2026, month, 1)), present=[w.secretary], unexcused=[w.member])
+    thematic = Meeting.objects.create(
+        cell=w.cell,
+        kind=Meeting.Kind.THEMATIC,
+        topic="Chuyên đề quý III",
+        period=dt.date(2026, 9, 1),
+        scheduled_at=at(2026, 9, 20, 14, 0),
+        status=Meeting.Status.CLOSED,
+    )
+    roll(thematic, present=[w.secretary], unexcused=[w.member])
+
+    indicators.refresh(NOVEMBER, [w.cell])
+    assert row(w.cell).members_at_risk == 0  # three meetings, two months
+
+    roll(hold(w.cell, dt.date(2026, 10, 1)), present=[w.secretary], unexcused=[w.member])
+    indicators.refresh(NOVEMBER, [w.cell])
+    assert row(w.cell).members_at_risk == 1
+
+
+def test_a_member_absent_with_reason_from_four_meetings_in_a_row_raises_the_alert(world, clock):
+    w = world
+    for month in (7, 8, 9):
+        roll(hold(w.cell, dt.date(2026, month, 1)), present=[w.secretary], excused=[w.member])
+    indicators.refresh(dt.date(2026, 9, 1), [w.cell])
+    assert "excused_streak" not in row(w.cell, dt.date(2026, 9, 1)).alerts.split()  # three: not more than 3
+
+    roll(hold(w.cell, OCTOBER), present=[w.secretary], excused=[w.member])
+    indicators.refresh(OCTOBER, [w.cell])
+
+    assert row(w.cell, OCTOBER).excused_streaks == 1
+    assert "excused_streak" in row(w.cell, OCTOBER).alerts.split()
+
+
+def test_a_meeting_shorter_than_its_rules_minimum_raises_the_alert(world, clock):
+    roll(hold(world.cell, OCTOBER, minutes=80), present=[world.secretary, world.member])
+    roll(hold(world.cell_a2, OCTOBER, minutes=90), present=[world.officer])
+
+    indicators.refresh(OCTOBER, [world.cell, world.cell_a2])
+
+    assert "short_meeting" in row(world.cell, OCTOBER).alerts.split()
+    assert "short_meeting" not in row(world.cell_a2, OCTOBER).alerts.split()
+
+
+def test_a_session_shared_with_a_thematic_meeting_is_short_under_120_minutes(world, clock):
+    regular = hold(world.cell, OCTOBER, minutes=100)
+    roll(regular, present=[world.secretary, world.member])
+    Meeting.objects.create(
+        cell=world.cell,
+        kind=Meeting.Kind.THEMATIC,
+        topic="Chuyên đề quý IV",
+        period=OCTOBER,
+        scheduled_at=regular.scheduled_at,
+        status=Meeting.Status.CLOSED,
+        shares_session_with=regular,
+    )
+
+    indicators.refresh(OCTOBER, [world.cell])
+
+    assert row(world.cell, OCTOBER).min_duration == 120
+    assert "short_meeting" in row(world.cell, OCTOBER).alerts.split()

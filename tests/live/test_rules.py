@@ -340,11 +340,11 @@ MEETING_RULE_SETS = [
 def test_meeting_rules_for_date(day, name, attendance_good, shared_minutes):
     chosen = rules.for_date(None, day)
     assert chosen.name == name
-    assert chosen.attendance_good == attendance_good
+    assert chosen.attendance_good.share == attendance_good
     assert chosen.min_duration(shared_session=True) == shared_minutes
     assert chosen.min_duration(shared_session=False) == 90
-    assert chosen.resolution_share == Fraction(1, 2)
-    assert chosen.recognition_share == Fraction(2, 3)
+    assert chosen.resolution_share.share == Fraction(1, 2)
+    assert chosen.recognition_share.share == Fraction(2, 3)
 
 
 DUES_RULE_SETS = [

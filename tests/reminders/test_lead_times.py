@@ -67,5 +67,6 @@ def test_without_any_setting_the_defaults_apply(world):
     policies = policies_for(Organization.objects.cells())
 
     assert set(policies.values()) == {
-        Policy(committee_session_days=(7, 3), escalation_days=1, member_days=1, minutes_days=2)
+        # minutes_days None: the rule set's report_days_after (2 days under HD 42)
+        Policy(committee_session_days=(7, 3), escalation_days=1, member_days=1, minutes_days=None)
     }

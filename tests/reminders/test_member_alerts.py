@@ -25,11 +25,12 @@ def test_a_probation_ending_within_30_days_is_announced_with_the_deadline(world)
     assert (
         vi(
             "The probation of comrade %(name)s ends on %(ends)s. The cell must consider the recognition as an "
-            'official member within 30 working days, by %(deadline)s. Suggested agenda item: "Recognition of '
+            'official member within %(days)s working days, by %(deadline)s. Suggested agenda item: "Recognition of '
             'comrade %(name)s as an official member".',
             name=name,
             ends="15/09/2026",
             deadline="27/10/2026",
+            days=30,
         )
         in alert.body
     )
@@ -69,7 +70,7 @@ def test_three_absences_without_reason_in_the_year_alert_the_committee(world):
     assert told("absences") == [("secretary", "2026")]
     alert = Notification.objects.get(kind="absences")
     assert alert.title == vi(
-        "%(name)s: %(n)s absences without reason in %(year)s", name="Nguyễn Hoàng Nam", n=3, year=2026
+        "%(name)s: absent without reason in %(n)s months of %(year)s", name="Nguyễn Hoàng Nam", n=3, year=2026
     )
     assert alert.url == world.member.get_absolute_url()
 
@@ -132,3 +133,65 @@ def test_a_thematic_meeting_held_in_the_quarter_means_no_alert(world):
     run_at(2026, 12, 20, 8, 5)
 
     assert [u for u, _ in told("thematic_missing")] == ["outsider"]
+
+
+def test_two_absences_without_reason_in_one_month_count_as_one_month(world):
+    # February: the regular meeting and a thematic one, both missed without reason; then March.
+    absent(world, world.member, [2, 3])
+    thematic = meeting_of(
+        world.cell,
+        at(2026, 2, 20, 14, 0),
+        kind=Meeting.Kind.THEMATIC,
+        topic="Chuyển đổi số",
+        status=Meeting.Status.ADOPTED,
+    )
+    Attendance.objects.create(meeting=thematic, member=world.member, status=Attendance.Status.UNEXCUSED)
+
+    run_at(2026, 4, 1, 8, 5)  # three meetings missed, but in two months
+    assert told("absences") == []
+
+    absent(world, world.member, [4])
+    run_at(2026, 4, 8, 8, 5)  # the third month
+    assert told("absences") == [("secretary", "2026")]
+    assert Notification.objects.get(kind="absences").title == vi(
+        "%(name)s: absent without reason in %(n)s months of %(year)s", name="Nguyễn Hoàng Nam", n=3, year=2026
+    )
+
+
+def test_a_member_absent_with_reason_from_more_than_3_meetings_in_a_row_is_flagged(world):
+    meetings = {
+        month: meeting_of(world.cell, at(2026, month, 5, 14, 0), status=Meeting.Status.ADOPTED)
+        for month in (1, 2, 3, 4, 5)
+    }
+    excused, present = Attendance.Status.EXCUSED, Attendance.Status.PRESENT
+    # Nam: absent with reason January to April. Hân: January to March, present in April, away again in May.
+    for month, (nam, han) in {
+        1: (excused, excused),
+        2: (excused, excused),
+        3: (excused, excused),
+        4: (excused, present),
+        5: (present, excused),
+    }.items():
+        Attendance.objects.create(meeting=meetings[month], member=world.member, status=nam, reason="Ốm")
+        Attendance.objects.create(meeting=meetings[month], member=world.fellow, status=han, reason="Công tác")
+
+    run_at(2026, 5, 10, 8, 5)
+
+    assert told("excused_streak") == [("secretary", "2026")]
+    alert = Notification.objects.get(kind="excused_streak")
+    assert alert.title == vi(
+        "%(name)s: %(n)s meetings in a row missed with reason in %(year)s",
+        name="Nguyễn Hoàng Nam",
+        n=4,
+        year=2026,
+    )
+    assert alert.url == world.member.get_absolute_url()
+
+
+def test_three_absences_with_reason_in_a_row_are_not_flagged(world):
+    absent(world, world.member, [1, 2, 3], status=Attendance.Status.EXCUSED)
+    absent(world, world.member, [11, 12], status=Attendance.Status.EXCUSED, year=2025)  # last year's run
+
+    run_at(2026, 4, 1, 8, 5)
+
+    assert told("excused_streak") == []

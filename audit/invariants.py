@@ -140,6 +140,19 @@ def held_without_attendance(scope: Scope) -> Iterator[Problem]:
 # --- The minutes ------------------------------------------------------------------------------------------
 
 
+def cells_without_term(scope: Scope) -> Iterator[Problem]:
+    """Every cell has its committee term: its minutes are numbered in it and cannot be adopted without it."""
+    cells = scope.organizations().cells().filter(term__regex=r"^\s*$").order_by("path")
+    for cell in cells:
+        yield Problem(
+            "cells_without_term",
+            "organization",
+            cell.pk,
+            _("%(cell)s (#%(pk)d): no committee term recorded; its minutes cannot be numbered or adopted")
+            % {"cell": cell.name, "pk": cell.pk},
+        )
+
+
 def _latest_versions(scope: Scope):
     """The latest adopted text of each minutes in scope, with what the checks read from it (JSON keys
     read by the database: the rest of the content is not loaded)."""
@@ -155,6 +168,7 @@ def _latest_versions(scope: Scope):
             "content__number",
             "minutes__meeting__started_at",
             "minutes__meeting__scheduled_at",
+            "minutes__meeting__cell_id",
         )
     )
 
@@ -174,7 +188,9 @@ def minutes_dates(scope: Scope) -> Iterator[Problem]:
     """The adopted minutes print the day the meeting was held, in the date line and in the heading's
     "…, ngày 05 tháng 11 năm 2026"."""
     wrong = []
-    for meeting_id, version, date, place_date, _number, started_at, scheduled_at in _latest_versions(scope):
+    for meeting_id, version, date, place_date, _number, started_at, scheduled_at, _cell in _latest_versions(
+        scope
+    ):
         held = _held_day(started_at, scheduled_at)
         printed = []
         day = _parse_short_date(date or "")
@@ -221,14 +237,13 @@ def minutes_numbers(scope: Scope) -> Iterator[Problem]:
         .values_list("pk", flat=True)
     )
     mismatched, by_term = [], defaultdict(list)
-    cells = dict(scope.meetings().values_list("pk", "cell_id"))
-    for meeting_id, _version, _date, _place, printed, _started, _scheduled in _latest_versions(scope):
+    for meeting_id, _version, _date, _place, printed, _started, _scheduled, cell in _latest_versions(scope):
         number, term = issued.get(meeting_id, (None, None))
         printed_number = _leading_number(printed)
         if number is not None and printed_number != number:
             mismatched.append((meeting_id, printed, number))
         if printed_number is not None:
-            by_term[(cells[meeting_id], term, printed_number)].append(meeting_id)
+            by_term[(cell, term, printed_number)].append(meeting_id)
     twice = {key: ids for key, ids in by_term.items() if len(ids) > 1}
     meetings = _meetings_by_pk(
         unnumbered + [m for m, _p, _n in mismatched] + [m for ids in twice.values() for m in ids]
@@ -394,6 +409,7 @@ CHECKS: list[tuple[str, object, Callable[[Scope], Iterator[Problem]]]] = [
         held_without_attendance,
     ),
     ("minutes_dates", gettext_lazy("Minutes whose dates differ from the day held"), minutes_dates),
+    ("cells_without_term", gettext_lazy("Cells without a committee term"), cells_without_term),
     ("minutes_numbers", gettext_lazy("Minutes numbers"), minutes_numbers),
     ("missing_from_book", gettext_lazy("Adopted minutes missing from their year's book"), missing_from_book),
     (

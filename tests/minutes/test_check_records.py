@@ -18,6 +18,7 @@ from evaluations import services as scoring
 from evaluations.models import Evaluation
 from meetings.models import Attendance, DocumentNumber, Meeting, Minutes, MinutesVersion
 from meetings.services import plan_regular_meeting
+from members.models import Organization
 
 from .conftest import at
 
@@ -92,6 +93,12 @@ def test_minutes_printing_another_day_than_the_meeting_was_held_are_reported(ado
     assert found() == {"minutes_dates": [("meeting", adopted.meeting.pk)]}
     line = texts("minutes_dates")
     assert "05/11/2026" in line and "06/11/2026" in line
+
+
+def test_a_cell_without_a_committee_term_is_reported(adopted, world):
+    Organization.objects.filter(pk=world.cell_a2.pk).update(term="")
+
+    assert found() == {"cells_without_term": [("organization", world.cell_a2.pk)]}
 
 
 def test_adopted_minutes_without_a_number_are_reported(adopted):

@@ -75,35 +75,41 @@ def _held_day(meeting_started_at, scheduled_at) -> dt.date:
 # --- The meeting ------------------------------------------------------------------------------------------
 
 
+def _roll_call():
+    """The attendance rows of a meeting, or of the session it shares: a thematic meeting held in the same
+    session as the regular one is covered by that session's roll call."""
+    return Attendance.objects.filter(Q(meeting=OuterRef("pk")) | Q(meeting=OuterRef("shares_session_with")))
+
+
 def adopted_incomplete(scope: Scope) -> Iterator[Problem]:
     """An adopted meeting has its roll call (every member marked), its chair and its meeting secretary."""
-    rows = Attendance.objects.filter(meeting=OuterRef("pk"))
-    meetings = (
+    meetings = list(
         scope.meetings()
         .filter(status=Meeting.Status.ADOPTED)
         .annotate(
-            has_roll=Exists(rows),
-            unmarked=Coalesce(
-                Subquery(
-                    rows.filter(status=Attendance.Status.PENDING)
-                    .values("meeting")
-                    .annotate(n=Count("pk"))
-                    .values("n"),
-                    output_field=IntegerField(),
-                ),
-                0,
+            has_roll=Exists(_roll_call()),
+            has_unmarked=Exists(
+                Attendance.objects.filter(meeting=OuterRef("pk"), status=Attendance.Status.PENDING)
             ),
         )
-        .filter(Q(chair__isnull=True) | Q(clerk__isnull=True) | Q(has_roll=False) | Q(unmarked__gt=0))
+        .filter(Q(chair__isnull=True) | Q(clerk__isnull=True) | Q(has_roll=False) | Q(has_unmarked=True))
         .select_related("cell")
         .order_by("cell__path", "scheduled_at", "pk")
+    )
+    unmarked = dict(
+        Attendance.objects.filter(
+            meeting__in=[m.pk for m in meetings if m.has_unmarked], status=Attendance.Status.PENDING
+        )
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values_list("meeting", "n")
     )
     for meeting in meetings:
         missing = []
         if not meeting.has_roll:
             missing.append(_("no roll call"))
-        elif meeting.unmarked:
-            missing.append(_("%(n)d members never marked on the roll call") % {"n": meeting.unmarked})
+        elif meeting.pk in unmarked:
+            missing.append(_("%(n)d members never marked on the roll call") % {"n": unmarked[meeting.pk]})
         if meeting.chair_id is None:
             missing.append(_("no chair"))
         if meeting.clerk_id is None:
@@ -118,12 +124,12 @@ def adopted_incomplete(scope: Scope) -> Iterator[Problem]:
 
 
 def held_without_attendance(scope: Scope) -> Iterator[Problem]:
-    """A meeting that was opened draws its roll call: it has attendance rows. (Adopted meetings are
-    reported by `adopted_incomplete`.)"""
+    """A meeting that was opened draws its roll call: it has attendance rows (its own, or its shared
+    session's). Adopted meetings are reported by `adopted_incomplete`."""
     meetings = (
         scope.meetings()
-        .filter(Q(status__in=(Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED)))
-        .filter(~Exists(Attendance.objects.filter(meeting=OuterRef("pk"))))
+        .filter(status__in=(Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED))
+        .filter(~Exists(_roll_call()))
         .select_related("cell")
         .order_by("cell__path", "scheduled_at", "pk")
     )

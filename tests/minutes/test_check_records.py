@@ -86,6 +86,21 @@ def test_a_meeting_held_with_no_attendance_rows_is_reported(adopted, world):
     assert found() == {"held_without_attendance": [("meeting", december.pk)]}
 
 
+def test_a_thematic_meeting_held_in_the_regular_meetings_session_shares_its_roll_call(adopted, world):
+    Meeting.objects.create(
+        cell=world.cell,
+        kind=Meeting.Kind.THEMATIC,
+        topic="Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+        period=adopted.meeting.period,
+        scheduled_at=adopted.meeting.scheduled_at,
+        started_at=adopted.meeting.started_at,
+        shares_session_with=adopted.meeting,
+        status=Meeting.Status.CLOSED,
+    )
+
+    assert found() == {}
+
+
 def test_minutes_printing_another_day_than_the_meeting_was_held_are_reported(adopted):
     # The meeting was in fact opened the next day; the adopted minutes still print 05/11/2026.
     Meeting.objects.filter(pk=adopted.meeting.pk).update(started_at=at(2026, 11, 6, 14, 0))

@@ -17,7 +17,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,10 +85,12 @@ def _held_day(meeting_started_at, scheduled_at) -> dt.date:
 # --- The meeting ------------------------------------------------------------------------------------------
 
 
-def _roll_call():
-    """The attendance rows of a meeting, or of the session it shares: a thematic meeting held in the same
-    session as the regular one is covered by that session's roll call."""
-    return Attendance.objects.filter(Q(meeting=OuterRef("pk")) | Q(meeting=OuterRef("shares_session_with")))
+def _roll_call() -> Q:
+    """Whether a meeting has its roll call: its own attendance rows, or its session's (a thematic meeting
+    held in the same session as the regular one). Two EXISTS, not one with an OR, so both use the index."""
+    return Q(Exists(Attendance.objects.filter(meeting=OuterRef("pk")))) | Q(
+        Exists(Attendance.objects.filter(meeting=OuterRef("shares_session_with")))
+    )
 
 
 def adopted_incomplete(scope: Scope) -> Iterator[Problem]:
@@ -87,7 +99,7 @@ def adopted_incomplete(scope: Scope) -> Iterator[Problem]:
         scope.meetings()
         .filter(status=Meeting.Status.ADOPTED)
         .annotate(
-            has_roll=Exists(_roll_call()),
+            has_roll=ExpressionWrapper(_roll_call(), output_field=BooleanField()),
             has_unmarked=Exists(
                 Attendance.objects.filter(meeting=OuterRef("pk"), status=Attendance.Status.PENDING)
             ),
@@ -129,7 +141,7 @@ def held_without_attendance(scope: Scope) -> Iterator[Problem]:
     meetings = (
         scope.meetings()
         .filter(status__in=(Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED))
-        .filter(~Exists(_roll_call()))
+        .exclude(_roll_call())
         .select_related("cell")
         .order_by("cell__path", "scheduled_at", "pk")
     )
@@ -162,9 +174,10 @@ def cells_without_term(scope: Scope) -> Iterator[Problem]:
 def _latest_versions(scope: Scope):
     """The latest adopted text of each minutes in scope, with what the checks read from it (JSON keys
     read by the database: the rest of the content is not loaded)."""
-    latest = MinutesVersion.objects.filter(minutes=OuterRef("minutes")).order_by("-version").values("version")
+    later = MinutesVersion.objects.filter(minutes=OuterRef("minutes"), version__gt=OuterRef("version"))
     return (
-        MinutesVersion.objects.filter(minutes__meeting__in=scope.meetings(), version=Subquery(latest[:1]))
+        MinutesVersion.objects.filter(minutes__meeting__in=scope.meetings())
+        .filter(~Exists(later))
         .order_by("minutes__meeting__cell__path", "minutes__meeting__scheduled_at", "minutes__meeting_id")
         .values_list(
             "minutes__meeting_id",
@@ -183,13 +196,6 @@ def _meetings_by_pk(pks) -> dict[int, Meeting]:
     return {m.pk: m for m in Meeting.objects.filter(pk__in=pks).select_related("cell")}
 
 
-def _parse_short_date(text) -> dt.date | None:
-    try:
-        return dt.datetime.strptime(str(text).strip(), "%d/%m/%Y").date()
-    except ValueError:
-        return None
-
-
 def minutes_dates(scope: Scope) -> Iterator[Problem]:
     """The adopted minutes print the day the meeting was held, in the date line and in the heading's
     "…, ngày 05 tháng 11 năm 2026"."""
@@ -199,12 +205,10 @@ def minutes_dates(scope: Scope) -> Iterator[Problem]:
     ):
         held = _held_day(started_at, scheduled_at)
         printed = []
-        day = _parse_short_date(date or "")
-        if day != held:
+        if date != f"{held:%d/%m/%Y}":
             printed.append(str(date or "—"))
-        match = PLACE_DATE.search(str(place_date or ""))
-        heading = dt.date(int(match[3]), int(match[2]), int(match[1])) if match else None
-        if heading != held and (match or place_date):
+        if place_date and f"ngày {held:%d} tháng {held:%m} năm {held:%Y}" not in place_date:
+            match = PLACE_DATE.search(str(place_date))
             printed.append(match[0] if match else str(place_date))
         if printed:
             wrong.append((meeting_id, version, held, printed))
@@ -369,24 +373,27 @@ def missing_from_book(scope: Scope) -> Iterator[Problem]:
 def sheets_unscored(scope: Scope) -> Iterator[Problem]:
     """A score sheet the cell adopted or the superior officer confirmed has a score for every criterion
     of its rubric."""
-    criteria = (
-        Criterion.objects.filter(group__rubric=OuterRef("rubric"))
-        .values("group__rubric")
-        .annotate(n=Count("pk"))
-        .values("n")
+    criteria = dict(
+        Criterion.objects.values("group__rubric").annotate(n=Count("pk")).values_list("group__rubric", "n")
     )
-    sheets = (
+    counted = (
         Evaluation.objects.filter(meeting__in=scope.meetings())
         .filter(Q(adopted_at__isnull=False) | Q(confirmed_at__isnull=False))
-        .annotate(
-            criteria=Coalesce(Subquery(criteria, output_field=IntegerField()), 0),
-            scored=Count("scores__criterion", distinct=True),
-        )
-        .filter(scored__lt=F("criteria"))
+        .annotate(scored=Count("scores"))  # one score per criterion (a unique constraint)
+        .values_list("pk", "rubric_id", "scored")
+    )
+    short = {
+        pk: (criteria.get(rubric, 0), scored)
+        for pk, rubric, scored in counted
+        if scored < criteria.get(rubric, 0)
+    }
+    sheets = (
+        Evaluation.objects.filter(pk__in=short)
         .select_related("meeting__cell")
         .order_by("meeting__cell__path", "meeting__scheduled_at", "pk")
     )
     for sheet in sheets:
+        total, scored = short[sheet.pk]
         yield Problem(
             "sheets_unscored",
             "evaluation",
@@ -396,8 +403,8 @@ def sheets_unscored(scope: Scope) -> Iterator[Problem]:
                 "meeting": _name(sheet.meeting),
                 "kind": sheet.get_kind_display(),
                 "state": _("confirmed by the superior") if sheet.confirmed_at else _("adopted by the cell"),
-                "n": sheet.criteria - sheet.scored,
-                "total": sheet.criteria,
+                "n": total - scored,
+                "total": total,
             },
         )
 

@@ -1,7 +1,9 @@
 """A large, realistic data set for dashboards and benchmarks: seed_scale --cells 1000 --months 60.
 
 Everything is written with bulk inserts, so 60,000 meetings with their roll calls, comments, votes, scores
-and monthly indicators take minutes on PostgreSQL. The data lives under its own root ("Đảng ủy Khối quy mô")
+and monthly indicators take minutes on PostgreSQL. Every meeting is adopted as the record requires it
+(chair, meeting secretary, minutes numbered in the committee term and printing the day held, a score for each
+criterion): `check_records` finds nothing in it. The data lives under its own root ("Đảng ủy Khối quy mô")
 and a second run with the same size does nothing.
 
 The rows skip the audit history (plain bulk_create, no django-simple-history records): they are synthetic

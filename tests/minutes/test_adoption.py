@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import dues, live, minutes
-from meetings.models import DocumentNumber, Meeting, MinutesVersion, Vote
+from meetings.models import DocumentNumber, GeneratedPdf, Meeting, MinutesVersion, Vote
 from members.models import Organization
 
 from .conftest import NOTES, adopt_vote, hold
@@ -196,6 +196,17 @@ def test_adoption_in_a_cell_without_a_committee_term_is_refused_and_says_what_to
     assert closed.meeting.status == Meeting.Status.CLOSED
     assert not DocumentNumber.objects.filter(meeting=closed.meeting).exists()
     assert not MinutesVersion.objects.filter(minutes__meeting=closed.meeting).exists()
+
+
+def test_the_resolution_of_a_cell_without_a_committee_term_is_refused(closed):
+    Organization.objects.filter(pk=closed.meeting.cell_id).update(term="")
+    meeting = Meeting.objects.get(pk=closed.meeting.pk)
+
+    with pytest.raises(ValidationError) as refused:
+        minutes.request_pdf(meeting=meeting, kind=GeneratedPdf.Kind.RESOLUTION)
+
+    assert vi(NO_TERM) in " ".join(str(m) for m in refused.value.messages)
+    assert not GeneratedPdf.objects.filter(meeting=meeting, kind=GeneratedPdf.Kind.RESOLUTION).exists()
 
 
 def test_the_number_is_issued_once_and_stays_with_the_meeting(adopted, world):

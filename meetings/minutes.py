@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from members.models import Organization
+from members.models import NO_TERM, Organization
 
 from . import live
 from .models import Attendance, DocumentNumber, GeneratedPdf, Meeting, Minutes, MinutesVersion, Vote
@@ -27,8 +27,13 @@ def content_hash(content: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def term_of(organization, day) -> str:
-    return organization.term or str(day.year)
+def current_term(organization) -> str:
+    """The cell's committee term. Without one nothing is numbered: a number per calendar year would
+    restart at 01 every January, inside one term (DOMAIN.md §4.2)."""
+    term = organization.term.strip()
+    if not term:
+        raise ValidationError(NO_TERM)
+    return term
 
 
 def number_for(meeting: Meeting, kind: str) -> DocumentNumber:
@@ -36,7 +41,7 @@ def number_for(meeting: Meeting, kind: str) -> DocumentNumber:
     existing = DocumentNumber.objects.filter(meeting=meeting, kind=kind).first()
     if existing:
         return existing
-    term = term_of(meeting.cell, timezone.localtime(meeting.scheduled_at).date())
+    term = current_term(meeting.cell)
     for _attempt in range(5):
         last = DocumentNumber.objects.filter(organization=meeting.cell, term=term, kind=kind).aggregate(
             m=Max("number")
@@ -228,6 +233,7 @@ def adopt(*, meeting: Meeting, by) -> MinutesVersion:
     """Locks the minutes after the cell's adoption vote: number, content and its SHA-256."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     meeting.check_allows("adopt_minutes")
+    current_term(meeting.cell)
     vote = adoption_vote(meeting)
     if vote is None or not vote.passed:
         raise ValidationError(_("Record the cell's vote adopting the minutes first; it must pass."))
@@ -362,6 +368,8 @@ def request_pdf(*, meeting: Meeting, kind: str) -> GeneratedPdf:
         Meeting.Status.ADOPTED,
     ):
         raise ValidationError(_("The resolution is prepared after the meeting closes."))
+    if kind == GeneratedPdf.Kind.RESOLUTION:
+        current_term(meeting.cell)  # the resolution is numbered in the term, as the minutes are
     if kind == GeneratedPdf.Kind.PROGRAMME and not meeting.is_published:
         raise ValidationError(_("The programme is prepared once the agenda is published."))
     pdf, _created = GeneratedPdf.objects.update_or_create(

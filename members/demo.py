@@ -209,7 +209,10 @@ def seed() -> bool:
     for name, kind, day, children in TREE:
         code = "CB" if kind == K.GRASSROOTS_CELL else "ĐU"
         node = add(
-            root, instance=Organization(name=name, code=code, kind=kind, place="Cần Thơ", meeting_day=day)
+            root,
+            instance=Organization(
+                name=name, code=code, kind=kind, place="Cần Thơ", meeting_day=day, term=TERM
+            ),
         )
         if kind == K.GRASSROOTS_CELL:
             cells[name] = node
@@ -220,6 +223,7 @@ def seed() -> bool:
                     name=cell_name,
                     code="CB",
                     kind=K.CELL,
+                    term=TERM,
                     place="Cần Thơ",
                     meeting_day=cell_day,
                     meeting_time=dt.time(14, 0),

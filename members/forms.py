@@ -141,7 +141,7 @@ class ActivateForm(forms.Form):
 class CellSettingsForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["name", "code", "place", "meeting_day", "meeting_time", "meeting_place"]
+        fields = ["name", "code", "term", "place", "meeting_day", "meeting_time", "meeting_place"]
         widgets = {"meeting_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
 

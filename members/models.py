@@ -17,6 +17,11 @@ from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from meetings import rules as party_rules  # plain rule data: no models, so no import cycle
+# Minutes and resolutions are numbered from 01 in each committee term (DOMAIN.md §4.2), never per year.
+NO_TERM = _(
+    "Record the cell's committee term (e.g. 2025–2030) in the cell's settings: "
+    "minutes are numbered from 01 in each term."
+)
 
 
 class OrganizationQuerySet(MP_NodeQuerySet):
@@ -104,8 +109,13 @@ class Organization(MP_Node):
         return self.kind in self.CELL_KINDS
 
     def clean(self):
+        errors = {}
         if self.meeting_day is not None and not 1 <= self.meeting_day <= 28:
-            raise ValidationError({"meeting_day": _("The meeting day must be between 1 and 28.")})
+            errors["meeting_day"] = _("The meeting day must be between 1 and 28.")
+        if self.is_cell and not self.term.strip():
+            errors["term"] = NO_TERM
+        if errors:
+            raise ValidationError(errors)
 
 
 class MemberQuerySet(models.QuerySet):

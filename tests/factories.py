@@ -17,6 +17,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def make_org(name: str, kind: str, parent: Organization | None = None, **extra) -> Organization:
+    if kind in Organization.CELL_KINDS:
+        extra.setdefault("term", "2025–2030")  # every cell has its committee term (numbering runs in it)
     if parent is None:
         return Organization.objects.add_root(instance=Organization(name=name, kind=kind, **extra))
     return Organization.objects.add_child(parent, instance=Organization(name=name, kind=kind, **extra))

@@ -109,3 +109,11 @@ def test_the_seeded_indicators_agree_with_the_seeded_record(seeded):
         after = CellMonth.objects.get(cell_id=key[0], period=key[1])
         assert {f: getattr(after, f) for f in fields} == {f: getattr(before, f) for f in fields}, key
         assert after.attendance_rate == pytest.approx(before.attendance_rate)
+
+
+def test_the_seeded_record_passes_check_records(seeded):
+    """Every seeded meeting is adopted with its roll call, chair, meeting secretary, numbered minutes
+    printing the day held, and a score for each criterion: the command finds nothing."""
+    out = io.StringIO()
+    call_command("check_records", stdout=out)  # a problem would raise CommandError
+    assert "  - " not in out.getvalue()

@@ -1,9 +1,11 @@
 """`manage.py seed_demo`: a year of meetings in every demo cell, and the seed article's model meeting."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
 from meetings.models import Meeting
 from members import demo
@@ -75,3 +77,14 @@ def test_a_member_of_the_model_cell_reads_that_agenda_in_order(seeded, client):
 
     positions = [page.index(item.title) for item in meeting.agenda_items.order_by("position")]
     assert positions == sorted(positions)
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="The demo's bulk-written months have no chair, meeting secretary, adopted text or number; the "
+    "'record' work of issue #14 makes the demo data clean (flip this to a plain test after merging it).",
+)
+def test_the_demo_passes_check_records(seeded):
+    out = io.StringIO()
+    call_command("check_records", stdout=out)  # a problem would raise CommandError
+    assert "  - " not in out.getvalue()

@@ -11,11 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import dues, live, minutes
-from meetings.models import Meeting, MinutesVersion, Vote
+from meetings.models import DocumentNumber, GeneratedPdf, Meeting, MinutesVersion, Vote
+from members.models import Organization
 
 from .conftest import NOTES, adopt_vote, correct, hold
 from .pages import text, vi
 
+NO_TERM = (
+    "Record the cell's committee term (e.g. 2025–2030) in the cell's settings: "
+    "minutes are numbered from 01 in each term."
+)
 OCTOBER, NOVEMBER, DECEMBER = dt.date(2026, 10, 1), dt.date(2026, 11, 1), dt.date(2026, 12, 1)
 
 
@@ -167,6 +172,41 @@ def test_numbers_run_per_cell_and_restart_with_a_new_committee_term(world, cell,
     cell.save(update_fields=["term"])
     december = hold(cell, DECEMBER, clock=clock, by=by, **a1)
     assert adopt(december, by) == "01-BB/CB"
+
+
+def test_numbering_runs_on_into_the_new_year_within_the_committee_term(world, cell, clock):
+    by = world.secretary.user
+    a1 = {"chair": world.secretary, "clerk": world.fellow, "present": [world.secretary, world.fellow]}
+
+    december = hold(cell, DECEMBER, clock=clock, by=by, **a1)
+    january = hold(cell, dt.date(2027, 1, 1), clock=clock, by=by, **a1)
+
+    assert adopt(december, by) == "01-BB/CB"
+    assert adopt(january, by) == "02-BB/CB"  # not 01 again: the term, not the calendar year, numbers
+
+
+def test_adoption_in_a_cell_without_a_committee_term_is_refused_and_says_what_to_record(closed, world, login):
+    Organization.objects.filter(pk=closed.meeting.cell_id).update(term="")
+    adopt_vote(closed.meeting, by=world.fellow.user)
+
+    page = text(login("fellow").post(adopt_url(closed.meeting), follow=True))
+
+    assert vi(NO_TERM) in page  # it names the term and where to record it, with an example
+    closed.meeting.refresh_from_db()
+    assert closed.meeting.status == Meeting.Status.CLOSED
+    assert not DocumentNumber.objects.filter(meeting=closed.meeting).exists()
+    assert not MinutesVersion.objects.filter(minutes__meeting=closed.meeting).exists()
+
+
+def test_the_resolution_of_a_cell_without_a_committee_term_is_refused(closed):
+    Organization.objects.filter(pk=closed.meeting.cell_id).update(term="")
+    meeting = Meeting.objects.get(pk=closed.meeting.pk)
+
+    with pytest.raises(ValidationError) as refused:
+        minutes.request_pdf(meeting=meeting, kind=GeneratedPdf.Kind.RESOLUTION)
+
+    assert vi(NO_TERM) in " ".join(str(m) for m in refused.value.messages)
+    assert not GeneratedPdf.objects.filter(meeting=meeting, kind=GeneratedPdf.Kind.RESOLUTION).exists()
 
 
 def test_the_number_is_issued_once_and_stays_with_the_meeting(adopted, world):

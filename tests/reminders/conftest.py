@@ -114,7 +114,9 @@ def many_cells(parent, n: int, *, meeting_at: dt.datetime, closed_at=None, offic
     depth, first = parent.depth + 1, parent.numchild + 1
     paths = [Organization._get_path(parent.path, depth, first + i) for i in range(n)]
     Organization.objects.bulk_create(
-        Organization(name=f"Chi bộ {first + i}", kind=Organization.Kind.CELL, path=path, depth=depth)
+        Organization(
+            name=f"Chi bộ {first + i}", kind=Organization.Kind.CELL, term="2025–2030", path=path, depth=depth
+        )
         for i, path in enumerate(paths)
     )
     Organization.objects.filter(pk=parent.pk).update(numchild=parent.numchild + n)

@@ -1,7 +1,9 @@
 """A large, realistic data set for dashboards and benchmarks: seed_scale --cells 1000 --months 60.
 
 Everything is written with bulk inserts, so 60,000 meetings with their roll calls, comments, votes, scores
-and monthly indicators take minutes on PostgreSQL. The data lives under its own root ("Đảng ủy Khối quy mô")
+and monthly indicators take minutes on PostgreSQL. Every meeting is adopted as the record requires it
+(chair, meeting secretary, minutes numbered in the committee term and printing the day held, a score for each
+criterion): `check_records` finds nothing in it. The data lives under its own root ("Đảng ủy Khối quy mô")
 and a second run with the same size does nothing.
 
 The rows skip the audit history (plain bulk_create, no django-simple-history records): they are synthetic
@@ -19,8 +21,18 @@ from django.utils import timezone
 
 from archive import index
 from evaluations import alerts
-from evaluations.models import CellMonth, Evaluation, Rubric
-from meetings.models import Attendance, Comment, CommitteeSession, Meeting, Vote
+from evaluations.models import CellMonth, Criterion, Evaluation, Rubric, Score
+from meetings.minutes import content_hash
+from meetings.models import (
+    Attendance,
+    Comment,
+    CommitteeSession,
+    DocumentNumber,
+    Meeting,
+    Minutes,
+    MinutesVersion,
+    Vote,
+)
 from members.models import Member, Organization, Role
 
 ROOT = "Đảng ủy Khối quy mô"
@@ -51,6 +63,10 @@ COMMENTS = [
     "Đề xuất thực hiện mô hình chi bộ bốn tốt, nâng cao chất lượng sinh hoạt.",
     "Về đảng phí: đề nghị các đồng chí đóng đúng hạn qua cổng dịch vụ công.",
 ]
+TERM = "2025–2030"
+# The grassroots congresses of mid-2025 opened the current committee term; minutes before it were numbered
+# in the previous one (numbers restart at 01 in each term, DOMAIN.md §4.2).
+TERM_START, PREVIOUS_TERM = dt.date(2025, 7, 1), "2020–2025"
 LEVEL = [(90, "tot"), (70, "kha"), (50, "tb"), (0, "kem")]
 
 
@@ -88,10 +104,12 @@ class Command(BaseCommand):
             .order_by("-effective_from")
             .first()
         )
+        criteria = list(Criterion.objects.filter(group__rubric=rubric)) if rubric else []
         for i in range(0, len(cell_list), 100):
             chunk = cell_list[i : i + 100]
             with transaction.atomic():
                 self._meetings(chunk, by_cell, periods, rng, rubric)
+                self._minutes_and_scores(chunk, criteria)
             self.stdout.write(f"cells {i + len(chunk)}/{len(cell_list)}: {time.monotonic() - started:.1f}s")
         rows = index.rebuild(meetings=Meeting.objects.filter(cell__path__startswith=root.path))
         self.stdout.write(f"search index, {rows} rows: {time.monotonic() - started:.1f}s")
@@ -129,6 +147,7 @@ class Command(BaseCommand):
                         name=f"Chi bộ {b + 1}.{c + 1}",
                         code="CB",
                         kind=Organization.Kind.CELL,
+                        term=TERM,
                         place="Cần Thơ",
                         meeting_day=1 + (b + c) % 28,
                         meeting_time=dt.time(14, 0),
@@ -166,7 +185,11 @@ class Command(BaseCommand):
         Role.objects.bulk_create(
             [
                 Role(
-                    member=ms[0], organization_id=cid, kind=Role.Kind.SECRETARY, starts_on=dt.date(2020, 1, 1)
+                    member=ms[0],
+                    organization_id=cid,
+                    kind=Role.Kind.SECRETARY,
+                    term=TERM,
+                    starts_on=dt.date(2020, 1, 1),
                 )
                 for cid, ms in by_cell.items()
             ],
@@ -204,6 +227,8 @@ class Command(BaseCommand):
                     status=Meeting.Status.ADOPTED,
                     published_at=start - dt.timedelta(days=rng.choice([0, 1, 2, 3]), hours=3),
                     place="Hội trường",
+                    chair=by_cell[cell.pk][0],  # the secretary chairs
+                    clerk=by_cell[cell.pk][1],  # another member keeps the minutes
                 )
                 m._quality = quality
                 meetings.append(m)
@@ -318,3 +343,63 @@ class Command(BaseCommand):
             row.cell = by_pk[row.cell_id]
             row.alerts = " ".join(alerts.alerts_for(row, today))
         CellMonth.objects.bulk_create(months, batch_size=10000)
+
+    def _minutes_and_scores(self, cells, criteria):
+        """What an adopted meeting leaves behind, so that `check_records` finds the data clean: the adopted
+        minutes (a short text with the number, the day held and the heading's date line), the number issued
+        in the cell's committee term, and a score for every criterion of each adopted sheet."""
+        meetings = list(
+            Meeting.objects.filter(cell__in=cells).select_related("cell").order_by("cell_id", "scheduled_at")
+        )
+        minutes = Minutes.objects.bulk_create([Minutes(meeting=m) for m in meetings], batch_size=5000)
+        numbers, versions, counters = [], [], {}
+        for m, row in zip(meetings, minutes, strict=True):
+            term = TERM if m.period >= TERM_START else PREVIOUS_TERM
+            counters[(m.cell_id, term)] = number = counters.get((m.cell_id, term), 0) + 1
+            numbers.append(
+                DocumentNumber(
+                    organization_id=m.cell_id,
+                    term=term,
+                    kind="BB",
+                    number=number,
+                    meeting=m,
+                    issued_at=m.ended_at,
+                )
+            )
+            day = timezone.localtime(m.started_at)
+            content = {
+                "cell": m.cell.name.upper(),
+                "cell_code": m.cell.code,
+                "number": f"{number:02d}-BB/{m.cell.code}",
+                "place_date": f"{m.cell.place}, ngày {day:%d} tháng {day:%m} năm {day:%Y}",
+                "title": f"sinh hoạt chi bộ thường kỳ tháng {m.period:%m} năm {m.period:%Y}",
+                "date": f"{day:%d/%m/%Y}",
+                "started": f"{day:%H} giờ {day:%M}",
+                "ended": timezone.localtime(m.ended_at).strftime("%H giờ %M"),
+                "place": m.place,
+            }
+            versions.append(
+                MinutesVersion(
+                    minutes=row,
+                    version=1,
+                    content=content,
+                    sha256=content_hash(content),
+                    created_at=m.ended_at,
+                )
+            )
+        DocumentNumber.objects.bulk_create(numbers, batch_size=5000)
+        MinutesVersion.objects.bulk_create(versions, batch_size=5000)
+        scores = []
+        for evaluation in Evaluation.objects.filter(meeting__cell__in=cells).only("pk", "total"):
+            share = evaluation.total / 100
+            for criterion in criteria:
+                points = min(criterion.max_points, (criterion.max_points * share).quantize(Decimal("0.1")))
+                scores.append(
+                    Score(
+                        evaluation=evaluation,
+                        criterion=criterion,
+                        points=points,
+                        prefilled=bool(criterion.fact),
+                    )
+                )
+        Score.objects.bulk_create(scores, batch_size=10000)

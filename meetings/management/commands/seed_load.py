@@ -64,7 +64,10 @@ class Command(BaseCommand):
         for c in range(1, n_cells + 1):
             branch.refresh_from_db()
             cell = Organization.objects.add_child(
-                branch, instance=Organization(name=f"Chi bộ tải {c:02d}", kind=K.CELL, meeting_day=5)
+                branch,
+                instance=Organization(
+                    name=f"Chi bộ tải {c:02d}", kind=K.CELL, meeting_day=5, term="2025–2030"
+                ),
             )
             people = []
             for m in range(1, n_members + 1):

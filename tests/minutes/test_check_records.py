@@ -1,0 +1,275 @@
+"""`manage.py check_records` (audit/invariants.py): a clean record reports nothing; each kind of broken
+record, planted in it, is reported, naming the object; --cell and --since narrow the scan; the number of
+queries does not grow with the number of meetings."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from archive.models import MinutesBook, Prepared
+from audit import invariants
+from audit.invariants import Scope
+from evaluations import services as scoring
+from evaluations.models import Evaluation
+from meetings.models import Attendance, DocumentNumber, Meeting, Minutes, MinutesVersion
+from meetings.services import plan_regular_meeting
+from members.models import Organization
+
+from .conftest import at
+
+DECEMBER = dt.date(2026, 12, 1)
+
+
+def found(scope: Scope | None = None) -> dict[str, list[tuple[str, int]]]:
+    """{check: [(model, pk), …]} for the checks that found something."""
+    return {
+        code: [(p.model, p.pk) for p in problems]
+        for code, problems in invariants.check(scope).items()
+        if problems
+    }
+
+
+def texts(code: str) -> str:
+    return "\n".join(p.text for p in invariants.check()[code])
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("check_records", *args, stdout=out)
+    return out.getvalue()
+
+
+def run_failing(*args) -> tuple[str, CommandError]:
+    out = io.StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command("check_records", *args, stdout=out)
+    return out.getvalue(), error.value
+
+
+def test_a_clean_adopted_meeting_reports_nothing(adopted):
+    assert found() == {}
+    out = run()  # no CommandError: the exit status is 0
+    assert "  - " not in out
+
+
+def test_an_adopted_meeting_without_chair_or_meeting_secretary_is_reported(adopted):
+    Meeting.objects.filter(pk=adopted.meeting.pk).update(chair=None, clerk=None)
+
+    assert found() == {"adopted_incomplete": [("meeting", adopted.meeting.pk)]}
+    line = texts("adopted_incomplete")
+    assert "Chi bộ A1" in line and f"#{adopted.meeting.pk}" in line
+
+
+def test_an_adopted_meeting_without_a_roll_call_is_reported(adopted):
+    Attendance.objects.filter(meeting=adopted.meeting).delete()
+
+    assert found() == {"adopted_incomplete": [("meeting", adopted.meeting.pk)]}
+
+
+def test_an_adopted_meeting_with_members_never_marked_is_reported(adopted):
+    adopted.meeting.attendances.filter(member=adopted.away).update(status=Attendance.Status.PENDING)
+
+    assert found() == {"adopted_incomplete": [("meeting", adopted.meeting.pk)]}
+
+
+def test_a_meeting_held_with_no_attendance_rows_is_reported(adopted, world):
+    december, _created = plan_regular_meeting(cell=world.cell, period=DECEMBER)
+    Meeting.objects.filter(pk=december.pk).update(
+        status=Meeting.Status.CLOSED, started_at=december.scheduled_at, ended_at=december.scheduled_at
+    )
+
+    assert found() == {"held_without_attendance": [("meeting", december.pk)]}
+
+
+def test_a_thematic_meeting_held_in_the_regular_meetings_session_shares_its_roll_call(adopted, world):
+    Meeting.objects.create(
+        cell=world.cell,
+        kind=Meeting.Kind.THEMATIC,
+        topic="Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+        period=adopted.meeting.period,
+        scheduled_at=adopted.meeting.scheduled_at,
+        started_at=adopted.meeting.started_at,
+        shares_session_with=adopted.meeting,
+        status=Meeting.Status.CLOSED,
+    )
+
+    assert found() == {}
+
+
+def test_minutes_printing_another_day_than_the_meeting_was_held_are_reported(adopted):
+    # The meeting was in fact opened the next day; the adopted minutes still print 05/11/2026.
+    Meeting.objects.filter(pk=adopted.meeting.pk).update(started_at=at(2026, 11, 6, 14, 0))
+
+    assert found() == {"minutes_dates": [("meeting", adopted.meeting.pk)]}
+    line = texts("minutes_dates")
+    assert "05/11/2026" in line and "06/11/2026" in line
+
+
+def test_a_cell_without_a_committee_term_is_reported(adopted, world):
+    Organization.objects.filter(pk=world.cell_a2.pk).update(term="")
+
+    assert found() == {"cells_without_term": [("organization", world.cell_a2.pk)]}
+
+
+def test_adopted_minutes_without_a_number_are_reported(adopted):
+    DocumentNumber.objects.filter(meeting=adopted.meeting).delete()
+
+    assert found() == {"minutes_numbers": [("meeting", adopted.meeting.pk)]}
+
+
+def test_a_minutes_number_used_twice_in_a_term_is_reported(adopted, world):
+    """A second adopted minutes of the cell printing "01-BB/CB" (its issued number is 02)."""
+    december = _adopted_copy(adopted, world, number=2, printed="01-BB/CB")
+
+    problems = found()["minutes_numbers"]
+
+    assert ("meeting", adopted.meeting.pk) in problems  # used twice
+    assert problems.count(("meeting", december.pk)) == 2  # used twice, and not the number issued
+    assert "2025–2030" in texts("minutes_numbers")
+
+
+def test_numbers_issued_per_calendar_year_are_reported(adopted, world):
+    DocumentNumber.objects.filter(meeting=adopted.meeting).update(term="2026")
+
+    assert found() == {"minutes_numbers": [("organization", world.cell.pk)]}
+    assert "2026" in texts("minutes_numbers")
+
+
+def test_an_adopted_meeting_without_its_adopted_text_is_missing_from_the_book(adopted):
+    MinutesVersion.objects.filter(minutes__meeting=adopted.meeting).delete()
+
+    assert found() == {"missing_from_book": [("meeting", adopted.meeting.pk)]}
+    assert "2026" in texts("missing_from_book")
+
+
+def test_a_book_made_after_an_adoption_but_without_it_is_reported(adopted, world):
+    book = MinutesBook.objects.create(
+        cell=world.cell,
+        year=2026,
+        status=Prepared.Status.READY,
+        entries=0,
+        rendered_at=adopted.version.created_at + dt.timedelta(hours=1),
+    )
+    # A book made before the adoption is merely older; it is not wrong.
+    MinutesBook.objects.create(
+        cell=world.cell_a2, year=2026, status=Prepared.Status.READY, entries=0, rendered_at=timezone.now()
+    )
+
+    assert found() == {"missing_from_book": [("minutes_book", book.pk)]}
+
+
+@pytest.mark.parametrize("state", ["adopted", "confirmed"])
+def test_a_score_sheet_with_unscored_criteria_is_reported(adopted, world, state):
+    sheet = scoring.open_sheet(meeting=adopted.meeting, by=world.secretary.user)
+    assert found() == {}  # open, every criterion scored: fine
+    sheet.scores.first().delete()
+    Evaluation.objects.filter(pk=sheet.pk).update(**{f"{state}_at": timezone.now()})
+
+    assert found() == {"sheets_unscored": [("evaluation", sheet.pk)]}
+
+
+# --- The command ------------------------------------------------------------------------------------------
+
+
+def test_the_command_prints_one_line_per_problem_grouped_with_a_count_and_fails(adopted, world):
+    Meeting.objects.filter(pk=adopted.meeting.pk).update(chair=None)
+    DocumentNumber.objects.filter(meeting=adopted.meeting).update(term="2026")
+
+    out, error = run_failing()
+
+    lines = [line for line in out.splitlines() if line.startswith("  - ")]
+    assert len(lines) == 2
+    assert error.returncode == 1
+    assert "2" in out.splitlines()[-1]  # "2 vấn đề." / "2 problems found."
+
+
+def test_cell_limits_the_scan_to_that_cell_or_the_cells_below_a_committee(adopted, world):
+    Meeting.objects.filter(pk=adopted.meeting.pk).update(chair=None)
+
+    assert found(Scope(organization=world.cell_a2)) == {}
+    assert found(Scope(organization=world.branch_b)) == {}
+    assert found(Scope(organization=world.branch_a)) == {
+        "adopted_incomplete": [("meeting", adopted.meeting.pk)]
+    }
+    run("--cell", str(world.other_cell.pk))  # nothing there: no error
+    run_failing("--cell", str(world.cell.pk))
+
+
+@pytest.mark.parametrize(
+    "since, reported", [("05/11/2026", True), ("2026-11-05", True), ("06/11/2026", False)]
+)
+def test_since_takes_meetings_on_or_after_a_day_written_either_way(adopted, since, reported):
+    Meeting.objects.filter(pk=adopted.meeting.pk).update(chair=None)
+
+    if reported:
+        run_failing("--since", since)
+    else:
+        run("--since", since)
+
+
+def test_a_since_that_is_not_a_date_is_refused_with_a_message(db):
+    _out, error = run_failing("--since", "31/02/2026")
+    assert "31/02/2026" in str(error) and "dd/mm/yyyy" in str(error)
+
+
+def test_an_unknown_cell_is_refused_with_a_message(db):
+    _out, error = run_failing("--cell", "987654")
+    assert "987654" in str(error)
+
+
+def test_the_queries_do_not_grow_with_the_number_of_meetings(adopted, world):
+    def plant(months):
+        for period in months:
+            meeting, _created = plan_regular_meeting(cell=world.cell_a2, period=period)
+            Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.ADOPTED)
+            Meeting.objects.create(
+                cell=world.cell_a2,
+                kind=Meeting.Kind.THEMATIC,
+                topic="Chuyên đề",
+                period=period,
+                scheduled_at=meeting.scheduled_at,
+                status=Meeting.Status.CLOSED,
+            )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            invariants.check()
+        return len(captured)
+
+    plant([dt.date(2026, 1, 1)])
+    few = queries()
+    plant([dt.date(2026, month, 1) for month in range(2, 8)])
+
+    assert queries() == few
+    assert len(invariants.check()["adopted_incomplete"]) == 7
+
+
+def _adopted_copy(adopted, world, *, number: int, printed: str) -> Meeting:
+    """December's meeting of the same cell, adopted with the November text under another number."""
+    december, _created = plan_regular_meeting(cell=world.cell, period=DECEMBER)
+    Meeting.objects.filter(pk=december.pk).update(
+        status=Meeting.Status.ADOPTED,
+        chair=world.secretary,
+        clerk=world.fellow,
+        started_at=december.scheduled_at,
+        ended_at=december.scheduled_at + dt.timedelta(minutes=100),
+    )
+    Attendance.objects.create(meeting=december, member=world.secretary, status=Attendance.Status.PRESENT)
+    DocumentNumber.objects.create(
+        organization=world.cell, term=world.cell.term, kind="BB", number=number, meeting=december
+    )
+    day = timezone.localtime(december.scheduled_at)
+    content = {
+        **adopted.version.content,
+        "number": printed,
+        "date": day.strftime("%d/%m/%Y"),
+        "place_date": f"Cần Thơ, ngày {day:%d} tháng {day:%m} năm {day:%Y}",
+    }
+    minutes = Minutes.objects.create(meeting=december)
+    MinutesVersion.objects.create(minutes=minutes, version=1, content=content, sha256="0" * 64)
+    return december

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
@@ -14,6 +15,7 @@ from .models import (
     Comment,
     CommitteeSession,
     DuesAdjustment,
+    DuesEntry,
     Guest,
     Guidance,
     Meeting,
@@ -331,3 +333,60 @@ class DuesAdjustmentForm(forms.ModelForm):
                 DuesAdjustment(**{f: cleaned[f] for f in ("reduction", "starts_on", "ends_on")})
             )
         return cleaned
+
+
+# --- Parameters read from a link or a small button form (never a 500 for what a URL can carry) -----------
+
+
+class YearForm(forms.Form):
+    """`?year=` of the dues ledger and the rotation plan; empty means this year."""
+
+    year = forms.IntegerField(
+        min_value=1930,
+        max_value=2100,
+        required=False,
+        error_messages=dict.fromkeys(
+            ["invalid", "min_value", "max_value"], _("The year must be a number between 1930 and 2100.")
+        ),
+    )
+
+    def year_or_this(self) -> int:
+        return self.cleaned_data.get("year") or timezone.localdate().year
+
+
+class DuesPaymentForm(forms.Form):
+    """One button of the dues page: an entry of the meeting's month, paid in cash or online, or undone."""
+
+    entry = forms.ModelChoiceField(
+        queryset=None, error_messages={"invalid_choice": _("This dues entry is not in this month's ledger.")}
+    )
+    method = forms.ChoiceField(
+        choices=[*DuesEntry.Method.choices, ("undo", "undo")],
+        error_messages={"invalid_choice": _("Choose how the dues were paid.")},
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = DuesEntry.objects.filter(cell=meeting.cell, period=meeting.period)
+
+
+class CurrentItemForm(forms.Form):
+    item = forms.ModelChoiceField(
+        queryset=None, error_messages={"invalid_choice": _("Choose an item of this meeting's agenda.")}
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = meeting.agenda_items.all()
+
+
+class TaskStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Task.Status.choices)
+    # Where the button was (a meeting page lists the tasks carried over); only a path on this site.
+    next = forms.CharField(required=False, max_length=2000)
+
+    def clean_next(self):
+        path = self.cleaned_data["next"]
+        return (
+            path if url_has_allowed_host_and_scheme(path, allowed_hosts=None) and path.startswith("/") else ""
+        )

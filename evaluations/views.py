@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chibo.spreadsheets import append_row
 from members.models import Organization
 from members.permissions import access_for, get_meeting_for, get_organization_for
 
@@ -353,7 +354,8 @@ def dashboard_xlsx(request, pk):
     sheet = book.active
     sheet.title = f"{period:%m-%Y}"
     with translation.override("vi"):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 _("Cell"),
                 _("Held"),
@@ -367,10 +369,11 @@ def dashboard_xlsx(request, pk):
                 _("Score"),
                 _("Level"),
                 _("Alerts"),
-            ]
+            ],
         )
         for r in rows:
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     r.cell.name,
                     "✔" if r.held else "",
@@ -384,7 +387,7 @@ def dashboard_xlsx(request, pk):
                     float(r.score) if r.score is not None else None,
                     r.level,
                     "; ".join(str(label) for label in r.alert_labels),
-                ]
+                ],
             )
     out = io.BytesIO()
     book.save(out)

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from members.forms import DateInput
+from members.forms import DateInput, SensibleDateField
 from members.models import Member, Supervision
 
 from . import documents, dues
@@ -101,6 +101,7 @@ class CommitteeSessionForm(forms.ModelForm):
             "focus": forms.Textarea(attrs={"rows": 3}),
             "draft_resolution": forms.Textarea(attrs={"rows": 6}),
         }
+        field_classes = {"held_on": SensibleDateField}
         error_messages = {"content": {"required": _("Write what the committee agreed.")}}
 
     def __init__(self, *args, **kwargs):
@@ -162,7 +163,7 @@ class DocumentForm(forms.Form):
 
 
 class GuidanceForm(forms.ModelForm):
-    month = forms.DateField(
+    month = SensibleDateField(
         label=_("Month"),
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%m/%Y", "%d/%m/%Y"],
@@ -300,6 +301,7 @@ class TaskForm(forms.ModelForm):
         model = Task
         fields = ["title", "assignee", "due_on"]
         widgets = {"due_on": DateInput()}
+        field_classes = {"due_on": SensibleDateField}
         error_messages = {"title": {"required": _("Write the task.")}}
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
@@ -325,6 +327,7 @@ class DuesAdjustmentForm(forms.ModelForm):
         model = DuesAdjustment
         fields = ["reduction", "starts_on", "ends_on", "reason"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+        field_classes = {"starts_on": SensibleDateField, "ends_on": SensibleDateField}
 
     def clean(self):
         cleaned = super().clean()

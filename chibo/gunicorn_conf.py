@@ -9,7 +9,12 @@ string) and the private token of a calendar feed's address.
 import os
 import re
 
+import gunicorn.http.wsgi
 from gunicorn.glogging import Logger
+
+# Every response would say "Server: gunicorn"; naming the server and its version helps only an attacker.
+# Read by each response when it is created, so setting it here (before the workers fork) is enough.
+gunicorn.http.wsgi.SERVER = "chibo"
 
 bind = "0.0.0.0:8000"
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))

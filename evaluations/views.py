@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chibo.spreadsheets import append_row
 from members.models import Organization
 from members.permissions import access_for, get_meeting_for, get_organization_for
 
@@ -438,7 +439,8 @@ def dashboard_xlsx(request, pk):
     sheet = book.active
     sheet.title = f"{period:%m-%Y}"
     with translation.override("vi"):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 _("Cell"),
                 _("Held"),
@@ -454,13 +456,14 @@ def dashboard_xlsx(request, pk):
                 _("Why this level"),
                 _("Confirmed by the superior officer"),
                 _("Alerts"),
-            ]
+            ],
         )
         yes, no, not_scored = _("Yes"), _("No"), _("not scored")
         for r in rows:
             # Words, never codes; an empty cell only where there is nothing to say (no meeting, no dues due).
             held = r.held
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     r.cell.name,
                     yes if held else no,
@@ -476,7 +479,7 @@ def dashboard_xlsx(request, pk):
                     row_reason(r.__dict__) or None,
                     row_confirmation(r.__dict__) or None,
                     "; ".join(str(label) for label in r.alert_labels),
-                ]
+                ],
             )
     out = io.BytesIO()
     book.save(out)

@@ -2,9 +2,10 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from members.forms import DateInput
+from members.forms import DateInput, SensibleDateField
 from members.models import Member, Supervision
 
 from . import documents, dues
@@ -14,6 +15,7 @@ from .models import (
     Comment,
     CommitteeSession,
     DuesAdjustment,
+    DuesEntry,
     Guest,
     Guidance,
     Meeting,
@@ -99,6 +101,7 @@ class CommitteeSessionForm(forms.ModelForm):
             "focus": forms.Textarea(attrs={"rows": 3}),
             "draft_resolution": forms.Textarea(attrs={"rows": 6}),
         }
+        field_classes = {"held_on": SensibleDateField}
         error_messages = {"content": {"required": _("Write what the committee agreed.")}}
 
     def __init__(self, *args, **kwargs):
@@ -160,7 +163,7 @@ class DocumentForm(forms.Form):
 
 
 class GuidanceForm(forms.ModelForm):
-    month = forms.DateField(
+    month = SensibleDateField(
         label=_("Month"),
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%m/%Y", "%d/%m/%Y"],
@@ -318,6 +321,7 @@ class TaskForm(forms.ModelForm):
         model = Task
         fields = ["title", "assignee", "due_on"]
         widgets = {"due_on": DateInput()}
+        field_classes = {"due_on": SensibleDateField}
         error_messages = {"title": {"required": _("Write the task.")}}
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
@@ -343,6 +347,7 @@ class DuesAdjustmentForm(forms.ModelForm):
         model = DuesAdjustment
         fields = ["reduction", "starts_on", "ends_on", "reason"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+        field_classes = {"starts_on": SensibleDateField, "ends_on": SensibleDateField}
 
     def clean(self):
         cleaned = super().clean()
@@ -351,3 +356,60 @@ class DuesAdjustmentForm(forms.ModelForm):
                 DuesAdjustment(**{f: cleaned[f] for f in ("reduction", "starts_on", "ends_on")})
             )
         return cleaned
+
+
+# --- Parameters read from a link or a small button form (never a 500 for what a URL can carry) -----------
+
+
+class YearForm(forms.Form):
+    """`?year=` of the dues ledger and the rotation plan; empty means this year."""
+
+    year = forms.IntegerField(
+        min_value=1930,
+        max_value=2100,
+        required=False,
+        error_messages=dict.fromkeys(
+            ["invalid", "min_value", "max_value"], _("The year must be a number between 1930 and 2100.")
+        ),
+    )
+
+    def year_or_this(self) -> int:
+        return self.cleaned_data.get("year") or timezone.localdate().year
+
+
+class DuesPaymentForm(forms.Form):
+    """One button of the dues page: an entry of the meeting's month, paid in cash or online, or undone."""
+
+    entry = forms.ModelChoiceField(
+        queryset=None, error_messages={"invalid_choice": _("This dues entry is not in this month's ledger.")}
+    )
+    method = forms.ChoiceField(
+        choices=[*DuesEntry.Method.choices, ("undo", "undo")],
+        error_messages={"invalid_choice": _("Choose how the dues were paid.")},
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = DuesEntry.objects.filter(cell=meeting.cell, period=meeting.period)
+
+
+class CurrentItemForm(forms.Form):
+    item = forms.ModelChoiceField(
+        queryset=None, error_messages={"invalid_choice": _("Choose an item of this meeting's agenda.")}
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = meeting.agenda_items.all()
+
+
+class TaskStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Task.Status.choices)
+    # Where the button was (a meeting page lists the tasks carried over); only a path on this site.
+    next = forms.CharField(required=False, max_length=2000)
+
+    def clean_next(self):
+        path = self.cleaned_data["next"]
+        return (
+            path if url_has_allowed_host_and_scheme(path, allowed_hosts=None) and path.startswith("/") else ""
+        )

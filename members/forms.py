@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils import timezone
@@ -13,6 +15,32 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class SensibleDateField(forms.DateField):
+    """A date between 1930 (the Party's founding; the range meeting dates have) and 2100: a typo such as
+    01/01/0001 or 31/12/9999 is refused with a message instead of being stored (or overflowing later)."""
+
+    earliest, latest = dt.date(1930, 1, 1), dt.date(2100, 12, 31)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if getattr(widget, "input_type", "") == "date":  # the phone's date picker stays in range too
+            attrs |= {"min": f"{self.earliest:%Y-%m-%d}", "max": f"{self.latest:%Y-%m-%d}"}
+        return attrs
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not self.earliest <= value <= self.latest:
+            raise forms.ValidationError(
+                _("Choose a date between %(start)s and %(end)s.")
+                % {"start": f"{self.earliest:%d/%m/%Y}", "end": f"{self.latest:%d/%m/%Y}"},
+                code="out_of_range",
+            )
+
+
+class BirthDateField(SensibleDateField):
+    earliest = dt.date(1900, 1, 1)  # members born before the Party was founded are still on the roll
 
 
 class MemberForm(forms.ModelForm):
@@ -39,6 +67,11 @@ class MemberForm(forms.ModelForm):
             "admission_date": DateInput(),
             "official_date": DateInput(),
         }
+        field_classes = {
+            "birth_date": BirthDateField,
+            "admission_date": SensibleDateField,
+            "official_date": SensibleDateField,
+        }
         error_messages = {
             "card_number": {"unique": _("Another member already has this party card number.")},
             "full_name": {"required": _("Please enter the member's full name.")},
@@ -53,7 +86,7 @@ class MemberForm(forms.ModelForm):
 
 class TransferForm(forms.Form):
     to_cell = forms.ModelChoiceField(label=_("New cell"), queryset=Organization.objects.none())
-    on = forms.DateField(label=_("Transfer date"), widget=DateInput())
+    on = SensibleDateField(label=_("Transfer date"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, member: Member, **kwargs):
@@ -74,10 +107,11 @@ class StatusPeriodForm(forms.ModelForm):
             "ends_on": DateInput(),
             "reason": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"starts_on": SensibleDateField, "ends_on": SensibleDateField}
 
 
 class RecognitionForm(forms.Form):
-    official_date = forms.DateField(
+    official_date = SensibleDateField(
         label=_("Official membership date"),
         widget=DateInput(),
         help_text=_("The date in the superior committee's decision."),

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from members.permissions import access_for, can_run, get_meeting_for
 
 from .. import live
-from ..forms import CommentForm, OpenMeetingForm
-from ..models import AgendaItem, Comment, Meeting
+from ..forms import CommentForm, CurrentItemForm, OpenMeetingForm
+from ..models import Comment, Meeting
 
 POLL_SALT = "meetings.live.poll"
 POLL_MAX_AGE = 12 * 3600
@@ -189,9 +189,11 @@ def open_view(request, pk):
 @require_POST
 def current_item(request, pk):
     meeting = get_meeting_for(request.user, pk, run=True)
-    item = get_object_or_404(AgendaItem, pk=request.POST.get("item") or 0, meeting=meeting)
+    form = CurrentItemForm(request.POST, meeting=meeting)
     try:
-        live.set_current_item(meeting=meeting, item=item)
+        if not form.is_valid():
+            raise ValidationError(form.errors["item"])
+        live.set_current_item(meeting=meeting, item=form.cleaned_data["item"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(

@@ -7,10 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chibo.views import bad_request
 from members.models import Member
 from members.permissions import (
     access_for,
@@ -22,7 +22,17 @@ from members.permissions import (
 )
 
 from .. import dues, live, selfcriticism
-from ..forms import ClerkForm, DuesAdjustmentForm, GuestForm, SelfCriticismForm, TaskForm, VoteForm
+from ..forms import (
+    ClerkForm,
+    DuesAdjustmentForm,
+    DuesPaymentForm,
+    GuestForm,
+    SelfCriticismForm,
+    TaskForm,
+    TaskStatusForm,
+    VoteForm,
+    YearForm,
+)
 from ..models import Attendance, DuesEntry, Meeting, SelfCriticismTurn, Task, Vote
 
 
@@ -150,14 +160,15 @@ def tasks(request, pk):
 def task_status(request, pk):
     task = get_object_or_404(Task.objects.select_related("meeting"), pk=pk)
     get_meeting_for(request.user, task.meeting_id, run=True)
-    status = request.POST.get("status")
-    if status in Task.Status.values:
-        task.status = status
-        task.done_on = timezone.localdate() if status == Task.Status.DONE else None
-        task.save(update_fields=["status", "done_on"])
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
+    form = TaskStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+        return redirect("meetings:tasks", task.meeting_id)
+    task.status = form.cleaned_data["status"]
+    task.done_on = timezone.localdate() if task.status == Task.Status.DONE else None
+    task.save(update_fields=["status", "done_on"])
+    if form.cleaned_data["next"]:
+        return redirect(form.cleaned_data["next"])
     return redirect("meetings:tasks", task.meeting_id)
 
 
@@ -171,16 +182,15 @@ def meeting_dues(request, pk):
         members = list(Member.objects.current().filter(cell=meeting.cell))
     entries = dues.ensure_ledger(cell=meeting.cell, period=meeting.period, members=members)
     if request.method == "POST":
-        entry = get_object_or_404(
-            DuesEntry, pk=request.POST.get("entry") or 0, cell=meeting.cell, period=meeting.period
-        )
+        form = DuesPaymentForm(request.POST, meeting=meeting)
         try:
-            if request.POST.get("method") == "undo":
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            entry, method = form.cleaned_data["entry"], form.cleaned_data["method"]
+            if method == "undo":
                 dues.undo_payment(entry=entry)
             else:
-                dues.record_payment(
-                    entry=entry, method=request.POST.get("method", ""), by=request.user, meeting=meeting
-                )
+                dues.record_payment(entry=entry, method=method, by=request.user, meeting=meeting)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("meetings:dues", meeting.pk)
@@ -198,10 +208,10 @@ def cell_dues(request, pk):
     cell = get_organization_for(request.user, pk)
     if not access_for(request.user).reads(cell):
         raise PermissionDenied
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    form = YearForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, form)
+    year = form.year_or_this()
     entries = list(
         DuesEntry.objects.filter(cell=cell).select_related("member").order_by("member__full_name", "period")
     )
@@ -298,10 +308,10 @@ def rotation(request, pk):
     cell = get_organization_for(request.user, pk)
     if not may_read_self_criticism(request.user, cell):
         raise PermissionDenied
-    try:
-        year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    form = YearForm(request.GET if "year" in request.GET else request.POST)
+    if not form.is_valid():
+        return bad_request(request, form)
+    year = form.year_or_this()
     if request.method == "POST":
         if not access_for(request.user).manages(cell):
             raise PermissionDenied

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chibo.spreadsheets import append_row
+
 from .. import importing
 from ..forms import ImportUploadForm
 from ..models import Member, MemberImport
@@ -90,7 +92,8 @@ def export(request, pk):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Danh sach"
-    sheet.append(
+    append_row(
+        sheet,
         [
             "Họ và tên",
             "Giới tính",
@@ -103,10 +106,11 @@ def export(request, pk):
             "Email",
             "Điện thoại",
             "Chức vụ",
-        ]
+        ],
     )
     for m in members:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 m.full_name,
                 m.get_gender_display(),
@@ -119,7 +123,7 @@ def export(request, pk):
                 m.email,
                 m.phone,
                 m.position,
-            ]
+            ],
         )
     out = io.BytesIO()
     book.save(out)

@@ -808,7 +808,7 @@ def measure_cost(args, run: Run, master: int) -> dict:
         "csrf": attribute(page, "value", 'name="csrfmiddlewaretoken"'),
     }
     n = args.cost
-    out = {"healthz": cost(lambda: browser.request("GET", "/healthz"), n)}
+    out = {"livez": cost(lambda: browser.request("GET", "/livez"), n)}
     counter = iter(range(10**6))
     out["comment"] = cost(lambda: run.comment(browser, row, state, next(counter)), n)
     last = max(c["answer"]["id"] for c in run.comments.values() if c["answer"])

@@ -7,30 +7,15 @@ from __future__ import annotations
 import logging
 import sys
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import requires_csrf_token
 
+from .jobs import INFRASTRUCTURE_ERRORS
+
 log = logging.getLogger("chibo.outage")
 
 RETRY_AFTER_SECONDS = 10
-
-
-def infrastructure_errors() -> tuple[type[BaseException], ...]:
-    """Errors that mean "a service is unreachable now", not "the code is wrong"."""
-    import kombu.exceptions
-    import redis.exceptions
-
-    return (
-        OperationalError,
-        InterfaceError,
-        redis.exceptions.ConnectionError,
-        redis.exceptions.TimeoutError,
-        kombu.exceptions.OperationalError,
-        ConnectionError,
-        TimeoutError,
-    )
 
 
 def _wants_json(request) -> bool:
@@ -43,7 +28,7 @@ def _wants_json(request) -> bool:
 @requires_csrf_token
 def server_error(request):
     error = sys.exc_info()[1]
-    if error is None or not isinstance(error, infrastructure_errors()):
+    if error is None or not isinstance(error, INFRASTRUCTURE_ERRORS):
         return HttpResponseServerError(render_to_string("500.html"))
     if _wants_json(request):
         response = JsonResponse({"error": "unavailable", "retry_after": RETRY_AFTER_SECONDS}, status=503)

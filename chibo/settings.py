@@ -130,9 +130,12 @@ else:
 CELERY_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    # A task whose worker died unacknowledged is delivered again after this many seconds.
+    # A task whose worker died unacknowledged is delivered again after this many seconds. It must exceed
+    # the longest job (the book archive's time limit, 3,600 s, archive/tasks.py) and the longest retry
+    # countdown (300 s, chibo/jobs.py), or a job still running would be delivered a second time. A render
+    # lost sooner is queued again by the recovery jobs within minutes (docs/OPERATIONS.md).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600 + 300)
     }
 else:
     # A real worker and beat on a folder queue: no server needed on a laptop.
@@ -168,6 +171,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=15),
     },
     "send-pending-emails": {"task": "meetings.tasks.send_pending_emails", "schedule": crontab(minute="*/10")},
+    # Renders pending too long and a search index behind its record are queued again (chibo/jobs.py), so a
+    # killed worker or a broker that lost its queue delays a job by minutes, never for ever.
+    "recover-renders": {"task": "meetings.tasks.recover_renders", "schedule": crontab(minute="*/2")},
+    "recover-archive": {"task": "archive.tasks.recover", "schedule": crontab(minute="*/5")},
 }
 
 # --- Authentication -------------------------------------------------------------------------------

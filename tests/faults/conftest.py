@@ -13,8 +13,11 @@ from django.db import OperationalError
 from django.db.backends import utils as db_utils
 
 from chibo import sessions
+from meetings import minutes
+from meetings.models import GeneratedPdf
 
-from ..live.conftest import clock, opened, prepared  # noqa: F401  (the live meeting's fixtures)
+# The minutes tests' meeting: Chi bộ A1 on 05/11/2026, its record, closed, adopted (fixtures, used by name).
+from ..minutes.conftest import NOTES, adopt_vote, adopted, cell, clock, closed, in_progress  # noqa: F401
 
 REDIS_SERVER = "/usr/bin/redis-server"
 
@@ -36,7 +39,17 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--save", "", "--appendonly", "no", "--dir", str(self.dir)],
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -80,15 +93,50 @@ def private_redis(tmp_path, settings):
     sessions.breaker.__init__()
 
 
+class Outage:
+    """The database refuses the next `queries` queries (every query while `queries` is None), as it does
+    with PostgreSQL unreachable; then it answers again, as after a restart."""
+
+    def __init__(self, queries: int | None = None):
+        self.left = queries
+        self.refused = 0
+
+    def __call__(self, execute):
+        def maybe_refuse(cursor, *args, **kwargs):
+            if self.left is None or self.left > 0:
+                if self.left is not None:
+                    self.left -= 1
+                self.refused += 1
+                raise OperationalError(
+                    "connection to server at 127.0.0.1, port 5432 failed: Connection refused"
+                )
+            return execute(cursor, *args, **kwargs)
+
+        return maybe_refuse
+
+
 @contextmanager
-def database_down():
-    """Every query fails as it does with PostgreSQL unreachable (psycopg2's OperationalError, wrapped)."""
-
-    def refuse(*args, **kwargs):
-        raise OperationalError("connection to server at 127.0.0.1, port 5432 failed: Connection refused")
-
+def database_down(queries: int | None = None):
+    """The shared PostgreSQL is never stopped: the cursor is patched to fail as an unreachable server does."""
+    outage = Outage(queries)
     with (
-        mock.patch.object(db_utils.CursorWrapper, "execute", refuse),
-        mock.patch.object(db_utils.CursorWrapper, "executemany", refuse),
+        mock.patch.object(db_utils.CursorWrapper, "execute", outage(db_utils.CursorWrapper.execute)),
+        mock.patch.object(db_utils.CursorWrapper, "executemany", outage(db_utils.CursorWrapper.executemany)),
     ):
-        yield
+        yield outage
+
+
+@pytest.fixture
+def voted(closed, world):  # noqa: F811
+    """Closed, the clerk's text saved and the adoption vote passed."""
+    minutes.save_notes(meeting=closed.meeting, notes=NOTES, by=world.fellow.user)
+    adopt_vote(closed.meeting, by=world.fellow.user)
+    return closed
+
+
+@pytest.fixture
+def pending(voted, world, django_capture_on_commit_callbacks) -> GeneratedPdf:
+    """Minutes adopted, their PDF asked for; the job has not run (a lost message, a killed worker...)."""
+    with django_capture_on_commit_callbacks(execute=False):
+        minutes.adopt(meeting=voted.meeting, by=world.fellow.user)
+    return GeneratedPdf.objects.get(meeting=voted.meeting, kind=GeneratedPdf.Kind.MINUTES)

@@ -57,7 +57,8 @@ def test_the_outage_is_logged_once_and_its_end_once(private_redis, world, client
     assert "unavailable" in lines[0] and "back after" in lines[1]
 
 
-def test_a_comment_posted_through_a_redis_outage_is_stored_once(private_redis, opened, world, client):
+def test_a_comment_posted_through_a_redis_outage_is_stored_once(private_redis, in_progress, world, client):
+    opened = in_progress.meeting
     client.force_login(world.member.user)
     url = reverse("meetings:comment_post", args=[opened.pk])
     data = {"kind": "opinion", "text": "Đề nghị bổ sung báo cáo.", "client_id": str(uuid.uuid4())}
@@ -68,7 +69,7 @@ def test_a_comment_posted_through_a_redis_outage_is_stored_once(private_redis, o
     again = client.post(url, data, headers=JSON)  # the phone did not get the answer and sends again
 
     assert (first.status_code, again.status_code) == (201, 200)
-    assert Comment.objects.filter(meeting=opened).count() == 1
+    assert Comment.objects.filter(meeting=opened, client_id=data["client_id"]).count() == 1
 
 
 def test_a_logout_during_an_outage_is_not_undone_when_the_cache_returns(private_redis, world, client):

@@ -12,7 +12,6 @@ import io
 import json
 import logging
 import zipfile
-from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from chibo.jobs import failure_recorded
 from meetings import pdf
 from meetings.models import Meeting, MinutesVersion
 from members.models import Organization
@@ -98,21 +98,10 @@ def request_book(*, cell: Organization, year: int, by) -> MinutesBook:
     return book
 
 
-@contextmanager
-def _failure_recorded(model, pk):
-    """A rendering that fails shows "could not be prepared" instead of spinning for ever; Celery retries."""
-    try:
-        yield
-    except Exception as error:
-        model.objects.filter(pk=pk).update(status=Prepared.Status.FAILED, error=str(error)[:500])
-        raise
-
-
 def _store(model, pk, name: str, content: bytes, **fields) -> None:
-    """Writes the file under its fixed name (a new rendering replaces the old) and marks it ready."""
-    storage = pdf.pdf_storage()
-    storage.delete(name)
-    storage.save(name, io.BytesIO(content))
+    """Writes the file under its fixed name (a new rendering replaces the old whole, chibo/storage.py: a
+    failed write leaves the previous file as it was) and marks it ready."""
+    pdf.pdf_storage().save(name, io.BytesIO(content))
     model.objects.filter(pk=pk).update(
         file=name,
         size=len(content),
@@ -134,9 +123,11 @@ def render_book(book_id: int) -> bool:
     name = f"books/{book.cell_id}/{book.year}.pdf"
     if book.status == Prepared.Status.READY and book.source_hash == digest and storage.exists(name):
         return False
-    with _failure_recorded(MinutesBook, book.pk):
+    with failure_recorded(MinutesBook, book.pk):  # rendering and writing: a full disk is a failure shown
         content, pages = render_book_bytes(data)
-    _store(MinutesBook, book.pk, name, content, pages=pages, entries=len(data["entries"]), source_hash=digest)
+        _store(
+            MinutesBook, book.pk, name, content, pages=pages, entries=len(data["entries"]), source_hash=digest
+        )
     log.info("rendered the %s minutes book of cell %s (%d pages)", book.year, book.cell_id, pages)
     return True
 
@@ -176,7 +167,7 @@ def render_archive(archive_id: int) -> bool:
     if archive is None:
         return False
     storage = pdf.pdf_storage()
-    with _failure_recorded(BookArchive, archive.pk):
+    with failure_recorded(BookArchive, archive.pk):
         books = []
         for cell in cells_with_books(archive.organization, archive.year):
             book, _created = MinutesBook.objects.get_or_create(cell=cell, year=archive.year)
@@ -191,12 +182,12 @@ def render_archive(archive_id: int) -> bool:
                 )  # "Đ" becomes "d", not nothing
                 with storage.open(book.file, "rb") as handle:
                     zipped.writestr(f"so-bien-ban-{archive.year}-{label}-{cell.pk}.pdf", handle.read())
-    _store(
-        BookArchive,
-        archive.pk,
-        f"books/archives/{archive.organization_id}/{archive.year}.zip",
-        buffer.getvalue(),
-        books=len(books),
-        source_hash=hashlib.sha256("".join(b.source_hash for _c, b in books).encode()).hexdigest(),
-    )
+        _store(
+            BookArchive,
+            archive.pk,
+            f"books/archives/{archive.organization_id}/{archive.year}.zip",
+            buffer.getvalue(),
+            books=len(books),
+            source_hash=hashlib.sha256("".join(b.source_hash for _c, b in books).encode()).hexdigest(),
+        )
     return True

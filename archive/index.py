@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from meetings.models import AgendaItem, Comment, Document, Meeting, Minutes, MinutesVersion, Task
 
-from .models import SearchEntry
+from .models import IndexedMeeting, SearchEntry
 from .text import plain
 
 HELD = (Meeting.Status.CLOSED, Meeting.Status.ADOPTED)
@@ -114,11 +115,54 @@ def entries_for(meeting_ids) -> list[SearchEntry]:
 def reindex(meeting_ids) -> int:
     """Writes the rows of these meetings again. Returns how many rows."""
     meeting_ids = list(meeting_ids)
+    started = timezone.now()  # a change saved after this may be missing: its own reindex follows
     with translation.override("vi"):  # titles are stored as the reader sees them
         rows = entries_for(meeting_ids)
     SearchEntry.objects.filter(meeting_id__in=meeting_ids).delete()
     SearchEntry.objects.bulk_create(rows, batch_size=2000)
+    existing = Meeting.objects.filter(pk__in=meeting_ids).values_list("pk", flat=True)
+    IndexedMeeting.objects.bulk_create(
+        [IndexedMeeting(meeting_id=pk, indexed_at=started) for pk in existing],
+        update_conflicts=True,
+        unique_fields=["meeting"],
+        update_fields=["indexed_at"],
+        batch_size=2000,
+    )
     return len(rows)
+
+
+# Where a meeting's record records when it changed: the audit history of its parts, and the write-once rows.
+_CHANGES = [
+    (Meeting.history, "id", "history_date"),
+    (AgendaItem.history, "meeting", "history_date"),
+    (Comment.history, "meeting", "history_date"),
+    (Task.history, "meeting", "history_date"),
+    (Minutes.history, "meeting", "history_date"),
+    (Document.objects, "meeting", "uploaded_at"),
+    (MinutesVersion.objects, "minutes__meeting", "created_at"),
+]
+
+
+def lagging(*, since, until) -> list[int]:
+    """The meetings whose record changed between `since` and `until` after their search rows were written
+    (or that were never indexed). Changes newer than `until` are left to the reindex already on its way."""
+    changed: dict[int, object] = {}
+    for manager, meeting, field in _CHANGES:
+        for meeting_id, last in (
+            manager.filter(**{f"{field}__gte": since, f"{field}__lt": until, f"{meeting}__isnull": False})
+            .values_list(meeting)
+            .annotate(last=Max(field))
+            .order_by()
+        ):
+            if meeting_id not in changed or changed[meeting_id] < last:
+                changed[meeting_id] = last
+    indexed = dict(
+        IndexedMeeting.objects.filter(meeting_id__in=changed).values_list("meeting_id", "indexed_at")
+    )
+    existing = set(Meeting.objects.filter(pk__in=changed).values_list("pk", flat=True))
+    return sorted(
+        m for m, last in changed.items() if m in existing and (m not in indexed or indexed[m] < last)
+    )
 
 
 def rebuild(batch: int = 2000, meetings=None, progress=None) -> int:

@@ -48,6 +48,18 @@ class SearchEntry(models.Model):
         return f"{self.get_kind_display()}: {self.title}"
 
 
+class IndexedMeeting(models.Model):
+    """When a meeting's search rows were last written (archive.index.reindex). The recovery job
+    (archive.tasks.recover) reindexes a meeting whose record changed after that: a reindex that failed for
+    good, or whose message the broker lost, is made up within minutes instead of never."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    indexed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.meeting_id} {self.indexed_at:%Y-%m-%d %H:%M}"
+
+
 class Prepared(models.Model):
     """Something rendered by Celery, with the "being prepared" indicator (as meetings.GeneratedPdf)."""
 

@@ -107,6 +107,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # An unreachable server fails a request in seconds (a 503, chibo/errors.py) rather than hanging it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 # Two test runs on one PostgreSQL server need two test databases (pytest-xdist adds _gw0, _gw1...).
 if env("DATABASE_TEST_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env("DATABASE_TEST_NAME")}
@@ -115,7 +117,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (login throttling counts live in the database through axes, not here) ------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # An unreachable Redis (a cut rather than a refusal) costs a request one second, not a minute.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -123,9 +132,12 @@ else:
 CELERY_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    # A task whose worker died unacknowledged is delivered again after this many seconds.
+    # A task whose worker died unacknowledged is delivered again after this many seconds. It must exceed
+    # the longest job (the book archive's time limit, 3,600 s, archive/tasks.py) and the longest retry
+    # countdown (300 s, chibo/jobs.py), or a job still running would be delivered a second time. A render
+    # lost sooner is queued again by the recovery jobs within minutes (docs/OPERATIONS.md).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600 + 300)
     }
 else:
     # A real worker and beat on a folder queue: no server needed on a laptop.
@@ -166,6 +178,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=15),
     },
     "send-pending-emails": {"task": "meetings.tasks.send_pending_emails", "schedule": crontab(minute="*/10")},
+    # Renders pending too long and a search index behind its record are queued again (chibo/jobs.py), so a
+    # killed worker or a broker that lost its queue delays a job by minutes, never for ever.
+    "recover-renders": {"task": "meetings.tasks.recover_renders", "schedule": crontab(minute="*/2")},
+    "recover-archive": {"task": "archive.tasks.recover", "schedule": crontab(minute="*/5")},
 }
 
 # --- Authentication -------------------------------------------------------------------------------
@@ -206,8 +222,9 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 # Sessions are read from the cache (Redis in production) and kept in the database: a phone polling the
-# live comment list every few seconds costs no session query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# live comment list every few seconds costs no session query. With the cache down they are read from the
+# database alone (chibo/sessions.py: Django's cached_db turned a Redis outage into a 500 on every page).
+SESSION_ENGINE = "chibo.sessions"
 SESSION_COOKIE_HTTPONLY = True
 
 # --- Internationalisation -------------------------------------------------------------------------

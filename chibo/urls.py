@@ -1,19 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from members.views import accounts, organizations, twofactor
 
-
-def healthz(request):
-    """For load balancers and the benchmark's baseline: a bare Django view, no database."""
-    return HttpResponse("ok", content_type="text/plain")
-
+from .health import healthz, livez
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
     path("", organizations.home, name="home"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/login/code/", accounts.login_code, name="login_code"),
@@ -32,3 +28,6 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
 ]
+
+# A database or Redis outage answers 503 with one log line (chibo/errors.py); other errors the 500 page.
+handler500 = "chibo.errors.server_error"

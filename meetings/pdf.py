@@ -10,9 +10,11 @@ import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from chibo.jobs import failure_recorded
+from chibo.storage import AtomicFileSystemStorage, generated_storage
 
 from . import minutes
 from .models import GeneratedPdf
@@ -36,9 +38,10 @@ def _html_class():
     return _weasyprint.HTML
 
 
-def pdf_storage() -> FileSystemStorage:
-    """Generated files keep a fixed name per meeting and kind; regenerating overwrites, never piles up."""
-    return FileSystemStorage(location=settings.MEDIA_ROOT, allow_overwrite=True)
+def pdf_storage() -> AtomicFileSystemStorage:
+    """Generated files keep a fixed name per meeting and kind; regenerating replaces the file whole (written
+    beside it, renamed into place when complete), never piles up, never leaves half a file."""
+    return generated_storage()
 
 
 def render_html(kind: str, source: dict) -> str:
@@ -62,14 +65,9 @@ def render(pdf_id: int) -> bool:
     name = f"pdf/{pdf.meeting_id}/{pdf.kind}.pdf"
     if pdf.status == GeneratedPdf.Status.READY and pdf.source_hash == source_hash and storage.exists(name):
         return False
-    try:
+    with failure_recorded(GeneratedPdf, pdf.pk):  # the file written too: a full disk is a failure shown
         data = render_bytes(pdf.kind, source)
-    except Exception as error:
-        GeneratedPdf.objects.filter(pk=pdf.pk).update(
-            status=GeneratedPdf.Status.FAILED, error=str(error)[:500]
-        )
-        raise
-    storage.save(name, ContentFile(data))
+        storage.save(name, ContentFile(data))
     GeneratedPdf.objects.filter(pk=pdf.pk).update(
         file=name,
         size=len(data),

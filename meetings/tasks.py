@@ -2,7 +2,12 @@ import smtplib
 
 from celery import shared_task
 
+from chibo.jobs import RETRY, RecordedTask, requeue
+
 from . import pdf, services
+
+# A PDF still "being prepared" this long after it was asked for is queued again (its time limit is 3 minutes).
+PDF_STALE_MINUTES = 5
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
@@ -12,16 +17,25 @@ def plan_next_month() -> int:
 
 
 @shared_task(
+    base=RecordedTask,
+    recorded_model="meetings.GeneratedPdf",
     acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=3,
     time_limit=180,
     soft_time_limit=150,
+    **RETRY,
 )
 def render_pdf(pdf_id: int) -> bool:
-    """Renders a requested PDF; a second run for the same source stores nothing new."""
+    """Renders a requested PDF; a second run for the same source stores nothing new. A database or
+    connection error is retried with backoff; giving up marks the PDF failed (chibo/jobs.py)."""
     return pdf.render(pdf_id)
+
+
+@shared_task(acks_late=True)
+def recover_renders() -> int:
+    """Beat job: PDFs pending too long (a killed worker, a message the broker lost) are queued again."""
+    from .models import GeneratedPdf
+
+    return requeue(GeneratedPdf.objects.all(), PDF_STALE_MINUTES, render_pdf.delay)
 
 
 @shared_task(acks_late=True)

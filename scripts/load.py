@@ -16,7 +16,8 @@ What it does:
 4. Load, for --duration seconds: every member's phone opens the live page, then does what static/js/live.js
    does: polls the list every 3 s (the signed token of the page, after/item/status) and posts a comment every
    30 s (multipart, X-CSRFToken from the page, a client UUID; a connection error or a 5xx keeps the comment in
-   the outbox and sends it again with the same UUID 300 ms later, a 4xx gives up, as the browser does; after a
+   the outbox and sends it again with the same UUID after the outbox's backoff (1 s, 2 s, 4 s... capped at 60 s,
+   jitter), a 4xx gives up, as the browser does; after a
    sent comment it polls at once). Meanwhile --logins logins through the real form in the first --login-window
    seconds (GET the form, POST with its CSRF token and the right password; axes throttles per username+IP).
 5. Fault: at --kill-at seconds one worker gets SIGKILL. The script waits for a comment POST in flight and
@@ -146,6 +147,12 @@ class Answer:
     @property
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")
+
+
+def outbox_backoff(failures: int) -> float:
+    """static/js/live.js's wait before the next try: up to 1 s, 2 s, 4 s... capped at 60 s, at least half."""
+    ceiling = min(60.0, 2.0 ** max(0, failures - 1))
+    return random.uniform(ceiling / 2, ceiling)
 
 
 class Browser:
@@ -375,7 +382,7 @@ class Run:
                     return False
             if time.monotonic() > self.drain_end:
                 return False
-            time.sleep(0.3)
+            time.sleep(outbox_backoff(record["attempts"]))
 
     # --- logins through the form ----------------------------------------------------------------------
 
@@ -808,7 +815,7 @@ def measure_cost(args, run: Run, master: int) -> dict:
         "csrf": attribute(page, "value", 'name="csrfmiddlewaretoken"'),
     }
     n = args.cost
-    out = {"healthz": cost(lambda: browser.request("GET", "/healthz"), n)}
+    out = {"livez": cost(lambda: browser.request("GET", "/livez"), n)}
     counter = iter(range(10**6))
     out["comment"] = cost(lambda: run.comment(browser, row, state, next(counter)), n)
     last = max(c["answer"]["id"] for c in run.comments.values() if c["answer"])

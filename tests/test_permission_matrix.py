@@ -205,6 +205,7 @@ def _ready_archive(world):
 # url name -> (method, args(world), expected {persona: status}, post data)
 MATRIX = {
     "healthz": ("get", lambda w: [], dict.fromkeys(PERSONAS, 200), None),
+    "livez": ("get", lambda w: [], dict.fromkeys(PERSONAS, 200), None),
     "home": ("get", lambda w: [], dict.fromkeys(PERSONAS, 302) | {"nobody": 200}, None),
     "login": ("get", lambda w: [], dict.fromkeys(PERSONAS, 302) | {"anon": 200}, None),
     "logout": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),

@@ -140,7 +140,11 @@ def pdf_status(request, pk, kind):
     """The "being prepared" indicator; htmx polls it until the file is ready."""
     meeting = get_meeting_for(request.user, pk)
     generated = GeneratedPdf.objects.filter(meeting=meeting, kind=_kind(kind)).first()
-    return render(request, "meetings/_pdf_status.html", {"meeting": meeting, "pdf": generated, "kind": kind})
+    return render(
+        request,
+        "meetings/_pdf_status.html",
+        {"meeting": meeting, "pdf": generated, "kind": kind, "can_run": can_run(request.user, meeting)},
+    )
 
 
 @login_required

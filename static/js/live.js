@@ -1,6 +1,8 @@
 // The live meeting on a phone or a projector: polls for new comments, and sends comments through an
 // outbox kept in localStorage, so a comment typed without signal is sent when the connection returns.
 // Every comment carries a client id made here; the server stores it once, so a retry never duplicates.
+// A failed send is tried again after 1 s, 2 s, 4 s... capped at 60 s, each wait drawn between half and all
+// of it (jitter: phones that lost the server together do not come back together); polls back off alike.
 (function () {
   "use strict";
   var list = document.getElementById("comments");
@@ -23,20 +25,29 @@
     }
   }
 
+  var BACKOFF_BASE = 1000, BACKOFF_CAP = 60000;
+  function backoff(failures, retryAfter) {
+    var ceiling = Math.min(BACKOFF_CAP, BACKOFF_BASE * Math.pow(2, Math.max(0, failures - 1)));
+    if (retryAfter > 0) { ceiling = Math.min(BACKOFF_CAP, Math.max(ceiling, retryAfter * 1000)); }
+    return ceiling / 2 + Math.random() * ceiling / 2;
+  }
+
   // --- Polling --------------------------------------------------------------------------------------
   if (list) {
-    var polling = false;
+    var polling = false, pollFailures = 0, pollNotBefore = 0;
     var poll = function () {
-      if (polling || document.hidden) { return; }
+      if (polling || document.hidden || Date.now() < pollNotBefore) { return; }
       polling = true;
       var url = list.dataset.pollUrl + "?t=" + encodeURIComponent(list.dataset.token) +
         "&after=" + list.dataset.after + "&item=" + list.dataset.item + "&status=" + list.dataset.status;
       fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
         .then(function (response) {
+          if (response.status >= 500) { throw new Error(response.status); }
+          pollFailures = 0;
           if (response.status === 200) { return response.text().then(apply); }
           if (response.status === 401) { return response.json().then(toLogin); }
         })
-        .catch(function () { /* offline: try again at the next tick */ })
+        .catch(function () { pollFailures += 1; pollNotBefore = Date.now() + backoff(pollFailures, 0); })
         .then(function () { polling = false; });
     };
     var apply = function (html) {
@@ -84,7 +95,9 @@
       var state = document.createElement("div");
       state.className = "small";
       state.textContent = item.error ? form.dataset.msgFailed + ": " + item.error :
-        (navigator.onLine ? form.dataset.msgSending : form.dataset.msgOffline);
+        !navigator.onLine ? form.dataset.msgOffline :
+        failures ? form.dataset.msgRetrying.replace("{seconds}", Math.ceil(Math.max(0, retryAt - Date.now()) / 1000)) :
+        form.dataset.msgSending;
       li.appendChild(text);
       li.appendChild(state);
       if (item.error) {
@@ -102,10 +115,16 @@
     });
   };
 
-  var sending = false;
-  var flush = function () {
+  var sending = false, failures = 0, retryAt = 0, retryTimer = null;
+  var retryLater = function (retryAfter) {
+    failures += 1;
+    retryAt = Date.now() + backoff(failures, retryAfter);
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(flush, retryAt - Date.now());
+  };
+  var flush = function (now) {
     var queue = load().filter(function (item) { return !item.error; });
-    if (sending || !queue.length) { return; }
+    if (sending || !queue.length || (now !== true && Date.now() < retryAt)) { return; }
     sending = true;
     var item = queue[0];
     var body = new FormData();
@@ -114,9 +133,16 @@
       method: "POST", body: body, credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRFToken": csrf ? csrf.value : "" }
     }).then(function (response) {
+      if (response.status >= 500 || response.status === 429) {
+        // The server is down or busy (503 names a wait): the item stays in the outbox.
+        retryLater(parseInt(response.headers.get("Retry-After"), 10) || 0);
+        return;
+      }
       return response.json().then(function (data) {
         if (response.status === 401) { toLogin(data); return; }
         var items = load();
+        failures = 0;
+        retryAt = 0;
         if (response.ok) {
           items = items.filter(function (other) { return other.client_id !== item.client_id; });
           document.dispatchEvent(new Event("chibo:sent"));
@@ -125,8 +151,12 @@
         }
         save(items);
       });
-    }).catch(function () { /* no connection: the item stays in the outbox */ })
-      .then(function () { sending = false; render(); if (load().some(function (i) { return !i.error; })) { setTimeout(flush, 300); } });
+    }).catch(function () { retryLater(0); /* no connection: the item stays in the outbox */ })
+      .then(function () {
+        sending = false;
+        render();
+        if (!failures && load().some(function (i) { return !i.error; })) { setTimeout(flush, 0); }
+      });
   };
 
   form.addEventListener("submit", function (event) {
@@ -142,9 +172,9 @@
     form.querySelector("[name=text]").value = "";
     if (form.querySelector("[name=speaker_name]")) { form.querySelector("[name=speaker_name]").value = ""; }
     render();
-    flush();
+    flush(true);  // what was just typed is tried at once; the backoff then goes on
   });
-  window.addEventListener("online", flush);
+  window.addEventListener("online", function () { flush(true); });
   setInterval(flush, 5000);
   render();
   flush();

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from meetings import rules as party_rules  # plain rule data: no models, so no import cycle
+
 # Minutes and resolutions are numbered from 01 in each committee term (DOMAIN.md §4.2), never per year.
 NO_TERM = _(
     "Record the cell's committee term (e.g. 2025–2030) in the cell's settings: "

@@ -379,7 +379,8 @@ def sheets_unscored(scope: Scope) -> Iterator[Problem]:
     counted = (
         Evaluation.objects.filter(meeting__in=scope.meetings())
         .filter(Q(adopted_at__isnull=False) | Q(confirmed_at__isnull=False))
-        .annotate(scored=Count("scores"))  # one score per criterion (a unique constraint)
+        # One score per criterion (a unique constraint); a score without points is not scored yet.
+        .annotate(scored=Count("scores", filter=Q(scores__points__isnull=False)))
         .values_list("pk", "rubric_id", "scored")
     )
     short = {

@@ -163,11 +163,16 @@ def test_a_book_made_after_an_adoption_but_without_it_is_reported(adopted, world
     assert found() == {"missing_from_book": [("minutes_book", book.pk)]}
 
 
+@pytest.mark.parametrize("how", ["no score row", "no points"])
 @pytest.mark.parametrize("state", ["adopted", "confirmed"])
-def test_a_score_sheet_with_unscored_criteria_is_reported(adopted, world, state):
+def test_a_score_sheet_with_unscored_criteria_is_reported(adopted, world, state, how):
     sheet = scoring.open_sheet(meeting=adopted.meeting, by=world.secretary.user)
+    sheet.scores.filter(points__isnull=True).update(points=0)
     assert found() == {}  # open, every criterion scored: fine
-    sheet.scores.first().delete()
+    if how == "no score row":
+        sheet.scores.first().delete()
+    else:
+        sheet.scores.filter(pk=sheet.scores.first().pk).update(points=None)
     Evaluation.objects.filter(pk=sheet.pk).update(**{f"{state}_at": timezone.now()})
 
     assert found() == {"sheets_unscored": [("evaluation", sheet.pk)]}

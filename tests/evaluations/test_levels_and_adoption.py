@@ -450,3 +450,13 @@ def test_existing_sheets_lose_their_unscored_zeros_but_adopted_ones_keep_theirs(
     assert not adopted.scores.filter(points__isnull=True).exists()
     assert (adopted.total, adopted.level_label) == (Decimal("98"), "Khá")
     assert adopted.short_of_top == [adopted.scores.get(criterion__code="duration").criterion.name]
+
+
+def test_the_admin_lists_a_sheets_level_by_name_not_by_code(in_meeting, client, world, login):
+    _adopted(login("secretary"), in_meeting, results=15)  # 85: Khá
+    client.logout()
+
+    page = login("admin").get(reverse("admin:evaluations_evaluation_changelist")).content.decode()
+
+    assert ">Khá<" in page
+    assert ">kha<" not in page

@@ -7,9 +7,10 @@ from .models import Evaluation, Score
 
 @admin.register(Evaluation)
 class EvaluationAdmin(RecordAdmin):
-    list_display = ["__str__", "kind", "level", "adopted_at", "confirmed_at"]
-    list_filter = ["kind", "level"]
-    list_select_related = ["meeting__cell"]
+    # The level's name, never its code (kha, kem); empty while criteria are unscored.
+    list_display = ["__str__", "kind", "level_label", "adopted_at", "confirmed_by", "confirmed_at"]
+    list_filter = ["kind", "level_label"]
+    list_select_related = ["meeting__cell", "confirmed_by"]
 
 
 @admin.register(Score)

@@ -127,7 +127,7 @@ class Evaluation(models.Model):
     total = models.DecimalField(max_digits=5, decimal_places=1, default=0)
     # Empty until every criterion is scored: a sheet half filled in has no level.
     level = models.CharField(max_length=20, blank=True)
-    level_label = models.CharField(max_length=50, blank=True)
+    level_label = models.CharField(_("level"), max_length=50, blank=True)
     # The starred criteria without full marks when the total reached the top level (why 93 is only "khá").
     short_of_top = models.JSONField(default=list, blank=True)
     adopted_vote = models.ForeignKey(Vote, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

@@ -64,5 +64,15 @@ class Migration(migrations.Migration):
             name="points",
             field=models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name="points"),
         ),
+        migrations.AlterField(
+            model_name="evaluation",
+            name="level_label",
+            field=models.CharField(blank=True, max_length=50, verbose_name="level"),
+        ),
+        migrations.AlterField(
+            model_name="historicalevaluation",
+            name="level_label",
+            field=models.CharField(blank=True, max_length=50, verbose_name="level"),
+        ),
         migrations.RunPython(unscored_and_reasons, migrations.RunPython.noop),
     ]

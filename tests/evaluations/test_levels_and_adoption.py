@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from evaluations.models import Evaluation, Rubric
+from evaluations import services
+from evaluations.models import Evaluation, Rubric, Score
 from meetings import live
 from meetings.models import Attendance, Meeting
 from meetings.services import plan_regular_meeting, publish_meeting
@@ -421,3 +422,41 @@ def test_the_minutes_say_why_a_top_total_is_only_kha(in_meeting, world, login):
     line = vi("Quality of the meeting: %(s)s points, level %(l)s.", s="93", l="Khá")
     assert line in page
     assert duration.name in page.split(line, 1)[1][:300]
+
+
+def test_existing_sheets_lose_their_unscored_zeros_but_adopted_ones_keep_theirs(world, clock, default):
+    """The data migration: a hand-judged line at the old default (0, no note) on a sheet not adopted was never
+    scored; an adopted sheet keeps what the cell voted on, and gets the reason a top total missed the top."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("evaluations.migrations.0006_score_unscored_level_reason")
+    draft = services.open_sheet(meeting=hold(world.cell))
+    adopted = services.open_sheet(meeting=hold(world.cell_a2))
+    Score.objects.filter(evaluation__in=[draft, adopted], points__isnull=True).update(points=0)  # the old way
+    for score in Score.objects.filter(evaluation=adopted).select_related("criterion"):
+        Score.objects.filter(pk=score.pk).update(points=score.criterion.max_points)
+    Score.objects.filter(evaluation=adopted, criterion__code="duration").update(points=3)  # 98 without 5/5
+    Evaluation.objects.filter(pk=adopted.pk).update(adopted_at=at(2026, 11, 5, 16, 0), level="kha")
+    hand_judged = draft.scores.filter(prefilled=False).count()
+
+    migration.unscored_and_reasons(apps, None)
+
+    draft.refresh_from_db()
+    adopted.refresh_from_db()
+    assert draft.scores.filter(points__isnull=True).count() == hand_judged > 0
+    assert (draft.level, draft.level_label) == ("", "")
+    assert not adopted.scores.filter(points__isnull=True).exists()
+    assert (adopted.total, adopted.level_label) == (Decimal("98"), "Khá")
+    assert adopted.short_of_top == [adopted.scores.get(criterion__code="duration").criterion.name]
+
+
+def test_the_admin_lists_a_sheets_level_by_name_not_by_code(in_meeting, client, world, login):
+    _adopted(login("secretary"), in_meeting, results=15)  # 85: Khá
+    client.logout()
+
+    page = login("admin").get(reverse("admin:evaluations_evaluation_changelist")).content.decode()
+
+    assert ">Khá<" in page
+    assert ">kha<" not in page

@@ -8,7 +8,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from members.models import Member, StatusPeriod
+from members.models import Member, Membership, StatusPeriod
 
 from . import live
 from .models import Meeting, SelfCriticismTurn
@@ -30,18 +30,37 @@ def plan_year(*, cell, year: int) -> int:
             StatusPeriod.Kind.SUSPENDED,
         ]
     )
+    first_month = today.month if today.year == year else 1
+    months = [dt.date(year, m, 1) for m in range(first_month, 13)]
+    # Who is in the cell on each month's meeting day, from the membership history: a member transferring out
+    # (or in) later this year has their turn while they still (already) belong to the cell.
+    day = cell.meeting_day or 1
+    memberships = Membership.objects.filter(cell=cell, started_on__lte=dt.date(year, 12, day)).exclude(
+        ended_on__lt=dt.date(year, first_month, day)
+    )
+    windows: dict[int, list[dt.date]] = {}
+    for ms in memberships:
+        for month in months:
+            if ms.started_on <= month.replace(day=day) and (
+                ms.ended_on is None or ms.ended_on >= month.replace(day=day)
+            ):
+                windows.setdefault(ms.member_id, []).append(month)
     members = list(
         Member.objects.current()
-        .filter(cell=cell)
+        .filter(pk__in=windows)
         .exclude(pk__in=away.values("member"))
         .exclude(pk__in=done)
         .order_by("full_name")
     )
-    first_month = today.month if today.year == year else 1
-    months = [dt.date(year, m, 1) for m in range(first_month, 13)]
-    turns = [
-        SelfCriticismTurn(cell=cell, member=m, period=months[i % len(months)]) for i, m in enumerate(members)
-    ]
+    turns = []
+    for i, m in enumerate(members):
+        window = windows[m.pk]
+        month = months[i % len(months)]
+        turns.append(
+            SelfCriticismTurn(
+                cell=cell, member=m, period=month if month in window else window[i % len(window)]
+            )
+        )
     SelfCriticismTurn.objects.bulk_create(turns, ignore_conflicts=True)
     _record_created(cell=cell, year=year)
     return len(turns)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from meetings import selfcriticism
 from meetings.models import SelfCriticismTurn
 from members.models import StatusPeriod
+from members.services import transfer_member
 
 from ..factories import MemberFactory, StatusPeriodFactory
 from .conftest import NOVEMBER, at
@@ -154,3 +155,24 @@ def test_readers_and_the_meeting_secretary_cannot_record_or_plan(world, opened, 
 
     assert (recorded.status_code, planned.status_code) == (403, 403)
     assert not SelfCriticismTurn.objects.exists()
+
+
+def test_a_member_leaving_in_november_has_their_turn_before_they_go_and_one_arriving_after(world, clock):
+    """The cell meets on the 5th. Planning on 05/11: a member transferring out on 20/11 speaks in November;
+    one transferring in on 01/12 speaks in December, in this cell."""
+    leaving = MemberFactory(full_name="Nguyễn Văn Đi", cell=world.cell)
+    arriving = MemberFactory(full_name="Nguyễn Văn Đến", cell=world.cell_a2)
+    members = [MemberFactory(full_name=f"Nguyễn Văn Thêm {n}", cell=world.cell) for n in range(4)]
+    transfer_member(
+        member=leaving, to_cell=world.cell_a2, on=dt.date(2026, 11, 20), reason="Chuyển đi", by=None
+    )
+    transfer_member(
+        member=arriving, to_cell=world.cell, on=dt.date(2026, 12, 1), reason="Chuyển đến", by=None
+    )
+
+    selfcriticism.plan_year(cell=world.cell, year=2026)
+
+    turns = {t.member: t.period for t in SelfCriticismTurn.objects.filter(cell=world.cell, period__year=2026)}
+    assert turns[leaving] == NOVEMBER
+    assert turns[arriving] == dt.date(2026, 12, 1)
+    assert set(members) <= set(turns)

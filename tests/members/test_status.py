@@ -126,6 +126,8 @@ def test_a_suspension_because_of_temporary_detention_is_recorded(world, login):
     assert response.status_code == 302
     period = world.member.status_periods.get()
     assert (period.kind, period.detained) == (StatusPeriod.Kind.SUSPENDED, True)
+    detail = page_text(login("secretary").get(world.member.get_absolute_url()))
+    assert f"{vi('Suspended')} ({vi('because of temporary detention')})" in detail
 
 
 def test_temporary_detention_on_anything_but_a_suspension_is_refused(world, login):

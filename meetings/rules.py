@@ -42,9 +42,6 @@ class Threshold:
             value = Fraction(value).limit_denominator(100_000)
         return value > self.share if self.strict else value >= self.share
 
-    def __float__(self) -> float:
-        return float(self.share)
-
 
 def above(share: Fraction, wording: str) -> Threshold:
     return Threshold(share, strict=True, wording=wording)

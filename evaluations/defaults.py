@@ -105,7 +105,7 @@ HD42 = {
                     "Đảng viên tham gia phát biểu (> 50% số có mặt: tối đa)",
                     10,
                     "speakers_share",
-                    [[0.501, 10], [0.4, 8], [0.3, 6], [0, 4]],
+                    [[0.5, 10, "above"], [0.4, 8], [0.3, 6], [0, 4]],
                     False,
                 ),
                 ("facilitation", "Chủ trì điều hành dân chủ, gợi mở, kết luận rõ", 10, "", [], False),

@@ -135,10 +135,13 @@ FACT_KEYS = [
 
 
 def points_for(scale: list, value: float | None) -> Decimal | None:
-    """The first [minimum, points] step the value reaches (scales are highest first)."""
+    """The first [minimum, points] step the value reaches (scales are highest first). A step written
+    [minimum, points, "above"] needs more than its minimum, as a sheet's "trên 50%" / "> 50%" does; a plain
+    step is inclusive, as "từ 90% trở lên" / "≥ 90%" is."""
     if value is None or not scale:
         return None
-    for minimum, points in scale:
-        if value >= minimum - 1e-9:
+    for minimum, points, *strict in scale:
+        reached = value > minimum + 1e-9 if strict == ["above"] else value >= minimum - 1e-9
+        if reached:
             return Decimal(str(points))
     return Decimal("0")

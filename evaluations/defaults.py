@@ -11,7 +11,10 @@ LEVELS = [
 BOOL = lambda points: [[1, points], [0, 0]]  # noqa: E731
 
 # HD 42-era sheet, version 2 of DOMAIN.md §3.2: duration 5 · attendance 5 · preparation 10 · conduct 40 ·
-# principles 5 · results of last resolution 30 · closing 5. The detail inside each group follows version 1.
+# principles 5 · results of last resolution 30 · closing 5. The detail inside each group follows version 1
+# (KH 08-KH/ĐU, Đảng ủy phường An Phú, 19/9/2025): attendance 4 by rate, +1 when no member was absent with
+# reason more than 3 times in a row in the year. No "full marks needed for tốt" condition: only some
+# committees add it (ĐUK Bình Thuận), with a version of their own (`local_version`).
 HD42 = {
     "name": "Phiếu chấm điểm chất lượng sinh hoạt chi bộ (theo HD 42-HD/BTCTW)",
     "kind": "meeting",
@@ -30,7 +33,7 @@ HD42 = {
                     5,
                     "duration_ratio",
                     [[1, 5], [0.83, 4], [0.66, 3], [0.5, 2], [0, 1]],
-                    True,
+                    False,
                 ),
             ],
         ),
@@ -43,9 +46,16 @@ HD42 = {
                     4,
                     "attendance_rate",
                     [[0.9, 4], [0.75, 3], [0.65, 2], [0, 1]],
-                    True,
+                    False,
                 ),
-                ("no_unexcused", "Không có đảng viên vắng không lý do", 1, "no_unexcused", BOOL(1), True),
+                (
+                    "no_excused_streak",
+                    "Không có đảng viên vắng có lý do quá 3 lần liên tiếp trong năm",
+                    1,
+                    "no_excused_streak",
+                    BOOL(1),
+                    False,
+                ),
             ],
         ),
         (
@@ -95,8 +105,8 @@ HD42 = {
                     "Đảng viên tham gia phát biểu (> 50% số có mặt: tối đa)",
                     10,
                     "speakers_share",
-                    [[0.501, 10], [0.4, 8], [0.3, 6], [0, 4]],
-                    True,
+                    [[0.5, 10, "above"], [0.4, 8], [0.3, 6], [0, 4]],
+                    False,
                 ),
                 ("facilitation", "Chủ trì điều hành dân chủ, gợi mở, kết luận rõ", 10, "", [], False),
             ],
@@ -138,7 +148,7 @@ HD42 = {
                     BOOL(2),
                     False,
                 ),
-                ("minutes", "Thông qua biên bản tại buổi sinh hoạt", 2, "minutes_adopted", BOOL(2), True),
+                ("minutes", "Thông qua biên bản tại buổi sinh hoạt", 2, "minutes_adopted", BOOL(2), False),
                 ("tasks", "Phân công nhiệm vụ có thời hạn", 1, "tasks_assigned", [[1, 1], [0, 0]], False),
             ],
         ),
@@ -171,28 +181,35 @@ FOUR_GOOD = {
 }
 
 
+# The criteria a committee that adds the extra condition asks full marks on for tốt: attendance, duration,
+# members' participation and the minutes (ĐUK Bình Thuận e-handbook, DOMAIN.md §3.2).
+FULL_MARKS_FOR_TOP = ("duration", "attendance", "participation", "minutes")
+
+
 def load(Rubric, CriterionGroup, Criterion):
     for data in (HD42, FOUR_GOOD):
-        groups = data["groups"]
-        fields = {k: v for k, v in data.items() if k != "groups"}
-        rubric, created = Rubric.objects.get_or_create(
-            name=fields.pop("name"),
-            effective_from=fields.pop("effective_from"),
-            organization=None,
-            defaults=fields,
-        )
-        if not created:
-            continue
-        for g, (group_name, criteria) in enumerate(groups, start=1):
-            group = CriterionGroup.objects.create(rubric=rubric, position=g, name=group_name)
-            for c, (code, name, points, fact, scale, top) in enumerate(criteria, start=1):
-                Criterion.objects.create(
-                    group=group,
-                    position=c,
-                    code=code,
-                    name=name,
-                    max_points=points,
-                    fact=fact,
-                    scale=scale,
-                    required_for_top=top,
-                )
+        if not Rubric.objects.filter(
+            name=data["name"], effective_from=data["effective_from"], organization=None
+        ).exists():
+            create(Rubric, CriterionGroup, Criterion, data)
+
+
+def create(Rubric, CriterionGroup, Criterion, data):
+    """A national rubric from its data (a new row every time: a version, never an edit)."""
+    groups = data["groups"]
+    fields = {k: v for k, v in data.items() if k != "groups"}
+    rubric = Rubric.objects.create(organization=None, **fields)
+    for g, (group_name, criteria) in enumerate(groups, start=1):
+        group = CriterionGroup.objects.create(rubric=rubric, position=g, name=group_name)
+        for c, (code, name, points, fact, scale, top) in enumerate(criteria, start=1):
+            Criterion.objects.create(
+                group=group,
+                position=c,
+                code=code,
+                name=name,
+                max_points=points,
+                fact=fact,
+                scale=scale,
+                required_for_top=top,
+            )
+    return rubric

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from meetings import live
+from meetings import absences, live
 from meetings.models import CommitteeSession, Meeting, MinutesVersion, Task, Vote
 
 
@@ -46,6 +46,11 @@ def facts_for(meeting: Meeting) -> dict[str, Fact]:
     done = sum(1 for t in previous_tasks if t.status == Task.Status.DONE)
     self_criticisms = meeting.self_criticisms.filter(done=True).count()
     tasks = meeting.tasks.count()
+    streak_limit = meeting.rules.excused_streak_limit
+    streaks = absences.over_limit(
+        absences.longest_excused_runs(cell_ids=[meeting.cell_id], year=meeting.period.year, meeting=meeting),
+        streak_limit,
+    )
     return {
         "duration_ratio": Fact(
             duration / minimum if duration is not None else None,
@@ -56,6 +61,11 @@ def facts_for(meeting: Meeting) -> dict[str, Fact]:
         "attendance_rate": Fact(q.rate, _pct(q.rate) if q.rate is not None else _("not recorded")),
         "no_unexcused": Fact(
             0.0 if q.unexcused else 1.0, _("%(n)d absent without reason") % {"n": len(q.unexcused)}
+        ),
+        "no_excused_streak": Fact(
+            0.0 if streaks else 1.0,
+            _("%(n)d members absent with reason more than %(limit)d meetings in a row")
+            % {"n": len(streaks), "limit": streak_limit},
         ),
         "committee_session": Fact(
             1.0 if session else 0.0,
@@ -110,6 +120,7 @@ FACT_KEYS = [
     "duration_ratio",
     "attendance_rate",
     "no_unexcused",
+    "no_excused_streak",
     "committee_session",
     "draft_resolution",
     "published",
@@ -124,10 +135,13 @@ FACT_KEYS = [
 
 
 def points_for(scale: list, value: float | None) -> Decimal | None:
-    """The first [minimum, points] step the value reaches (scales are highest first)."""
+    """The first [minimum, points] step the value reaches (scales are highest first). A step written
+    [minimum, points, "above"] needs more than its minimum, as a sheet's "trên 50%" / "> 50%" does; a plain
+    step is inclusive, as "từ 90% trở lên" / "≥ 90%" is."""
     if value is None or not scale:
         return None
-    for minimum, points in scale:
-        if value >= minimum - 1e-9:
+    for minimum, points, *strict in scale:
+        reached = value > minimum + 1e-9 if strict == ["above"] else value >= minimum - 1e-9
+        if reached:
             return Decimal(str(points))
     return Decimal("0")

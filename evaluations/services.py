@@ -3,6 +3,7 @@ confirmed or scored separately by the superior officer."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -13,9 +14,11 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from meetings.models import Meeting, Vote
+from members.models import Organization
 
+from . import defaults
 from .facts import facts_for, points_for
-from .models import Criterion, Evaluation, Rubric, Score
+from .models import Criterion, CriterionGroup, Evaluation, Rubric, Score
 
 SCORABLE = (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED, Meeting.Status.ADOPTED)
 
@@ -199,3 +202,44 @@ def annual_level(levels: list[str], *, top_count: int = 7) -> str:
     if levels.count("kem") <= len(levels) // 2:
         return "tb"
     return "kem"
+
+
+@transaction.atomic
+def issue_local_rubric(
+    *,
+    rubric: Rubric,
+    organization: Organization,
+    effective_from: dt.date,
+    source_number: str,
+    source_date: dt.date,
+    source_issuer: str,
+    full_marks_for_top=defaults.FULL_MARKS_FOR_TOP,
+) -> Rubric:
+    """A committee's own version of a rubric for the cells below it: the same sheet, with full marks needed
+    for the top level on the named criteria. The original is left as it is (sheets keep their version)."""
+    copy = Rubric.objects.create(
+        name=rubric.name,
+        kind=rubric.kind,
+        organization=organization,
+        effective_from=effective_from,
+        source_number=source_number,
+        source_date=source_date,
+        source_issuer=source_issuer,
+        levels=rubric.levels,
+    )
+    for group in rubric.groups.prefetch_related("criteria"):
+        new_group = CriterionGroup.objects.create(rubric=copy, position=group.position, name=group.name)
+        Criterion.objects.bulk_create(
+            Criterion(
+                group=new_group,
+                position=c.position,
+                code=c.code,
+                name=c.name,
+                max_points=c.max_points,
+                fact=c.fact,
+                scale=c.scale,
+                required_for_top=c.code in full_marks_for_top,
+            )
+            for c in group.criteria.all()
+        )
+    return copy

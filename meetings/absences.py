@@ -10,17 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
+
 from .models import Attendance, Meeting
 
 
-def longest_excused_runs(*, cell_ids, year: int, until: dt.datetime | None = None) -> dict[int, tuple]:
+def longest_excused_runs(
+    *, cell_ids, year: int, until: dt.datetime | None = None, meeting: Meeting | None = None
+) -> dict[int, tuple]:
     """member id -> (cell id, name, longest run) for every member with an absence with reason in a row,
-    over the year's held regular meetings of those cells (up to `until`, the meeting being scored)."""
+    over the year's held regular meetings of those cells up to `until`; `meeting` (one being scored while
+    still open) counts as held, and the run stops at it."""
+    held = Q(meeting__status__in=(Meeting.Status.CLOSED, Meeting.Status.ADOPTED))
+    if meeting is not None:
+        held |= Q(meeting_id=meeting.pk)
+        until = meeting.scheduled_at
     rows = Attendance.objects.filter(
+        held,
         meeting__cell_id__in=cell_ids,
         meeting__kind=Meeting.Kind.REGULAR,
         meeting__period__year=year,
-        meeting__status__in=(Meeting.Status.CLOSED, Meeting.Status.ADOPTED),
     )
     if until is not None:
         rows = rows.filter(meeting__scheduled_at__lte=until)

@@ -42,9 +42,6 @@ class Threshold:
             value = Fraction(value).limit_denominator(100_000)
         return value > self.share if self.strict else value >= self.share
 
-    def __float__(self) -> float:
-        return float(self.share)
-
 
 def above(share: Fraction, wording: str) -> Threshold:
     return Threshold(share, strict=True, wording=wording)
@@ -64,15 +61,17 @@ class MeetingRules:
     min_minutes: int  # a regular or thematic meeting on its own
     min_minutes_shared: int  # regular and thematic in one session
     publish_days_before: int  # documents to members at least this many days ahead
-    report_days_after: int  # resolution / minutes reported upward within
+    report_days_after: int  # resolution / minutes reported upward within (HD 42 apps; the minutes chase)
     attendance_good: Threshold  # attendance rate of a quality meeting (of the adjusted membership)
     resolution_share: Threshold  # share of the adjusted official membership in favour
     recognition_share: Threshold  # share of all official members in favour
     min_official_members: int  # a cell below this cannot hold a recognition vote
-    probation_months: int
+    probation_months: int  # from the admission ceremony (Điều lệ Điều 5)
+    # The cell considers recognition within this many working days after the probation (QĐ 294 Điều 4
+    # điểm 4.2); working days skip weekends and public holidays (add_working_days).
     recognition_deadline_working_days: int
-    thematic_per_quarter: int
-    self_criticism_minutes: tuple[int, int]
+    thematic_per_quarter: int  # at least (Nghệ An QĐ 08-QĐ/TU; HD 42 MeetingGuide: "ít nhất 1 lần/quý")
+    self_criticism_minutes: tuple[int, int]  # per meeting (local HD 42 sheets: 15–30 minutes)
     # Absent without reason, or dues unpaid, in this many months of a calendar year: the cell considers
     # striking the member off (Điều lệ Điều 8 khoản 1; QĐ 01-QĐ/TW 2026 for dues). Months, not meetings.
     strike_off_months: int

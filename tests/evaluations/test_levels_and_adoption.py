@@ -1,6 +1,7 @@
 """Levels from the total (with the extra condition for "tốt"), points kept inside each criterion's range, the
 cell's adoption by vote, the superior officer's confirmation or own score, and the score in the minutes."""
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -130,15 +131,23 @@ def test_the_sheet_shows_the_level_its_total_reaches(in_meeting, login, deductio
     ("shortfall", "total"),
     [
         ({"attendance": 3}, "99,0"),
-        ({"no_unexcused": 0}, "99,0"),
         ({"duration": 4}, "99,0"),
         ({"participation": 8}, "98,0"),
         ({"minutes": 0}, "98,0"),
     ],
 )
 def test_90_or_more_without_full_marks_on_a_starred_criterion_is_only_kha(
-    in_meeting, login, shortfall, total
+    in_meeting, login, shortfall, total, default, world
 ):
+    # Đảng bộ A requires full marks on attendance, duration, participation and minutes (its own version).
+    services.issue_local_rubric(
+        rubric=default,
+        organization=world.branch_a,
+        effective_from=dt.date(2026, 1, 1),
+        source_number="09-HD/ĐU",
+        source_date=dt.date(2025, 12, 20),
+        source_issuer="Đảng ủy Đảng bộ A",
+    )
     client = login("secretary")
     client.get(score_url(in_meeting))
 

@@ -91,7 +91,9 @@ def test_attendance_rate_bands(band_cell, clock, present, expected):
     assert score.fact == f"{100 * present / 20:.0f}%"
 
 
-def test_a_member_absent_without_reason_costs_the_no_unexcused_point(band_cell, clock):
+def test_a_member_absent_without_reason_costs_no_attendance_point_above_the_rate(band_cell, clock):
+    # The HD 42-era sheet gives its fifth point for no member absent with reason more than 3 times in a row,
+    # not for "no absence without reason" (DOMAIN.md §3.2).
     cell, members = band_cell
     meeting = hold(cell)
     roll(meeting, present=members[:19], unexcused=members[19:])
@@ -99,16 +101,35 @@ def test_a_member_absent_without_reason_costs_the_no_unexcused_point(band_cell, 
     scores = sheet(meeting)
 
     assert scores["attendance"].points == 4  # 95%
-    assert scores["no_unexcused"].points == 0
-    assert scores["no_unexcused"].fact == vi("%(n)d absent without reason", n=1)
+    assert scores["no_excused_streak"].points == 1
+    assert "no_unexcused" not in scores
 
 
-def test_excused_absences_keep_the_no_unexcused_point(band_cell, clock):
+def test_a_member_absent_with_reason_four_meetings_in_a_row_costs_the_fifth_attendance_point(
+    band_cell, clock
+):
     cell, members = band_cell
+    for month in (8, 9, 10):
+        roll(hold(cell, dt.date(2026, month, 1)), present=members[:19], excused=members[19:])
+    meeting = hold(cell)
+    roll(meeting, present=members[:19], excused=members[19:])
+
+    score = sheet(meeting)["no_excused_streak"]
+
+    assert score.points == 0
+    assert score.fact == vi(
+        "%(n)d members absent with reason more than %(limit)d meetings in a row", n=1, limit=3
+    )
+
+
+def test_three_absences_with_reason_in_a_row_keep_the_fifth_attendance_point(band_cell, clock):
+    cell, members = band_cell
+    for month in (9, 10):
+        roll(hold(cell, dt.date(2026, month, 1)), present=members[:18], excused=members[18:])
     meeting = hold(cell)
     roll(meeting, present=members[:18], excused=members[18:])
 
-    assert points(meeting, "no_unexcused") == 1
+    assert points(meeting, "no_excused_streak") == 1
 
 
 # --- Preparation ---------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import datetime as dt
 from fractions import Fraction
 
 from evaluations import indicators
+from evaluations.facts import points_for
 from evaluations.models import CellMonth
 from meetings import rules
 
@@ -41,3 +42,12 @@ def test_each_era_words_its_own_comparison():
     # "hơn một nửa": half is not enough; "ít nhất hai phần ba": two thirds is.
     assert not rules.resolution_passes(hd42, votes_for=5, adjusted=10)
     assert rules.recognition_passes(hd42, votes_for=6, official=9)
+
+
+def test_a_rubric_step_worded_more_than_half_is_strict_and_a_plain_step_inclusive():
+    participation = [[0.5, 10, "above"], [0.4, 8], [0.3, 6], [0, 4]]  # "> 50% số có mặt: tối đa"
+
+    assert points_for(participation, 0.5) == 8  # exactly half: not more than half
+    assert points_for(participation, 0.5005) == 10  # 1,001 of 2,000
+    assert points_for(participation, 0.4) == 8  # "40–50%": 40% is in
+    assert points_for([[0.9, 4], [0, 1]], 0.9) == 4  # "≥ 90%"

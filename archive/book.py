@@ -94,7 +94,7 @@ def request_book(*, cell: Organization, year: int, by) -> MinutesBook:
             "error": "",
         },
     )
-    transaction.on_commit(lambda: tasks.render_book.delay(book.pk))
+    transaction.on_commit(lambda: tasks.render_book.delay(book.pk), robust=True)  # see request_archive
     return book
 
 
@@ -157,7 +157,8 @@ def request_archive(*, organization: Organization, year: int, by) -> BookArchive
             "error": "",
         },
     )
-    transaction.on_commit(lambda: tasks.render_archive.delay(archive.pk))
+    # robust: with the broker down the request still succeeds; archive.tasks.recover queues it again.
+    transaction.on_commit(lambda: tasks.render_archive.delay(archive.pk), robust=True)
     return archive
 
 

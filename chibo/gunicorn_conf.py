@@ -33,3 +33,25 @@ class PrivateLogger(Logger):
 
 
 logger_class = PrivateLogger
+
+
+def control_socket_for(binds: list[str]) -> str:
+    """gunicorn 27 opens a control socket (for `gunicornc`) at one path per user ($XDG_RUNTIME_DIR/gunicorn.ctl
+    or ~/.gunicorn/gunicorn.ctl), so a second server run by the same user (a load test beside `make run`, two
+    instances on one host) clashed with the first. Each instance gets its own, named after its addresses."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR") or ""
+    folder = (
+        runtime if runtime and os.path.isdir(runtime) else os.path.join(os.path.expanduser("~"), ".gunicorn")
+    )
+    name = re.sub(r"[^A-Za-z0-9.]+", "-", "_".join(binds)).strip("-") or "default"
+    return os.path.join(folder, f"gunicorn-{name}.ctl")
+
+
+# GUNICORN_CONTROL_SOCKET names it outright; otherwise on_starting derives it from the bound address, which
+# is known only once the command line (a `--bind` of its own) has been read.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+
+
+def on_starting(server):
+    if not server.cfg.control_socket:
+        server.cfg.set("control_socket", control_socket_for(server.cfg.bind))

@@ -278,6 +278,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # A load balancer probes over plain HTTP: its checks answer, not redirect (chibo/health.py).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

@@ -377,5 +377,6 @@ def request_pdf(*, meeting: Meeting, kind: str) -> GeneratedPdf:
         kind=kind,
         defaults={"status": GeneratedPdf.Status.PENDING, "requested_at": timezone.now(), "error": ""},
     )
-    transaction.on_commit(lambda: tasks.render_pdf.delay(pdf.pk))
+    # robust: with the broker down the request still succeeds; the recovery job queues the PDF again.
+    transaction.on_commit(lambda: tasks.render_pdf.delay(pdf.pk), robust=True)
     return pdf

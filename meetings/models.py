@@ -188,7 +188,9 @@ class Meeting(models.Model):
         if fields:
             self.save(update_fields=fields)
         if target is not None:
-            transaction.on_commit(lambda: _refresh_indicators(self.pk))
+            # robust: a broker outage must not turn a saved transition into an error (the nightly rebuild
+            # computes the indicators anyway).
+            transaction.on_commit(lambda: _refresh_indicators(self.pk), robust=True)
         return MeetingEvent.objects.create(meeting=self, action=action, by=by, note=note)
 
     def planned_minutes(self) -> int:

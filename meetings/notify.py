@@ -81,7 +81,7 @@ def notify_many(messages: list[Message]) -> int:
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     new = len({r.key for r in rows} - before)
     if new:
-        transaction.on_commit(_enqueue_emails)
+        transaction.on_commit(_enqueue_emails, robust=True)  # unsent emails are picked up every 10 minutes
     return new
 
 

@@ -71,3 +71,10 @@ def test_healthz_reports_the_database_down(client, db):
 
     assert response.status_code == 503
     assert "database unavailable (OperationalError)" in response.content.decode()
+
+
+def test_healthz_answers_a_plain_http_probe_with_the_https_redirect_on(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/livez").status_code == 200

@@ -7,6 +7,7 @@ import errno
 from pathlib import Path
 from unittest import mock
 
+import kombu.exceptions
 import pytest
 from django.conf import settings
 from django.core.files.base import File
@@ -145,3 +146,27 @@ def test_a_killed_workers_render_is_done_again_within_minutes(pending, clock):
     tasks.render_pdf.delay(pending.pk)  # what the queued message does
     pending.refresh_from_db()
     assert pending.status == GeneratedPdf.Status.READY
+
+
+def test_asking_for_a_pdf_with_the_broker_down_succeeds_and_the_pdf_follows(
+    adopted, login, clock, django_capture_on_commit_callbacks
+):
+    def refused(pk):
+        raise kombu.exceptions.OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    client = login("secretary")
+    url = reverse("meetings:pdf_request", args=[adopted.meeting.pk, "resolution"])
+    with (
+        mock.patch.object(tasks.render_pdf, "delay", refused),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(url)
+
+    assert response.status_code == 302  # not an error page for a request that was saved
+    generated = GeneratedPdf.objects.get(meeting=adopted.meeting, kind=GeneratedPdf.Kind.RESOLUTION)
+    assert generated.status == GeneratedPdf.Status.PENDING
+
+    clock.set(clock.current + dt.timedelta(minutes=tasks.PDF_STALE_MINUTES + 1))
+    tasks.recover_renders()
+    generated.refresh_from_db()
+    assert generated.status == GeneratedPdf.Status.READY

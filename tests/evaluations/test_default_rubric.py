@@ -16,7 +16,7 @@ from evaluations.models import Criterion, CriterionGroup, Evaluation, Rubric
 from .conftest import hold, roll
 
 follow_the_sheet = importlib.import_module(
-    "evaluations.migrations.0007_hd42_rubric_follows_the_sheet"
+    "evaluations.migrations.0008_hd42_rubric_follows_the_sheet"
 ).follow_the_sheet
 
 

@@ -43,5 +43,5 @@ def follow_the_sheet(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("evaluations", "0006_cellmonth_excused_streaks_min_duration")]
+    dependencies = [("evaluations", "0007_merge_record_rules")]
     operations = [migrations.RunPython(follow_the_sheet, migrations.RunPython.noop)]

@@ -69,6 +69,7 @@ class MemberForm(forms.ModelForm):
         }
         field_classes = {
             "birth_date": BirthDateField,
+            "admission_decision_date": SensibleDateField,
             "admission_date": SensibleDateField,
             "official_date": SensibleDateField,
         }

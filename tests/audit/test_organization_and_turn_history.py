@@ -21,6 +21,7 @@ def test_a_cells_settings_changed_by_the_secretary_record_who_and_which_fields(w
         {
             "name": cell.name,
             "code": cell.code,
+            "term": cell.term,
             "place": "Cần Thơ",
             "meeting_day": "7",
             "meeting_place": "Hội trường ấp 3",

@@ -68,6 +68,7 @@ def test_a_fact_corrected_back_is_no_longer_flagged(world, clock):
 def test_an_adopted_sheet_keeps_the_facts_it_was_adopted_with(world, clock):
     meeting = hold(world.cell, minutes=100)
     evaluation = services.open_sheet(meeting=meeting)
+    evaluation.scores.filter(points__isnull=True).update(points=0)  # the criteria judged by hand, scored
     vote(meeting, Vote.Kind.SCORE)
     services.adopt(evaluation=evaluation)
     shorten(meeting, 60)

@@ -18,7 +18,7 @@ from archive.models import SearchEntry
 from meetings import minutes, pdf, tasks
 from meetings.models import GeneratedPdf
 
-from ..minutes.conftest import NOTES
+from ..minutes.conftest import NOTES, correct
 from ..minutes.pages import text, vi
 from .conftest import database_down
 
@@ -43,8 +43,8 @@ def test_a_render_that_fails_midway_keeps_the_previous_file_byte_for_byte(
     generated = GeneratedPdf.objects.get(meeting=adopted.meeting, kind=GeneratedPdf.Kind.MINUTES)
     before = stored(generated).read_bytes()
     with django_capture_on_commit_callbacks(execute=False):
-        minutes.correct(
-            meeting=adopted.meeting,
+        correct(
+            adopted.meeting,
             notes={**NOTES, "conclusion": "Chi bộ thống nhất hoàn thành nhiệm vụ quý IV."},
             reason="Ghi sót kết luận",
             by=world.fellow.user,

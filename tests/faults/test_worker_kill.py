@@ -32,8 +32,8 @@ def test_a_render_whose_worker_was_killed_is_done_again_within_minutes(
     on_postgres,
     voted,
     world,
-    worker_queue,
-    tmp_path,  # noqa: F811
+    worker_queue,  # noqa: F811
+    tmp_path,
 ):
     require_service(on_postgres, "PostgreSQL")
     require_service(bool(os.environ.get("REDIS_URL")), "Redis")

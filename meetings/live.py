@@ -42,6 +42,17 @@ def open_meeting(
     """The chair opens the meeting: the roll call is drawn up with each member's standing that day.
     Opened on another day than planned, the meeting keeps its planned date and the journal says it moved."""
     day = timezone.localtime().date()
+    session = meeting.shares_session_with if meeting.kind == Meeting.Kind.THEMATIC else None
+    if session is not None:
+        # One session: the thematic meeting takes the regular meeting's roll call, chair and secretary.
+        if session.status not in (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED, Meeting.Status.ADOPTED):
+            raise ValidationError(
+                _(
+                    "Open the regular meeting first: a thematic meeting in the same session takes its roll "
+                    "call, chair and meeting secretary."
+                )
+            )
+        chair, clerk = session.chair, session.clerk
     planned = timezone.localtime(meeting.scheduled_at)
     if planned.date() != day:
         note = _("Held on %(held)s instead of %(planned)s") % {
@@ -64,7 +75,15 @@ def open_meeting(
         current_item=meeting.agenda_items.order_by("position", "pk").first(),
     )
     # One INSERT for the roll and one for its audit history (a plain bulk_create would leave none).
-    bulk_create_with_history(draw_roll_call(meeting, day), Attendance, default_user=by)
+    roll = session_roll(session, meeting) if session is not None else draw_roll_call(meeting, day)
+    bulk_create_with_history(roll, Attendance, default_user=by)
+    for guest in session.guests.all() if session is not None else ():
+        Guest.objects.get_or_create(
+            meeting=meeting,
+            member=guest.member,
+            name=guest.name,
+            defaults={"position": guest.position, "is_superior_officer": guest.is_superior_officer},
+        )
     for s in Supervision.objects.active_on(day).filter(cell=meeting.cell).select_related("officer"):
         Guest.objects.get_or_create(
             meeting=meeting,
@@ -76,6 +95,21 @@ def open_meeting(
             },
         )
     return meeting
+
+
+def session_roll(session: Meeting, meeting: Meeting) -> list[Attendance]:
+    """Unsaved rows for a thematic meeting held in the same session: the session's roll call as it stands."""
+    fields = ("status", "reason", "official", "temporary_here", "elsewhere", "exempt", "suspended")
+    return [
+        Attendance(
+            meeting=meeting,
+            member_id=a.member_id,
+            checked_in_at=a.checked_in_at,
+            self_checked_in=a.self_checked_in,
+            **{f: getattr(a, f) for f in fields},
+        )
+        for a in session.attendances.all()
+    ]
 
 
 def draw_roll_call(meeting: Meeting, day: dt.date) -> list[Attendance]:

@@ -35,8 +35,9 @@ def test_the_command_writes_the_demo_meetings_minutes_as_the_job_does(db, tmp_pa
     assert out.read_bytes().startswith(b"%PDF")
     assert pdf_text(out) == pdf_text(by_the_job)
     body = flat(pdf_text(out))
-    # The model cell adopted every month's minutes since January: November's is the eleventh of the year.
-    assert "Số 11-BB/CB" in body
+    # The model cell adopted every month's minutes since January, and those of its thematic meetings of March,
+    # June and September (each its own minutes): November's is the fourteenth of the year.
+    assert "Số 14-BB/CB" in body
     assert "BIÊN BẢN" in body
     assert "Cần Thơ, ngày 05 tháng 11 năm 2026" in body
     assert "Phạm Quốc Hùng" in body and "Võ Thị Ngọc Hân" in body

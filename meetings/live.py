@@ -309,6 +309,8 @@ def post_comment(
             )
     except IntegrityError:
         return _retried(Comment.objects.get(client_id=client_id), meeting), False
+    if speaker is not None:
+        record_delegate(meeting=meeting, member=speaker)
     return comment, True
 
 
@@ -333,6 +335,22 @@ def speaker_counts(meeting: Meeting) -> tuple[int, int]:
     """(speakers, comments): "10 đồng chí phát biểu 13 ý kiến"."""
     rows = list(meeting.comments.values_list("speaker_id", "speaker_name"))
     return len({r for r in rows}), len(rows)
+
+
+def is_delegate(comment: Comment, meeting: Meeting) -> bool:
+    return comment.speaker_id is None or comment.speaker.cell_id != meeting.cell_id
+
+
+def record_delegate(*, meeting: Meeting, member: Member) -> None:
+    """A delegate from above who speaks is on the meeting's list of delegates (guests), not on its roll."""
+    if member.cell_id == meeting.cell_id or meeting.guests.filter(member=member).exists():
+        return
+    Guest.objects.create(
+        meeting=meeting,
+        member=member,
+        name=member.full_name,
+        position=_("Delegate of %(organization)s") % {"organization": member.cell.name},
+    )
 
 
 # --- Votes ---------------------------------------------------------------------------------------------

@@ -445,7 +445,7 @@ def record_vote(
             default_user=by,
         )
     if kind == Vote.Kind.RECOGNITION and passed:
-        subject.recognition_proposed_on = timezone.localtime(meeting.scheduled_at).date()
+        subject.recognition_proposed_on = timezone.localtime(meeting.held_at).date()
         subject.save(update_fields=["recognition_proposed_on", "updated_at"])
     return vote
 

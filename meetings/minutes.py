@@ -36,7 +36,7 @@ def number_for(meeting: Meeting, kind: str) -> DocumentNumber:
     existing = DocumentNumber.objects.filter(meeting=meeting, kind=kind).first()
     if existing:
         return existing
-    term = term_of(meeting.cell, timezone.localtime(meeting.scheduled_at).date())
+    term = term_of(meeting.cell, timezone.localtime(meeting.held_at).date())
     for _attempt in range(5):
         last = DocumentNumber.objects.filter(organization=meeting.cell, term=term, kind=kind).aggregate(
             m=Max("number")

@@ -3,6 +3,7 @@ meeting secretary; it has its own content, number and minutes, and appears in th
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from archive import book
 from meetings import live, minutes
@@ -80,3 +81,12 @@ def test_its_own_minutes_have_a_number_and_appear_in_the_book(in_progress, thema
     assert doc["totals"]["present"] == 5
     numbers = [e["doc"]["number"] for e in book.source(world.cell, 2026)["entries"]]
     assert numbers == ["01-BB/CB", "02-BB/CB"]
+
+
+def test_the_open_form_of_a_shared_thematic_meeting_asks_for_no_chair(in_progress, thematic, world, login):
+    # The browser sends its CSRF token and nothing else: no chair, no meeting secretary.
+    login("secretary").post(reverse("meetings:open", args=[thematic.pk]), {"csrfmiddlewaretoken": "x"})
+
+    thematic.refresh_from_db()
+    assert thematic.status == Meeting.Status.IN_PROGRESS
+    assert (thematic.chair, thematic.clerk) == (world.secretary, world.fellow)

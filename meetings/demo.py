@@ -10,6 +10,7 @@ import datetime as dt
 import random
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from members.demo import MODEL_CELL, ROOT_NAME
@@ -167,24 +168,32 @@ def _seed_year(cell, habits, rng):
         when = _at(period.replace(day=min(day, 28)), cell.meeting_time or dt.time(14, 0))
         meeting = _past_meeting(cell, period, when, habits, rng, committee)
         _record_past(meeting, rng, habits)
-        if cell.name == MODEL_CELL:
-            clerk = next((m for m in members if m not in committee), committee[-1])
-            _adopt_past_minutes(meeting, rng, chair=committee[0], clerk=clerk)
+        # Every meeting shown as adopted has its roll call, chair, meeting secretary and minutes.
+        clerk = next((m for m in members if m not in committee), committee[-1])
+        chair = committee[0]
         if habits["thematic"] and period.month % 3 == 0:
+            # Held in the same session, right after the regular meeting: its roll call, chair and
+            # secretary are the session's; its content, number and minutes are its own.
             thematic = Meeting.objects.create(
                 cell=cell,
                 kind=Meeting.Kind.THEMATIC,
                 period=period,
                 topic=rng.choice(THEMATIC_TOPICS),
-                scheduled_at=when + dt.timedelta(minutes=95),
+                scheduled_at=meeting.ended_at,
                 place=cell.meeting_place,
                 shares_session_with=meeting,
                 status=Meeting.Status.ADOPTED,
                 published_at=meeting.published_at,
-                started_at=when + dt.timedelta(minutes=95),
-                ended_at=when + dt.timedelta(minutes=130),
+                started_at=meeting.ended_at,
+                ended_at=meeting.ended_at + dt.timedelta(minutes=35),
             )
             agenda.fill_agenda(thematic)
+            Attendance.objects.bulk_create(live.session_roll(meeting, thematic))
+            _vote(thematic, at=thematic.ended_at)
+            _adopt_past_minutes(meeting, rng, chair=chair, clerk=clerk)
+            _adopt_past_minutes(thematic, rng, chair=chair, clerk=clerk)
+        else:
+            _adopt_past_minutes(meeting, rng, chair=chair, clerk=clerk)
 
 
 def _past_meeting(cell, period, when, habits, rng, committee):
@@ -337,24 +346,9 @@ def _record_past(meeting, rng, habits):
         )
         for i, row in enumerate(speakers + rng.sample(speakers, k=len(speakers) // 3))
     )
-    seats = [r.seat for r in rows]
-    voters = sum(1 for r in rows if r.may_vote)
-    adjusted = live.rules.adjusted_official_membership(seats)
-    for kind, question in (
-        (Vote.Kind.RESOLUTION, f"Thông qua nghị quyết tháng {meeting.period:%m/%Y}"),
-        (Vote.Kind.MINUTES, "Thông qua biên bản"),
-    ):
-        Vote.objects.create(
-            meeting=meeting,
-            kind=kind,
-            question=question,
-            votes_for=voters,
-            eligible=voters,
-            base=adjusted,
-            passed=live.rules.resolution_passes(meeting.rules, votes_for=voters, adjusted=adjusted),
-            rule=meeting.rules.name,
-            recorded_at=meeting.ended_at,
-        )
+    resolution = f"Thông qua nghị quyết tháng {meeting.period:%m/%Y}"
+    _vote(meeting, at=meeting.ended_at, rows=rows, kind=Vote.Kind.RESOLUTION, question=resolution)
+    _vote(meeting, at=meeting.ended_at, rows=rows)
     entries = dues.ensure_ledger(
         cell=meeting.cell, period=meeting.period, members=[r.member for r in rows if not r.temporary_here]
     )
@@ -572,12 +566,42 @@ PAST_CONCLUSIONS = [
 ]
 
 
+def _vote(meeting, *, at, rows=None, kind=Vote.Kind.MINUTES, question="Thông qua biên bản"):
+    """Every official member present votes for (the minutes, unless told otherwise)."""
+    rows = rows if rows is not None else list(meeting.attendances.all())
+    seats = [r.seat for r in rows]
+    voters = sum(1 for r in rows if r.may_vote)
+    adjusted = live.rules.adjusted_official_membership(seats)
+    return Vote.objects.create(
+        meeting=meeting,
+        kind=kind,
+        question=question,
+        votes_for=voters,
+        eligible=voters,
+        base=adjusted,
+        passed=live.rules.resolution_passes(meeting.rules, votes_for=voters, adjusted=adjusted),
+        rule=meeting.rules.name,
+        recorded_at=at,
+    )
+
+
 def _adopt_past_minutes(meeting, rng, *, chair, clerk):
-    """A past meeting of the model cell left adopted minutes: its minutes book holds the year."""
+    """A past meeting left adopted minutes, as real ones do: chair, secretary, the secretary's text, a
+    number and a locked version dated at the close; the cell's minutes book holds the year."""
     meeting.chair, meeting.clerk = chair, clerk
     meeting.save(update_fields=["chair", "clerk"])
+    if meeting.kind == Meeting.Kind.THEMATIC:
+        conclusion = (
+            f"Chi bộ thống nhất các nội dung của chuyên đề “{meeting.topic}”; mỗi đảng viên liên hệ bản thân, "
+            "đăng ký việc làm cụ thể."
+        )
+    else:
+        conclusion = rng.choice(PAST_CONCLUSIONS)
+    opening = f"Đồng chí {chair.full_name} chủ trì, tuyên bố lý do; chi bộ cử đồng chí {clerk.full_name} làm thư ký."
     record = minutes.Minutes.objects.create(
-        meeting=meeting, notes={"conclusion": rng.choice(PAST_CONCLUSIONS)}
+        meeting=meeting,
+        notes={"opening": opening, "conclusion": conclusion},
+        votes_until=meeting.votes.aggregate(m=Max("pk"))["m"],
     )
     minutes.number_for(meeting, minutes.DocumentNumber.Kind.MINUTES)
     version = minutes._new_version(record, by=None, reason="")
@@ -602,7 +626,9 @@ def _adopt_article_minutes(meeting, items):
         "đẩy mạnh phát triển đảng viên trong sinh viên; tuyên truyền phòng cháy chữa cháy và văn hóa ứng xử trên mạng xã hội. "
         "Chi bộ tự chấm điểm chất lượng buổi sinh hoạt; tỷ lệ dự họp chưa đạt 90% nên xếp loại khá.",
     }
-    record = minutes.Minutes.objects.create(meeting=meeting, notes=notes)
+    record = minutes.Minutes.objects.create(
+        meeting=meeting, notes=notes, votes_until=meeting.votes.aggregate(m=Max("pk"))["m"]
+    )
     minutes.number_for(meeting, minutes.DocumentNumber.Kind.MINUTES)
     minutes.number_for(meeting, minutes.DocumentNumber.Kind.RESOLUTION)
     version = minutes._new_version(record, by=None, reason="")

@@ -199,6 +199,9 @@ class OpenMeetingForm(forms.Form):
         members = Member.objects.current().filter(cell=meeting.cell).order_by("full_name")
         self.fields["chair"].queryset = members
         self.fields["clerk"].queryset = members
+        if meeting.kind == Meeting.Kind.THEMATIC and meeting.shares_session_with_id:
+            # The session's chair and meeting secretary (live.open_meeting): nothing to choose.
+            del self.fields["chair"], self.fields["clerk"]
         self.planned = timezone.localtime(meeting.scheduled_at)
         if self.planned.date() == timezone.localdate():
             del self.fields["moved"], self.fields["moved_reason"]

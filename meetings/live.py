@@ -37,6 +37,17 @@ def open_meeting(
     """The chair opens the meeting: the roll call is drawn up with each member's standing that day.
     Opened on another day than planned, the meeting keeps its planned date and the journal says it moved."""
     day = timezone.localtime().date()
+    session = meeting.shares_session_with if meeting.kind == Meeting.Kind.THEMATIC else None
+    if session is not None:
+        # One session: the thematic meeting takes the regular meeting's roll call, chair and secretary.
+        if session.status not in (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED, Meeting.Status.ADOPTED):
+            raise ValidationError(
+                _(
+                    "Open the regular meeting first: a thematic meeting in the same session takes its roll "
+                    "call, chair and meeting secretary."
+                )
+            )
+        chair, clerk = session.chair, session.clerk
     planned = timezone.localtime(meeting.scheduled_at)
     if planned.date() != day:
         note = _("Held on %(held)s instead of %(planned)s") % {
@@ -59,7 +70,15 @@ def open_meeting(
         current_item=meeting.agenda_items.order_by("position", "pk").first(),
     )
     # One INSERT for the roll and one for its audit history (a plain bulk_create would leave none).
-    bulk_create_with_history(draw_roll_call(meeting, day), Attendance, default_user=by)
+    roll = session_roll(session, meeting) if session is not None else draw_roll_call(meeting, day)
+    bulk_create_with_history(roll, Attendance, default_user=by)
+    for guest in session.guests.all() if session is not None else ():
+        Guest.objects.get_or_create(
+            meeting=meeting,
+            member=guest.member,
+            name=guest.name,
+            defaults={"position": guest.position, "is_superior_officer": guest.is_superior_officer},
+        )
     for s in Supervision.objects.active_on(day).filter(cell=meeting.cell).select_related("officer"):
         Guest.objects.get_or_create(
             meeting=meeting,
@@ -71,6 +90,21 @@ def open_meeting(
             },
         )
     return meeting
+
+
+def session_roll(session: Meeting, meeting: Meeting) -> list[Attendance]:
+    """Unsaved rows for a thematic meeting held in the same session: the session's roll call as it stands."""
+    fields = ("status", "reason", "official", "temporary_here", "elsewhere", "exempt", "suspended")
+    return [
+        Attendance(
+            meeting=meeting,
+            member_id=a.member_id,
+            checked_in_at=a.checked_in_at,
+            self_checked_in=a.self_checked_in,
+            **{f: getattr(a, f) for f in fields},
+        )
+        for a in session.attendances.all()
+    ]
 
 
 def draw_roll_call(meeting: Meeting, day: dt.date) -> list[Attendance]:
@@ -270,6 +304,8 @@ def post_comment(
             )
     except IntegrityError:
         return _retried(Comment.objects.get(client_id=client_id), meeting), False
+    if speaker is not None:
+        record_delegate(meeting=meeting, member=speaker)
     return comment, True
 
 
@@ -294,6 +330,22 @@ def speaker_counts(meeting: Meeting) -> tuple[int, int]:
     """(speakers, comments): "10 đồng chí phát biểu 13 ý kiến"."""
     rows = list(meeting.comments.values_list("speaker_id", "speaker_name"))
     return len({r for r in rows}), len(rows)
+
+
+def is_delegate(comment: Comment, meeting: Meeting) -> bool:
+    return comment.speaker_id is None or comment.speaker.cell_id != meeting.cell_id
+
+
+def record_delegate(*, meeting: Meeting, member: Member) -> None:
+    """A delegate from above who speaks is on the meeting's list of delegates (guests), not on its roll."""
+    if member.cell_id == meeting.cell_id or meeting.guests.filter(member=member).exists():
+        return
+    Guest.objects.create(
+        meeting=meeting,
+        member=member,
+        name=member.full_name,
+        position=_("Delegate of %(organization)s") % {"organization": member.cell.name},
+    )
 
 
 # --- Votes ---------------------------------------------------------------------------------------------
@@ -386,7 +438,7 @@ def record_vote(
             default_user=by,
         )
     if kind == Vote.Kind.RECOGNITION and passed:
-        subject.recognition_proposed_on = timezone.localtime(meeting.scheduled_at).date()
+        subject.recognition_proposed_on = timezone.localtime(meeting.held_at).date()
         subject.save(update_fields=["recognition_proposed_on", "updated_at"])
     return vote
 

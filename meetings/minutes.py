@@ -102,7 +102,13 @@ def _assemble(meeting: Meeting, notes: dict, *, votes_until: int | None = None) 
     comments_by_item: dict[int | None, list] = {}
     for c in meeting.comments.select_related("speaker").order_by("pk"):
         comments_by_item.setdefault(c.agenda_item_id, []).append(
-            {"speaker": c.who, "kind": c.get_kind_display(), "text": c.text, "answer": c.answer}
+            {
+                "speaker": c.who,
+                "kind": c.get_kind_display(),
+                "text": c.text,
+                "answer": c.answer,
+                "delegate": live.is_delegate(c, meeting),
+            }
         )
     items = [
         {

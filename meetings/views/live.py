@@ -172,7 +172,7 @@ def open_view(request, pk):
             data = form.cleaned_data
             live.open_meeting(
                 meeting=meeting,
-                chair=data["chair"],
+                chair=data.get("chair"),
                 clerk=data.get("clerk"),
                 moved_reason=data.get("moved_reason", ""),
                 by=request.user,

@@ -6,7 +6,10 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
+from archive import book
+from meetings import minutes
 from meetings.models import Meeting
 from members import demo
 from members.models import Organization
@@ -79,12 +82,38 @@ def test_a_member_of_the_model_cell_reads_that_agenda_in_order(seeded, client):
     assert positions == sorted(positions)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="The demo's bulk-written months have no chair, meeting secretary, adopted text or number; the "
-    "'record' work of issue #14 makes the demo data clean (flip this to a plain test after merging it).",
-)
 def test_the_demo_passes_check_records(seeded):
     out = io.StringIO()
     call_command("check_records", stdout=out)  # a problem would raise CommandError
     assert "  - " not in out.getvalue()
+
+
+def test_every_meeting_shown_as_adopted_has_its_roll_call_chair_secretary_minutes_and_book_entry(seeded):
+    adopted = list(
+        Meeting.objects.filter(status=Meeting.Status.ADOPTED).select_related("cell", "chair", "clerk")
+    )
+    assert any(m.kind == Meeting.Kind.THEMATIC and m.shares_session_with_id for m in adopted)
+    books = {}
+    for meeting in adopted:
+        assert meeting.chair and meeting.clerk, meeting.pk
+        assert meeting.attendances.exists(), meeting.pk
+        version = minutes.latest_version(meeting)
+        assert version is not None, meeting.pk
+        doc = version.content
+        assert (doc["chair"], doc["clerk"]) == (meeting.chair.full_name, meeting.clerk.full_name)
+        assert doc["totals"]["present"] > 0 and doc["number"] and doc["conclusion"], meeting.pk
+        held = timezone.localtime(meeting.started_at)
+        assert (doc["date"], doc["started"]) == (f"{held:%d/%m/%Y}", f"{held:%H} giờ {held:%M}"), meeting.pk
+        key = (meeting.cell, meeting.period.year)
+        if key not in books:
+            books[key] = {e["anchor"] for e in book.source(*key)["entries"]}
+        assert f"m{meeting.pk}" in books[key], meeting.pk
+
+
+def test_a_thematic_meeting_of_a_shared_session_has_the_sessions_roll_call(seeded):
+    thematic = Meeting.objects.filter(kind=Meeting.Kind.THEMATIC, shares_session_with__isnull=False).first()
+    session = thematic.shares_session_with
+
+    roll = sorted(thematic.attendances.values_list("member_id", "status"))
+    assert roll == sorted(session.attendances.values_list("member_id", "status"))
+    assert (thematic.chair, thematic.clerk) == (session.chair, session.clerk)

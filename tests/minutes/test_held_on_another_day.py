@@ -8,9 +8,11 @@ import pytest
 from django.urls import reverse
 
 from meetings import live, minutes
-from meetings.models import Attendance, Meeting, MeetingEvent
+from meetings.models import Attendance, Meeting, MeetingEvent, Vote
 from meetings.services import plan_regular_meeting, publish_meeting
+from members.models import Member
 
+from ..factories import MemberFactory
 from .conftest import NOTES, adopt_vote, at
 from .pages import text, vi
 
@@ -117,3 +119,26 @@ def test_opening_on_the_planned_day_asks_nothing(december, world, login, clock):
     december.refresh_from_db()
     assert december.status == Meeting.Status.IN_PROGRESS
     assert not december.events.filter(action=MeetingEvent.Action.MOVE).exists()
+
+
+def test_a_recognition_voted_a_day_late_is_dated_on_the_day_of_the_vote(december, world, clock):
+    probationary = MemberFactory(cell=world.cell, status=Member.Status.PROBATIONARY)
+    clock.set(at(2026, 12, 6, 10, 30))
+    live.open_meeting(meeting=december, chair=world.secretary, clerk=world.fellow, by=None)
+    for member in (world.secretary, world.member, world.fellow, world.target):
+        live.mark_attendance(
+            attendance=december.attendances.get(member=member), status=Attendance.Status.PRESENT
+        )
+
+    vote = live.record_vote(
+        meeting=december,
+        kind=Vote.Kind.RECOGNITION,
+        question="Công nhận đảng viên chính thức",
+        subject=probationary,
+        totals=(len(live.quorum(december).voters), 0, 0),
+        by=None,
+    )
+
+    probationary.refresh_from_db()
+    assert vote.passed
+    assert probationary.recognition_proposed_on == dt.date(2026, 12, 6)

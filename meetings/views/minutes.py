@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chibo.downloads import download_name
 from members.permissions import can_run, get_meeting_for
 
 from .. import minutes, pdf
@@ -143,5 +144,5 @@ def pdf_download(request, pk, kind):
         handle = pdf.pdf_storage().open(generated.file.name, "rb")
     except FileNotFoundError:
         raise Http404 from None
-    filename = f"{kind}-{meeting.cell.code}-{meeting.period:%Y-%m}.pdf"
+    filename = download_name(kind, meeting.cell.code, f"{meeting.period:%Y-%m}", extension="pdf")
     return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")

@@ -186,6 +186,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "members.views.accounts.lockout"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
+# Failed logins and invitation codes per client address (password spraying), counted in this cache;
+# the numbers and why are in members/throttle.py.
+THROTTLE_CACHE = "default"
 # Never written to the failure log: a login code typed at the second step (members/views/accounts.py).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 

@@ -15,10 +15,15 @@ from .. import minutes, pdf
 from ..models import GeneratedPdf, Meeting, Minutes, MinutesVersion
 
 
+def _note(request, key: str) -> str:
+    # A NUL cannot be stored by PostgreSQL (a 500 before); it is never part of what a secretary types.
+    return request.POST.get(key, "").replace("\x00", "").strip()[:20000]
+
+
 def _notes_from(request, meeting: Meeting) -> dict:
-    notes = {key: request.POST.get(key, "").strip()[:20000] for key in minutes.NOTE_FIELDS}
+    notes = {key: _note(request, key) for key in minutes.NOTE_FIELDS}
     for item in meeting.agenda_items.all():
-        notes[str(item.pk)] = request.POST.get(f"item_{item.pk}", "").strip()[:20000]
+        notes[str(item.pk)] = _note(request, f"item_{item.pk}")
     return notes
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chibo.downloads import download_name
 from meetings import pdf
 from meetings.models import Meeting
 from members.models import Organization
@@ -116,7 +117,9 @@ def _file_response(item, filename, content_type):
 def book_download(request, pk, year):
     cell = _cell_for_books(request.user, pk)
     item = MinutesBook.objects.filter(cell=cell, year=year).first()
-    return _file_response(item, f"so-bien-ban-{cell.code or cell.pk}-{year}.pdf", "application/pdf")
+    return _file_response(
+        item, download_name("so-bien-ban", cell.code or cell.pk, year, extension="pdf"), "application/pdf"
+    )
 
 
 @login_required

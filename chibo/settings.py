@@ -207,6 +207,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "members.views.accounts.lockout"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
+# Failed logins and invitation codes per client address (password spraying), counted in this cache;
+# the numbers and why are in members/throttle.py.
+THROTTLE_CACHE = "default"
 # Never written to the failure log: a login code typed at the second step (members/views/accounts.py).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
@@ -307,9 +310,13 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Tokens masked, a refused request on one line (chibo/logs.py).
+    "filters": {"private": {"()": "chibo.logs.PrivateFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["private"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own handlers (a DEBUG-only console, mail to ADMINS) would bypass the filter: one way out.
+        "django": {"handlers": [], "propagate": True},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

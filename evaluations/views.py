@@ -183,7 +183,7 @@ def dashboard_rows(organization, request):
         sub = Organization.objects.filter(pk=sub_id, path__startswith=organization.path).first()
         scope = sub or organization
     rows = CellMonth.objects.filter(period=period, cell__path__startswith=scope.path)
-    level = request.GET.get("level", "")
+    level = request.GET.get("level", "").replace("\x00", "")  # PostgreSQL refuses a NUL
     if level:
         rows = rows.filter(level=level if level != "none" else "")
     sort = request.GET.get("sort", "score")
@@ -336,7 +336,7 @@ def dashboard(request, pk):
     counts["none"] = now.get("cells", 0) - sum(counts.values())
     total = now.get("cells", 0)
     alerted = now.get("alerted", 0)
-    level = request.GET.get("level", "")
+    level = request.GET.get("level", "").replace("\x00", "")  # PostgreSQL refuses a NUL
     paginator = Paginator(with_sheet(rows).values(*ROW_FIELDS), 100)
     paginator.count = counts.get(level, 0) if level else total  # known from the trend: no COUNT(*)
     page = paginator.get_page(request.GET.get("page"))

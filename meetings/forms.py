@@ -416,3 +416,9 @@ class TaskStatusForm(forms.Form):
         return (
             path if url_has_allowed_host_and_scheme(path, allowed_hosts=None) and path.startswith("/") else ""
         )
+
+
+class AnswerForm(forms.Form):
+    """The chair's answer to a question (Django's CharField refuses a NUL, which PostgreSQL cannot store)."""
+
+    answer = forms.CharField(max_length=20000, required=False)

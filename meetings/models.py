@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from members.models import Member, Organization
 
 from . import rules
+from .documents import ALLOWED
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -353,7 +354,9 @@ class Guidance(models.Model):
 
 
 def _document_path(instance, filename):
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    # Stored under the extension of the type found in the content (documents.check_upload), never the
+    # client's: "poly.html" that is really a PDF is stored as .pdf.
+    extension = ALLOWED.get(instance.content_type, "bin")
     return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 

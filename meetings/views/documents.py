@@ -6,8 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chibo.downloads import document_name
 from members.permissions import get_document_for, get_guidance_for, get_meeting_for
 
+from ..documents import ALLOWED
 from ..forms import DocumentForm
 from ..models import Document
 
@@ -60,9 +62,9 @@ def document_download(request, pk):
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
-    )
+    # The uploader's name, cleaned, under the extension of the checked type (never the name's own).
+    filename = document_name(document.original_name, extension=ALLOWED.get(document.content_type, "bin"))
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=document.content_type)
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from members.permissions import access_for, can_run, get_meeting_for
 
 from .. import live
-from ..forms import CommentForm, CurrentItemForm, OpenMeetingForm
+from ..forms import AnswerForm, CommentForm, CurrentItemForm, OpenMeetingForm
 from ..models import Comment, Meeting
 
 POLL_SALT = "meetings.live.poll"
@@ -206,8 +206,11 @@ def current_item(request, pk):
 def answer(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("meeting"), pk=pk)
     meeting = get_meeting_for(request.user, comment.meeting_id, run=True)
+    form = AnswerForm(request.POST)
     try:
-        live.answer_question(comment=comment, answer=request.POST.get("answer", ""))
+        if not form.is_valid():
+            raise ValidationError(form.errors["answer"])
+        live.answer_question(comment=comment, answer=form.cleaned_data["answer"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("meetings:live", meeting.pk)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chibo.downloads import download_name
 from members.permissions import can_run, get_meeting_for
 
 from .. import minutes, pdf
@@ -15,13 +16,14 @@ from ..models import GeneratedPdf, Meeting, Minutes, MinutesVersion
 
 
 def _notes_from(request, meeting: Meeting, saved: dict) -> dict:
-    """The text posted, over what was saved: a field the form did not send is kept, never blanked."""
+    """The text posted, over what was saved: a field the form did not send is kept, never blanked. A NUL
+    cannot be stored by PostgreSQL (a 500 before); it is never part of what a secretary types."""
     notes = dict(saved)
     fields = {key: key for key in minutes.NOTE_FIELDS}
     fields.update({f"item_{item.pk}": str(item.pk) for item in meeting.agenda_items.all()})
     for name, key in fields.items():
         if name in request.POST:
-            notes[key] = request.POST[name].strip()[:20000]
+            notes[key] = request.POST[name].replace("\x00", "").strip()[:20000]
     return notes
 
 
@@ -165,5 +167,5 @@ def pdf_download(request, pk, kind):
         handle = pdf.pdf_storage().open(generated.file.name, "rb")
     except FileNotFoundError:
         raise Http404 from None
-    filename = f"{kind}-{meeting.cell.code}-{meeting.period:%Y-%m}.pdf"
+    filename = download_name(kind, meeting.cell.code, f"{meeting.period:%Y-%m}", extension="pdf")
     return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")

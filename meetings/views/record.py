@@ -46,7 +46,7 @@ def attendance(request, pk):
         try:
             for row in q.rows:
                 status = request.POST.get(f"status_{row.pk}")
-                reason = request.POST.get(f"reason_{row.pk}", "").strip()[:300]
+                reason = request.POST.get(f"reason_{row.pk}", "").replace("\x00", "").strip()[:300]
                 if status in Attendance.Status.values and (status != row.status or reason != row.reason):
                     live.mark_attendance(attendance=row, status=status, reason=reason)
                     changed += 1

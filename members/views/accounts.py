@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .. import security
+from .. import security, throttle
 from ..forms import ActivateForm, CodeForm
 from ..services import activate_account
 
@@ -21,6 +21,8 @@ def lockout(request, credentials, *args, **kwargs):
 
 @require_http_methods(["GET", "POST"])
 def activate(request):
+    if request.method == "POST" and throttle.is_blocked(throttle.ACTIVATION, request):
+        return throttle.refused(request)
     form = ActivateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -30,6 +32,7 @@ def activate(request):
                 password=form.cleaned_data["password1"],
             )
         except ValidationError as error:
+            throttle.record_failure(throttle.ACTIVATION, request)
             form.add_error("code", error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -42,6 +45,15 @@ class LoginView(auth_views.LoginView):
     """The password first (throttled by axes); an account with an authenticator app then gives its code."""
 
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if throttle.is_blocked(throttle.LOGIN, request):
+            return throttle.refused(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        throttle.record_failure(throttle.LOGIN, self.request)
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         user = form.get_user()

@@ -93,8 +93,12 @@ def _roll_call() -> Q:
     )
 
 
+AWAY = (Attendance.Status.EXCUSED, Attendance.Status.UNEXCUSED)
+
+
 def adopted_incomplete(scope: Scope) -> Iterator[Problem]:
-    """An adopted meeting has its roll call (every member marked), its chair and its meeting secretary."""
+    """An adopted meeting has its roll call (every member marked), its chair and its meeting secretary, both
+    present."""
     meetings = list(
         scope.meetings()
         .filter(status=Meeting.Status.ADOPTED)
@@ -103,8 +107,22 @@ def adopted_incomplete(scope: Scope) -> Iterator[Problem]:
             has_unmarked=Exists(
                 Attendance.objects.filter(meeting=OuterRef("pk"), status=Attendance.Status.PENDING)
             ),
+            # The minutes name them as chairing and writing: the roll call cannot say they were away.
+            chair_away=Exists(
+                Attendance.objects.filter(meeting=OuterRef("pk"), member=OuterRef("chair"), status__in=AWAY)
+            ),
+            clerk_away=Exists(
+                Attendance.objects.filter(meeting=OuterRef("pk"), member=OuterRef("clerk"), status__in=AWAY)
+            ),
         )
-        .filter(Q(chair__isnull=True) | Q(clerk__isnull=True) | Q(has_roll=False) | Q(has_unmarked=True))
+        .filter(
+            Q(chair__isnull=True)
+            | Q(clerk__isnull=True)
+            | Q(has_roll=False)
+            | Q(has_unmarked=True)
+            | Q(chair_away=True)
+            | Q(clerk_away=True)
+        )
         .select_related("cell")
         .order_by("cell__path", "scheduled_at", "pk")
     )
@@ -126,6 +144,10 @@ def adopted_incomplete(scope: Scope) -> Iterator[Problem]:
             missing.append(_("no chair"))
         if meeting.clerk_id is None:
             missing.append(_("no meeting secretary"))
+        if meeting.chair_away:
+            missing.append(_("the chair is marked absent on the roll call"))
+        if meeting.clerk_away:
+            missing.append(_("the meeting secretary is marked absent on the roll call"))
         yield Problem(
             "adopted_incomplete",
             "meeting",

@@ -169,8 +169,15 @@ def _seed_year(cell, habits, rng):
         meeting = _past_meeting(cell, period, when, habits, rng, committee)
         _record_past(meeting, rng, habits)
         # Every meeting shown as adopted has its roll call, chair, meeting secretary and minutes.
-        clerk = next((m for m in members if m not in committee), committee[-1])
-        chair = committee[0]
+        # Both present at the meeting: the committee member first in line chairs, a member writes.
+        present = set(
+            meeting.attendances.filter(status=Attendance.Status.PRESENT).values_list("member_id", flat=True)
+        )
+        here = [m for m in members if m.pk in present]
+        chair = next((m for m in committee if m.pk in present), here[0])
+        clerk = next((m for m in here if m not in committee and m != chair), None) or next(
+            m for m in here if m != chair
+        )
         if habits["thematic"] and period.month % 3 == 0:
             # Held in the same session, right after the regular meeting: its roll call, chair and
             # secretary are the session's; its content, number and minutes are its own.

@@ -223,11 +223,26 @@ def save_notes(*, meeting: Meeting, notes: dict, by) -> Minutes:
 
 
 def check_complete(meeting: Meeting) -> None:
-    """Minutes without a roll call, a chair or a meeting secretary are empty: they are never adopted."""
+    """Minutes without a roll call, a chair or a meeting secretary are empty: they are never adopted; nor are
+    minutes whose chair or meeting secretary the roll call marks absent."""
     if not meeting.chair_id or not meeting.clerk_id:
         raise ValidationError(_("Name the chair and the meeting secretary before adopting the minutes."))
     if not meeting.attendances.exists():
         raise ValidationError(_("The minutes have no roll call; take it before adopting them."))
+    away = set(
+        meeting.attendances.filter(
+            member_id__in=[meeting.chair_id, meeting.clerk_id],
+            status__in=[Attendance.Status.EXCUSED, Attendance.Status.UNEXCUSED],
+        ).values_list("member_id", flat=True)
+    )
+    if away:
+        raise ValidationError(
+            _(
+                "The roll call marks %(who)s absent, yet the minutes name them as chair or meeting secretary: "
+                "correct the roll call or name who really chaired and wrote the minutes."
+            )
+            % {"who": ", ".join(m.full_name for m in (meeting.chair, meeting.clerk) if m.pk in away)}
+        )
 
 
 def adoption_vote(meeting: Meeting) -> Vote | None:

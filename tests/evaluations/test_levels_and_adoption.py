@@ -127,6 +127,18 @@ def test_the_sheet_shows_the_level_its_total_reaches(in_meeting, login, deductio
     assert sheet_of(in_meeting).level_label == label
 
 
+def full_marks_for_top(default, world) -> Rubric:
+    """Đảng bộ A requires full marks on attendance, duration, participation and minutes (its own version)."""
+    return services.issue_local_rubric(
+        rubric=default,
+        organization=world.branch_a,
+        effective_from=dt.date(2026, 1, 1),
+        source_number="09-HD/ĐU",
+        source_date=dt.date(2025, 12, 20),
+        source_issuer="Đảng ủy Đảng bộ A",
+    )
+
+
 @pytest.mark.parametrize(
     ("shortfall", "total"),
     [
@@ -139,15 +151,7 @@ def test_the_sheet_shows_the_level_its_total_reaches(in_meeting, login, deductio
 def test_90_or_more_without_full_marks_on_a_starred_criterion_is_only_kha(
     in_meeting, login, shortfall, total, default, world
 ):
-    # Đảng bộ A requires full marks on attendance, duration, participation and minutes (its own version).
-    services.issue_local_rubric(
-        rubric=default,
-        organization=world.branch_a,
-        effective_from=dt.date(2026, 1, 1),
-        source_number="09-HD/ĐU",
-        source_date=dt.date(2025, 12, 20),
-        source_issuer="Đảng ủy Đảng bộ A",
-    )
+    full_marks_for_top(default, world)
     client = login("secretary")
     client.get(score_url(in_meeting))
 
@@ -376,7 +380,8 @@ def test_a_sheet_with_criteria_left_cannot_be_adopted(in_meeting, login):
     assert sheet_of(in_meeting).adopted_at is None
 
 
-def test_93_points_is_kha_and_the_sheet_names_the_missing_full_mark(in_meeting, login):
+def test_93_points_is_kha_and_the_sheet_names_the_missing_full_mark(in_meeting, login, default, world):
+    full_marks_for_top(default, world)
     client = login("secretary")
     client.get(score_url(in_meeting))
     evaluation = sheet_of(in_meeting)
@@ -417,7 +422,8 @@ def test_after_confirming_the_officer_sees_the_confirmed_score_not_a_red_kem(
     assert Evaluation.objects.get(meeting=in_meeting, kind=Evaluation.Kind.SUPERIOR).level == ""
 
 
-def test_the_minutes_say_why_a_top_total_is_only_kha(in_meeting, world, login):
+def test_the_minutes_say_why_a_top_total_is_only_kha(in_meeting, world, login, default):
+    full_marks_for_top(default, world)
     client = login("secretary")
     client.get(score_url(in_meeting))
     duration = sheet_of(in_meeting).scores.get(criterion__code="duration").criterion
@@ -441,6 +447,7 @@ def test_existing_sheets_lose_their_unscored_zeros_but_adopted_ones_keep_theirs(
     from django.apps import apps
 
     migration = import_module("evaluations.migrations.0006_score_unscored_level_reason")
+    full_marks_for_top(default, world)
     draft = services.open_sheet(meeting=hold(world.cell))
     adopted = services.open_sheet(meeting=hold(world.cell_a2))
     Score.objects.filter(evaluation__in=[draft, adopted], points__isnull=True).update(points=0)  # the old way

@@ -21,6 +21,7 @@ from meetings.services import plan_regular_meeting
 from members.models import Organization
 
 from .conftest import at
+from .pages import vi
 
 DECEMBER = dt.date(2026, 12, 1)
 
@@ -63,6 +64,14 @@ def test_an_adopted_meeting_without_chair_or_meeting_secretary_is_reported(adopt
     assert found() == {"adopted_incomplete": [("meeting", adopted.meeting.pk)]}
     line = texts("adopted_incomplete")
     assert "Chi bộ A1" in line and f"#{adopted.meeting.pk}" in line
+
+
+def test_an_adopted_meeting_whose_chair_is_marked_absent_is_reported(adopted):
+    meeting = adopted.meeting
+    meeting.attendances.filter(member=meeting.chair).update(status=Attendance.Status.EXCUSED)
+
+    assert found() == {"adopted_incomplete": [("meeting", meeting.pk)]}
+    assert vi("the chair is marked absent on the roll call") in texts("adopted_incomplete")
 
 
 def test_an_adopted_meeting_without_a_roll_call_is_reported(adopted):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings import live, minutes
-from meetings.models import Guest, Meeting, MinutesVersion, SelfCriticismTurn, Vote
+from meetings.models import Attendance, Guest, Meeting, MinutesVersion, SelfCriticismTurn, Vote
 
 from .conftest import NOTES, adopt_vote, comment
 from .pages import text, vi
@@ -154,6 +154,25 @@ def test_no_question_is_answered_after_adoption(in_progress, world, login):
 
     question.refresh_from_db()
     assert question.answer == ""
+
+
+def test_minutes_naming_a_chair_the_roll_call_marks_absent_are_never_adopted(closed, world, login):
+    meeting = closed.meeting
+    adopt_vote(meeting, by=world.secretary.user)
+    meeting.attendances.filter(member=meeting.chair).update(status=Attendance.Status.EXCUSED)
+
+    page = text(login("secretary").post(adopt_url(meeting), follow=True))
+
+    assert (
+        vi(
+            "The roll call marks %(who)s absent, yet the minutes name them as chair or meeting secretary: "
+            "correct the roll call or name who really chaired and wrote the minutes.",
+            who=meeting.chair.full_name,
+        )
+        in page
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.CLOSED
 
 
 def test_minutes_without_a_chair_or_a_secretary_are_never_adopted(closed, world, login):

@@ -36,9 +36,9 @@ def test_the_command_writes_the_demo_meetings_minutes_as_the_job_does(db, tmp_pa
     assert pdf_text(out) == pdf_text(by_the_job)
     body = flat(pdf_text(out))
     # The model cell adopted every month's minutes since December 2025, all in the 2025–2030 committee term
-    # (numbering does not restart in January), and those of its thematic meetings of March, June and
-    # September (each its own minutes): November 2026's is the fifteenth.
-    assert "Số 15-BB/CB" in body
+    # (numbering does not restart in January), and those of its thematic meetings of December, March, June
+    # and September (each its own minutes): 12 + 3 before November 2026's, which is the sixteenth.
+    assert "Số 16-BB/CB" in body
     assert "BIÊN BẢN" in body
     assert "Cần Thơ, ngày 05 tháng 11 năm 2026" in body
     assert "Phạm Quốc Hùng" in body and "Võ Thị Ngọc Hân" in body

@@ -133,7 +133,8 @@ def _assemble(meeting: Meeting, notes: dict, *, votes_until: int | None = None) 
         if votes_until is None or v.pk <= votes_until
     ]
     speakers, n_comments = live.speaker_counts(meeting)
-    dues_rows = list(meeting.cell.dues.filter(period=meeting.period))
+    # The month's dues are the regular meeting's business; a thematic meeting's minutes do not repeat them.
+    dues_rows = list(meeting.cell.dues.filter(period=meeting.period)) if meeting.kind == Meeting.Kind.REGULAR else []
     number = DocumentNumber.objects.filter(meeting=meeting, kind=DocumentNumber.Kind.MINUTES).first()
     kind_title = _("regular") if meeting.kind == Meeting.Kind.REGULAR else _("thematic")
     return {

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from archive import book
-from meetings import live, minutes
+from meetings import dues, live, minutes
 from meetings.models import Attendance, Meeting
 from meetings.services import create_thematic_meeting, plan_regular_meeting, publish_meeting
 
@@ -81,6 +81,17 @@ def test_its_own_minutes_have_a_number_and_appear_in_the_book(in_progress, thema
     assert doc["totals"]["present"] == 5
     numbers = [e["doc"]["number"] for e in book.source(world.cell, 2026)["entries"]]
     assert numbers == ["01-BB/CB", "02-BB/CB"]
+
+
+def test_the_months_dues_are_stated_in_the_regular_minutes_only(in_progress, thematic, world, clock):
+    regular = in_progress.meeting
+    members = [a.member for a in regular.attendances.select_related("member")]
+    entry = dues.ensure_ledger(cell=world.cell, period=regular.period, members=members)[0]
+    dues.record_payment(entry=entry, method="cash", by=world.secretary.user, meeting=regular)
+    live.open_meeting(meeting=thematic, chair=None, clerk=None, by=world.fellow.user)
+
+    assert minutes.assemble(regular)["dues"]["due"] > 0
+    assert minutes.assemble(thematic)["dues"] == {"due": 0, "paid": 0, "payers": 0}
 
 
 def test_the_open_form_of_a_shared_thematic_meeting_asks_for_no_chair(in_progress, thematic, world, login):

@@ -24,9 +24,11 @@ def _pct(x: float) -> str:
 def facts_for(meeting: Meeting) -> dict[str, Fact]:
     q = live.quorum(meeting)
     session = CommitteeSession.objects.filter(meeting=meeting).first()
-    _everyone, n_comments = live.speaker_counts(meeting)
-    # Members who spoke: a guest's remarks (the superior officer's) are not the members' participation.
-    speakers = meeting.comments.filter(speaker__isnull=False).values("speaker").distinct().count()
+    # Members who spoke: a delegate's remarks (the superior officer's, a guest's) are not the members'
+    # participation, so only speakers on the meeting's roll call count.
+    by_members = meeting.comments.filter(speaker__in=meeting.attendances.values("member"))
+    speakers = by_members.values("speaker").distinct().count()
+    n_comments = by_members.count()
     duration = (
         int((meeting.ended_at - meeting.started_at).total_seconds() // 60)
         if meeting.ended_at and meeting.started_at

@@ -351,3 +351,20 @@ def test_the_sheets_point_fields_hold_numbers_a_browser_accepts(world, login, cl
         assert re.fullmatch(r"\d+(\.\d+)?", maximum), tag
         assert (Decimal(value) if value else None) == scores[criterion_id].points
         assert Decimal(maximum) == scores[criterion_id].criterion.max_points
+
+
+def test_a_delegate_from_above_who_comments_from_their_own_account_is_not_a_member_speaking(
+    band_cell, clock, world
+):
+    """Ten of twenty members spoke; the superior officer, a party member of another organisation, comments
+    from their own phone: a delegate, neither a speaker of the cell nor one of its comments."""
+    cell, members = band_cell
+    meeting = hold(cell)
+    roll(meeting, present=members)
+    speak(meeting, members[:10])
+    speak(meeting, [world.officer])
+
+    score = sheet(meeting)["participation"]
+
+    assert score.points == 8
+    assert score.fact == vi("%(s)d of %(p)d present spoke %(c)d comments", s=10, p=20, c=10)

@@ -24,17 +24,8 @@ from members.models import Organization
 from members.permissions import access_for, get_meeting_for, get_organization_for
 
 from . import alerts, services
+from .forms import SORTS, DashboardFilter
 from .models import CellMonth, Evaluation, Rubric, level_reason
-
-SORTS = {
-    "cell": "cell__name",
-    "score": "score",
-    "attendance": "attendance_rate",
-    "speakers": "speakers",
-    "comments": "comments",
-    "duration": "duration",
-    "party": "party_share",
-}
 
 
 def _may_score(user, meeting, kind):
@@ -147,19 +138,6 @@ def confirm_score(request, pk):
     return redirect("evaluations:score_superior", meeting.pk)
 
 
-def _period(request) -> dt.date:
-    raw = request.GET.get("period", "")
-    try:
-        return dt.datetime.strptime(raw, "%Y-%m").date()
-    except ValueError:
-        today = timezone.localdate()
-        return (
-            (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-            if today.day < 10
-            else today.replace(day=1)
-        )
-
-
 def month_choices(period: dt.date, back: int = 36) -> list[dt.date]:
     """The months the filter offers, newest first: this month and the `back` before it, and the month
     shown if it is older. A list, not the browser's month field: that one speaks the browser's language
@@ -176,18 +154,17 @@ def month_choices(period: dt.date, back: int = 36) -> list[dt.date]:
 
 def dashboard_rows(organization, request):
     """The table's rows for the period, filters and sort of the request, as a query set."""
-    period = _period(request)
-    scope = organization
-    sub_id = request.GET.get("sub")
-    if sub_id and sub_id.isdigit():
-        sub = Organization.objects.filter(pk=sub_id, path__startswith=organization.path).first()
+    filters = DashboardFilter(request.GET).values()
+    period, scope = filters["period"], organization
+    if filters["sub"]:
+        sub = Organization.objects.filter(pk=filters["sub"], path__startswith=organization.path).first()
         scope = sub or organization
     rows = CellMonth.objects.filter(period=period, cell__path__startswith=scope.path)
-    level = request.GET.get("level", "").replace("\x00", "")  # PostgreSQL refuses a NUL
+    level = filters["level"]
     if level:
         rows = rows.filter(level=level if level != "none" else "")
-    sort = request.GET.get("sort", "score")
-    field = SORTS.get(sort.lstrip("-"), "score")
+    sort = filters["sort"]
+    field = SORTS[sort.lstrip("-")]
     # Cells without the value (no meeting, no score) go last either way, on PostgreSQL as on SQLite.
     order = F(field).desc(nulls_last=True) if sort.startswith("-") else F(field).asc(nulls_last=True)
     return period, scope, rows.order_by(order, "cell__name", "pk")
@@ -336,7 +313,8 @@ def dashboard(request, pk):
     counts["none"] = now.get("cells", 0) - sum(counts.values())
     total = now.get("cells", 0)
     alerted = now.get("alerted", 0)
-    level = request.GET.get("level", "").replace("\x00", "")  # PostgreSQL refuses a NUL
+    filters = DashboardFilter(request.GET).values()
+    level = filters["level"]
     paginator = Paginator(with_sheet(rows).values(*ROW_FIELDS), 100)
     paginator.count = counts.get(level, 0) if level else total  # known from the trend: no COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
@@ -374,7 +352,7 @@ def dashboard(request, pk):
         "chart": _chart(trend),
         "with_alerts": alert_items(with_alerts, cell_url),
         "alerted": alerted,
-        "sort": request.GET.get("sort", "score"),
+        "sort": filters["sort"],
         "level": level,
         "query": query.urlencode(),
     }

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from meetings import live, minutes
 from meetings.models import (
+    Attendance,
     CalendarFeed,
     Comment,
     Document,
@@ -138,6 +139,10 @@ SEERS_POST = CELL_PAGE | dict.fromkeys(["member", "fellow", "secretary", "office
 
 def _closed(world):
     meeting = _live(world)
+    for present in (world.secretary, world.fellow):  # the chair and the meeting secretary were there
+        live.mark_attendance(
+            attendance=meeting.attendances.get(member=present), status=Attendance.Status.PRESENT
+        )
     live.close_meeting(meeting=meeting, by=None)
     return meeting
 

@@ -239,10 +239,11 @@ class Command(BaseCommand):
         for m in meetings:
             roll = by_cell[m.cell_id]
             present = []
-            for member in roll:
+            for position, member in enumerate(roll):
                 status = (
                     "present"
-                    if rng.random() < 0.7 + 0.28 * m._quality
+                    if position < 2  # the chair and the meeting secretary were there
+                    or rng.random() < 0.7 + 0.28 * m._quality
                     else rng.choice(["excused", "excused", "unexcused"])
                 )
                 attendance.append(

@@ -13,6 +13,8 @@ from .. import agenda, services
 from ..forms import ThematicMeetingForm
 from ..models import Meeting
 
+NOT_HELD = (Meeting.Status.PLANNED, Meeting.Status.PREPARED)
+
 
 @login_required
 def cell_meetings(request, pk):
@@ -22,10 +24,14 @@ def cell_meetings(request, pk):
         Meeting.objects.filter(cell=cell).select_related("committee_session").order_by("-scheduled_at")
     )
     now = timezone.now()
-    upcoming = [
+    # A meeting in progress comes first, whenever it started; then the earliest not yet held, even when its
+    # planned time has passed (it is still to be held or moved: "no meeting planned" would be false).
+    open_now = [m for m in meetings if m.status == Meeting.Status.IN_PROGRESS]
+    upcoming = open_now or [
         m
         for m in meetings
-        if m.scheduled_at >= now - dt.timedelta(hours=12) and m.status != Meeting.Status.CANCELLED
+        if m.status in NOT_HELD
+        or (m.scheduled_at >= now - dt.timedelta(hours=12) and m.status != Meeting.Status.CANCELLED)
     ]
     context = {
         "cell": cell,

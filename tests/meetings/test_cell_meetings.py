@@ -79,6 +79,32 @@ def test_the_next_meeting_comes_first(login, world, regular, clock):
     assert DECEMBER_TITLE in next_card
 
 
+def next_card(page: str) -> str:
+    return page.split(vi("Next meeting"), 1)[1].split(vi("All meetings"), 1)[0]
+
+
+def test_a_planned_meeting_whose_time_has_passed_is_still_the_next_one(login, world, regular, clock):
+    clock(at(2026, 12, 6, 14, 30))  # December's meeting was planned for yesterday and is not held yet
+
+    page = text(login("member").get(reverse("meetings:cell", args=[world.cell.pk])))
+
+    assert vi("No meeting is planned yet.") not in page
+    assert DECEMBER_TITLE in next_card(page) and "05/12/2026" in next_card(page)
+
+
+def test_a_meeting_in_progress_comes_first_whenever_it_started(login, world, regular, clock):
+    clock(at(2026, 11, 25, 10, 0))
+    _past, thematic, _january = meetings_of_every_kind(world, regular)
+    Meeting.objects.filter(pk=thematic.pk).update(
+        status=Meeting.Status.IN_PROGRESS, started_at=at(2026, 12, 19, 8, 0)
+    )
+    clock(at(2026, 12, 20, 9, 0))  # opened yesterday morning, still open
+
+    page = text(login("member").get(reverse("meetings:cell", args=[world.cell.pk])))
+
+    assert THEMATIC in next_card(page)
+
+
 def test_the_committee_sees_which_meetings_had_their_chi_uy_session(login, world, regular, clock):
     clock(at(2026, 11, 25, 10, 0))
     meetings_of_every_kind(world, regular)

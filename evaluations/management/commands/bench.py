@@ -174,7 +174,7 @@ class Command(BaseCommand):
 
     def _bare_view(self, n):
         client = Client()
-        samples = _time(lambda: client.get("/healthz"), n)
+        samples = _time(lambda: client.get("/livez"), n)
         median, p95 = _stats(samples)
         self.results["bare_view"] = {
             "median": round(median, 2),

@@ -14,7 +14,8 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from meetings.models import AgendaItem, Comment, Document, Meeting, Minutes, MinutesVersion, Task
+from documents.models import Minutes, MinutesVersion
+from meetings.models import AgendaItem, Comment, Document, Meeting, Task
 
 from .models import IndexedMeeting, SearchEntry
 from .text import plain

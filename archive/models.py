@@ -1,10 +1,8 @@
-"""The archive: a search index over what meetings leave behind, and the yearly minutes books."""
+"""The archive: a search index over what meetings leave behind (the minutes books are documents')."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
@@ -58,58 +56,3 @@ class IndexedMeeting(models.Model):
 
     def __str__(self):
         return f"{self.meeting_id} {self.indexed_at:%Y-%m-%d %H:%M}"
-
-
-class Prepared(models.Model):
-    """Something rendered by Celery, with the "being prepared" indicator (as meetings.GeneratedPdf)."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("being prepared")
-        READY = "ready", _("ready")
-        FAILED = "failed", _("failed")
-
-    year = models.PositiveSmallIntegerField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    source_hash = models.CharField(max_length=64, blank=True)
-    file = models.CharField(max_length=255, blank=True)
-    size = models.PositiveIntegerField(default=0)
-    error = models.CharField(max_length=500, blank=True)
-    requested_at = models.DateTimeField(default=timezone.now)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    rendered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        abstract = True
-
-
-class MinutesBook(Prepared):
-    """A cell's minutes book (sổ biên bản) for one year: cover, contents, every adopted minutes."""
-
-    cell = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="minutes_books")
-    pages = models.PositiveSmallIntegerField(default=0)
-    entries = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["cell", "year"], name="one_book_per_cell_and_year")]
-
-    def __str__(self):
-        return f"{self.cell} {self.year}"
-
-
-class BookArchive(Prepared):
-    """The minutes books of every cell under a committee for one year, as one ZIP."""
-
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="book_archives")
-    books = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "year"], name="one_archive_per_committee_and_year"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.organization} {self.year}"

@@ -136,7 +136,7 @@ def _best_match(found, wanted: int, reach: int = 80) -> int:
 def url_for(entry: SearchEntry) -> str:
     """Where a result leads: the meeting (at the comment), the adopted minutes, the document."""
     if entry.kind == SearchEntry.Kind.MINUTES:
-        return reverse("meetings:minutes_version", args=[entry.object_id])
+        return reverse("documents:minutes_version", args=[entry.object_id])
     if entry.kind == SearchEntry.Kind.DOCUMENT:
         return reverse("meetings:document", args=[entry.object_id])
     if entry.kind == SearchEntry.Kind.COMMENT:

@@ -7,8 +7,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from chibo.suspension import Suspension
-from meetings.models import AgendaItem, Comment, Document, Meeting, Minutes, MinutesVersion, Task
+from core.suspension import Suspension
+from documents.models import Minutes, MinutesVersion
+from meetings.models import AgendaItem, Comment, Document, Meeting, Task
 
 # Bulk writers (the demo) index once at the end instead of after every save.
 suspended = Suspension()

@@ -7,14 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chibo.downloads import download_name
-from meetings import pdf
+from core.downloads import download_name
+from documents import book, pdf
+from documents.models import BookArchive, MinutesBook
 from meetings.models import Meeting
 from members.models import Organization
 from members.permissions import access_for, get_organization_for
 
-from . import book, search
-from .models import BookArchive, MinutesBook
+from . import search
 
 PER_PAGE = 20
 

@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from documents.models import Minutes
 from evaluations.models import Evaluation, Score
 from meetings.models import (
     AgendaItem,
@@ -25,7 +26,6 @@ from meetings.models import (
     DuesAdjustment,
     DuesEntry,
     Meeting,
-    Minutes,
     SelfCriticismTurn,
     Task,
     Vote,

@@ -33,9 +33,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive.models import MinutesBook, Prepared
+from documents.models import DocumentNumber, MinutesBook, MinutesVersion, Prepared
 from evaluations.models import Criterion, Evaluation
-from meetings.models import Attendance, DocumentNumber, Meeting, MinutesVersion
+from meetings.models import Attendance, Meeting
 from members.models import Organization
 
 HELD = (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED, Meeting.Status.ADOPTED)

@@ -11,7 +11,7 @@ from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import requires_csrf_token
 
-from .jobs import INFRASTRUCTURE_ERRORS
+from core.jobs import INFRASTRUCTURE_ERRORS
 
 log = logging.getLogger("chibo.outage")
 

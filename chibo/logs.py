@@ -8,7 +8,7 @@ nothing: the access check did its job.
 import logging
 import re
 
-# The calendar feed's private token (meetings:calendar_feed), wherever it appears in a message.
+# The calendar feed's private token (notifications:calendar_feed), wherever it appears in a message.
 CALENDAR_TOKEN = re.compile(r"(/calendar/)[^/\s\"']+(\.ics)")
 
 

@@ -46,9 +46,12 @@ INSTALLED_APPS = [
     "simple_history",
     "members",
     "meetings",
+    "documents",
+    "notifications",
     "evaluations",
     "archive",
     "audit",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -88,7 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.access",
-                "meetings.context_processors.notifications",
+                "notifications.context_processors.notifications",
             ],
         },
     },
@@ -171,16 +174,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "members.tasks.apply_due_transfers",
         "schedule": crontab(hour=0, minute=1),
     },
-    "run-reminders": {"task": "meetings.tasks.run_reminders", "schedule": crontab(minute=5)},
+    "run-reminders": {"task": "notifications.tasks.run_reminders", "schedule": crontab(minute=5)},
     # Picks up emails whose first attempt failed or whose worker died; sending is claimed row by row.
     "rebuild-indicators": {
         "task": "evaluations.tasks.rebuild_indicators",
         "schedule": crontab(hour=1, minute=15),
     },
-    "send-pending-emails": {"task": "meetings.tasks.send_pending_emails", "schedule": crontab(minute="*/10")},
-    # Renders pending too long and a search index behind its record are queued again (chibo/jobs.py), so a
+    "send-pending-emails": {
+        "task": "notifications.tasks.send_pending_emails",
+        "schedule": crontab(minute="*/10"),
+    },
+    # Renders pending too long and a search index behind its record are queued again (core/jobs.py), so a
     # killed worker or a broker that lost its queue delays a job by minutes, never for ever.
-    "recover-renders": {"task": "meetings.tasks.recover_renders", "schedule": crontab(minute="*/2")},
+    "recover-renders": {"task": "documents.tasks.recover_renders", "schedule": crontab(minute="*/2")},
     "recover-archive": {"task": "archive.tasks.recover", "schedule": crontab(minute="*/5")},
 }
 

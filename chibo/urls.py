@@ -21,6 +21,8 @@ urlpatterns = [
     path("accounts/two-step/off/", twofactor.two_factor_disable, name="two_factor_disable"),
     path("", include("members.urls")),
     path("", include("meetings.urls")),
+    path("", include("documents.urls")),
+    path("", include("notifications.urls")),
     path("", include("evaluations.urls")),
     path("", include("archive.urls")),
     path("audit/", include("audit.urls")),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from audit.admin import RecordAdmin
+from core.admin import RecordAdmin
 
 from .models import Evaluation, Score
 

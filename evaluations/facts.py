@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from documents.models import MinutesVersion
 from meetings import absences, live
-from meetings.models import CommitteeSession, Meeting, MinutesVersion, Task, Vote
+from meetings.models import CommitteeSession, Meeting, Task, Vote
 
 
 @dataclass

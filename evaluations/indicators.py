@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
+from documents.models import MinutesVersion
 from meetings import absences, rules
 from meetings.models import (
     AgendaItem,
@@ -19,7 +20,6 @@ from meetings.models import (
     DuesEntry,
     Guest,
     Meeting,
-    MinutesVersion,
     SelfCriticismTurn,
     Vote,
 )

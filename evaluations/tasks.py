@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from chibo.suspension import Suspension
+from core.suspension import Suspension
 
 from . import indicators
 

@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chibo.spreadsheets import append_row
+from core.spreadsheets import append_row
 from members.models import Organization
 from members.permissions import access_for, get_meeting_for, get_organization_for
 
@@ -471,7 +471,7 @@ def dashboard_xlsx(request, pk):
 @login_required
 def dashboard_pdf(request, pk):
     """A printable dashboard: a short table rendered by WeasyPrint (no Celery: one page, seconds at most)."""
-    from meetings import pdf
+    from documents import pdf
 
     organization = get_organization_for(request.user, pk)
     if organization.is_cell or not access_for(request.user).reads(organization):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from audit.admin import RecordAdmin
+from core.admin import RecordAdmin
 
 from .models import (
     AgendaItem,
@@ -10,7 +10,6 @@ from .models import (
     DuesAdjustment,
     DuesEntry,
     Meeting,
-    Minutes,
     SelfCriticismTurn,
     Task,
     Vote,
@@ -76,12 +75,6 @@ class DuesEntryAdmin(RecordAdmin):
 class DuesAdjustmentAdmin(RecordAdmin):
     list_display = ["member", "reduction", "starts_on", "ends_on"]
     list_select_related = ["member"]
-
-
-@admin.register(Minutes)
-class MinutesAdmin(RecordAdmin):
-    list_display = ["__str__", "updated_at"]
-    list_select_related = ["meeting__cell"]
 
 
 @admin.register(SelfCriticismTurn)

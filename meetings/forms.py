@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from members.forms import DateInput, SensibleDateField
 from members.models import Member, Supervision
 
-from . import documents, dues
+from . import dues, uploads
 from .models import (
     AgendaItem,
     Ballot,
@@ -152,7 +152,7 @@ class DocumentForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        self.content_type = documents.check_upload(upload)
+        self.content_type = uploads.check_upload(upload)
         return upload
 
     def clean(self):

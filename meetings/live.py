@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from documents.models import Minutes
 from members.models import Member, Membership, Role, StatusPeriod, Supervision
 
 from . import rules
-from .models import AgendaItem, Attendance, Ballot, Comment, Guest, Meeting, MeetingEvent, Minutes, Vote
+from .models import AgendaItem, Attendance, Ballot, Comment, Guest, Meeting, MeetingEvent, Vote
 
 K = StatusPeriod.Kind
 

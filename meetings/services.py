@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Organization
+from notifications import reminders
 
-from . import agenda, reminders
+from . import agenda
 from .models import AgendaItem, Guidance, Meeting
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agenda, cells, documents, guidance, live, meeting, minutes, notifications, record
+from .views import agenda, cells, documents, guidance, live, meeting, record
 
 app_name = "meetings"
 
@@ -43,19 +43,6 @@ urlpatterns = [
     path("cells/<int:pk>/dues/", record.cell_dues, name="cell_dues"),
     path("cells/<int:pk>/self-criticism/", record.rotation, name="rotation"),
     path("members/<int:pk>/dues/", record.member_dues, name="member_dues"),
-    path("meetings/<int:pk>/minutes/", minutes.minutes_view, name="minutes"),
-    path("meetings/<int:pk>/minutes/adopt/", minutes.minutes_adopt, name="minutes_adopt"),
-    path("minutes-versions/<int:pk>/", minutes.minutes_version, name="minutes_version"),
-    path("meetings/<int:pk>/pdf/<slug:kind>/", minutes.pdf_download, name="pdf"),
-    path("meetings/<int:pk>/pdf/<slug:kind>/status/", minutes.pdf_status, name="pdf_status"),
-    path("meetings/<int:pk>/pdf/<slug:kind>/request/", minutes.pdf_request, name="pdf_request"),
-    path("notifications/", notifications.notification_list, name="notifications"),
-    path("notifications/<int:pk>/", notifications.notification_open, name="notification"),
-    path("notifications/read/", notifications.notifications_read, name="notifications_read"),
-    path("calendar/", notifications.calendar_settings, name="calendar"),
-    path("calendar/renew/", notifications.calendar_renew, name="calendar_renew"),
-    path("calendar/revoke/", notifications.calendar_revoke, name="calendar_revoke"),
-    path("calendar/<str:token>.ics", notifications.calendar_feed, name="calendar_feed"),
     path("orgs/<int:pk>/guidance/", guidance.guidance_list, name="guidance_list"),
     path("guidance/<int:pk>/", guidance.guidance_detail, name="guidance"),
     path("guidance/<int:pk>/publish/", guidance.guidance_publish, name="guidance_publish"),

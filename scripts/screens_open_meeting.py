@@ -14,8 +14,8 @@ def main():
     django.setup()
     from meetings import live, services
     from meetings.models import Meeting
-    from members import demo
     from members.models import Member
+    from ops.demo import members as demo
 
     meeting = Meeting.objects.filter(cell__name=demo.MODEL_CELL, status=Meeting.Status.PLANNED).earliest(
         "scheduled_at"

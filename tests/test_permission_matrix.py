@@ -11,23 +11,14 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from meetings import live, minutes
-from meetings.models import (
-    Attendance,
-    CalendarFeed,
-    Comment,
-    Document,
-    GeneratedPdf,
-    Guidance,
-    Meeting,
-    MinutesVersion,
-    Notification,
-    Task,
-    Vote,
-)
-from meetings.pdf import pdf_storage
+from documents import minutes
+from documents.models import GeneratedPdf, MinutesVersion
+from documents.pdf import pdf_storage
+from meetings import live
+from meetings.models import Attendance, Comment, Document, Guidance, Meeting, Task, Vote
 from meetings.services import plan_regular_meeting
 from members.models import MemberImport, StatusPeriod
+from notifications.models import CalendarFeed, Notification
 
 from .conftest import PERSONAS
 
@@ -190,7 +181,7 @@ YEAR = 2026
 
 
 def _ready_book(world):
-    from archive.models import MinutesBook
+    from documents.models import MinutesBook
 
     pdf_storage().save("books/x/2026.pdf", ContentFile(b"%PDF-1.4 test"))
     MinutesBook.objects.create(cell=world.cell, year=YEAR, status="ready", file="books/x/2026.pdf")
@@ -198,7 +189,7 @@ def _ready_book(world):
 
 
 def _ready_archive(world):
-    from archive.models import BookArchive
+    from documents.models import BookArchive
 
     pdf_storage().save("books/archives/x/2026.zip", ContentFile(b"PK test"))
     BookArchive.objects.create(
@@ -330,29 +321,29 @@ MATRIX = {
     "meetings:cell_dues": ("get", lambda w: [w.cell.pk], CELL_READ, None),
     "meetings:rotation": ("get", lambda w: [w.cell.pk], CELL_READ, None),
     "meetings:member_dues": ("get", lambda w: [w.target.pk], CELL_READ, None),
-    "meetings:minutes": ("get", lambda w: [_closed(w).pk], RUN, None),
-    "meetings:minutes_adopt": (
+    "documents:minutes": ("get", lambda w: [_closed(w).pk], RUN, None),
+    "documents:minutes_adopt": (
         "post",
         lambda w: [_closed(w).pk],
         RUN_POST,
         {},
     ),
-    "meetings:minutes_version": (
+    "documents:minutes_version": (
         "get",
         lambda w: [MinutesVersion.objects.get(minutes__meeting=_adopted(w)).pk],
         CELL_PAGE,
         None,
     ),
-    "meetings:pdf": ("get", lambda w: [_ready_pdf(w).pk, "minutes"], CELL_PAGE, None),
-    "meetings:pdf_status": ("get", lambda w: [_adopted(w).pk, "minutes"], CELL_PAGE, None),
-    "meetings:pdf_request": ("post", lambda w: [_adopted(w).pk, "minutes"], RUN_POST, {}),
-    "meetings:notifications": ("get", lambda w: [], LOGGED_IN_OK, None),
-    "meetings:notification": ("get", lambda w: [_notification(w).pk], OWN_NOTIFICATION, None),
-    "meetings:notifications_read": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),
-    "meetings:calendar": ("get", lambda w: [], LOGGED_IN_OK, None),
-    "meetings:calendar_renew": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),
-    "meetings:calendar_revoke": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),
-    "meetings:calendar_feed": ("get", lambda w: [_feed(w).token], dict.fromkeys(PERSONAS, 200), None),
+    "documents:pdf": ("get", lambda w: [_ready_pdf(w).pk, "minutes"], CELL_PAGE, None),
+    "documents:pdf_status": ("get", lambda w: [_adopted(w).pk, "minutes"], CELL_PAGE, None),
+    "documents:pdf_request": ("post", lambda w: [_adopted(w).pk, "minutes"], RUN_POST, {}),
+    "notifications:notifications": ("get", lambda w: [], LOGGED_IN_OK, None),
+    "notifications:notification": ("get", lambda w: [_notification(w).pk], OWN_NOTIFICATION, None),
+    "notifications:notifications_read": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),
+    "notifications:calendar": ("get", lambda w: [], LOGGED_IN_OK, None),
+    "notifications:calendar_renew": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),
+    "notifications:calendar_revoke": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),
+    "notifications:calendar_feed": ("get", lambda w: [_feed(w).token], dict.fromkeys(PERSONAS, 200), None),
     "evaluations:score": ("get", lambda w: [_closed(w).pk], CELL_MANAGE, None),
     "evaluations:four_good": ("get", lambda w: [_closed(w).pk], CELL_MANAGE, None),
     "evaluations:score_superior": ("get", lambda w: [_closed(w).pk], SUPERIOR_SCORE, None),

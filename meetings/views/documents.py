@@ -6,10 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chibo.downloads import document_name
+from core.downloads import document_name
+from meetings.uploads import ALLOWED
 from members.permissions import get_document_for, get_guidance_for, get_meeting_for
 
-from ..documents import ALLOWED
 from ..forms import DocumentForm
 from ..models import Document
 

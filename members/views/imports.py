@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chibo.spreadsheets import append_row
+from core.spreadsheets import append_row
 
 from .. import importing
 from ..forms import ImportUploadForm

@@ -5,7 +5,8 @@ import datetime as dt
 
 import pytest
 
-from meetings import live, minutes
+from documents import minutes
+from meetings import live
 from meetings.models import Comment, Meeting
 from meetings.services import plan_regular_meeting, publish_meeting
 

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from archive import book
-from archive.models import BookArchive, MinutesBook
-from meetings import minutes
+from documents import book, minutes
+from documents.models import BookArchive, MinutesBook
 
 from ..conftest import require_service
 from ..minutes.pages import text, vi

@@ -303,7 +303,7 @@ def test_the_superior_officer_gives_a_separate_score(in_meeting, client, login):
 
 def test_the_adopted_score_goes_into_the_minutes(in_meeting, world, login):
     client = login("secretary")
-    minutes_url = reverse("meetings:minutes", args=[in_meeting.pk])
+    minutes_url = reverse("documents:minutes", args=[in_meeting.pk])
     sentence = "Quality of the meeting: %(s)s points, level %(l)s."
 
     client.get(score_url(in_meeting))
@@ -328,7 +328,7 @@ def test_a_whole_number_score_reads_without_decimals_in_the_minutes(world, login
         total=Decimal("72"), level="kha", level_label="Khá", adopted_at=at(2026, 11, 5, 16, 0)
     )
 
-    page = text(client.get(reverse("meetings:minutes", args=[meeting.pk])))
+    page = text(client.get(reverse("documents:minutes", args=[meeting.pk])))
 
     assert vi("Quality of the meeting: %(s)s points, level %(l)s.", s="72", l="Khá") in page
 
@@ -432,7 +432,7 @@ def test_the_minutes_say_why_a_top_total_is_only_kha(in_meeting, world, login, d
     client.post(score_url(in_meeting), {"adopt": "1"})
     live.close_meeting(meeting=in_meeting, by=world.secretary.user)
 
-    page = text(client.get(reverse("meetings:minutes", args=[in_meeting.pk])))
+    page = text(client.get(reverse("documents:minutes", args=[in_meeting.pk])))
 
     line = vi("Quality of the meeting: %(s)s points, level %(l)s.", s="93", l="Khá")
     assert line in page

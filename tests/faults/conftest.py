@@ -13,8 +13,8 @@ from django.db import OperationalError
 from django.db.backends import utils as db_utils
 
 from chibo import sessions
-from meetings import minutes
-from meetings.models import GeneratedPdf
+from documents import minutes
+from documents.models import GeneratedPdf
 
 # The minutes tests' meeting: Chi bộ A1 on 05/11/2026, its record, closed, adopted (fixtures, used by name).
 from ..minutes.conftest import NOTES, adopt_vote, adopted, cell, clock, closed, in_progress  # noqa: F401

@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from archive import tasks as archive_tasks
 from archive.models import SearchEntry
-from meetings import minutes, pdf, tasks
-from meetings.models import GeneratedPdf
+from documents import minutes, pdf, tasks
+from documents.models import GeneratedPdf
 
 from ..minutes.conftest import NOTES, correct
 from ..minutes.pages import text, vi
@@ -71,13 +71,13 @@ def test_a_failed_render_says_so_in_vietnamese_with_a_try_again_button(
     monkeypatch.undo()
 
     client = login("secretary")
-    status = client.get(reverse("meetings:pdf_status", args=[pending.meeting_id, "minutes"]))
+    status = client.get(reverse("documents:pdf_status", args=[pending.meeting_id, "minutes"]))
     assert vi("The PDF could not be prepared.") in text(status)
     assert vi("The file prepared before, if any, is unchanged.") in text(status)
     assert vi("Try again") in text(status)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("meetings:pdf_request", args=[pending.meeting_id, "minutes"]))
+        client.post(reverse("documents:pdf_request", args=[pending.meeting_id, "minutes"]))
     pending.refresh_from_db()
     assert pending.status == GeneratedPdf.Status.READY
 
@@ -155,7 +155,7 @@ def test_asking_for_a_pdf_with_the_broker_down_succeeds_and_the_pdf_follows(
         raise kombu.exceptions.OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     client = login("secretary")
-    url = reverse("meetings:pdf_request", args=[adopted.meeting.pk, "resolution"])
+    url = reverse("documents:pdf_request", args=[adopted.meeting.pk, "resolution"])
     with (
         mock.patch.object(tasks.render_pdf, "delay", refused),
         django_capture_on_commit_callbacks(execute=True),

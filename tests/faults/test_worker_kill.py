@@ -10,8 +10,8 @@ import time
 import pytest
 from django.utils import timezone
 
-from meetings import minutes, tasks
-from meetings.models import GeneratedPdf
+from documents import minutes, tasks
+from documents.models import GeneratedPdf
 
 from ..conftest import require_service
 from ..minutes.test_worker import start_worker, worker_queue  # noqa: F401  (fixture, used by name)
@@ -43,7 +43,7 @@ def test_a_render_whose_worker_was_killed_is_done_again_within_minutes(
     try:
         minutes.adopt(meeting=voted.meeting, by=world.fellow.user)  # commits, then sends to the queue
         wait_for(
-            lambda: "meetings.tasks.render_pdf" in first_log.read_text(),
+            lambda: "documents.tasks.render_pdf" in first_log.read_text(),
             "the render never started",
             first_log,
         )
@@ -73,4 +73,4 @@ def test_a_render_whose_worker_was_killed_is_done_again_within_minutes(
             second.wait(20)
         except Exception:
             second.kill()
-    assert "meetings.tasks.render_pdf" in second_log.read_text()
+    assert "documents.tasks.render_pdf" in second_log.read_text()

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from meetings import live
 from meetings.models import DuesEntry, Meeting, Vote
-from members import demo
 from members.models import Member
+from ops.demo import members as demo
 
 from .conftest import at
 from .pages import text, vi_n

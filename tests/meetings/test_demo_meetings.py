@@ -8,11 +8,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from archive import book
-from meetings import minutes
+from documents import book, minutes
 from meetings.models import Meeting
-from members import demo
 from members.models import Organization
+from ops.demo import members as demo
 
 from .conftest import at
 from .pages import text

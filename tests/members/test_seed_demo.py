@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from members import demo
 from members.models import Member, Organization
+from ops.demo import members as demo
 
 # Where each demo login lands after logging in: the tree (starting at the organisation it reviews), or a
 # page of the login's own cell.

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from meetings import dues, live, minutes
+from documents import minutes
+from meetings import dues, live
 from meetings.models import Attendance, Comment, Guest, Meeting, Task, Vote
 from meetings.services import plan_regular_meeting, publish_meeting
 from members.models import StatusPeriod

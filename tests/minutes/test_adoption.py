@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import dues, live, minutes
-from meetings.models import DocumentNumber, GeneratedPdf, Meeting, MinutesVersion, Vote
+from documents import minutes
+from documents.models import DocumentNumber, GeneratedPdf, MinutesVersion
+from meetings import dues, live
+from meetings.models import Meeting, Vote
 from members.models import Organization
 
 from .conftest import NOTES, adopt_vote, correct, hold
@@ -25,11 +27,11 @@ OCTOBER, NOVEMBER, DECEMBER = dt.date(2026, 10, 1), dt.date(2026, 11, 1), dt.dat
 
 
 def minutes_url(meeting):
-    return reverse("meetings:minutes", args=[meeting.pk])
+    return reverse("documents:minutes", args=[meeting.pk])
 
 
 def adopt_url(meeting):
-    return reverse("meetings:minutes_adopt", args=[meeting.pk])
+    return reverse("documents:minutes_adopt", args=[meeting.pk])
 
 
 def sha256_of(content: dict) -> str:
@@ -256,12 +258,12 @@ def test_a_correction_is_version_2_with_who_when_why_and_version_1_stays_readabl
     assert f"SHA-256 {v2.sha256}" in page
     assert "Chi bộ thống nhất hoàn thành nhiệm vụ quý IV." in page
 
-    old = text(client.get(reverse("meetings:minutes_version", args=[v1.pk])))
+    old = text(client.get(reverse("documents:minutes_version", args=[v1.pk])))
     assert f"SHA-256 {v1.sha256}" in old
     assert NOTES["conclusion"] in old
     assert "quý IV" not in old
     # A plain member reads the earlier version too.
-    assert login("member").get(reverse("meetings:minutes_version", args=[v1.pk])).status_code == 200
+    assert login("member").get(reverse("documents:minutes_version", args=[v1.pk])).status_code == 200
 
 
 def test_equal_content_gives_equal_hashes_and_different_content_different_ones(adopted, world):

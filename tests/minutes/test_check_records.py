@@ -11,12 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from archive.models import MinutesBook, Prepared
 from audit import invariants
 from audit.invariants import Scope
+from documents.models import DocumentNumber, Minutes, MinutesBook, MinutesVersion, Prepared
 from evaluations import services as scoring
 from evaluations.models import Evaluation
-from meetings.models import Attendance, DocumentNumber, Meeting, Minutes, MinutesVersion
+from meetings.models import Attendance, Meeting
 from meetings.services import plan_regular_meeting
 from members.models import Organization
 

@@ -5,7 +5,8 @@ import uuid
 
 from django.urls import reverse
 
-from meetings import live, minutes
+from documents import minutes
+from meetings import live
 from meetings.models import Comment
 
 from .pages import text
@@ -41,5 +42,5 @@ def test_the_minutes_name_the_delegate_as_a_delegate(in_progress, world, login):
     assert [c["delegate"] for c in delegate] == [True]
     assert all(not c["delegate"] for c in said if c["speaker"] != world.officer.full_name)
     assert world.officer.full_name in [g["name"] for g in doc["guests"]]
-    page = text(login("secretary").get(reverse("meetings:minutes", args=[in_progress.meeting.pk])))
+    page = text(login("secretary").get(reverse("documents:minutes", args=[in_progress.meeting.pk])))
     assert f"Đồng chí {world.officer.full_name} (đại biểu):" in page

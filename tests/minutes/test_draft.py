@@ -7,8 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from meetings import live, minutes
-from meetings.models import Attendance, Meeting, Minutes
+from documents import minutes
+from documents.models import Minutes
+from meetings import live
+from meetings.models import Attendance, Meeting
 from meetings.services import plan_regular_meeting
 
 from .conftest import at, comment
@@ -16,7 +18,7 @@ from .pages import text, vi
 
 
 def minutes_url(meeting):
-    return reverse("meetings:minutes", args=[meeting.pk])
+    return reverse("documents:minutes", args=[meeting.pk])
 
 
 def sentence(page: str, label: str) -> str:

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from meetings import live, minutes
+from documents import minutes
+from meetings import live
 from meetings.models import Attendance, Meeting, MeetingEvent, Vote
 from meetings.services import plan_regular_meeting, publish_meeting
 from members.models import Member
@@ -56,7 +57,7 @@ def test_the_minutes_state_the_day_and_time_the_meeting_really_opened_and_closed
     assert (doc["date"], doc["started"]) == ("06/12/2026", "10 giờ 30")
     assert "ngày 06 tháng 12 năm 2026" in doc["place_date"]
     assert (doc["ended_date"], doc["ended"]) == ("06/12/2026", "12 giờ 15")
-    page = text(login("member").get(reverse("meetings:minutes", args=[held_late.pk])))
+    page = text(login("member").get(reverse("documents:minutes", args=[held_late.pk])))
     assert "Vào lúc 10 giờ 30 ngày 06/12/2026" in page
     assert "05/12/2026" in page  # the planned day is stated as such
     assert (

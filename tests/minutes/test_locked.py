@@ -5,8 +5,10 @@ marked, and the adopted version stays the official text. A partial POST never bl
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import live, minutes
-from meetings.models import Attendance, Guest, Meeting, MinutesVersion, SelfCriticismTurn, Vote
+from documents import minutes
+from documents.models import MinutesVersion
+from meetings import live
+from meetings.models import Attendance, Guest, Meeting, SelfCriticismTurn, Vote
 
 from .conftest import NOTES, adopt_vote, comment
 from .pages import text, vi
@@ -15,11 +17,11 @@ LOCKED = "The minutes of this meeting are adopted: its record is locked. Correct
 
 
 def minutes_url(meeting):
-    return reverse("meetings:minutes", args=[meeting.pk])
+    return reverse("documents:minutes", args=[meeting.pk])
 
 
 def adopt_url(meeting):
-    return reverse("meetings:minutes_adopt", args=[meeting.pk])
+    return reverse("documents:minutes_adopt", args=[meeting.pk])
 
 
 def versions(meeting):

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from meetings import minutes
-from meetings.models import GeneratedPdf
+from documents import minutes
+from documents.models import GeneratedPdf
 
 from ..conftest import require_service
 from .conftest import NOTES, adopt_vote, at

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from meetings import minutes, pdf, tasks
-from meetings.models import GeneratedPdf
+from documents import minutes, pdf, tasks
+from documents.models import GeneratedPdf
 
 from ..conftest import require_service
 from .conftest import NOTES, adopt_vote, correct
@@ -18,11 +18,11 @@ from .pages import flat, pdf_text, text, vi
 
 
 def status_url(meeting, kind="minutes"):
-    return reverse("meetings:pdf_status", args=[meeting.pk, kind])
+    return reverse("documents:pdf_status", args=[meeting.pk, kind])
 
 
 def download_url(meeting, kind="minutes"):
-    return reverse("meetings:pdf", args=[meeting.pk, kind])
+    return reverse("documents:pdf", args=[meeting.pk, kind])
 
 
 def file_of(meeting, kind=GeneratedPdf.Kind.MINUTES) -> Path:
@@ -80,7 +80,7 @@ def test_the_status_says_preparing_until_the_file_is_ready_then_offers_the_downl
     pending = client.get(status_url(voted.meeting))
     assert vi("preparing the PDF…") in text(pending)
     assert "hx-trigger" in pending.content.decode()  # it keeps polling
-    assert vi("preparing the PDF…") in text(client.get(reverse("meetings:minutes", args=[voted.meeting.pk])))
+    assert vi("preparing the PDF…") in text(client.get(reverse("documents:minutes", args=[voted.meeting.pk])))
 
     for callback in callbacks:
         callback()

@@ -9,8 +9,9 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from meetings import minutes, pdf
-from meetings.models import GeneratedPdf, Meeting
+from documents import minutes, pdf
+from documents.models import GeneratedPdf
+from meetings.models import Meeting
 
 from ..conftest import require_service
 from .pages import flat, pdf_text, vi

@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from archive import book
-from meetings import dues, live, minutes
+from documents import book, minutes
+from meetings import dues, live
 from meetings.models import Attendance, Meeting
 from meetings.services import create_thematic_meeting, plan_regular_meeting, publish_meeting
 

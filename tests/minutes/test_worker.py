@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import connection
 
 from chibo.celery import app as celery_app
-from meetings import minutes
-from meetings.models import GeneratedPdf
+from documents import minutes
+from documents.models import GeneratedPdf
 
 from ..conftest import require_service
 from .conftest import adopt_vote
@@ -102,7 +102,7 @@ def test_a_worker_renders_the_adopted_minutes(on_postgres, closed, world, worker
         assert generated.status == GeneratedPdf.Status.READY, (
             f"status {generated.status} {generated.error}; worker output:\n{log.read_text()[-4000:]}"
         )
-        assert "meetings.tasks.render_pdf" in log.read_text()  # the worker did it, not this process
+        assert "documents.tasks.render_pdf" in log.read_text()  # the worker did it, not this process
         body = flat(pdf_text(Path(settings.MEDIA_ROOT) / generated.file.name))
         assert "Số 01-BB/CB" in body
         for name in ("Phạm Quốc Hùng", "Võ Thị Ngọc Hân", "Nguyễn Hoàng Nam", "Dương Thị Mỹ Duyên"):

@@ -17,7 +17,7 @@ PAGES = {
     "evaluations:dashboard": (lambda w: [w.root.pk], ["period", "sub", "level", "sort", "page"]),
     "evaluations:dashboard_xlsx": (lambda w: [w.root.pk], ["period", "sub", "level", "sort"]),
     "archive:search": (lambda w: [], ["q", "page"]),
-    "meetings:notifications": (lambda w: [], ["page"]),
+    "notifications:notifications": (lambda w: [], ["page"]),
 }
 
 

@@ -13,8 +13,9 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
-from meetings import reminders
-from meetings.models import Meeting, Notification
+from meetings.models import Meeting
+from notifications import reminders
+from notifications.models import Notification
 
 DECEMBER = dt.date(2026, 12, 1)
 SITE = "https://chibo.example.org"

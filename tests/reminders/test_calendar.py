@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
-from meetings.models import CalendarFeed, Meeting
+from meetings.models import Meeting
+from notifications.models import CalendarFeed
 
 from .conftest import SITE, at, meeting_of, page_text, vi
 
@@ -31,9 +32,9 @@ def meetings(world, regular, clock):
 
 
 def address(client) -> str:
-    client.post(reverse("meetings:calendar_renew"))
+    client.post(reverse("notifications:calendar_renew"))
     return reverse(
-        "meetings:calendar_feed", args=[CalendarFeed.objects.get(user=client.session["_auth_user_id"]).token]
+        "notifications:calendar_feed", args=[CalendarFeed.objects.get(user=client.session["_auth_user_id"]).token]
     )
 
 
@@ -47,11 +48,11 @@ def events(url: str) -> dict[str, dict]:
 
 def test_the_page_creates_a_private_address(login, meetings):
     client = login("member")
-    assert vi("Create my calendar address") in page_text(client.get(reverse("meetings:calendar")))
+    assert vi("Create my calendar address") in page_text(client.get(reverse("notifications:calendar")))
 
     url = address(client)
 
-    assert f"{url}" in page_text(client.get(reverse("meetings:calendar")))
+    assert f"{url}" in page_text(client.get(reverse("notifications:calendar")))
     assert len(CalendarFeed.objects.get().token) >= 32
 
 
@@ -89,6 +90,6 @@ def test_a_new_address_or_a_revoke_kills_the_old_one(login, meetings):
     assert Client().get(old).status_code == 404
     assert events(new)
 
-    client.post(reverse("meetings:calendar_revoke"))
+    client.post(reverse("notifications:calendar_revoke"))
     assert Client().get(new).status_code == 404
-    assert vi("Create my calendar address") in page_text(client.get(reverse("meetings:calendar")))
+    assert vi("Create my calendar address") in page_text(client.get(reverse("notifications:calendar")))

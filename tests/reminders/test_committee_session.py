@@ -5,8 +5,9 @@ import datetime as dt
 
 import pytest
 
-from meetings.models import CommitteeSession, Meeting, Notification
+from meetings.models import CommitteeSession, Meeting
 from members.models import Role
+from notifications.models import Notification
 
 from ..factories import MemberFactory, RoleFactory, UserFactory
 from .conftest import SITE, at, run_at, told, vi, vi_n

@@ -6,8 +6,9 @@ import html
 from django.core import mail
 from django.urls import reverse
 
-from meetings import notify, tasks
-from meetings.models import Meeting, Notification
+from meetings.models import Meeting
+from notifications import notify, tasks
+from notifications.models import Notification
 
 from .conftest import SITE, at, meeting_of, page_text, run_at, vi
 
@@ -53,7 +54,7 @@ def test_a_user_without_an_email_address_gets_the_notification_in_the_app_only(l
     assert "member" not in " ".join(m.to[0] for m in mail.outbox)
     notification = Notification.objects.get(recipient__username="member")
     assert notification.email_status == Notification.Email.NONE
-    page = page_text(login("member").get(reverse("meetings:notifications")))
+    page = page_text(login("member").get(reverse("notifications:notifications")))
     assert notification.title in page
     assert f"{vi('email')}: {vi('no email address')}" in page
 
@@ -84,7 +85,7 @@ def test_names_and_places_read_as_typed_in_the_email_and_in_the_app(login, world
     html_body = email.alternatives[0][0]
     assert html.unescape(html_body).count(topic) == 1
     assert f"{place}." in html.unescape(html_body)
-    page = page_text(login("member").get(reverse("meetings:notifications")))
+    page = page_text(login("member").get(reverse("notifications:notifications")))
     assert topic in page
     assert f"{place}." in page
 

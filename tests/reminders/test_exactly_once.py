@@ -11,8 +11,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.urls import reverse
 
-from meetings import notify, reminders, tasks
-from meetings.models import Meeting, Notification
+from meetings.models import Meeting
+from notifications import notify, reminders, tasks
+from notifications.models import Notification
 
 from ..conftest import require_service
 from .conftest import at, many_cells, page_text, run_at, vi
@@ -164,7 +165,7 @@ def test_after_five_failures_the_email_is_marked_failed(login, world, regular, m
     notification.refresh_from_db()
     assert notification.email_attempts == 5
     assert f"{vi('email')}: {vi('failed')}" in page_text(
-        login("member").get(reverse("meetings:notifications"))
+        login("member").get(reverse("notifications:notifications"))
     )
 
 

@@ -4,8 +4,8 @@ page; opening one marks it read and goes where it points; "mark all as read"; no
 import pytest
 from django.urls import reverse
 
-from meetings import notify, reminders
-from meetings.models import Notification
+from notifications import notify, reminders
+from notifications.models import Notification
 
 from .conftest import at, page_text, vi
 
@@ -29,7 +29,7 @@ def told(world, regular, clock):
 
 
 def test_the_list_shows_each_notification_with_when_it_was_sent(login, told, regular):
-    page = page_text(login("secretary").get(reverse("meetings:notifications")))
+    page = page_text(login("secretary").get(reverse("notifications:notifications")))
 
     reminder, session = Notification.objects.filter(recipient__username="secretary")  # newest first
     assert (reminder.kind, session.kind) == ("meeting_reminder", "committee_session")
@@ -44,7 +44,7 @@ def test_the_unread_count_is_in_the_menu_of_every_page(login, told, world, regul
         "meeting": regular.get_absolute_url(),
         "profile": world.secretary.get_absolute_url(),
         "home": reverse("home"),
-    }.get(url) or reverse(f"meetings:{url}")
+    }.get(url) or reverse(f"notifications:{url}")
 
     assert badge(2) in page_text(login("secretary").get(address, follow=True))
     assert badge(1) in page_text(login("member").get(address, follow=True))
@@ -54,21 +54,21 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_page(login, told, 
     client = login("secretary")
     session = Notification.objects.get(recipient__username="secretary", kind="committee_session")
 
-    response = client.get(reverse("meetings:notification", args=[session.pk]))
+    response = client.get(reverse("notifications:notification", args=[session.pk]))
 
     assert response.status_code == 302
     assert response.url == regular.get_absolute_url()
     session.refresh_from_db()
     assert session.read_at == at(2026, 12, 4, 10, 0)
-    assert badge(1) in page_text(client.get(reverse("meetings:notifications")))
+    assert badge(1) in page_text(client.get(reverse("notifications:notifications")))
 
 
 def test_mark_all_read_clears_the_count_for_that_user_only(login, told):
     client = login("secretary")
 
-    client.post(reverse("meetings:notifications_read"))
+    client.post(reverse("notifications:notifications_read"))
 
-    page = page_text(client.get(reverse("meetings:notifications")))
+    page = page_text(client.get(reverse("notifications:notifications")))
     assert vi("unread") not in page
     assert not Notification.objects.filter(recipient__username="secretary", read_at__isnull=True).exists()
     assert Notification.objects.filter(recipient__username="member", read_at__isnull=True).count() == 1
@@ -78,13 +78,13 @@ def test_a_user_sees_only_their_own(login, told):
     session = Notification.objects.get(recipient__username="secretary", kind="committee_session")
     client = login("member")
 
-    page = page_text(client.get(reverse("meetings:notifications")))
-    assert client.get(reverse("meetings:notification", args=[session.pk])).status_code == 404
+    page = page_text(client.get(reverse("notifications:notifications")))
+    assert client.get(reverse("notifications:notification", args=[session.pk])).status_code == 404
 
     assert session.title not in page
     assert Notification.objects.get(pk=session.pk).read_at is None
     assert (
-        page_text(login("outsider").get(reverse("meetings:notifications"))).count(
+        page_text(login("outsider").get(reverse("notifications:notifications"))).count(
             vi("Nothing has been sent to you yet.")
         )
         == 1

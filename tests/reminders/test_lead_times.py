@@ -1,9 +1,10 @@
 """Lead times set by a committee above are inherited by its cells; a cell's own setting wins; empty fields
 inherit from further up, and where nothing is set the defaults apply (D-7 and D-3, D-1, D-1, D+2)."""
 
-from meetings.models import Meeting, ReminderPolicy
-from meetings.reminders import Policy, policies_for
+from meetings.models import Meeting
 from members.models import Organization
+from notifications.models import ReminderPolicy
+from notifications.reminders import Policy, policies_for
 
 from .conftest import at, meeting_of, run_at, told, usernames
 

@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from meetings.models import Meeting, Notification
+from meetings.models import Meeting
+from notifications.models import Notification
 
 from ..factories import MemberFactory, UserFactory
 from .conftest import SITE, run_at, usernames, vi

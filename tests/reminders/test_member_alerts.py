@@ -3,7 +3,8 @@ unpaid months, and a quarter ending without a thematic meeting."""
 
 import datetime as dt
 
-from meetings.models import Attendance, DuesEntry, Meeting, Notification
+from meetings.models import Attendance, DuesEntry, Meeting
+from notifications.models import Notification
 
 from .conftest import at, meeting_of, run_at, told, vi
 

@@ -1,6 +1,7 @@
 """The meeting secretary (clerk) and the chair are chased when the minutes are not adopted two days after."""
 
-from meetings.models import Meeting, Notification
+from meetings.models import Meeting
+from notifications.models import Notification
 
 from .conftest import SITE, at, meeting_of, run_at, usernames, vi, vi_n
 

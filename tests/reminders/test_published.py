@@ -3,7 +3,8 @@ after a reopen tells them again."""
 
 from django.urls import reverse
 
-from meetings.models import Meeting, Notification
+from meetings.models import Meeting
+from notifications.models import Notification
 
 from .conftest import at, told, vi
 

@@ -7,8 +7,8 @@ PostgreSQL's 500 rows), never one per notification."""
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from meetings import reminders
-from meetings.models import Notification
+from notifications import reminders
+from notifications.models import Notification
 
 from .conftest import at, many_cells
 

@@ -28,9 +28,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from chibo.celery import app as celery_app
-from meetings import notify, tasks
-from meetings.models import Meeting, Notification
+from meetings.models import Meeting
 from members.models import Organization
+from notifications import notify, tasks
+from notifications.models import Notification
 
 from ..conftest import require_service
 from ..factories import make_org

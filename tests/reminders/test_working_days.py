@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from meetings import rules
-from meetings.models import Notification
+from notifications.models import Notification
 
 from .conftest import run_at, vi
 

@@ -32,7 +32,7 @@ def test_an_authenticated_page_is_private_and_not_stored(world, login):
     "url",
     [
         lambda w: reverse("members:export", args=[w.cell.pk]),
-        lambda w: reverse("meetings:pdf", args=[_ready_pdf(w).pk, "minutes"]),
+        lambda w: reverse("documents:pdf", args=[_ready_pdf(w).pk, "minutes"]),
         lambda w: reverse("archive:archive_download", args=[_ready_archive(w).pk, 2026]),
         lambda w: reverse("evaluations:dashboard_xlsx", args=[w.branch_a.pk]),
     ],
@@ -45,7 +45,7 @@ def test_every_download_is_private_and_not_stored(url, world, login):
 
 
 def test_the_calendar_feed_is_private_and_not_stored(world, client):
-    response = client.get(reverse("meetings:calendar_feed", args=[_feed(world).token]))
+    response = client.get(reverse("notifications:calendar_feed", args=[_feed(world).token]))
     assert response.status_code == 200
     assert _private(response)
 

@@ -30,7 +30,7 @@ def app_log():
 
 def test_a_wrong_calendar_token_is_not_written_to_the_app_log(client, db, app_log):
     token = "Zq8-secret-token-of-someone-else"
-    assert client.get(reverse("meetings:calendar_feed", args=[token])).status_code == 404
+    assert client.get(reverse("notifications:calendar_feed", args=[token])).status_code == 404
     log = app_log.getvalue()
     assert "Not Found: /calendar/….ics" in log
     assert token not in log
@@ -40,7 +40,7 @@ def test_a_revoked_feed_token_is_not_written_either(world, client, app_log):
     feed = _feed(world)
     feed.user.is_active = False
     feed.user.save()
-    client.get(reverse("meetings:calendar_feed", args=[feed.token]))
+    client.get(reverse("notifications:calendar_feed", args=[feed.token]))
     assert feed.token not in app_log.getvalue()
 
 

@@ -41,7 +41,7 @@ def test_a_cell_code_with_a_slash_and_quotes_does_not_cut_the_minutes_pdf_name(w
     world.cell.save()
     meeting = _ready_pdf(world)
 
-    response = login("secretary").get(reverse("meetings:pdf", args=[meeting.pk, "minutes"]))
+    response = login("secretary").get(reverse("documents:pdf", args=[meeting.pk, "minutes"]))
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == (

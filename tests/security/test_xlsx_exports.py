@@ -62,7 +62,7 @@ def test_the_dashboard_export_writes_a_cell_renamed_to_a_formula_as_text(world, 
 
 
 def test_every_xlsx_export_writes_its_rows_through_the_helper():
-    """A new export that builds a workbook must use `chibo.spreadsheets.append_row` (and so be safe)."""
+    """A new export that builds a workbook must use `core.spreadsheets.append_row` (and so be safe)."""
     offenders = []
     for path in Path(settings.BASE_DIR).glob("*/**/*.py"):
         if {".venv", "tests", "var", "migrations"} & set(path.parts):

@@ -12,7 +12,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import Member, Membership, Organization, Role, StatusPeriod, Supervision
+from members.models import Member, Membership, Organization, Role, StatusPeriod, Supervision
 
 DEMO_PASSWORD = "chibo-demo-2026"
 ROOT_NAME = "Đảng ủy Khối Cơ quan Dân Chính Đảng TP Cần Thơ"

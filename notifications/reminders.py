@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from meetings import absences as absences_mod
+from meetings import rules
+from meetings.models import Attendance, DuesEntry, Meeting
 from members.models import Member, Organization, Role, Supervision
 
-from . import absences as absences_mod
-from . import rules
-from .models import Attendance, DuesEntry, Meeting, ReminderPolicy
+from .models import ReminderPolicy
 from .notify import Message, notify_many
 
 UPCOMING = (Meeting.Status.PLANNED, Meeting.Status.PREPARED)
@@ -163,7 +164,7 @@ def _meeting_messages(today, policies, people):
                 f"D+{after}",
                 users or people.committee[meeting.cell_id],
                 {"meeting": meeting, "days": days},
-                reverse("meetings:minutes", args=[meeting.pk]),
+                reverse("documents:minutes", args=[meeting.pk]),
                 meeting.pk,
             )
 

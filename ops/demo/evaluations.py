@@ -7,13 +7,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from meetings.demo import ARTICLE_PERIOD, FIRST_PERIOD, HABITS, MODEL_CELL
+from evaluations import indicators, services
+from evaluations.models import CellMonth, Score
 from meetings.models import Meeting, Vote
-from members.demo import ROOT_NAME
 from members.models import Organization
-
-from . import indicators, services
-from .models import CellMonth, Score
+from ops.demo.meetings import ARTICLE_PERIOD, FIRST_PERIOD, HABITS, MODEL_CELL
+from ops.demo.members import ROOT_NAME
 
 MANUAL = {"content": 15, "facilitation": 10, "principles": 5, "results": 30}
 

@@ -20,19 +20,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from archive import index
+from documents.minutes import content_hash
+from documents.models import DocumentNumber, Minutes, MinutesVersion
 from evaluations import alerts
 from evaluations.models import CellMonth, Criterion, Evaluation, Rubric, Score
-from meetings.minutes import content_hash
-from meetings.models import (
-    Attendance,
-    Comment,
-    CommitteeSession,
-    DocumentNumber,
-    Meeting,
-    Minutes,
-    MinutesVersion,
-    Vote,
-)
+from meetings.models import Attendance, Comment, CommitteeSession, Meeting, Vote
 from members.models import Member, Organization, Role
 
 ROOT = "Đảng ủy Khối quy mô"

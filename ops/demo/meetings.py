@@ -13,11 +13,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from members.demo import MODEL_CELL, ROOT_NAME
-from members.models import Member, Organization, Role, Supervision
-
-from . import agenda, dues, live, minutes, selfcriticism, services
-from .models import (
+from documents import minutes
+from meetings import agenda, dues, live, selfcriticism, services
+from meetings.models import (
     AgendaItem,
     Attendance,
     Category,
@@ -31,6 +29,8 @@ from .models import (
     Task,
     Vote,
 )
+from members.models import Member, Organization, Role, Supervision
+from ops.demo.members import MODEL_CELL, ROOT_NAME
 
 ARTICLE_PERIOD = dt.date(2026, 11, 1)
 FIRST_PERIOD = dt.date(2025, 12, 1)

@@ -10,8 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import calendar
-from ..models import CalendarFeed, Notification
+from . import calendar
+from .models import CalendarFeed, Notification
 
 
 @login_required
@@ -32,14 +32,14 @@ def notification_open(request, pk):
         notification.url, allowed_hosts={request.get_host()}
     ):
         return redirect(notification.url)
-    return redirect("meetings:notifications")
+    return redirect("notifications:notifications")
 
 
 @login_required
 @require_POST
 def notifications_read(request):
     Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
-    return redirect("meetings:notifications")
+    return redirect("notifications:notifications")
 
 
 @login_required
@@ -54,7 +54,7 @@ def calendar_renew(request):
     """Creates the private address, or replaces it: the old address stops working at once."""
     CalendarFeed.objects.update_or_create(user=request.user, defaults={"token": secrets.token_urlsafe(32)})
     messages.success(request, _("Your calendar address is ready; any earlier address no longer works."))
-    return redirect("meetings:calendar")
+    return redirect("notifications:calendar")
 
 
 @login_required
@@ -62,7 +62,7 @@ def calendar_renew(request):
 def calendar_revoke(request):
     CalendarFeed.objects.filter(user=request.user).delete()
     messages.success(request, _("Your calendar address was revoked."))
-    return redirect("meetings:calendar")
+    return redirect("notifications:calendar")
 
 
 def calendar_feed(request, token):

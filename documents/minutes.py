@@ -12,10 +12,11 @@ from django.db.models import Max
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from meetings import live
+from meetings.models import Attendance, Meeting, Vote
 from members.models import NO_TERM, Organization
 
-from . import live
-from .models import Attendance, DocumentNumber, GeneratedPdf, Meeting, Minutes, MinutesVersion, Vote
+from .models import DocumentNumber, GeneratedPdf, Minutes, MinutesVersion
 
 # What an official form shows where a fact was never recorded: a line to fill in by hand, not "tại , …".
 BLANK = "……………"

@@ -2,11 +2,11 @@ from django.core.management.base import BaseCommand
 from django.db.models import Max
 
 from archive import index, signals
-from evaluations import demo as evaluations_demo
 from evaluations.tasks import refresh_suspended
-from meetings import demo as meetings_demo
 from meetings.models import Meeting
-from members import demo
+from ops.demo import evaluations as evaluations_demo
+from ops.demo import meetings as meetings_demo
+from ops.demo import members as demo
 
 
 class Command(BaseCommand):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         before = Meeting.objects.aggregate(last=Max("pk"))["last"] or 0
-        # One search index pass and one indicators pass at the end (evaluations.demo), not one per meeting.
+        # One search index pass and one indicators pass at the end (ops.demo.evaluations), not one per meeting.
         with signals.suspended(), refresh_suspended():
             loaded = demo.seed()
             loaded |= meetings_demo.seed()

@@ -7,9 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from meetings.models import Meeting
 from members.permissions import access_for
-
-from .models import Meeting
 
 
 def feed_for(user) -> bytes:

@@ -27,10 +27,13 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from documents import minutes, pdf
 from evaluations.models import CellMonth
-from meetings import live, minutes, pdf, reminders, services
-from meetings.models import Comment, Meeting, Notification
+from meetings import live, services
+from meetings.models import Comment, Meeting
 from members.models import Member, Organization, Role
+from notifications import reminders
+from notifications.models import Notification
 
 from .seed_scale import ROOT
 
@@ -329,7 +332,7 @@ class Command(BaseCommand):
     def _book(self, article, baseline):
         """The minutes book of a year with 14 meetings (the issue's 12 regular and 2 thematic): the model
         cell's adopted minutes of 2026, repeated to fourteen."""
-        from archive import book
+        from documents import book
 
         data = book.source(article.cell, 2026)
         real = data["entries"]

@@ -3,8 +3,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings import minutes, pdf
-from meetings.models import GeneratedPdf, Meeting
+from documents import minutes, pdf
+from documents.models import GeneratedPdf
+from meetings.models import Meeting
 
 
 class Command(BaseCommand):

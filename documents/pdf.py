@@ -13,8 +13,8 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from chibo.jobs import failure_recorded
-from chibo.storage import AtomicFileSystemStorage, generated_storage
+from core.jobs import failure_recorded
+from core.storage import AtomicFileSystemStorage, generated_storage
 
 from . import minutes
 from .models import GeneratedPdf

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from chibo import backups
+from ops import backups
 
 
 class Command(BaseCommand):

@@ -20,13 +20,14 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from chibo.jobs import failure_recorded
-from meetings import pdf
-from meetings.models import Meeting, MinutesVersion
+from archive.text import fold
+from core.jobs import failure_recorded
+from documents import pdf
+from documents.models import MinutesVersion
+from meetings.models import Meeting
 from members.models import Organization
 
 from .models import BookArchive, MinutesBook, Prepared
-from .text import fold
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chibo.downloads import download_name
+from core.downloads import download_name
+from meetings.models import Meeting
 from members.permissions import can_run, get_meeting_for
 
-from .. import minutes, pdf
-from ..models import GeneratedPdf, Meeting, Minutes, MinutesVersion
+from . import minutes, pdf
+from .models import GeneratedPdf, Minutes, MinutesVersion
 
 
 def _notes_from(request, meeting: Meeting, saved: dict) -> dict:
@@ -60,7 +61,7 @@ def minutes_view(request, pk):
             else:
                 minutes.save_notes(meeting=meeting, notes=notes, by=request.user)
                 messages.success(request, _("The draft minutes were saved."))
-            return redirect("meetings:minutes", meeting.pk)
+            return redirect("documents:minutes", meeting.pk)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     context = {
@@ -102,7 +103,7 @@ def minutes_adopt(request, pk):
             else _("The minutes are adopted and locked (SHA-256 %(hash)s…); the PDF is being prepared.")
         )
         messages.success(request, message % {"v": version.version, "hash": version.sha256[:12]})
-    return redirect("meetings:minutes", meeting.pk)
+    return redirect("documents:minutes", meeting.pk)
 
 
 @login_required
@@ -133,7 +134,7 @@ def pdf_request(request, pk, kind):
     else:
         messages.info(request, _("The PDF is being prepared; this page updates itself."))
     return redirect(
-        "meetings:meeting" if request.POST.get("back") == "meeting" else "meetings:minutes", meeting.pk
+        "meetings:meeting" if request.POST.get("back") == "meeting" else "documents:minutes", meeting.pk
     )
 
 

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    """The minutes, their numbers, the PDFs and the yearly minutes books."""
+
+    name = "documents"
+    verbose_name = _("Documents")

@@ -1,0 +1,196 @@
+"""The meeting's documents: the minutes (draft, adopted versions, numbers), the PDFs rendered from the
+record, and the yearly minutes books (DESIGN.md section 3, step 5). The tables keep the names they had in
+meetings/ and archive/ (moved in migration 0001, no row copied)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from meetings.models import Meeting
+from members.models import Organization
+
+# --- Minutes and their numbers --------------------------------------------------------------------
+
+
+class DocumentNumber(models.Model):
+    """ "Số 05-BB/CB": numbers run from 01 for each document type within one committee term (DOMAIN.md §4.2)."""
+
+    class Kind(models.TextChoices):
+        MINUTES = "BB", _("Minutes")
+        RESOLUTION = "NQ", _("Resolution")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="document_numbers")
+    term = models.CharField(max_length=20)
+    kind = models.CharField(max_length=2, choices=Kind.choices)
+    number = models.PositiveSmallIntegerField()
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="document_numbers")
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "meetings_documentnumber"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "term", "kind", "number"], name="unique_document_number"
+            ),
+            models.UniqueConstraint(fields=["meeting", "kind"], name="one_number_per_meeting_and_kind"),
+        ]
+
+    def __str__(self):
+        return f"Số {self.number:02d}-{self.kind}/{self.organization.code}"
+
+
+class Minutes(models.Model):
+    """The minutes' draft: the facts come from the record; `notes` hold the meeting secretary's own text."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    notes = models.JSONField(default=dict, blank=True)
+    # A correction of adopted minutes, until the cell adopts it by vote: {"notes", "reason", "by", "at",
+    # "after_vote"} (the adoption vote must come after it). The adopted version stays the official text.
+    correction = models.JSONField(_("correction being drafted"), null=True, blank=True)
+    # The record's last vote when the minutes were adopted: votes on corrections come later and are not
+    # part of the meeting's record.
+    votes_until = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    history = HistoricalRecords(table_name="meetings_historicalminutes")
+
+    class Meta:
+        db_table = "meetings_minutes"
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self):
+        return f"{self.meeting}"
+
+    def note(self, key) -> str:
+        return (self.notes or {}).get(str(key), "")
+
+
+class MinutesVersion(models.Model):
+    """An adopted, locked text of the minutes. A correction is a new version with who, when and why."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveSmallIntegerField()
+    content = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
+
+    class Meta:
+        db_table = "meetings_minutesversion"
+        verbose_name = _("minutes version")
+        verbose_name_plural = _("minutes versions")
+        ordering = ["minutes", "version"]
+        constraints = [models.UniqueConstraint(fields=["minutes", "version"], name="unique_minutes_version")]
+
+    def __str__(self):
+        return f"{self.minutes} v{self.version}"
+
+
+def _pdf_path(instance, filename):
+    return f"pdf/{instance.meeting_id}/{filename}"
+
+
+class GeneratedPdf(models.Model):
+    """A document rendered from the record by a Celery job; regenerating replaces the file."""
+
+    class Kind(models.TextChoices):
+        MINUTES = "minutes", _("Minutes")
+        RESOLUTION = "resolution", _("Resolution")
+        PROGRAMME = "programme", _("Programme and invitation")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pdfs")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    source_hash = models.CharField(max_length=64, help_text="SHA-256 of what the file was rendered from.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to=_pdf_path, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "meetings_generatedpdf"
+        verbose_name = _("generated PDF")
+        verbose_name_plural = _("generated PDFs")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "kind"], name="one_pdf_per_meeting_and_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.meeting}"
+
+
+# --- The yearly minutes books ---------------------------------------------------------------------------
+
+
+class Prepared(models.Model):
+    """Something rendered by Celery, with the "being prepared" indicator (as documents.GeneratedPdf)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("being prepared")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    year = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    source_hash = models.CharField(max_length=64, blank=True)
+    file = models.CharField(max_length=255, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class MinutesBook(Prepared):
+    """A cell's minutes book (sổ biên bản) for one year: cover, contents, every adopted minutes."""
+
+    cell = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="minutes_books")
+    pages = models.PositiveSmallIntegerField(default=0)
+    entries = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "archive_minutesbook"
+        constraints = [models.UniqueConstraint(fields=["cell", "year"], name="one_book_per_cell_and_year")]
+
+    def __str__(self):
+        return f"{self.cell} {self.year}"
+
+
+class BookArchive(Prepared):
+    """The minutes books of every cell under a committee for one year, as one ZIP."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="book_archives")
+    books = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "archive_bookarchive"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"], name="one_archive_per_committee_and_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organization} {self.year}"

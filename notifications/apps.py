@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    """Reminders, notifications in the app and by email, the calendar feed."""
+
+    name = "notifications"
+    verbose_name = _("Notifications")

@@ -70,9 +70,12 @@ messages: install-dev
 	$(PY) manage.py makemessages -l vi --no-obsolete --add-location file --ignore=.venv --ignore=var --ignore=tests
 	$(PY) manage.py compilemessages -l vi --ignore=.venv --ignore=var
 
+# Style (ruff), the layers and the absence of import cycles (lint-imports, contracts in pyproject.toml), and
+# no model change without its migration. CI runs it before the tests.
 lint: install-dev
 	$(VENV)/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 check: install
 	$(PY) manage.py check

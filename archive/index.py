@@ -14,11 +14,11 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.text import plain
 from documents.models import Minutes, MinutesVersion
 from meetings.models import AgendaItem, Comment, Document, Meeting, Task
 
 from .models import IndexedMeeting, SearchEntry
-from .text import plain
 
 HELD = (Meeting.Status.CLOSED, Meeting.Status.ADOPTED)
 

@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from core.text import WORD, fold, words
 from members.permissions import access_for
 
 from .models import SearchEntry
-from .text import WORD, fold, words
 
 MAX_WORDS = 8
 MAX_COUNT = 1000  # "more than 1,000 results": counting further costs time and tells the reader nothing

@@ -3,6 +3,8 @@ reindex once the transaction commits (once per meeting and transaction, however 
 
 from __future__ import annotations
 
+import threading
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -11,37 +13,39 @@ from core.suspension import Suspension
 from documents.models import Minutes, MinutesVersion
 from meetings.models import AgendaItem, Comment, Document, Meeting, Task
 
+from . import tasks
+
 # Bulk writers (the demo) index once at the end instead of after every save.
 suspended = Suspension()
 
 
-def _enqueue(meeting_ids) -> None:
-    from . import tasks
+# The meetings whose reindex is waiting for this thread's transaction to commit.
+_waiting = threading.local()
 
-    tasks.reindex_meetings.delay(sorted(meeting_ids))
+
+def _pending() -> set[int]:
+    if not hasattr(_waiting, "ids"):
+        _waiting.ids = set()
+    return _waiting.ids
 
 
 def _flush() -> None:
-    connection = transaction.get_connection()
-    pending, connection._search_pending = getattr(connection, "_search_pending", None), None
-    if pending:
-        _enqueue(pending)
+    ids, _waiting.ids = _pending(), set()
+    if ids:
+        tasks.reindex_meetings.delay(sorted(ids))
 
 
 def schedule(meeting_id: int) -> None:
+    """One reindex job per transaction for every meeting it touched, sent once it commits (at once in
+    autocommit). Each save adds a callback; the first to run sends the whole set, the others find it empty.
+    A rolled-back transaction leaves its ids to the next flush: a reindex more, never one less (it reads
+    the record as it is)."""
     if suspended.active:
         return
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        # robust: a broker that is down is logged, never turned into an error for the user who just saved.
-        transaction.on_commit(lambda: _enqueue([meeting_id]), robust=True)  # runs at once in autocommit
-        return
-    pending = getattr(connection, "_search_pending", None)
-    # A rolled-back transaction drops its callbacks: start a new set when ours is no longer waiting.
-    if pending is None or not any(callback is _flush for _ids, callback, _robust in connection.run_on_commit):
-        pending = connection._search_pending = set()
-        transaction.on_commit(_flush, robust=True)
-    pending.add(meeting_id)
+    _pending().add(meeting_id)
+    # robust: a broker that is down is logged, never turned into an error for the user who just saved;
+    # archive.tasks.recover reindexes what was missed.
+    transaction.on_commit(_flush, robust=True)
 
 
 @receiver([post_save, post_delete], sender=Meeting)

@@ -4,6 +4,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chibo.settings")
 
-app = Celery("chibo")
+# Every task is a core.tasks.Task: Celery's Django task class, with `delay_on_commit`.
+app = Celery("chibo", task_cls="core.tasks:Task")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

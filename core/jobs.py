@@ -17,10 +17,11 @@ from contextlib import contextmanager
 
 import kombu.exceptions
 import redis.exceptions
-from celery import Task
 from django.apps import apps
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+
+from .tasks import Task
 
 log = logging.getLogger(__name__)
 

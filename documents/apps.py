@@ -7,3 +7,6 @@ class DocumentsConfig(AppConfig):
 
     name = "documents"
     verbose_name = _("Documents")
+
+    def ready(self):
+        from . import tasks  # noqa: F401  (its receivers enqueue the jobs this app asks for)

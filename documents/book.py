@@ -14,20 +14,18 @@ import logging
 import zipfile
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from archive.text import fold
 from core.jobs import failure_recorded
-from documents import pdf
-from documents.models import MinutesVersion
+from core.text import fold
 from meetings.models import Meeting
 from members.models import Organization
 
-from .models import BookArchive, MinutesBook, Prepared
+from . import pdf, signals
+from .models import BookArchive, MinutesBook, MinutesVersion, Prepared
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +79,6 @@ def render_book_bytes(data: dict) -> tuple[bytes, int]:
 
 
 def request_book(*, cell: Organization, year: int, by) -> MinutesBook:
-    from . import tasks
-
     if year not in book_years(cell):
         raise ValidationError(_("The cell has no adopted minutes in %(year)s.") % {"year": year})
     book, _created = MinutesBook.objects.update_or_create(
@@ -95,7 +91,7 @@ def request_book(*, cell: Organization, year: int, by) -> MinutesBook:
             "error": "",
         },
     )
-    transaction.on_commit(lambda: tasks.render_book.delay(book.pk), robust=True)  # see request_archive
+    signals.render_requested.send(sender=MinutesBook, pk=book.pk)  # rendered after commit (documents.tasks)
     return book
 
 
@@ -144,8 +140,6 @@ def cells_with_books(organization: Organization, year: int):
 
 
 def request_archive(*, organization: Organization, year: int, by) -> BookArchive:
-    from . import tasks
-
     if not cells_with_books(organization, year).exists():
         raise ValidationError(_("No cell below has adopted minutes in %(year)s.") % {"year": year})
     archive, _created = BookArchive.objects.update_or_create(
@@ -158,8 +152,7 @@ def request_archive(*, organization: Organization, year: int, by) -> BookArchive
             "error": "",
         },
     )
-    # robust: with the broker down the request still succeeds; archive.tasks.recover queues it again.
-    transaction.on_commit(lambda: tasks.render_archive.delay(archive.pk), robust=True)
+    signals.render_requested.send(sender=BookArchive, pk=archive.pk)
     return archive
 
 

@@ -16,6 +16,7 @@ from meetings import live
 from meetings.models import Attendance, Meeting, Vote
 from members.models import NO_TERM, Organization
 
+from . import signals
 from .models import DocumentNumber, GeneratedPdf, Minutes, MinutesVersion
 
 # What an official form shows where a fact was never recorded: a line to fill in by hand, not "tại , …".
@@ -198,18 +199,10 @@ def _assemble(meeting: Meeting, notes: dict, *, votes_until: int | None = None) 
 
 
 def _score(meeting: Meeting) -> dict | None:
-    """The cell's adopted self-assessment, for the minutes (DOMAIN.md §4.1)."""
-    from evaluations.models import Evaluation
-
-    evaluation = Evaluation.objects.filter(
-        meeting=meeting, kind=Evaluation.Kind.SELF, rubric__kind="meeting", adopted_at__isnull=False
-    ).first()
-    if evaluation is None:
-        return None
-    total = f"{evaluation.total:.1f}".replace(".", ",").removesuffix(",0")
-    # A top total kept from the top level says why (the starred criteria without full marks).
-    reason = str(evaluation.level_reason) if evaluation.short_of_top else ""
-    return {"total": total, "level": evaluation.level_label, "reason": reason}
+    """The cell's adopted self-assessment, for the minutes (DOMAIN.md §4.1): evaluations/ answers
+    (evaluations.receivers.minutes_score), since it sits above documents/."""
+    answers = [score for _receiver, score in signals.minutes_score.send(sender=Meeting, meeting=meeting)]
+    return next((score for score in answers if score), None)
 
 
 def save_notes(*, meeting: Meeting, notes: dict, by) -> Minutes:
@@ -384,8 +377,6 @@ def pdf_source(meeting: Meeting, kind: str) -> dict:
 
 def request_pdf(*, meeting: Meeting, kind: str) -> GeneratedPdf:
     """Marks the PDF as being prepared and enqueues its rendering once the transaction commits."""
-    from . import tasks
-
     if kind == GeneratedPdf.Kind.RESOLUTION and meeting.status not in (
         Meeting.Status.CLOSED,
         Meeting.Status.ADOPTED,
@@ -400,6 +391,5 @@ def request_pdf(*, meeting: Meeting, kind: str) -> GeneratedPdf:
         kind=kind,
         defaults={"status": GeneratedPdf.Status.PENDING, "requested_at": timezone.now(), "error": ""},
     )
-    # robust: with the broker down the request still succeeds; the recovery job queues the PDF again.
-    transaction.on_commit(lambda: tasks.render_pdf.delay(pdf.pk), robust=True)
+    signals.render_requested.send(sender=GeneratedPdf, pk=pdf.pk)  # rendered after commit (documents.tasks)
     return pdf

@@ -2,10 +2,11 @@
 takes an id, is idempotent (same source hash → nothing rewritten) and records its failure (core/jobs.py)."""
 
 from celery import shared_task
+from django.dispatch import receiver
 
 from core.jobs import RETRY, RecordedTask, requeue
 
-from . import book, pdf
+from . import book, pdf, signals
 from .models import BookArchive, GeneratedPdf, MinutesBook
 
 # A PDF still "being prepared" this long after it was asked for is queued again (its time limit is 3 minutes).
@@ -50,3 +51,12 @@ def recover_renders() -> int:
         + requeue(MinutesBook.objects.all(), BOOK_STALE_MINUTES, render_book.delay)
         + requeue(BookArchive.objects.all(), ARCHIVE_STALE_MINUTES, render_archive.delay)
     )
+
+
+TASKS = {GeneratedPdf: render_pdf, MinutesBook: render_book, BookArchive: render_archive}
+
+
+@receiver(signals.render_requested)
+def _render_after_commit(sender, pk, **kwargs):
+    # With the broker down the request still succeeds (core.tasks.Task); recover_renders queues it again.
+    TASKS[sender].delay_on_commit(pk)

@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from meetings import rules
+from members import rules
 
 FEW_SPEAKERS = 0.3  # under a third of those present spoke: the lowest band of the HD 42-era sheets
 PARTY_SHARE_MIN = 0.5  # more agenda time on professional work than on party building

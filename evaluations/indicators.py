@@ -11,7 +11,7 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from documents.models import MinutesVersion
-from meetings import absences, rules
+from meetings import absences
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -23,6 +23,7 @@ from meetings.models import (
     SelfCriticismTurn,
     Vote,
 )
+from members import rules
 from members.models import Member, Organization
 
 from . import alerts

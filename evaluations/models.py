@@ -14,6 +14,8 @@ from simple_history.models import HistoricalRecords
 from meetings.models import Meeting, Vote
 from members.models import Organization
 
+from .alerts import LABELS
+
 
 class RubricQuerySet(models.QuerySet):
     def for_date(self, organization: Organization, day: dt.date, kind: str) -> Rubric | None:
@@ -265,8 +267,6 @@ class CellMonth(models.Model):
 
     @property
     def alert_labels(self) -> list:
-        from .alerts import LABELS
-
         return [LABELS[code] for code in self.alerts.split() if code in LABELS]
 
     @property

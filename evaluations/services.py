@@ -19,6 +19,7 @@ from members.models import Organization
 from . import defaults
 from .facts import facts_for, points_for
 from .models import Criterion, CriterionGroup, Evaluation, Rubric, Score
+from .tasks import request_refresh
 
 SCORABLE = (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED, Meeting.Status.ADOPTED)
 
@@ -169,14 +170,8 @@ def adopt(*, evaluation: Evaluation) -> Evaluation:
     evaluation.adopted_vote, evaluation.adopted_at = vote, timezone.now()
     evaluation.save(update_fields=["adopted_vote", "adopted_at"])
     meeting_id = evaluation.meeting_id
-    transaction.on_commit(lambda: _refresh(meeting_id))  # the dashboard shows the adopted level
+    request_refresh(meeting_id)  # the dashboard shows the adopted level
     return evaluation
-
-
-def _refresh(meeting_id: int) -> None:
-    from .tasks import request_refresh
-
-    request_refresh(meeting_id)
 
 
 def confirm(*, evaluation: Evaluation, by) -> Evaluation:

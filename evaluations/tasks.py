@@ -1,6 +1,9 @@
 from celery import shared_task
+from django.dispatch import receiver
 
 from core.suspension import Suspension
+from meetings import signals as meeting_signals
+from meetings.models import Meeting
 
 from . import indicators
 
@@ -10,8 +13,15 @@ refresh_suspended = Suspension()
 
 
 def request_refresh(meeting_id: int) -> None:
+    """The cell's month is computed again once the transaction commits (a broker outage is logged; the
+    nightly rebuild computes it anyway)."""
     if not refresh_suspended.active:
-        refresh_meeting_indicators.delay(meeting_id)
+        refresh_meeting_indicators.delay_on_commit(meeting_id)
+
+
+@receiver(meeting_signals.status_changed, sender=Meeting)
+def _meeting_changed(sender, meeting_id, **kwargs):
+    request_refresh(meeting_id)
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)

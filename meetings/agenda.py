@@ -9,9 +9,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from members import rules
 from members.models import Member
 
-from . import rules
 from .models import AgendaItem, AgendaTemplateItem, Category, Guidance, Meeting
 
 

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members import rules
 from members.models import Member, StatusPeriod
 
-from . import rules
 from .models import DuesAdjustment, DuesEntry
 
 

@@ -12,10 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from documents.models import Minutes
+from members import rules
 from members.models import Member, Membership, Role, StatusPeriod, Supervision
 
-from . import rules
 from .models import AgendaItem, Attendance, Ballot, Comment, Guest, Meeting, MeetingEvent, Vote
 
 K = StatusPeriod.Kind
@@ -376,7 +375,8 @@ def record_vote(
     if (
         kind == Vote.Kind.MINUTES
         and meeting.status == Meeting.Status.ADOPTED
-        and Minutes.objects.filter(meeting=meeting, correction__isnull=False).exists()
+        # the minutes (documents/) point at the meeting: asked through that relation, not by importing them
+        and Meeting.objects.filter(pk=meeting.pk, minutes__correction__isnull=False).exists()
     ):
         allowed = (Meeting.Status.ADOPTED,)  # the cell's vote on a correction of its adopted minutes
     if meeting.status not in allowed:

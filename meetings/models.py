@@ -7,17 +7,18 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from meetings.uploads import ALLOWED
+from members import rules
 from members.models import Member, Organization
 
-from . import rules
+from . import signals
+from .uploads import ALLOWED
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -189,9 +190,7 @@ class Meeting(models.Model):
         if fields:
             self.save(update_fields=fields)
         if target is not None:
-            # robust: a broker outage must not turn a saved transition into an error (the nightly rebuild
-            # computes the indicators anyway).
-            transaction.on_commit(lambda: _refresh_indicators(self.pk), robust=True)
+            signals.status_changed.send(sender=Meeting, meeting_id=self.pk)  # evaluations/ recomputes the month
         return MeetingEvent.objects.create(meeting=self, action=action, by=by, note=note)
 
     def planned_minutes(self) -> int:
@@ -207,12 +206,6 @@ class Meeting(models.Model):
     def published_in_time(self) -> bool | None:
         days = self.published_days_ahead()
         return None if days is None else days >= self.rules.publish_days_before
-
-
-def _refresh_indicators(meeting_id: int) -> None:
-    from evaluations.tasks import request_refresh
-
-    request_refresh(meeting_id)
 
 
 class MeetingEvent(models.Model):

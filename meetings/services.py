@@ -10,9 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Organization
-from notifications import reminders
 
-from . import agenda
+from . import agenda, signals
 from .models import AgendaItem, Guidance, Meeting
 
 log = logging.getLogger(__name__)
@@ -108,7 +107,7 @@ def move_meeting(*, meeting: Meeting, scheduled_at, place: str, reason: str, by)
 @transaction.atomic
 def publish_meeting(*, meeting: Meeting, by) -> Meeting:
     meeting.apply("publish", by=by, published_at=timezone.now())
-    reminders.published(meeting)
+    signals.published.send(sender=Meeting, meeting=meeting)  # members are told (notifications/)
     return meeting
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from meetings import rules as party_rules  # plain rule data: no models, so no import cycle
+from . import rules as party_rules
 
 # Minutes and resolutions are numbered from 01 in each committee term (DOMAIN.md §4.2), never per year.
 NO_TERM = _(

@@ -7,3 +7,6 @@ class NotificationsConfig(AppConfig):
 
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from . import tasks  # noqa: F401  (its receivers enqueue the jobs this app asks for)

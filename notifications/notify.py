@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import F
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
+from . import signals
 from .models import Notification
 
 log = logging.getLogger(__name__)
@@ -81,14 +81,9 @@ def notify_many(messages: list[Message]) -> int:
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     new = len({r.key for r in rows} - before)
     if new:
-        transaction.on_commit(_enqueue_emails, robust=True)  # unsent emails are picked up every 10 minutes
+        # sent after commit by notifications.tasks; unsent emails are picked up every 10 minutes anyway
+        signals.emails_waiting.send(sender=Notification)
     return new
-
-
-def _enqueue_emails():
-    from . import tasks
-
-    tasks.send_pending_emails.delay()
 
 
 def _absolute(url: str) -> str:

@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from meetings import absences as absences_mod
-from meetings import rules
 from meetings.models import Attendance, DuesEntry, Meeting
+from members import rules
 from members.models import Member, Organization, Role, Supervision
 
 from .models import ReminderPolicy

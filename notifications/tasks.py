@@ -1,8 +1,13 @@
 import smtplib
 
 from celery import shared_task
+from django.dispatch import receiver
 
-from . import notify, reminders
+from meetings import signals as meeting_signals
+from meetings.models import Meeting
+
+from . import notify, reminders, signals
+from .models import Notification
 
 
 @shared_task(acks_late=True)
@@ -21,3 +26,13 @@ def run_reminders() -> int:
 def send_pending_emails() -> int:
     """Sends the notification emails not yet sent; failures are recorded and retried with backoff."""
     return notify.send_pending()
+
+
+@receiver(signals.emails_waiting, sender=Notification)
+def _send_after_commit(sender, **kwargs):
+    send_pending_emails.delay_on_commit()
+
+
+@receiver(meeting_signals.published, sender=Meeting)
+def _tell_members(sender, meeting, **kwargs):
+    reminders.published(meeting)

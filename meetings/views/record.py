@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chibo.views import bad_request
+from core.views import bad_request
 from members.models import Member
 from members.permissions import (
     access_for,

@@ -1,8 +1,8 @@
-"""How the search reads Vietnamese: without case or diacritics, word by word (archive/text.py)."""
+"""How the search reads Vietnamese: without case or diacritics, word by word (core/text.py)."""
 
 import unicodedata
 
-from archive.text import fold, plain, words
+from core.text import fold, plain, words
 
 
 def test_with_or_without_diacritics_the_words_are_the_same():

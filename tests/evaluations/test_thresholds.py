@@ -1,5 +1,5 @@
 """A threshold worded "trên X%" is strict and "từ X% trở lên" inclusive: the comparison is part of each era's
-rule data (meetings/rules.Threshold), not one operator for every era."""
+rule data (members/rules.Threshold), not one operator for every era."""
 
 import datetime as dt
 from fractions import Fraction
@@ -7,7 +7,7 @@ from fractions import Fraction
 from evaluations import indicators
 from evaluations.facts import points_for
 from evaluations.models import CellMonth
-from meetings import rules
+from members import rules
 
 from .conftest import NOVEMBER, hold, roll
 

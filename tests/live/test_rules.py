@@ -6,11 +6,11 @@ from fractions import Fraction
 
 import pytest
 
-from meetings import rules
 from meetings.dues import due_for
 from meetings.models import DuesAdjustment, Meeting
-from meetings.rules import Seat
+from members import rules
 from members.models import Member, StatusPeriod
+from members.rules import Seat
 
 from .conftest import at
 

@@ -9,9 +9,9 @@ import pytest
 
 from evaluations import indicators
 from evaluations.models import CellMonth
-from meetings import rules
 from meetings.models import Meeting
 from meetings.services import plan_regular_meeting
+from members import rules
 from notifications.models import Notification
 
 from .conftest import at, meeting_of, run_at, told, usernames

@@ -1,11 +1,11 @@
-"""Working-day deadlines skip Vietnam's public holidays, Tết included (meetings/rules.add_working_days; the
+"""Working-day deadlines skip Vietnam's public holidays, Tết included (members/rules.add_working_days; the
 `holidays` library knows the lunar calendar, so no year's table is written by hand)."""
 
 import datetime as dt
 
 import pytest
 
-from meetings import rules
+from members import rules
 from notifications.models import Notification
 
 from .conftest import run_at, vi

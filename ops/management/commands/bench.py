@@ -27,10 +27,13 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from documents import minutes, pdf
+from archive import index, search
+from archive.models import SearchEntry
+from documents import book, minutes, pdf
 from evaluations.models import CellMonth
 from meetings import live, services
 from meetings.models import Comment, Meeting
+from meetings.views.live import poll_token
 from members.models import Member, Organization, Role
 from notifications import reminders
 from notifications.models import Notification
@@ -221,8 +224,6 @@ class Command(BaseCommand):
     def _search(self, root, reviewer, member, n):
         """Accent-insensitive search by a reviewer of every cell and by a member of one cell: common words
         (one comment in six says "bốn tốt"), a phrase, a person's name, with and without diacritics."""
-        from archive import index, search
-        from archive.models import SearchEntry
 
         if not SearchEntry.objects.filter(cell__path__startswith=root.path).exists():
             started = time.monotonic()
@@ -274,7 +275,6 @@ class Command(BaseCommand):
         self._record("comment_post", _time(post, n), "bare Django view", bare)
 
     def _poll(self, meeting, member_user, n, bare):
-        from meetings.views.live import poll_token
 
         client = self._client(member_user)
         meeting.refresh_from_db()
@@ -332,7 +332,6 @@ class Command(BaseCommand):
     def _book(self, article, baseline):
         """The minutes book of a year with 14 meetings (the issue's 12 regular and 2 thematic): the model
         cell's adopted minutes of 2026, repeated to fourteen."""
-        from documents import book
 
         data = book.source(article.cell, 2026)
         real = data["entries"]

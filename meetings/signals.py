@@ -1,0 +1,10 @@
+"""What a meeting tells the apps above it, which listen without meetings/ knowing them (the layers in
+docs/ARCHITECTURE.md): notifications tells members of a published agenda, evaluations recomputes the
+cell's month when a meeting changes state."""
+
+from django.dispatch import Signal
+
+# The agenda was published (inside the publishing transaction). sender: Meeting; meeting: the meeting.
+published = Signal()
+# The meeting moved through its state machine (inside the transaction). sender: Meeting; meeting_id.
+status_changed = Signal()

@@ -24,8 +24,8 @@ from core.text import fold
 from meetings.models import Meeting
 from members.models import Organization
 
-from . import pdf, signals
-from .models import BookArchive, MinutesBook, MinutesVersion, Prepared
+from . import pdf
+from .models import BookArchive, MinutesBook, MinutesVersion
 
 log = logging.getLogger(__name__)
 
@@ -81,32 +81,7 @@ def render_book_bytes(data: dict) -> tuple[bytes, int]:
 def request_book(*, cell: Organization, year: int, by) -> MinutesBook:
     if year not in book_years(cell):
         raise ValidationError(_("The cell has no adopted minutes in %(year)s.") % {"year": year})
-    book, _created = MinutesBook.objects.update_or_create(
-        cell=cell,
-        year=year,
-        defaults={
-            "status": Prepared.Status.PENDING,
-            "requested_at": timezone.now(),
-            "requested_by": by,
-            "error": "",
-        },
-    )
-    signals.render_requested.send(sender=MinutesBook, pk=book.pk)  # rendered after commit (documents.tasks)
-    return book
-
-
-def _store(model, pk, name: str, content: bytes, **fields) -> None:
-    """Writes the file under its fixed name (a new rendering replaces the old whole, chibo/storage.py: a
-    failed write leaves the previous file as it was) and marks it ready."""
-    pdf.pdf_storage().save(name, io.BytesIO(content))
-    model.objects.filter(pk=pk).update(
-        file=name,
-        size=len(content),
-        status=Prepared.Status.READY,
-        rendered_at=timezone.now(),
-        error="",
-        **fields,
-    )
+    return MinutesBook.request(cell=cell, year=year, defaults={"requested_by": by})
 
 
 def render_book(book_id: int) -> bool:
@@ -116,15 +91,12 @@ def render_book(book_id: int) -> bool:
         return False
     data = source(book.cell, book.year)
     digest = source_hash(data)
-    storage = pdf.pdf_storage()
     name = f"books/{book.cell_id}/{book.year}.pdf"
-    if book.status == Prepared.Status.READY and book.source_hash == digest and storage.exists(name):
+    if book.is_current(name, digest):
         return False
     with failure_recorded(MinutesBook, book.pk):  # rendering and writing: a full disk is a failure shown
         content, pages = render_book_bytes(data)
-        _store(
-            MinutesBook, book.pk, name, content, pages=pages, entries=len(data["entries"]), source_hash=digest
-        )
+        book.store(name, content, digest, pages=pages, entries=len(data["entries"]))
     log.info("rendered the %s minutes book of cell %s (%d pages)", book.year, book.cell_id, pages)
     return True
 
@@ -142,18 +114,7 @@ def cells_with_books(organization: Organization, year: int):
 def request_archive(*, organization: Organization, year: int, by) -> BookArchive:
     if not cells_with_books(organization, year).exists():
         raise ValidationError(_("No cell below has adopted minutes in %(year)s.") % {"year": year})
-    archive, _created = BookArchive.objects.update_or_create(
-        organization=organization,
-        year=year,
-        defaults={
-            "status": Prepared.Status.PENDING,
-            "requested_at": timezone.now(),
-            "requested_by": by,
-            "error": "",
-        },
-    )
-    signals.render_requested.send(sender=BookArchive, pk=archive.pk)
-    return archive
+    return BookArchive.request(organization=organization, year=year, defaults={"requested_by": by})
 
 
 def render_archive(archive_id: int) -> bool:
@@ -175,12 +136,10 @@ def render_archive(archive_id: int) -> bool:
                 label = slugify(fold(f"{cell.code} {cell.name}".strip())) or str(cell.pk)  # "Đ" becomes "d", not nothing
                 with storage.open(book.file, "rb") as handle:
                     zipped.writestr(f"so-bien-ban-{archive.year}-{label}-{cell.pk}.pdf", handle.read())
-        _store(
-            BookArchive,
-            archive.pk,
+        archive.store(
             f"books/archives/{archive.organization_id}/{archive.year}.zip",
             buffer.getvalue(),
+            hashlib.sha256("".join(b.source_hash for _c, b in books).encode()).hexdigest(),
             books=len(books),
-            source_hash=hashlib.sha256("".join(b.source_hash for _c, b in books).encode()).hexdigest(),
         )
     return True

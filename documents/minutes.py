@@ -386,10 +386,4 @@ def request_pdf(*, meeting: Meeting, kind: str) -> GeneratedPdf:
         current_term(meeting.cell)  # the resolution is numbered in the term, as the minutes are
     if kind == GeneratedPdf.Kind.PROGRAMME and not meeting.is_published:
         raise ValidationError(_("The programme is prepared once the agenda is published."))
-    pdf, _created = GeneratedPdf.objects.update_or_create(
-        meeting=meeting,
-        kind=kind,
-        defaults={"status": GeneratedPdf.Status.PENDING, "requested_at": timezone.now(), "error": ""},
-    )
-    signals.render_requested.send(sender=GeneratedPdf, pk=pdf.pk)  # rendered after commit (documents.tasks)
-    return pdf
+    return GeneratedPdf.request(meeting=meeting, kind=kind)  # rendered after commit (documents.tasks)

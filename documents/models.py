@@ -5,13 +5,17 @@ meetings/ and archive/ (moved in migration 0001, no row copied)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.storage import generated_storage
 from meetings.models import Meeting
 from members.models import Organization
+
+from . import signals
 
 # --- Minutes and their numbers --------------------------------------------------------------------
 
@@ -97,32 +101,73 @@ class MinutesVersion(models.Model):
         return f"{self.minutes} v{self.version}"
 
 
-def _pdf_path(instance, filename):
-    return f"pdf/{instance.meeting_id}/{filename}"
+# --- Rendered files ---------------------------------------------------------------------------------------
 
 
-class GeneratedPdf(models.Model):
-    """A document rendered from the record by a Celery job; regenerating replaces the file."""
-
-    class Kind(models.TextChoices):
-        MINUTES = "minutes", _("Minutes")
-        RESOLUTION = "resolution", _("Resolution")
-        PROGRAMME = "programme", _("Programme and invitation")
+class Rendered(models.Model):
+    """Every file rendered from the record by a Celery job (a meeting's PDF, a cell's minutes book, a
+    committee's ZIP of books), with its "being prepared" state. `request` marks it pending and asks for the
+    job (documents.tasks, after commit); the job skips a file that `is_current` and `store`s the new one.
+    A file keeps a fixed name and is replaced whole (core/storage.py): a failed render keeps the old one."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Being prepared")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pdfs")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    source_hash = models.CharField(max_length=64, help_text="SHA-256 of what the file was rendered from.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    file = models.FileField(upload_to=_pdf_path, blank=True)
+    source_hash = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of what the file was rendered from."
+    )
     size = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=500, blank=True)
     requested_at = models.DateTimeField(default=timezone.now)
     rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def request(cls, defaults=None, **lookup):
+        """Marks the file (found by `lookup`, made if new) as being prepared; it is rendered after commit."""
+        fields = {"status": cls.Status.PENDING, "requested_at": timezone.now(), "error": "", **(defaults or {})}
+        rendered, _created = cls.objects.update_or_create(**lookup, defaults=fields)
+        signals.render_requested.send(sender=cls, pk=rendered.pk)
+        return rendered
+
+    def is_current(self, name: str, digest: str) -> bool:
+        """The stored file was rendered from this very source: nothing to do."""
+        return self.status == self.Status.READY and self.source_hash == digest and generated_storage().exists(name)
+
+    def store(self, name: str, content: bytes, digest: str, **fields) -> None:
+        """Writes the file under its fixed name and marks it ready."""
+        generated_storage().save(name, ContentFile(content))
+        type(self).objects.filter(pk=self.pk).update(
+            file=name,
+            size=len(content),
+            source_hash=digest,
+            status=self.Status.READY,
+            rendered_at=timezone.now(),
+            error="",
+            **fields,
+        )
+
+
+def _pdf_path(instance, filename):
+    return f"pdf/{instance.meeting_id}/{filename}"
+
+
+class GeneratedPdf(Rendered):
+    """A meeting's minutes, resolution or programme as PDF; regenerating replaces the file."""
+
+    class Kind(models.TextChoices):
+        MINUTES = "minutes", _("Minutes")
+        RESOLUTION = "resolution", _("Resolution")
+        PROGRAMME = "programme", _("Programme and invitation")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pdfs")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file = models.FileField(upload_to=_pdf_path, blank=True)
 
     class Meta:
         db_table = "meetings_generatedpdf"
@@ -139,25 +184,14 @@ class GeneratedPdf(models.Model):
 # --- The yearly minutes books ---------------------------------------------------------------------------
 
 
-class Prepared(models.Model):
-    """Something rendered by Celery, with the "being prepared" indicator (as documents.GeneratedPdf)."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("being prepared")
-        READY = "ready", _("ready")
-        FAILED = "failed", _("failed")
+class Prepared(Rendered):
+    """A file of a year's minutes, asked for by someone (a book, an archive of books)."""
 
     year = models.PositiveSmallIntegerField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    source_hash = models.CharField(max_length=64, blank=True)
     file = models.CharField(max_length=255, blank=True)
-    size = models.PositiveIntegerField(default=0)
-    error = models.CharField(max_length=500, blank=True)
-    requested_at = models.DateTimeField(default=timezone.now)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True

@@ -9,9 +9,8 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
 from core.jobs import failure_recorded
 from core.storage import AtomicFileSystemStorage, generated_storage
@@ -60,21 +59,12 @@ def render(pdf_id: int) -> bool:
     if pdf is None:
         return False
     source = minutes.pdf_source(pdf.meeting, pdf.kind)
-    source_hash = minutes.content_hash(source)
-    storage = pdf_storage()
+    digest = minutes.content_hash(source)
     name = f"pdf/{pdf.meeting_id}/{pdf.kind}.pdf"
-    if pdf.status == GeneratedPdf.Status.READY and pdf.source_hash == source_hash and storage.exists(name):
+    if pdf.is_current(name, digest):
         return False
     with failure_recorded(GeneratedPdf, pdf.pk):  # the file written too: a full disk is a failure shown
         data = render_bytes(pdf.kind, source)
-        storage.save(name, ContentFile(data))
-    GeneratedPdf.objects.filter(pk=pdf.pk).update(
-        file=name,
-        size=len(data),
-        source_hash=source_hash,
-        status=GeneratedPdf.Status.READY,
-        rendered_at=timezone.now(),
-        error="",
-    )
+        pdf.store(name, data, digest)
     log.info("rendered %s for meeting %s (%d bytes)", pdf.kind, pdf.meeting_id, len(data))
     return True

@@ -137,7 +137,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A task whose worker died unacknowledged is delivered again after this many seconds. It must exceed
     # the longest job (the book archive's time limit, 3,600 s, archive/tasks.py) and the longest retry
-    # countdown (300 s, chibo/jobs.py), or a job still running would be delivered a second time. A render
+    # countdown (300 s, core/jobs.py), or a job still running would be delivered a second time. A render
     # lost sooner is queued again by the recovery jobs within minutes (docs/OPERATIONS.md).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600 + 300)

@@ -15,7 +15,7 @@ from members.models import Organization
 class ReminderPolicy(models.Model):
     """Lead times an organisation sets for its reminders; cells inherit the nearest setting above them.
     Empty fields inherit too. Defaults (D-7 and D-3, escalate D-1, members D-1, minutes D+2) live in
-    meetings/reminders.py."""
+    notifications/reminders.py."""
 
     organization = models.OneToOneField(
         Organization, on_delete=models.CASCADE, related_name="reminder_policy"

@@ -271,7 +271,7 @@ class Command(BaseCommand):
         self._record("comment_post", _time(post, n), "bare Django view", bare)
 
     def _poll(self, meeting, member_user, n, bare):
-        from meetings.views.live import poll_token
+        from access import poll_token
 
         client = self._client(member_user)
         meeting.refresh_from_db()

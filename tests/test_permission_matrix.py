@@ -422,7 +422,8 @@ def test_every_url_is_in_the_matrix():
     assert not stale, f"MATRIX entries for URLs that no longer exist: {stale}"
 
 
-def _url(url_name, args):
+def matrix_url(url_name, args):
+    """The address of a MATRIX entry: reversed from its name, or the entry's own address."""
     return url_name if url_name.startswith("/") else reverse(url_name, args=args)
 
 
@@ -433,7 +434,7 @@ CASES = [(name, persona) for name in MATRIX for persona in PERSONAS]
 def test_permission(url_name, persona, world, login):
     method, args, expected, data = MATRIX[url_name]
     client = login(persona)
-    url = _url(url_name, args(world))
+    url = matrix_url(url_name, args(world))
     if callable(data):
         data = data(world)
     response = client.post(url, data) if method == "post" else client.get(url)
@@ -453,7 +454,7 @@ def test_admin_is_for_superusers(persona, world, login):
 @pytest.mark.parametrize("url_name", [n for n, (m, *_rest) in MATRIX.items() if m == "post"])
 def test_post_only_urls_refuse_get(url_name, world, login):
     _method, args, _expected, _data = MATRIX[url_name]
-    assert login("admin").get(_url(url_name, args(world))).status_code == 405
+    assert login("admin").get(matrix_url(url_name, args(world))).status_code == 405
 
 
 # --- search: every persona finds what it may read and nothing else ----------------------------------------

@@ -1,18 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+import access
 from core.downloads import download_name
 from documents import book, pdf
 from documents.models import BookArchive, MinutesBook
 from meetings.models import Meeting
-from members.models import Organization
-from members.permissions import access_for, get_organization_for
 
 from . import search
 
@@ -27,7 +26,7 @@ def search_view(request):
         if not search.words(query):
             messages.error(request, _("Type at least one word to search for."))
         else:
-            results = search.search(request.user, query)
+            results = search.search(access.search_entries_visible_to(request.user), query)
             total = search.count(results)
             paginator = Paginator(results, PER_PAGE)
             paginator.count = min(total, search.MAX_COUNT)  # counted once, capped
@@ -46,25 +45,9 @@ def search_view(request):
 # --- minutes books ----------------------------------------------------------------------------------
 
 
-def _cell_for_books(user, pk) -> Organization:
-    """The cell's committee and the committees above (and their officers) keep the book; members do not."""
-    cell = get_organization_for(user, pk)
-    access = access_for(user)
-    if not cell.is_cell or not (access.manages(cell) or access.reads(cell)):
-        raise PermissionDenied
-    return cell
-
-
-def _committee_for_books(user, pk) -> Organization:
-    organization = get_organization_for(user, pk)
-    if organization.is_cell or not access_for(user).reads(organization):
-        raise PermissionDenied
-    return organization
-
-
 @login_required
 def cell_books(request, pk):
-    cell = _cell_for_books(request.user, pk)
+    cell, _may = access.organization_for(request.user, pk, need="keep_books")
     books = {b.year: b for b in MinutesBook.objects.filter(cell=cell)}
     years = [(year, count, books.get(year)) for year, count in book.book_years(cell).items()]
     return render(request, "archive/cell_books.html", {"cell": cell, "years": years})
@@ -88,7 +71,7 @@ def _status(request, item, owner, year, what):
 @login_required
 @require_POST
 def book_request(request, pk, year):
-    cell = _cell_for_books(request.user, pk)
+    cell, _may = access.organization_for(request.user, pk, need="keep_books")
     return _ask(
         request,
         lambda: book.request_book(cell=cell, year=year, by=request.user),
@@ -99,7 +82,7 @@ def book_request(request, pk, year):
 
 @login_required
 def book_status(request, pk, year):
-    cell = _cell_for_books(request.user, pk)
+    cell, _may = access.organization_for(request.user, pk, need="keep_books")
     return _status(request, MinutesBook.objects.filter(cell=cell, year=year).first(), cell, year, "book")
 
 
@@ -115,7 +98,7 @@ def _file_response(item, filename, content_type):
 
 @login_required
 def book_download(request, pk, year):
-    cell = _cell_for_books(request.user, pk)
+    cell, _may = access.organization_for(request.user, pk, need="keep_books")
     item = MinutesBook.objects.filter(cell=cell, year=year).first()
     return _file_response(
         item, download_name("so-bien-ban", cell.code or cell.pk, year, extension="pdf"), "application/pdf"
@@ -124,7 +107,7 @@ def book_download(request, pk, year):
 
 @login_required
 def committee_books(request, pk):
-    organization = _committee_for_books(request.user, pk)
+    organization, _may = access.organization_for(request.user, pk, need="review")
     years = sorted(
         {
             d.year
@@ -144,7 +127,7 @@ def committee_books(request, pk):
 @login_required
 @require_POST
 def archive_request(request, pk, year):
-    organization = _committee_for_books(request.user, pk)
+    organization, _may = access.organization_for(request.user, pk, need="review")
     return _ask(
         request,
         lambda: book.request_archive(organization=organization, year=year, by=request.user),
@@ -155,13 +138,13 @@ def archive_request(request, pk, year):
 
 @login_required
 def archive_status(request, pk, year):
-    organization = _committee_for_books(request.user, pk)
+    organization, _may = access.organization_for(request.user, pk, need="review")
     item = BookArchive.objects.filter(organization=organization, year=year).first()
     return _status(request, item, organization, year, "archive")
 
 
 @login_required
 def archive_download(request, pk, year):
-    organization = _committee_for_books(request.user, pk)
+    organization, _may = access.organization_for(request.user, pk, need="review")
     item = BookArchive.objects.filter(organization=organization, year=year).first()
     return _file_response(item, f"so-bien-ban-{organization.pk}-{year}.zip", "application/zip")

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.http import urlencode
 
-from members import permissions
+import access
 
 from .forms import HistoryFilter
 from .history import TRACKED, label_of, page_of_changes, users_in
@@ -11,7 +11,7 @@ from .history import TRACKED, label_of, page_of_changes, users_in
 @login_required
 def history(request):
     """Recent changes to members, meetings and their record: who, when, what, which fields. Staff only."""
-    models = permissions.history_models_for(request.user, TRACKED)
+    models = access.history_models_for(request.user, TRACKED)
     form = HistoryFilter(request.GET or None, models=models, users=users_in(models))
     context = {"form": form, "changes": [], "page": 1}
     if form.is_bound and not form.is_valid():

@@ -1,7 +1,7 @@
 """What the app's own log may hold (settings.LOGGING): no private token, and one line per refused request.
 
 Django logs "Not Found: /calendar/<token>.ics" with the feed's whole private token (gunicorn's access log
-masks it, chibo/gunicorn_conf.py), and every 403 with the PermissionDenied traceback, which tells an operator
+masks it, chibo/gunicorn_conf.py), and every 403 with the traceback of the refusal, which tells an operator
 nothing: the access check did its job.
 """
 

@@ -2,15 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+import access
 from core.downloads import download_name
 from meetings.models import Meeting
-from members.permissions import can_run, get_meeting_for
 
 from . import minutes, pdf
 from .models import GeneratedPdf, Minutes, MinutesVersion
@@ -31,21 +31,17 @@ def _notes_from(request, meeting: Meeting, saved: dict) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def minutes_view(request, pk):
-    meeting = get_meeting_for(request.user, pk)
-    runs = can_run(request.user, meeting)
+    meeting, may = access.minutes_for(request.user, pk, need="run" if request.method == "POST" else None)
+    runs = may.run
     record = Minutes.objects.filter(meeting=meeting).first()
     versions = list(
         MinutesVersion.objects.filter(minutes__meeting=meeting)
         .select_related("created_by")
         .order_by("-version")
     )
-    if not runs and not versions:
-        raise PermissionDenied  # the draft is the meeting secretary's and the committee's until adoption
     correction = record.correction if record else None
     notes = dict((correction or {}).get("notes") or (record.notes if record else {}) or {})
     if request.method == "POST":
-        if not runs:
-            raise PermissionDenied
         notes = _notes_from(request, meeting, notes)
         reason = request.POST.get("reason", "") or (correction or {}).get("reason", "")
         try:
@@ -88,7 +84,7 @@ def minutes_view(request, pk):
 @login_required
 @require_POST
 def minutes_adopt(request, pk):
-    meeting = get_meeting_for(request.user, pk, run=True)
+    meeting, _may = access.meeting_for(request.user, pk, need="run")
     try:
         if meeting.status == Meeting.Status.ADOPTED:  # a correction the cell has voted on
             version = minutes.adopt_correction(meeting=meeting, by=request.user)
@@ -108,8 +104,8 @@ def minutes_adopt(request, pk):
 
 @login_required
 def minutes_version(request, pk):
-    version = get_object_or_404(MinutesVersion.objects.select_related("minutes", "created_by"), pk=pk)
-    meeting = get_meeting_for(request.user, version.minutes.meeting_id)
+    version, _may = access.minutes_version_for(request.user, pk)
+    meeting = version.minutes.meeting
     return render(
         request,
         "meetings/minutes_version.html",
@@ -126,7 +122,7 @@ def _kind(kind: str) -> str:
 @login_required
 @require_POST
 def pdf_request(request, pk, kind):
-    meeting = get_meeting_for(request.user, pk, run=True)
+    meeting, _may = access.meeting_for(request.user, pk, need="run")
     try:
         minutes.request_pdf(meeting=meeting, kind=_kind(kind))
     except ValidationError as error:
@@ -141,29 +137,19 @@ def pdf_request(request, pk, kind):
 @login_required
 def pdf_status(request, pk, kind):
     """The "being prepared" indicator; htmx polls it until the file is ready."""
-    meeting = get_meeting_for(request.user, pk)
+    meeting, may = access.meeting_for(request.user, pk)
     generated = GeneratedPdf.objects.filter(meeting=meeting, kind=_kind(kind)).first()
     return render(
         request,
         "meetings/_pdf_status.html",
-        {"meeting": meeting, "pdf": generated, "kind": kind, "can_run": can_run(request.user, meeting)},
+        {"meeting": meeting, "pdf": generated, "kind": kind, "can_run": may.run},
     )
 
 
 @login_required
 def pdf_download(request, pk, kind):
-    meeting = get_meeting_for(request.user, pk)
-    generated = GeneratedPdf.objects.filter(
-        meeting=meeting, kind=_kind(kind), status=GeneratedPdf.Status.READY
-    ).first()
-    if generated is None or not generated.file:
-        raise Http404
-    if (
-        kind == GeneratedPdf.Kind.PROGRAMME
-        and not meeting.is_published
-        and not can_run(request.user, meeting)
-    ):
-        raise Http404
+    generated, _may = access.pdf_for(request.user, pk, kind)
+    meeting = generated.meeting
     try:
         handle = pdf.pdf_storage().open(generated.file.name, "rb")
     except FileNotFoundError:

@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, F, JSONField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -19,30 +19,19 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+import access
 from core.spreadsheets import append_row
 from members.models import Organization
-from members.permissions import access_for, get_meeting_for, get_organization_for
 
 from . import alerts, services
 from .forms import SORTS, DashboardFilter
 from .models import CellMonth, Evaluation, Rubric, level_reason
 
 
-def _may_score(user, meeting, kind):
-    access = access_for(user)
-    if kind == Evaluation.Kind.SELF:
-        return access.manages(meeting.cell)
-    return access.reads(meeting.cell) and not access.manages(meeting.cell) or access.is_admin
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def score_sheet(request, pk, rubric_kind="meeting", kind="self"):
-    meeting = get_meeting_for(request.user, pk)
-    if rubric_kind not in Rubric.Kind.values or kind not in Evaluation.Kind.values:
-        raise PermissionDenied
-    if not _may_score(request.user, meeting, kind):
-        raise PermissionDenied
+    meeting, _may = access.score_sheet_for(request.user, pk, rubric_kind=rubric_kind, kind=kind)
     try:
         rubric = services.rubric_for(meeting, rubric_kind)
         evaluation = services.open_sheet(meeting=meeting, kind=kind, rubric=rubric, by=request.user)
@@ -121,9 +110,7 @@ def _posted_scores(request, evaluation):
 @login_required
 @require_POST
 def confirm_score(request, pk):
-    meeting = get_meeting_for(request.user, pk)
-    if not _may_score(request.user, meeting, Evaluation.Kind.SUPERIOR):
-        raise PermissionDenied
+    meeting, _may = access.meeting_for(request.user, pk, need="score_superior")
     evaluation = Evaluation.objects.filter(
         meeting=meeting, kind=Evaluation.Kind.SELF, rubric__kind=Rubric.Kind.MEETING
     ).first()
@@ -299,10 +286,7 @@ def alert_items(cells, cell_url: str) -> str:
 
 @login_required
 def dashboard(request, pk):
-    organization = get_organization_for(request.user, pk)
-    access = access_for(request.user)
-    if organization.is_cell or not access.reads(organization):
-        raise PermissionDenied
+    organization, _may = access.organization_for(request.user, pk, need="review")
     period, scope, rows = dashboard_rows(organization, request)
     # The distribution, the chart and the alert list cover every cell of the scope (the level filter narrows
     # the table only); the table shows a page of 100. The alerts were judged when the rows were refreshed
@@ -408,9 +392,7 @@ def _chart(trend, width=600, height=160):
 def dashboard_xlsx(request, pk):
     import openpyxl
 
-    organization = get_organization_for(request.user, pk)
-    if organization.is_cell or not access_for(request.user).reads(organization):
-        raise PermissionDenied
+    organization, _may = access.organization_for(request.user, pk, need="review")
     period, _scope, rows = dashboard_rows(organization, request)
     rows = with_sheet(rows).select_related("cell")
     book = openpyxl.Workbook()
@@ -473,9 +455,7 @@ def dashboard_pdf(request, pk):
     """A printable dashboard: a short table rendered by WeasyPrint (no Celery: one page, seconds at most)."""
     from documents import pdf
 
-    organization = get_organization_for(request.user, pk)
-    if organization.is_cell or not access_for(request.user).reads(organization):
-        raise PermissionDenied
+    organization, _may = access.organization_for(request.user, pk, need="review")
     period, scope, rows = dashboard_rows(organization, request)
     rows = list(with_sheet(rows).select_related("cell"))
     with translation.override("vi"):
@@ -493,7 +473,7 @@ def dashboard_pdf(request, pk):
 @login_required
 def cell_indicators(request, pk):
     """A cell's own months, and its yearly level proposal from them."""
-    cell = get_organization_for(request.user, pk)
+    cell, _may = access.organization_for(request.user, pk)
     rows = list(
         with_sheet(CellMonth.objects.filter(cell=cell, period__lte=timezone.localdate().replace(day=1)))
         .select_related("meeting", "cell")

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .permissions import access_for
+from access import access_for
 
 
 def access(request):

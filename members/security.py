@@ -4,7 +4,7 @@ What a session carries (set at login, so a request pays no query for it):
 - LOGGED_IN_AT: wall-clock seconds of the login; the session ends SESSION_COOKIE_AGE (12 h) later, whatever
   happens in between;
 - SEEN_AT: the last request a person made (automated polls do not count), for the idle limit;
-- COMMITTEE: whether the account runs or reviews cells (permissions.is_committee_account), whose sessions
+- COMMITTEE: whether the account runs or reviews cells (access.is_committee_account), whose sessions
   end after SESSION_IDLE_TIMEOUT (30 min) without activity and who may be required to use a second factor;
 - VERIFIED: the login passed a second factor (or the user enrolled one in this session).
 
@@ -31,7 +31,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .permissions import is_committee_account
+from access import is_committee_account
 
 LOGGED_IN_AT = "_chibo_logged_in_at"
 SEEN_AT = "_chibo_seen_at"

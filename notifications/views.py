@@ -3,12 +3,14 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+import access
 
 from . import calendar
 from .models import CalendarFeed, Notification
@@ -17,15 +19,13 @@ from .models import CalendarFeed, Notification
 @login_required
 def notification_list(request):
     """What was sent to the user and when, newest first; opening the list marks nothing read by itself."""
-    page = Paginator(Notification.objects.filter(recipient=request.user), 30).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(access.notifications_of(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "meetings/notifications.html", {"page": page})
 
 
 @login_required
 def notification_open(request, pk):
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification = get_object_or_404(access.notifications_of(request.user), pk=pk)
     if notification.read_at is None:
         Notification.objects.filter(pk=pk).update(read_at=timezone.now())
     if notification.url and url_has_allowed_host_and_scheme(
@@ -38,7 +38,7 @@ def notification_open(request, pk):
 @login_required
 @require_POST
 def notifications_read(request):
-    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    access.notifications_of(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("notifications:notifications")
 
 
@@ -67,7 +67,5 @@ def calendar_revoke(request):
 
 def calendar_feed(request, token):
     """The private iCalendar feed; the unguessable token in the address is the only key."""
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
-    if feed is None or not feed.user.is_active:
-        raise Http404
-    return HttpResponse(calendar.feed_for(feed.user), content_type="text/calendar; charset=utf-8")
+    meetings = access.calendar_meetings_of(access.calendar_feed_owner(token))
+    return HttpResponse(calendar.feed_for(meetings), content_type="text/calendar; charset=utf-8")

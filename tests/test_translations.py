@@ -16,6 +16,7 @@ from .conftest import require_service
 SOURCES = [
     "manage.py",
     "chibo",
+    "access",
     "core",
     "members",
     "meetings",

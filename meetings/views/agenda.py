@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from members.permissions import get_agenda_item_for, get_meeting_for
+import access
 
 from .. import agenda
 from ..forms import AgendaItemForm
@@ -19,12 +19,12 @@ from ..models import Meeting
 from .meeting import agenda_context, render_meeting
 
 
-def _agenda_response(request, meeting: Meeting, *, status=200, **forms):
+def _agenda_response(request, meeting: Meeting, may: access.MeetingMay, *, status=200, **forms):
     if request.htmx:
         return render(request, "meetings/_agenda.html", agenda_context(meeting, **forms), status=status)
     if status == 200:
         return redirect(meeting)
-    return render_meeting(request, meeting, status=status, **forms)  # without htmx: the page, input kept
+    return render_meeting(request, meeting, may, status=status, **forms)  # without htmx: the page, input kept
 
 
 def _refused(request, pk):
@@ -33,48 +33,48 @@ def _refused(request, pk):
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _editable_meeting(request, pk) -> Meeting | None:
-    meeting = get_meeting_for(request.user, pk, manage=True)
+def _editable_meeting(request, pk) -> tuple[Meeting | None, access.MeetingMay]:
+    meeting, may = access.meeting_for(request.user, pk, need="manage")
     try:
         meeting.check_allows("edit_agenda")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return None
-    return meeting
+        return None, may
+    return meeting, may
 
 
 @login_required
 @require_POST
 def item_add(request, pk):
-    meeting = _editable_meeting(request, pk)
+    meeting, may = _editable_meeting(request, pk)
     if meeting is None:
         return _refused(request, pk)
     form = AgendaItemForm(request.POST, cell=meeting.cell, prefix="new")
     if not form.is_valid():
-        return _agenda_response(request, meeting, status=422, add_form=form)
+        return _agenda_response(request, meeting, may, status=422, add_form=form)
     item = form.save(commit=False)
     item.meeting = meeting
     item.position = (meeting.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
     item.section = "custom"
     item.save()
-    return _agenda_response(request, meeting)
+    return _agenda_response(request, meeting, may)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_edit(request, pk):
-    item = get_agenda_item_for(request.user, pk)
-    meeting = _editable_meeting(request, item.meeting_id)
+    item, _may = access.agenda_item_for(request.user, pk, need="manage")
+    meeting, may = _editable_meeting(request, item.meeting_id)
     if meeting is None:
         return _refused(request, item.meeting_id)
     form = AgendaItemForm(request.POST or None, instance=item, cell=meeting.cell, prefix=f"item{item.pk}")
     if request.method == "POST":
         if form.is_valid():
             form.save()
-            return _agenda_response(request, meeting)
-        return _agenda_response(request, meeting, status=422, editing=item.pk, edit_form=form)
+            return _agenda_response(request, meeting, may)
+        return _agenda_response(request, meeting, may, status=422, editing=item.pk, edit_form=form)
     return (
-        _agenda_response(request, meeting, editing=item.pk, edit_form=form)
+        _agenda_response(request, meeting, may, editing=item.pk, edit_form=form)
         if request.htmx
         else render(
             request, "meetings/agenda_item_form.html", {"form": form, "meeting": meeting, "item": item}
@@ -85,32 +85,32 @@ def item_edit(request, pk):
 @login_required
 @require_POST
 def item_delete(request, pk):
-    item = get_agenda_item_for(request.user, pk)
-    meeting = _editable_meeting(request, item.meeting_id)
+    item, _may = access.agenda_item_for(request.user, pk, need="manage")
+    meeting, may = _editable_meeting(request, item.meeting_id)
     if meeting is None:
         return _refused(request, item.meeting_id)
     with transaction.atomic():
         item.delete()
         agenda.renumber(meeting)
-    return _agenda_response(request, meeting)
+    return _agenda_response(request, meeting, may)
 
 
 @login_required
 @require_POST
 def item_move(request, pk, direction):
-    item = get_agenda_item_for(request.user, pk)
-    meeting = _editable_meeting(request, item.meeting_id)
+    item, _may = access.agenda_item_for(request.user, pk, need="manage")
+    meeting, may = _editable_meeting(request, item.meeting_id)
     if meeting is None:
         return _refused(request, item.meeting_id)
     with transaction.atomic():
         agenda.move_item(item, "up" if direction == "up" else "down")
-    return _agenda_response(request, meeting)
+    return _agenda_response(request, meeting, may)
 
 
 @login_required
 @require_POST
 def save_template(request, pk):
-    meeting = get_meeting_for(request.user, pk, manage=True)
+    meeting, _may = access.meeting_for(request.user, pk, need="manage")
     with transaction.atomic():
         n = agenda.save_as_template(meeting)
     messages.success(

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members.permissions import access_for, get_organization_for
+import access
 
 from .. import agenda, services
 from ..forms import ThematicMeetingForm
@@ -19,7 +19,7 @@ NOT_HELD = (Meeting.Status.PLANNED, Meeting.Status.PREPARED)
 @login_required
 def cell_meetings(request, pk):
     """The cell's meetings, the next one first: what a member opens on their phone."""
-    cell = get_organization_for(request.user, pk)
+    cell, may = access.organization_for(request.user, pk)
     meetings = list(
         Meeting.objects.filter(cell=cell).select_related("committee_session").order_by("-scheduled_at")
     )
@@ -37,7 +37,7 @@ def cell_meetings(request, pk):
         "cell": cell,
         "next_meeting": min(upcoming, key=lambda m: m.scheduled_at) if upcoming else None,
         "meetings": meetings,
-        "can_manage": access_for(request.user).manages(cell),
+        "can_manage": may.manage,
         "next_period": services.next_month(timezone.localdate()),
     }
     return render(request, "meetings/cell_meetings.html", context)
@@ -46,7 +46,7 @@ def cell_meetings(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def thematic_create(request, pk):
-    cell = get_organization_for(request.user, pk, manage=True)
+    cell, _may = access.organization_for(request.user, pk, need="manage")
     form = ThematicMeetingForm(request.POST or None, cell=cell)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -67,7 +67,7 @@ def thematic_create(request, pk):
 @require_POST
 def plan_regular(request, pk):
     """Plans next month's regular meeting now, without waiting for the nightly job."""
-    cell = get_organization_for(request.user, pk, manage=True)
+    cell, _may = access.organization_for(request.user, pk, need="manage")
     if not cell.meeting_day:
         messages.error(request, _("Set the cell's regular meeting day first."))
         return redirect("members:cell_settings", cell.pk)
@@ -81,7 +81,7 @@ def plan_regular(request, pk):
 
 @login_required
 def agenda_template(request, pk):
-    cell = get_organization_for(request.user, pk, manage=True)
+    cell, _may = access.organization_for(request.user, pk, need="manage")
     items = agenda.template_for(cell)
     own = bool(items and items[0].pk)
     return render(request, "meetings/agenda_template.html", {"cell": cell, "items": items, "own": own})

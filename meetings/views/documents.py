@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+import access
 from core.downloads import document_name
 from meetings.uploads import ALLOWED
-from members.permissions import get_document_for, get_guidance_for, get_meeting_for
 
 from ..forms import DocumentForm
 from ..models import Document
@@ -30,7 +30,7 @@ def _store(form: DocumentForm, *, by, **owner) -> Document:
 @login_required
 @require_POST
 def meeting_document_add(request, pk):
-    meeting = get_meeting_for(request.user, pk, manage=True)
+    meeting, _may = access.meeting_for(request.user, pk, need="manage")
     form = DocumentForm(request.POST, request.FILES, meeting=meeting)
     try:
         meeting.check_allows("edit_agenda")
@@ -46,7 +46,7 @@ def meeting_document_add(request, pk):
 @login_required
 @require_POST
 def guidance_document_add(request, pk):
-    guidance = get_guidance_for(request.user, pk, manage=True)
+    guidance, _may = access.guidance_for(request.user, pk, need="manage")
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         _store(form, by=request.user, guidance=guidance)
@@ -57,7 +57,7 @@ def guidance_document_add(request, pk):
 
 @login_required
 def document_download(request, pk):
-    document = get_document_for(request.user, pk)
+    document, _may = access.document_for(request.user, pk)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:
@@ -70,7 +70,7 @@ def document_download(request, pk):
 @login_required
 @require_POST
 def document_delete(request, pk):
-    document = get_document_for(request.user, pk, manage=True)
+    document, _may = access.document_for(request.user, pk, need="manage")
     owner = document.meeting or document.guidance
     if document.meeting and not document.meeting.allows("edit_agenda"):
         messages.error(request, _("The agenda can only be changed before it is published; reopen it first."))

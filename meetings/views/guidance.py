@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members.permissions import access_for, get_guidance_for, get_organization_for
+import access
 
 from .. import services
 from ..forms import DocumentForm, GuidanceForm
@@ -17,9 +16,7 @@ from ..models import Guidance
 @require_http_methods(["GET", "POST"])
 def guidance_list(request, pk):
     """A committee's monthly guidance, and the form for the next one."""
-    organization = get_organization_for(request.user, pk)
-    if organization.is_cell or not access_for(request.user).guides(organization):
-        raise PermissionDenied
+    organization, _may = access.organization_for(request.user, pk, need="guide")
     form = GuidanceForm(request.POST or None, initial={"month": services.next_month(timezone.localdate())})
     if request.method == "POST" and form.is_valid():
         form.instance.organization = organization
@@ -37,8 +34,8 @@ def guidance_list(request, pk):
 
 @login_required
 def guidance_detail(request, pk):
-    guidance = get_guidance_for(request.user, pk)
-    guides = access_for(request.user).guides(guidance.organization)
+    guidance, may = access.guidance_for(request.user, pk)
+    guides = may.manage
     context = {
         "guidance": guidance,
         "can_manage": guides,
@@ -51,7 +48,7 @@ def guidance_detail(request, pk):
 @login_required
 @require_POST
 def guidance_publish(request, pk):
-    guidance = get_guidance_for(request.user, pk, manage=True)
+    guidance, _may = access.guidance_for(request.user, pk, need="manage")
     if guidance.published_at:
         messages.info(request, _("This guidance was already published."))
     else:

@@ -4,34 +4,25 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.permissions import access_for, can_run, get_meeting_for
+import access
 
 from .. import live
 from ..forms import AnswerForm, CommentForm, CurrentItemForm, OpenMeetingForm
-from ..models import Comment, Meeting
-
-POLL_SALT = "meetings.live.poll"
-POLL_MAX_AGE = 12 * 3600
+from ..models import Meeting
 
 
-def poll_token(meeting: Meeting, user) -> str:
-    """Issued with a page the user was allowed to see; lets the poll skip the access queries."""
-    return signing.dumps([meeting.pk, user.pk], salt=POLL_SALT, compress=True)
-
-
-def _live_context(request, meeting: Meeting) -> dict:
-    access = access_for(request.user)
+def _live_context(request, meeting: Meeting, may: access.MeetingMay) -> dict:
+    member = access.access_for(request.user).member
     comments = list(meeting.comments.select_related("speaker", "agenda_item"))
     speakers, n_comments = live.speaker_counts(meeting)
-    attendance = meeting.attendances.filter(member=access.member).first() if access.member else None
+    attendance = meeting.attendances.filter(member=member).first() if member else None
     return {
         "meeting": meeting,
         "comments": comments,
@@ -39,41 +30,36 @@ def _live_context(request, meeting: Meeting) -> dict:
         "speakers": speakers,
         "n_comments": n_comments,
         "my_attendance": attendance,
-        "can_run": can_run(request.user, meeting),
-        "comment_form": CommentForm(meeting=meeting, for_others=can_run(request.user, meeting)),
-        "token": poll_token(meeting, request.user),
+        "can_run": may.run,
+        "comment_form": CommentForm(meeting=meeting, for_others=may.run),
+        "token": access.poll_token(meeting, request.user),
         "items": meeting.agenda_items.all(),
     }
 
 
 @login_required
 def live_view(request, pk):
-    meeting = get_meeting_for(request.user, pk)
+    meeting, may = access.meeting_for(request.user, pk)
     if meeting.status in (Meeting.Status.PLANNED, Meeting.Status.PREPARED, Meeting.Status.CANCELLED):
         messages.info(request, _("The meeting has not been opened yet."))
         return redirect(meeting)
     meeting = Meeting.objects.select_related("current_item", "chair", "clerk").get(pk=meeting.pk)
-    return render(request, "meetings/live.html", _live_context(request, meeting))
+    return render(request, "meetings/live.html", _live_context(request, meeting, may))
 
 
 @login_required
 def screen_view(request, pk):
     """The projector view of the meeting secretary: large text, the current item and the live list."""
-    meeting = get_meeting_for(request.user, pk)
+    meeting, may = access.meeting_for(request.user, pk)
     meeting = Meeting.objects.select_related("current_item", "cell").get(pk=meeting.pk)
-    return render(request, "meetings/screen.html", _live_context(request, meeting))
+    return render(request, "meetings/screen.html", _live_context(request, meeting, may))
 
 
 @login_required
 @require_GET
 def live_poll(request, pk):
     """New comments after ?after=<id>, or 204. "Nothing new" costs two queries: the user and one summary."""
-    try:
-        meeting_id, user_id = signing.loads(request.GET.get("t", ""), salt=POLL_SALT, max_age=POLL_MAX_AGE)
-    except signing.BadSignature:
-        raise PermissionDenied from None
-    if meeting_id != pk or user_id != request.user.pk:
-        raise PermissionDenied
+    access.check_poll_token(request.user, pk, request.GET.get("t", ""))
     try:
         after, item = int(request.GET.get("after", 0)), request.GET.get("item", "")
     except ValueError:
@@ -108,14 +94,14 @@ def live_poll(request, pk):
 @require_POST
 def comment_post(request, pk):
     """Takes a comment from a phone (fetch, JSON answer) or a plain form; the client id makes retries safe."""
-    meeting = get_meeting_for(request.user, pk)
+    meeting, may = access.meeting_for(request.user, pk)
     wants_json = "application/json" in request.headers.get("Accept", "")
-    form = CommentForm(request.POST, meeting=meeting, for_others=can_run(request.user, meeting))
+    form = CommentForm(request.POST, meeting=meeting, for_others=may.run)
     if not form.is_valid():
         message = " ".join(e for errors in form.errors.values() for e in errors)
         return _comment_answer(request, meeting, wants_json, 400, message)
     data = form.cleaned_data
-    speaker = data.get("speaker") or access_for(request.user).member
+    speaker = data.get("speaker") or access.access_for(request.user).member
     if speaker is None and not data.get("speaker_name"):
         return _comment_answer(request, meeting, wants_json, 400, _("Choose who is speaking."))
     try:
@@ -147,8 +133,8 @@ def _comment_answer(request, meeting, wants_json, status, message):
 @login_required
 @require_POST
 def check_in(request, pk):
-    meeting = get_meeting_for(request.user, pk)
-    member = access_for(request.user).member
+    meeting, _may = access.meeting_for(request.user, pk)
+    member = access.access_for(request.user).member
     try:
         if member is None:
             raise ValidationError(_("Your login is not linked to a party member."))
@@ -163,7 +149,7 @@ def check_in(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def open_view(request, pk):
-    meeting = get_meeting_for(request.user, pk, manage=True)
+    meeting, _may = access.meeting_for(request.user, pk, need="manage")
     form = OpenMeetingForm(
         request.POST or None, meeting=meeting, initial={"chair": live.default_chair(meeting)}
     )
@@ -188,7 +174,7 @@ def open_view(request, pk):
 @login_required
 @require_POST
 def current_item(request, pk):
-    meeting = get_meeting_for(request.user, pk, run=True)
+    meeting, _may = access.meeting_for(request.user, pk, need="run")
     form = CurrentItemForm(request.POST, meeting=meeting)
     try:
         if not form.is_valid():
@@ -204,8 +190,8 @@ def current_item(request, pk):
 @login_required
 @require_POST
 def answer(request, pk):
-    comment = get_object_or_404(Comment.objects.select_related("meeting"), pk=pk)
-    meeting = get_meeting_for(request.user, comment.meeting_id, run=True)
+    comment, _may = access.comment_for(request.user, pk, need="run")
+    meeting = comment.meeting
     form = AnswerForm(request.POST)
     try:
         if not form.is_valid():
@@ -219,7 +205,7 @@ def answer(request, pk):
 @login_required
 @require_POST
 def close_view(request, pk):
-    meeting = get_meeting_for(request.user, pk, manage=True)
+    meeting, _may = access.meeting_for(request.user, pk, need="manage")
     try:
         unmarked = live.close_meeting(meeting=meeting, by=request.user)
     except ValidationError as error:

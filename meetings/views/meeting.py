@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members.permissions import access_for, can_see_agenda, get_meeting_for
+import access
 
 from .. import services
 from ..forms import AgendaItemForm, CommitteeSessionForm, DocumentForm, MoveMeetingForm, ReasonForm
@@ -56,21 +56,22 @@ def carried_tasks(meeting: Meeting) -> list[Task]:
 
 @login_required
 def meeting_detail(request, pk):
-    return render_meeting(request, get_meeting_for(request.user, pk))
+    meeting, may = access.meeting_for(request.user, pk)
+    return render_meeting(request, meeting, may)
 
 
-def render_meeting(request, meeting: Meeting, *, status: int = 200, **agenda_forms):
-    manages = access_for(request.user).manages(meeting.cell)
+def render_meeting(request, meeting: Meeting, may: access.MeetingMay, *, status: int = 200, **agenda_forms):
+    manages = may.manage
     context = {
         "meeting": meeting,
         "can_manage": manages,
-        "show_agenda": can_see_agenda(request.user, meeting),
+        "show_agenda": may.see_agenda,
         "session": CommitteeSession.objects.filter(meeting=meeting).prefetch_related("attendees").first(),
         "meeting_documents": meeting.documents.filter(agenda_item__isnull=True),
         "events": meeting.events.select_related("by") if manages else [],
         "document_form": DocumentForm(meeting=meeting) if manages else None,
         "programme_pdf": meeting.pdfs.filter(kind="programme").first(),
-        "can_score_superior": access_for(request.user).reads(meeting.cell) and not manages,
+        "can_score_superior": may.read and not manages,
     }
     if context["show_agenda"]:
         context.update(agenda_context(meeting, **agenda_forms))
@@ -80,7 +81,7 @@ def render_meeting(request, meeting: Meeting, *, status: int = 200, **agenda_for
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_move(request, pk):
-    meeting = get_meeting_for(request.user, pk, manage=True)
+    meeting, _may = access.meeting_for(request.user, pk, need="manage")
     form = MoveMeetingForm(request.POST or None, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
@@ -104,7 +105,7 @@ def meeting_move(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_cancel(request, pk):
-    meeting = get_meeting_for(request.user, pk, manage=True)
+    meeting, _may = access.meeting_for(request.user, pk, need="manage")
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -127,7 +128,7 @@ def meeting_cancel(request, pk):
 @login_required
 @require_POST
 def meeting_publish(request, pk):
-    meeting = get_meeting_for(request.user, pk, manage=True)
+    meeting, _may = access.meeting_for(request.user, pk, need="manage")
     try:
         services.publish_meeting(meeting=meeting, by=request.user)
     except ValidationError as error:
@@ -142,7 +143,7 @@ def meeting_publish(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_reopen(request, pk):
-    meeting = get_meeting_for(request.user, pk, manage=True)
+    meeting, _may = access.meeting_for(request.user, pk, need="manage")
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -160,7 +161,7 @@ def meeting_reopen(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def committee_session(request, pk):
-    meeting = get_meeting_for(request.user, pk, manage=True)
+    meeting, _may = access.meeting_for(request.user, pk, need="manage")
     session = CommitteeSession.objects.filter(meeting=meeting).first() or CommitteeSession(meeting=meeting)
     form = CommitteeSessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():

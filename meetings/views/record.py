@@ -4,22 +4,15 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+import access
 from core.views import bad_request
 from members.models import Member
-from members.permissions import (
-    access_for,
-    can_run,
-    get_meeting_for,
-    get_member_for,
-    get_organization_for,
-    may_read_self_criticism,
-)
 
 from .. import dues, live, selfcriticism
 from ..forms import (
@@ -39,7 +32,7 @@ from ..models import Attendance, DuesEntry, Meeting, SelfCriticismTurn, Task, Vo
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendance(request, pk):
-    meeting = get_meeting_for(request.user, pk, run=True)
+    meeting, _may = access.meeting_for(request.user, pk, need="run")
     q = live.quorum(meeting)
     if request.method == "POST":
         changed = 0
@@ -69,7 +62,7 @@ def attendance(request, pk):
 @login_required
 @require_POST
 def guest_add(request, pk):
-    meeting = get_meeting_for(request.user, pk, run=True)
+    meeting, _may = access.meeting_for(request.user, pk, need="run")
     form = GuestForm(request.POST)
     if form.is_valid():
         try:
@@ -86,7 +79,7 @@ def guest_add(request, pk):
 @login_required
 @require_POST
 def clerk_set(request, pk):
-    meeting = get_meeting_for(request.user, pk, manage=True)
+    meeting, _may = access.meeting_for(request.user, pk, need="manage")
     form = ClerkForm(request.POST, meeting=meeting)
     if form.is_valid():
         try:
@@ -101,7 +94,7 @@ def clerk_set(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def votes(request, pk):
-    meeting = get_meeting_for(request.user, pk, run=True)
+    meeting, _may = access.meeting_for(request.user, pk, need="run")
     q = live.quorum(meeting)
     # The minutes page links here with ?kind=minutes: the form opens on the adoption vote.
     kind = request.GET.get("kind")
@@ -133,12 +126,9 @@ def votes(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def tasks(request, pk):
-    meeting = get_meeting_for(request.user, pk)
-    runs = can_run(request.user, meeting)
+    meeting, may = access.meeting_for(request.user, pk, need="run" if request.method == "POST" else None)
     form = TaskForm(request.POST or None, meeting=meeting)
     if request.method == "POST":
-        if not runs:
-            raise PermissionDenied
         if meeting.status not in (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED):
             form.add_error(None, _("Tasks are assigned during the meeting."))
         elif form.is_valid():
@@ -149,7 +139,7 @@ def tasks(request, pk):
     context = {
         "meeting": meeting,
         "form": form,
-        "can_run": runs,
+        "can_run": may.run,
         "tasks": meeting.tasks.select_related("assignee"),
     }
     return render(request, "meetings/tasks.html", context, status=422 if form.errors else 200)
@@ -158,8 +148,7 @@ def tasks(request, pk):
 @login_required
 @require_POST
 def task_status(request, pk):
-    task = get_object_or_404(Task.objects.select_related("meeting"), pk=pk)
-    get_meeting_for(request.user, task.meeting_id, run=True)
+    task, _may = access.task_for(request.user, pk, need="run")
     form = TaskStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
@@ -176,7 +165,7 @@ def task_status(request, pk):
 @require_http_methods(["GET", "POST"])
 def meeting_dues(request, pk):
     """The collector ticks who paid, in cash or online, for the meeting's month."""
-    meeting = get_meeting_for(request.user, pk, run=True)
+    meeting, _may = access.meeting_for(request.user, pk, need="run")
     members = list(Member.objects.filter(attendances__meeting=meeting, attendances__temporary_here=False))
     if not members:
         members = list(Member.objects.current().filter(cell=meeting.cell))
@@ -205,9 +194,7 @@ def meeting_dues(request, pk):
 @login_required
 def cell_dues(request, pk):
     """A year of the cell's ledger: what each member owed and paid, and "paid through"."""
-    cell = get_organization_for(request.user, pk)
-    if not access_for(request.user).reads(cell):
-        raise PermissionDenied
+    cell, _may = access.organization_for(request.user, pk, need="read")
     form = YearForm(request.GET)
     if not form.is_valid():
         return bad_request(request, form)
@@ -246,12 +233,9 @@ def cell_dues(request, pk):
 @require_http_methods(["GET", "POST"])
 def member_dues(request, pk):
     """A member's own dues (the member and the readers of the cell); the committee records reductions."""
-    member = get_member_for(request.user, pk)
-    manages = access_for(request.user).manages(member.cell)
+    member, may = access.member_for(request.user, pk, need="manage" if request.method == "POST" else None)
     form = DuesAdjustmentForm(request.POST or None)
     if request.method == "POST":
-        if not manages:
-            raise PermissionDenied
         if form.is_valid():
             form.instance.member = member
             form.save()
@@ -263,7 +247,7 @@ def member_dues(request, pk):
         "entries": entries,
         "paid_through": dues.paid_through(entries),
         "form": form,
-        "can_manage": manages,
+        "can_manage": may.manage,
         "adjustments": member.dues_adjustments.order_by("-starts_on"),
         "this_month": dues.due_for(member, timezone.localdate().replace(day=1)),
     }
@@ -273,14 +257,10 @@ def member_dues(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_self_criticism(request, pk):
-    meeting = get_meeting_for(request.user, pk)
-    if not may_read_self_criticism(request.user, meeting.cell):
-        raise PermissionDenied
-    runs = access_for(request.user).manages(meeting.cell)
+    need = "manage" if request.method == "POST" else "read_self_criticism"
+    meeting, may = access.meeting_for(request.user, pk, need=need)
     form = SelfCriticismForm(request.POST or None, meeting=meeting)
     if request.method == "POST":
-        if not runs:
-            raise PermissionDenied
         if form.is_valid():
             try:
                 selfcriticism.record(meeting=meeting, **form.cleaned_data)
@@ -292,7 +272,7 @@ def meeting_self_criticism(request, pk):
     context = {
         "meeting": meeting,
         "form": form,
-        "can_run": runs,
+        "can_run": may.manage,
         "planned": SelfCriticismTurn.objects.filter(cell=meeting.cell, period=meeting.period).select_related(
             "member"
         ),
@@ -305,16 +285,13 @@ def meeting_self_criticism(request, pk):
 @require_http_methods(["GET", "POST"])
 def rotation(request, pk):
     """The cell's yearly rotation plan: everyone has a turn."""
-    cell = get_organization_for(request.user, pk)
-    if not may_read_self_criticism(request.user, cell):
-        raise PermissionDenied
+    need = "manage" if request.method == "POST" else "read_self_criticism"
+    cell, may = access.organization_for(request.user, pk, need=need)
     form = YearForm(request.GET if "year" in request.GET else request.POST)
     if not form.is_valid():
         return bad_request(request, form)
     year = form.year_or_this()
     if request.method == "POST":
-        if not access_for(request.user).manages(cell):
-            raise PermissionDenied
         n = selfcriticism.plan_year(cell=cell, year=year)
         messages.success(request, _("Rotation planned: %(n)d turns.") % {"n": n})
         return redirect(f"{request.path}?year={year}")
@@ -323,6 +300,6 @@ def rotation(request, pk):
         "cell": cell,
         "year": year,
         "turns": turns,
-        "can_manage": access_for(request.user).manages(cell),
+        "can_manage": may.manage,
     }
     return render(request, "meetings/rotation.html", context)

@@ -2,32 +2,32 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+import access
 from core.spreadsheets import append_row
 
 from .. import importing
 from ..forms import ImportUploadForm
 from ..models import Member, MemberImport
-from ..permissions import can_read_members, cells_managed_by, get_organization_for
 from ..services import apply_import
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request, pk):
-    cell = get_organization_for(request.user, pk, manage=True)
+    cell, _may = access.organization_for(request.user, pk, need="manage")
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             table = importing.read_table(upload.read(), upload.name)
-            importing.check_rows(table, default_cell=cell, cells=cells_managed_by(request.user, cell))
+            importing.check_rows(table, default_cell=cell, cells=access.cells_managed_by(request.user, cell))
         except importing.ImportFileError as error:
             form.add_error("file", str(error))
         else:
@@ -38,18 +38,10 @@ def import_upload(request, pk):
     return render(request, "members/import_upload.html", {"form": form, "cell": cell})
 
 
-def _get_import_for(user, pk) -> MemberImport:
-    pending = get_object_or_404(MemberImport.objects.select_related("organization"), pk=pk)
-    get_organization_for(user, pending.organization_id, manage=True)
-    if pending.created_by_id != user.pk:
-        raise Http404
-    return pending
-
-
 @login_required
 def import_preview(request, pk):
-    pending = _get_import_for(request.user, pk)
-    cells = cells_managed_by(request.user, pending.organization)
+    pending, may = access.import_for(request.user, pk)
+    cells = list(may.cells)
     rows = importing.check_rows(pending.table, default_cell=pending.organization, cells=cells)
     names = {c.pk: c.name for c in cells}
     for row in rows:
@@ -66,11 +58,9 @@ def import_preview(request, pk):
 @login_required
 @require_POST
 def import_confirm(request, pk):
-    pending = _get_import_for(request.user, pk)
+    pending, may = access.import_for(request.user, pk)
     try:
-        n = apply_import(
-            member_import=pending, cells=cells_managed_by(request.user, pending.organization), by=request.user
-        )
+        n = apply_import(member_import=pending, cells=list(may.cells), by=request.user)
     except (ValidationError, importing.ImportFileError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("members:import_preview", pending.pk)
@@ -83,11 +73,7 @@ def export(request, pk):
     """The cell's roster as XLSX, with the same columns the import reads."""
     import openpyxl
 
-    cell = get_organization_for(request.user, pk)
-    if not cell.is_cell:
-        raise Http404
-    if not can_read_members(request.user, cell):
-        raise PermissionDenied
+    cell, _may = access.cell_for(request.user, pk, need="read")
     members = Member.objects.current().filter(cell=cell)
     book = openpyxl.Workbook()
     sheet = book.active

@@ -8,18 +8,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+import access
+
 from ..forms import CellSettingsForm
 from ..models import Member, Organization, Role, StatusPeriod
-from ..permissions import access_for, get_organization_for, organizations_visible_to
 
 
 @login_required
 def home(request):
-    access = access_for(request.user)
-    if access.is_reviewer:
+    user_access = access.access_for(request.user)
+    if user_access.is_reviewer:
         return redirect("members:tree")
-    if access.own_cell_id:
-        return redirect("meetings:cell", access.own_cell_id)
+    if user_access.own_cell_id:
+        return redirect("meetings:cell", user_access.own_cell_id)
     return render(request, "members/no_access.html")
 
 
@@ -46,25 +47,25 @@ def tree_rows(organizations: list[Organization]) -> list[dict]:
 
 @login_required
 def tree(request):
-    rows = tree_rows(list(organizations_visible_to(request.user)))
+    rows = tree_rows(list(access.organizations_visible_to(request.user)))
     return render(request, "members/tree.html", {"rows": rows})
 
 
 @login_required
 def organization(request, pk):
-    org = get_organization_for(request.user, pk)
-    access = access_for(request.user)
+    org, may = access.organization_for(request.user, pk)
+    user_access = access.access_for(request.user)
     today = timezone.localdate()
     context = {
         "org": org,
-        "ancestors": [(a, access.sees(a)) for a in Organization.objects.get_ancestors(org)],
+        "ancestors": [(a, user_access.sees(a)) for a in Organization.objects.get_ancestors(org)],
         "roles": Role.objects.active_on(today).filter(organization=org).select_related("member"),
-        "can_manage": access.manages(org),
-        "can_read_members": access.reads(org),
-        "guides": access.guides(org),
+        "can_manage": may.manage,
+        "can_read_members": may.read,
+        "guides": may.guide,
     }
     if org.is_cell:
-        context.update(_cell_roster(org, today, full=access.reads(org)))
+        context.update(_cell_roster(org, today, full=may.read))
     else:
         context["rows"] = tree_rows(list(Organization.objects.under(org)))
     return render(request, "members/organization.html", context)
@@ -91,7 +92,7 @@ def _cell_roster(cell, today, *, full: bool) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cell_settings(request, pk):
-    org = get_organization_for(request.user, pk, manage=True)
+    org, _may = access.organization_for(request.user, pk, need="manage")
     form = CellSettingsForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -1,22 +1,23 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+import access
+
 from ..forms import MemberForm, RecognitionForm, StatusPeriodForm, TransferForm
 from ..models import Invitation, Member, StatusPeriod
-from ..permissions import access_for, get_member_for, get_organization_for
 from ..services import create_member, transfer_member
 
 
 @login_required
 def member_detail(request, pk):
-    member = get_member_for(request.user, pk)
+    member, may = access.member_for(request.user, pk)
     context = {
         "member": member,
-        "can_manage": access_for(request.user).manages(member.cell),
+        "can_manage": may.manage,
         "periods": member.status_periods.all(),
         "memberships": member.memberships.select_related("cell"),
         "roles": member.roles.select_related("organization"),
@@ -27,7 +28,7 @@ def member_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_create(request, pk):
-    cell = get_organization_for(request.user, pk, manage=True)
+    cell, _may = access.organization_for(request.user, pk, need="manage")
     if not cell.is_cell:
         messages.error(request, _("Members are added to a party cell, not to a committee."))
         return redirect(cell)
@@ -42,7 +43,7 @@ def member_create(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk):
-    member = get_member_for(request.user, pk, manage=True)
+    member, _may = access.member_for(request.user, pk, need="manage")
     form = MemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -54,7 +55,7 @@ def member_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_transfer(request, pk):
-    member = get_member_for(request.user, pk, manage=True)
+    member, _may = access.member_for(request.user, pk, need="manage")
     form = TransferForm(request.POST or None, member=member)
     if request.method == "POST" and form.is_valid():
         old_cell = member.cell
@@ -82,7 +83,7 @@ def member_transfer(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def status_create(request, pk):
-    member = get_member_for(request.user, pk, manage=True)
+    member, _may = access.member_for(request.user, pk, need="manage")
     form = StatusPeriodForm(request.POST or None, instance=StatusPeriod(member=member))
     if request.method == "POST" and form.is_valid():
         period = form.save(commit=False)
@@ -96,9 +97,8 @@ def status_create(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def status_edit(request, pk):
-    period = get_object_or_404(StatusPeriod.objects.only("member_id"), pk=pk)
-    member = get_member_for(request.user, period.member_id, manage=True)
-    period = member.status_periods.get(pk=pk)
+    period, _may = access.status_period_for(request.user, pk, need="manage")
+    member = period.member
     form = StatusPeriodForm(request.POST or None, instance=period)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -110,7 +110,7 @@ def status_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_recognise(request, pk):
-    member = get_member_for(request.user, pk, manage=True)
+    member, _may = access.member_for(request.user, pk, need="manage")
     if member.status != Member.Status.PROBATIONARY:
         messages.error(request, _("Only a probationary member can be recognised as official."))
         return redirect(member)
@@ -125,7 +125,7 @@ def member_recognise(request, pk):
 @login_required
 @require_POST
 def member_invite(request, pk):
-    member = get_member_for(request.user, pk, manage=True)
+    member, _may = access.member_for(request.user, pk, need="manage")
     if member.user_id:
         messages.error(request, _("This member already has a login."))
         return redirect(member)

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from meetings.views.live import poll_token
+from access import poll_token
 from members import security
 
 from ..members.pages import page_text, vi

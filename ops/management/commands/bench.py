@@ -27,13 +27,13 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from access import poll_token
 from archive import index, search
 from archive.models import SearchEntry
 from documents import book, minutes, pdf
 from evaluations.models import CellMonth
 from meetings import live, services
 from meetings.models import Comment, Meeting
-from meetings.views.live import poll_token
 from members.models import Member, Organization, Role
 from notifications import reminders
 from notifications.models import Notification

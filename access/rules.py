@@ -1,0 +1,174 @@
+"""Who the user is in the party tree (Access), and the lists of what they may see.
+
+Every view asks `access` (the package); no view filters by hand.
+
+Access follows the party tree (DESIGN.md section 1):
+- a post (Role) in an organisation, or a supervision of a cell, lets a user read that organisation and
+  everything below it;
+- a managing post (bí thư, phó bí thư, chi ủy viên) in a cell lets a user change that cell;
+- a member reads their own cell's page and their own profile, nothing else;
+- an outsider asking for an object gets 404, a reader asking to change it gets 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from archive.models import SearchEntry
+from meetings.models import Meeting
+from members.models import Member, Organization, Role, Supervision
+from notifications.models import Notification
+
+
+@dataclass(frozen=True)
+class Access:
+    is_admin: bool = False
+    member: Member | None = None
+    read_paths: tuple[str, ...] = ()
+    managed_cell_ids: frozenset[int] = frozenset()
+    own_cell_id: int | None = None
+    # Committees above the cells where the user holds a post: sees the tree, publishes their guidance.
+    committee_ids: frozenset[int] = frozenset()
+
+    @property
+    def reads_committee(self) -> bool:
+        return bool(self.committee_ids)
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.is_admin or self.reads_committee
+
+    def reads(self, organization: Organization) -> bool:
+        return self.is_admin or any(organization.path.startswith(p) for p in self.read_paths)
+
+    def manages(self, organization: Organization) -> bool:
+        return self.is_admin or organization.pk in self.managed_cell_ids
+
+    def sees(self, organization: Organization) -> bool:
+        return self.reads(organization) or organization.pk == self.own_cell_id
+
+    def guides(self, organization: Organization) -> bool:
+        """May write the monthly guidance of this committee."""
+        return self.is_admin or organization.pk in self.committee_ids
+
+    def is_below(self, organization: Organization) -> bool:
+        """Sees something under this organisation (guidance from above is for every cell below)."""
+        own = [self.member.cell.path] if self.member else []
+        return self.is_admin or any(p.startswith(organization.path) for p in [*self.read_paths, *own])
+
+
+NO_ACCESS = Access()
+
+
+def access_for(user) -> Access:
+    """The user's access, computed once per request (two queries) and kept on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return NO_ACCESS
+    cached = getattr(user, "_chibo_access", None)
+    if cached is not None:
+        return cached
+    member = Member.objects.filter(user=user, left_on__isnull=True).select_related("cell").first()
+    if user.is_superuser:
+        access = Access(is_admin=True, member=member, own_cell_id=member.cell_id if member else None)
+    elif member is None:
+        access = NO_ACCESS
+    else:
+        today = timezone.localdate()
+        roles = Role.objects.active_on(today).filter(member=member).select_related("organization")
+        supervised = Supervision.objects.active_on(today).filter(officer=member).select_related("cell")
+        read = {r.organization.path for r in roles} | {s.cell.path for s in supervised}
+        managed = frozenset(
+            r.organization_id for r in roles if r.organization.is_cell and r.kind in Role.MANAGING_KINDS
+        )
+        access = Access(
+            member=member,
+            read_paths=tuple(sorted(read)),
+            managed_cell_ids=managed,
+            own_cell_id=member.cell_id,
+            committee_ids=frozenset(r.organization_id for r in roles if not r.organization.is_cell),
+        )
+    user._chibo_access = access
+    return access
+
+
+def _paths_q(paths, field="path") -> Q:
+    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths), Q(pk__in=[]))
+
+
+def history_models_for(user, models) -> list:
+    """The tables of the audit history a user may browse: staff holding the admin's "view historical …"
+    permission of each (a superuser holds them all). Nobody else sees any of it: 403."""
+    if not (user.is_active and (user.is_staff or user.is_superuser)):
+        raise PermissionDenied
+    allowed = [
+        m for m in models if user.has_perm(f"{m._meta.app_label}.view_{m.history.model._meta.model_name}")
+    ]
+    if not allowed:
+        raise PermissionDenied
+    return allowed
+
+
+def is_committee_account(user) -> bool:
+    """An account that runs or reviews cells: any post (a cell's chi ủy, a committee above, a reviewing
+    officer), a supervision of a cell, or staff. These sessions end after 30 idle minutes, and the
+    operator may require them to log in with a second factor (members/security.py)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    access = access_for(user)
+    return bool(access.read_paths or access.managed_cell_ids or access.committee_ids)
+
+
+def organizations_visible_to(user) -> QuerySet[Organization]:
+    """The tree page: every organisation the user reads, and their own cell."""
+    access = access_for(user)
+    if access.is_admin:
+        return Organization.objects.all()
+    q = _paths_q(access.read_paths)
+    if access.own_cell_id:
+        q |= Q(pk=access.own_cell_id)
+    return Organization.objects.filter(q)
+
+
+def cells_managed_by(user, organization: Organization) -> list[Organization]:
+    """Cells an import started from `organization` may write to."""
+    access = access_for(user)
+    if access.is_admin:
+        return list(Organization.objects.under(Organization.objects.get_root(organization)).cells())
+    return list(Organization.objects.cells().filter(pk__in=access.managed_cell_ids))
+
+
+def search_entries_visible_to(user) -> QuerySet[SearchEntry]:
+    """The search rows the user may read: their cell's and those of every organisation they read; what only
+    a committee sees (an unpublished agenda) only in the cells they manage."""
+    access = access_for(user)
+    if access.is_admin:
+        return SearchEntry.objects.all()
+    readable = [Q(cell__path__startswith=path) for path in access.read_paths]
+    if access.own_cell_id:
+        readable.append(Q(cell_id=access.own_cell_id))
+    if not readable:
+        return SearchEntry.objects.none()
+    return SearchEntry.objects.filter(reduce(or_, readable)).filter(
+        Q(restricted=False) | Q(cell_id__in=access.managed_cell_ids)
+    )
+
+
+def notifications_of(user) -> QuerySet[Notification]:
+    """A notification is its recipient's alone; anyone else asking for one gets 404."""
+    return Notification.objects.filter(recipient=user)
+
+
+def calendar_meetings_of(user) -> QuerySet[Meeting]:
+    """The meetings in a user's calendar feed: those of their own cell (none without a member)."""
+    access = access_for(user)
+    if access.member is None:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(cell_id=access.member.cell_id)

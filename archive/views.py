@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chibo.downloads import download_name
+from core.forms import error_text
 from meetings import pdf
 from meetings.models import Meeting
 from members.models import Organization
@@ -75,7 +76,7 @@ def _ask(request, prepare, message, back):
     try:
         prepare()
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.info(request, message)
     return back

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from core.forms import error_text
 from members.permissions import get_agenda_item_for, get_meeting_for
 
 from .. import agenda
@@ -38,7 +39,7 @@ def _editable_meeting(request, pk) -> Meeting | None:
     try:
         meeting.check_allows("edit_agenda")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return None
     return meeting
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.months import next_month
 from members.permissions import access_for, get_guidance_for, get_organization_for
 
 from .. import services
@@ -20,7 +21,7 @@ def guidance_list(request, pk):
     organization = get_organization_for(request.user, pk)
     if organization.is_cell or not access_for(request.user).guides(organization):
         raise PermissionDenied
-    form = GuidanceForm(request.POST or None, initial={"month": services.next_month(timezone.localdate())})
+    form = GuidanceForm(request.POST or None, initial={"month": next_month(timezone.localdate())})
     if request.method == "POST" and form.is_valid():
         form.instance.organization = organization
         form.instance.created_by = request.user

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo.downloads import download_name
+from core.forms import error_text
 from members.permissions import can_run, get_meeting_for
 
 from .. import minutes, pdf
@@ -62,7 +63,7 @@ def minutes_view(request, pk):
                 messages.success(request, _("The draft minutes were saved."))
             return redirect("meetings:minutes", meeting.pk)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
     context = {
         "meeting": meeting,
         "can_run": runs,
@@ -94,7 +95,7 @@ def minutes_adopt(request, pk):
         else:
             version = minutes.adopt(meeting=meeting, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         message = (
             _("The correction is adopted as version %(v)d (SHA-256 %(hash)s…).")
@@ -129,7 +130,7 @@ def pdf_request(request, pk, kind):
     try:
         minutes.request_pdf(meeting=meeting, kind=_kind(kind))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.info(request, _("The PDF is being prepared; this page updates itself."))
     return redirect(

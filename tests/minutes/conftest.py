@@ -11,37 +11,22 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from django.utils import timezone
 
 from meetings import dues, live, minutes
 from meetings.models import Attendance, Comment, Guest, Meeting, Task, Vote
 from meetings.services import plan_regular_meeting, publish_meeting
 from members.models import StatusPeriod
 
+from ..clock import Clock, at
 from ..factories import MemberFactory, StatusPeriodFactory
 
 NOVEMBER = dt.date(2026, 11, 1)
 
 
-def at(*args) -> dt.datetime:
-    """An aware datetime in Vietnam's time zone: at(2026, 11, 5, 14, 0)."""
-    return timezone.make_aware(dt.datetime(*args))
-
-
-class Clock:
-    def __init__(self, when: dt.datetime):
-        self.current = when
-
-    def set(self, when: dt.datetime) -> None:
-        self.current = when
-
-
 @pytest.fixture
 def clock(monkeypatch):
     """django.utils.timezone.now (and so localtime/localdate) reads this clock; clock.set(at(...)) moves it."""
-    clock = Clock(at(2026, 11, 5, 13, 30))
-    monkeypatch.setattr(timezone, "now", lambda: clock.current)
-    return clock
+    return Clock(monkeypatch, at(2026, 11, 5, 13, 30))
 
 
 def hold(cell, period, *, chair, clerk, present, clock=None, by) -> Meeting:

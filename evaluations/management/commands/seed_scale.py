@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from archive import index
+from core.months import month_start, previous_month
 from evaluations import alerts
 from evaluations.models import CellMonth, Criterion, Evaluation, Rubric, Score
 from meetings.minutes import content_hash
@@ -198,10 +199,10 @@ class Command(BaseCommand):
         return by_cell
 
     def _periods(self, months):
-        period = timezone.localdate().replace(day=1)
+        period = month_start(timezone.localdate())
         periods = []
         for _i in range(months):
-            period = (period - dt.timedelta(days=1)).replace(day=1)
+            period = previous_month(period)
             periods.append(period)
         return list(reversed(periods))
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.months import quarter_end, quarter_number, quarter_start
+from core.months import month_start, quarter_end, quarter_number, quarter_start
 from members.models import Member, Organization, Role, Supervision
 
 from . import absences as absences_mod
@@ -207,7 +207,7 @@ def _member_alerts(today, cell_ids, people):
     unpaid = (
         DuesEntry.objects.filter(
             period__year=year,
-            period__lt=today.replace(day=1),
+            period__lt=month_start(today),
             cell_id__in=cell_ids,
             due__gt=0,
             paid__lt=F("due"),

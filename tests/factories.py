@@ -1,11 +1,13 @@
 import datetime as dt
+import uuid
 
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from core.months import month_start
-from meetings.models import Meeting
+from meetings import live
+from meetings.models import Comment, Meeting
 from meetings.services import create_thematic_meeting, publish_meeting
 from members.models import Member, Membership, Organization, Role, StatusPeriod, Supervision
 
@@ -92,3 +94,14 @@ def thematic_row(cell: Organization, scheduled_at: dt.datetime, **fields) -> Mee
     return Meeting.objects.create(
         cell=cell, kind=Meeting.Kind.THEMATIC, period=period, scheduled_at=scheduled_at, **fields
     )
+
+
+def post_comment(
+    meeting: Meeting, speaker, text: str, *, kind=Comment.Kind.OPINION, by=None, **extra
+) -> Comment:
+    """A comment posted through the live service, with a fresh client id (never a retry)."""
+    extra.setdefault("agenda_item", None)
+    comment, _created = live.post_comment(
+        meeting=meeting, speaker=speaker, text=text, kind=kind, client_id=uuid.uuid4(), by=by, **extra
+    )
+    return comment

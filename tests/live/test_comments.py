@@ -12,7 +12,7 @@ from django.urls import reverse
 from meetings import live
 from meetings.models import Comment, Meeting
 
-from ..factories import MemberFactory, thematic_meeting
+from ..factories import MemberFactory, post_comment, thematic_meeting
 from .conftest import at
 from .pages import text, vi, vi_n
 
@@ -29,17 +29,7 @@ def post_json(client, meeting, **data):
 
 
 def add_comment(meeting, speaker, text="Ý kiến", **kw):
-    comment, _created = live.post_comment(
-        meeting=meeting,
-        speaker=speaker,
-        text=text,
-        kind=kw.pop("kind", Comment.Kind.OPINION),
-        client_id=uuid.uuid4(),
-        agenda_item=None,
-        by=None,
-        **kw,
-    )
-    return comment
+    return post_comment(meeting, speaker, text, **kw)
 
 
 def counts_text(speakers, comments):

@@ -7,18 +7,18 @@ never came (unexcused) and one on temporary activity here. The superior officer 
 """
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 
 import pytest
 
 from meetings import dues, live, minutes
-from meetings.models import Attendance, Comment, Guest, Meeting, Task, Vote
+from meetings.models import Attendance, Guest, Meeting, Task, Vote
 from meetings.services import plan_regular_meeting, publish_meeting
 from members.models import StatusPeriod
 
 from ..clock import Clock, at
-from ..factories import MemberFactory, StatusPeriodFactory
+from ..factories import MemberFactory, StatusPeriodFactory, post_comment
+from .pages import vi
 
 NOVEMBER = dt.date(2026, 11, 1)
 
@@ -60,15 +60,7 @@ def adopt_vote(meeting, *, by, votes_for=None) -> Vote:
 
 
 def comment(meeting, item, speaker, said, *, by):
-    return live.post_comment(
-        meeting=meeting,
-        speaker=speaker,
-        text=said,
-        kind=Comment.Kind.OPINION,
-        client_id=uuid.uuid4(),
-        agenda_item=item,
-        by=by,
-    )[0]
+    return post_comment(meeting, speaker, said, agenda_item=item, by=by)
 
 
 @dataclass
@@ -141,6 +133,13 @@ def in_progress(world, cell, clock) -> Record:
     for entry in entries:
         dues.record_payment(entry=entry, method="cash", by=by, meeting=meeting)
     return Record(meeting, exempt, away, missing, visiting, report, discussion)
+
+
+def dues_line() -> str:
+    """The minutes' dues sentence for `in_progress`'s meeting: the two comrades in the ledger paid all that was due."""
+    return vi(
+        "Party dues: %(n)s comrades paid %(paid)s of %(due)s đồng due.", n=2, paid="200.000", due="200.000"
+    )
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from .conftest import require_service
 
-SOURCES = ["manage.py", "chibo", "members", "meetings", "evaluations", "archive", "audit", "templates", "locale"]
+SOURCES = ["manage.py", "chibo", "core", "members", "meetings", "evaluations", "archive", "audit", "templates", "locale"]
 
 
 def _fresh_catalogue(tmp_path: Path) -> polib.POFile:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 import access
 from core.downloads import download_name
+from core.forms import error_text
 from documents import book, pdf
 from documents.models import BookArchive, MinutesBook
 from meetings.models import Meeting
@@ -58,7 +59,7 @@ def _ask(request, prepare, message, back):
     try:
         prepare()
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.info(request, message)
     return back

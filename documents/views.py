@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 import access
 from core.downloads import download_name
+from core.forms import error_text
 from meetings.models import Meeting
 
 from . import minutes, pdf
@@ -59,7 +60,7 @@ def minutes_view(request, pk):
                 messages.success(request, _("The draft minutes were saved."))
             return redirect("documents:minutes", meeting.pk)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
     context = {
         "meeting": meeting,
         "can_run": runs,
@@ -91,7 +92,7 @@ def minutes_adopt(request, pk):
         else:
             version = minutes.adopt(meeting=meeting, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         message = (
             _("The correction is adopted as version %(v)d (SHA-256 %(hash)s…).")
@@ -126,7 +127,7 @@ def pdf_request(request, pk, kind):
     try:
         minutes.request_pdf(meeting=meeting, kind=_kind(kind))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.info(request, _("The PDF is being prepared; this page updates itself."))
     return redirect(

@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.months import next_month
 from members import rules
 
 FEW_SPEAKERS = 0.3  # under a third of those present spoke: the lowest band of the HD 42-era sheets
@@ -28,7 +29,7 @@ LABELS = {
 
 def alerts_for(row, today: dt.date | None = None) -> list[str]:
     today = today or timezone.localdate()
-    month_over = (row.period.replace(day=28) + dt.timedelta(days=4)).replace(day=1) <= today
+    month_over = next_month(row.period) <= today
     found = []
     if not row.held:
         if month_over or (row.meeting is None and row.period <= today):

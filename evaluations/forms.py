@@ -6,6 +6,8 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from core.months import month_start, previous_month
+
 # The sortable columns: ?sort=attendance (ascending) or ?sort=-attendance (descending).
 SORTS = {
     "cell": "cell__name",
@@ -22,11 +24,7 @@ LEVELS = ("tot", "kha", "tb", "kem", "none")  # "none": no level yet
 def default_period() -> dt.date:
     """Before the 10th the committee still reviews last month; from the 10th, this month."""
     today = timezone.localdate()
-    return (
-        (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-        if today.day < 10
-        else today.replace(day=1)
-    )
+    return previous_month(today) if today.day < 10 else month_start(today)
 
 
 class DashboardFilter(forms.Form):

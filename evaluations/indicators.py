@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
+from core.months import add_months, month_end, month_start, next_month, previous_month, quarter_start
 from documents.models import MinutesVersion
 from meetings import absences
 from meetings.models import (
@@ -31,8 +32,9 @@ from .models import CellMonth, Evaluation
 
 
 def quarter_bounds(period: dt.date) -> tuple[dt.date, dt.date]:
-    first = 3 * ((period.month - 1) // 3) + 1
-    return period.replace(month=first, day=1), period.replace(month=first + 2, day=1)
+    """The first and the last period (month) of the period's quarter."""
+    start = quarter_start(period)
+    return start, add_months(start, 2)
 
 
 def _seats_by_meeting(meeting_ids):
@@ -60,7 +62,7 @@ def _seats_by_meeting(meeting_ids):
 @transaction.atomic
 def refresh(period: dt.date, cells=None) -> int:
     """Recomputes the period's rows for the given cells (all cells if None). Returns how many rows."""
-    period = period.replace(day=1)
+    period = month_start(period)
     cells = list(cells if cells is not None else Organization.objects.cells())
     cell_ids = [c.pk for c in cells]
     meetings = {
@@ -137,14 +139,14 @@ def refresh(period: dt.date, cells=None) -> int:
         )
     )
     at_risk = _members_at_risk(cell_ids, period)
-    next_month = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    month_after = next_month(period)
     streaks = Counter(
         cell_id
         for cell_id, _name, _run in absences.over_limit(
             absences.longest_excused_runs(
                 cell_ids=cell_ids,
                 year=period.year,
-                until=timezone.make_aware(dt.datetime.combine(next_month, dt.time())),
+                until=timezone.make_aware(dt.datetime.combine(month_after, dt.time())),
             ),
             rules.for_date(None, period).excused_streak_limit,
         ).values()
@@ -243,19 +245,19 @@ def _members_at_risk(cell_ids, period):
 def _overdue_recognitions(cell_ids, period):
     """Probationary members without a recognition vote whose deadline (the rule set's working days after the
     end of the probation) passed before the end of the month."""
-    month_end = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    last_day = month_end(period)
     counts = Counter()
     for member in Member.objects.current().filter(
         cell_id__in=cell_ids,
         status=Member.Status.PROBATIONARY,
         recognition_proposed_on__isnull=True,
-        admission_date__lte=month_end,
+        admission_date__lte=last_day,
     ):
         ends = member.probation_ends_on
-        if ends is None or ends >= month_end:
+        if ends is None or ends >= last_day:
             continue
         working_days = rules.for_date(None, ends).recognition_deadline_working_days
-        if rules.add_working_days(ends, working_days) < month_end:
+        if rules.add_working_days(ends, working_days) < last_day:
             counts[member.cell_id] += 1
     return dict(counts)
 
@@ -271,11 +273,11 @@ def rebuild_recent(months: int = 3, today: dt.date | None = None) -> int:
     """Nightly: the last few months of every cell (older months no longer change; the current month's alerts
     depend on the day, so they are at most a day old)."""
     today = today or timezone.localdate()
-    period = today.replace(day=1)
+    period = month_start(today)
     total = 0
     for _i in range(months):
         total += refresh(period)
-        period = (period - dt.timedelta(days=1)).replace(day=1)
+        period = previous_month(period)
     return total
 
 

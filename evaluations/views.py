@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 import access
+from core.forms import error_text
 from core.spreadsheets import append_row
 from members.models import Organization
 
@@ -36,7 +37,7 @@ def score_sheet(request, pk, rubric_kind="meeting", kind="self"):
         rubric = services.rubric_for(meeting, rubric_kind)
         evaluation = services.open_sheet(meeting=meeting, kind=kind, rubric=rubric, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return redirect(meeting)
     if request.method == "POST":
         try:
@@ -48,7 +49,7 @@ def score_sheet(request, pk, rubric_kind="meeting", kind="self"):
                 messages.success(request, _("The scores were saved."))
             return redirect(request.path)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
     other = (
         Evaluation.objects.filter(meeting=meeting, rubric=rubric)
         .exclude(pk=evaluation.pk)
@@ -119,7 +120,7 @@ def confirm_score(request, pk):
             raise ValidationError(_("The cell has not scored this meeting yet."))
         services.confirm(evaluation=evaluation, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("You confirmed the cell's score."))
     return redirect("evaluations:score_superior", meeting.pk)

@@ -65,32 +65,16 @@ def fill_agenda(meeting: Meeting) -> None:
     """A new meeting's draft agenda: the cell's template, plus the month's guidance from above."""
     if meeting.kind == Meeting.Kind.THEMATIC:
         with translation.override("vi"):
-            items = [
-                AgendaItem(
-                    meeting=meeting,
-                    position=1,
-                    section="opening",
-                    title=str(STANDARD_SECTIONS[0].title),
-                    planned_minutes=5,
-                ),
-                AgendaItem(
-                    meeting=meeting, position=2, section="thematic", title=meeting.topic, planned_minutes=60
-                ),
-                AgendaItem(
-                    meeting=meeting,
-                    position=3,
-                    section="discussion",
-                    title=str(_("Discussion")),
-                    planned_minutes=20,
-                ),
-                AgendaItem(
-                    meeting=meeting,
-                    position=4,
-                    section="conclusion",
-                    title=str(STANDARD_SECTIONS[9].title),
-                    planned_minutes=5,
-                ),
+            outline = [
+                ("opening", str(STANDARD_SECTIONS[0].title), 5),
+                ("thematic", meeting.topic, 60),
+                ("discussion", str(_("Discussion")), 20),
+                ("conclusion", str(STANDARD_SECTIONS[9].title), 5),
             ]
+        items = [
+            AgendaItem(meeting=meeting, position=i, section=section, title=title, planned_minutes=minutes)
+            for i, (section, title, minutes) in enumerate(outline, start=1)
+        ]
     else:
         due = recognition_due(meeting)
         items = [

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.months import month_start, next_month
 from members.models import Organization
 
 from . import agenda, signals
@@ -16,14 +17,6 @@ from .models import AgendaItem, Guidance, Meeting
 
 log = logging.getLogger(__name__)
 DEFAULT_TIME = dt.time(14, 0)
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def next_month(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def regular_datetime(cell: Organization, period: dt.date) -> dt.datetime:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from core.months import add_months
+
 from . import rules as party_rules
 
 # Minutes and resolutions are numbered from 01 in each committee term (DOMAIN.md §4.2), never per year.
@@ -241,7 +243,7 @@ class Member(models.Model):
             return None
         # The Charter's rule, the same in every cell: no organisation to look up (and no query for it).
         months = party_rules.for_date(None, self.admission_date).probation_months
-        return party_rules.add_months(self.admission_date, months)
+        return add_months(self.admission_date, months)
 
     def recognise_official(self, *, on: dt.date) -> None:
         """Records the superior committee's decision: dự bị → chính thức from that date."""

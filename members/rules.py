@@ -7,7 +7,6 @@ Sources and confidence: shared/DOMAIN.md.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
@@ -159,13 +158,6 @@ def add_working_days(day: dt.date, n: int) -> dt.date:
         if is_working_day(day):
             n -= 1
     return day
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or the month's last day (29/02 + 12 months = 28/02)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 # --- Who counts, who votes, and when a vote passes ----------------------------------------------------

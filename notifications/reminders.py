@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.months import month_start, quarter_end, quarter_number, quarter_start
 from meetings import absences as absences_mod
 from meetings.models import Attendance, DuesEntry, Meeting
 from members import rules
@@ -116,39 +117,17 @@ def _meeting_messages(today, policies, people):
         context = {"meeting": meeting, "days": days}
         url = reverse("meetings:meeting", args=[meeting.pk])
         subject = f"meeting:{meeting.pk}"
-        has_session = hasattr(meeting, "committee_session")
-        if meeting.kind == Meeting.Kind.REGULAR and not has_session:
+        due = []  # (kind, the lead time it answers, who is told)
+        if meeting.kind == Meeting.Kind.REGULAR and not hasattr(meeting, "committee_session"):
             leads = [d for d in policy.committee_session_days if days <= d]
             if leads:
-                yield Message(
-                    "committee_session",
-                    subject,
-                    f"D-{min(leads)}",
-                    people.committee[meeting.cell_id],
-                    context,
-                    url,
-                    meeting.pk,
-                )
+                due.append(("committee_session", min(leads), people.committee[meeting.cell_id]))
             if days <= policy.escalation_days:
-                yield Message(
-                    "escalation",
-                    subject,
-                    f"D-{policy.escalation_days}",
-                    people.officers[meeting.cell_id],
-                    context,
-                    url,
-                    meeting.pk,
-                )
+                due.append(("escalation", policy.escalation_days, people.officers[meeting.cell_id]))
         if days <= policy.member_days:
-            yield Message(
-                "meeting_reminder",
-                subject,
-                f"D-{policy.member_days}",
-                people.members[meeting.cell_id],
-                context,
-                url,
-                meeting.pk,
-            )
+            due.append(("meeting_reminder", policy.member_days, people.members[meeting.cell_id]))
+        for kind, lead, recipients in due:
+            yield Message(kind, subject, f"D-{lead}", recipients, context, url, meeting.pk)
     waiting = Meeting.objects.filter(
         status__in=[Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED], scheduled_at__date__lt=today
     ).select_related("cell", "clerk", "chair")
@@ -229,7 +208,7 @@ def _member_alerts(today, cell_ids, people):
     unpaid = (
         DuesEntry.objects.filter(
             period__year=year,
-            period__lt=today.replace(day=1),
+            period__lt=month_start(today),
             cell_id__in=cell_ids,
             due__gt=0,
             paid__lt=F("due"),
@@ -250,18 +229,12 @@ def _member_alerts(today, cell_ids, people):
 
 
 def quarter_of(day: dt.date) -> tuple[dt.date, dt.date, str]:
-    first_month = 3 * ((day.month - 1) // 3) + 1
-    start = day.replace(month=first_month, day=1)
-    end_month = first_month + 2
-    end = dt.date(day.year + (end_month == 12), 1 if end_month == 12 else end_month + 1, 1) - dt.timedelta(
-        days=1
-    )
-    return start, end, f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    return quarter_start(day), quarter_end(day), f"{day.year}Q{quarter_number(day)}"
 
 
 def quarter_name(day: dt.date) -> str:
     """As people write it: "quý IV năm 2026" (the key keeps the short "2026Q4")."""
-    roman = ("I", "II", "III", "IV")[(day.month - 1) // 3]
+    roman = ("I", "II", "III", "IV")[quarter_number(day) - 1]
     with translation.override("vi"):  # notifications are written in Vietnamese, like the emails
         return _("quarter %(roman)s of %(year)s") % {"roman": roman, "year": day.year}
 

@@ -198,6 +198,21 @@ def attribute(page: str, name: str, after: str = "") -> str:
     return html.unescape(match.group(1))
 
 
+def live_state(page: str) -> dict[str, str]:
+    """What the live page's script keeps between polls and posts: where to poll, with which token, the last
+    comment seen, the current item and state, and where the comment form posts."""
+    form = re.search(r'<form[^>]*id="comment-form"[^>]*>', page).group(0)
+    return {
+        "poll": attribute(page, "data-poll-url", 'id="comments"'),
+        "token": attribute(page, "data-token", 'id="comments"'),
+        "after": attribute(page, "data-after", 'id="comments"'),
+        "item": attribute(page, "data-item", 'id="comments"'),
+        "status": attribute(page, "data-status", 'id="comments"'),
+        "action": attribute(form, "action"),
+        "csrf": attribute(page, "value", 'name="csrfmiddlewaretoken"'),
+    }
+
+
 def multipart(fields: dict[str, str]) -> tuple[bytes, str]:
     """A body like the browser's FormData (multipart/form-data)."""
     boundary = "----chiboLoad" + secrets.token_hex(8)
@@ -258,16 +273,7 @@ class Run:
                 time.sleep(0.3)
         if page is None:
             return
-        form = re.search(r'<form[^>]*id="comment-form"[^>]*>', page).group(0)
-        state = {
-            "poll": attribute(page, "data-poll-url", 'id="comments"'),
-            "token": attribute(page, "data-token", 'id="comments"'),
-            "after": attribute(page, "data-after", 'id="comments"'),
-            "item": attribute(page, "data-item", 'id="comments"'),
-            "status": attribute(page, "data-status", 'id="comments"'),
-            "action": attribute(form, "action"),
-            "csrf": attribute(page, "value", 'name="csrfmiddlewaretoken"'),
-        }
+        state = live_state(page)
         next_poll = self.now() + self.args.poll_every
         next_comment = self.now() + random.uniform(0, self.args.comment_every)
         n = 0
@@ -805,15 +811,7 @@ def measure_cost(args, run: Run, master: int) -> dict:
     browser = Browser(run.port)
     browser.cookies["sessionid"] = row["session"]
     page = run.open_page(browser, row)
-    form = re.search(r'<form[^>]*id="comment-form"[^>]*>', page).group(0)
-    state = {
-        "poll": attribute(page, "data-poll-url", 'id="comments"'),
-        "token": attribute(page, "data-token", 'id="comments"'),
-        "item": attribute(page, "data-item", 'id="comments"'),
-        "status": attribute(page, "data-status", 'id="comments"'),
-        "action": attribute(form, "action"),
-        "csrf": attribute(page, "value", 'name="csrfmiddlewaretoken"'),
-    }
+    state = live_state(page)
     n = args.cost
     out = {"livez": cost(lambda: browser.request("GET", "/livez"), n)}
     counter = iter(range(10**6))

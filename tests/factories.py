@@ -1,8 +1,14 @@
 import datetime as dt
+import uuid
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
+from core.months import month_start
+from meetings import live
+from meetings.models import Comment, Meeting
+from meetings.services import create_thematic_meeting, publish_meeting
 from members.models import Member, Membership, Organization, Role, StatusPeriod, Supervision
 
 
@@ -69,3 +75,33 @@ class SupervisionFactory(factory.django.DjangoModelFactory):
         model = Supervision
 
     starts_on = dt.date(2025, 1, 1)
+
+
+def thematic_meeting(cell: Organization, *, published: bool = False, **fields) -> Meeting:
+    """A thematic meeting planned (and, if told, published) through the services, by nobody in particular:
+    thematic_meeting(cell, topic=..., scheduled_at=..., shares_session_with=regular)."""
+    fields = {"place": "", "shares_session_with": None, **fields}
+    meeting = create_thematic_meeting(cell=cell, by=None, **fields)
+    if published:
+        publish_meeting(meeting=meeting, by=None)
+    return meeting
+
+
+def thematic_row(cell: Organization, scheduled_at: dt.datetime, **fields) -> Meeting:
+    """A thematic meeting written straight to the table (no agenda, no events) in the month of `scheduled_at`:
+    thematic_row(cell, at(2026, 10, 5, 15, 45), topic="Chuyên đề quý IV", status=Meeting.Status.CLOSED)."""
+    period = month_start(timezone.localtime(scheduled_at).date())
+    return Meeting.objects.create(
+        cell=cell, kind=Meeting.Kind.THEMATIC, period=period, scheduled_at=scheduled_at, **fields
+    )
+
+
+def post_comment(
+    meeting: Meeting, speaker, text: str, *, kind=Comment.Kind.OPINION, by=None, **extra
+) -> Comment:
+    """A comment posted through the live service, with a fresh client id (never a retry)."""
+    extra.setdefault("agenda_item", None)
+    comment, _created = live.post_comment(
+        meeting=meeting, speaker=speaker, text=text, kind=kind, client_id=uuid.uuid4(), by=by, **extra
+    )
+    return comment

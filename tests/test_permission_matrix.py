@@ -5,8 +5,6 @@ their name, unnamed ones by their address (a key starting with "/").
 Outsiders get 404 (they must not learn that an object exists); readers asking to change get 403.
 """
 
-import uuid
-
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -22,6 +20,7 @@ from members.models import MemberImport, StatusPeriod
 from notifications.models import CalendarFeed, Notification
 
 from .conftest import PERSONAS
+from .factories import post_comment
 
 # Shorthands for the expected status of each persona, in the order of PERSONAS:
 # anon, nobody, member, fellow, secretary, officer, reviewer, outsider, admin
@@ -104,17 +103,7 @@ def _live(world):
 
 
 def _question(world):
-    meeting = _live(world)
-    comment, _created = live.post_comment(
-        meeting=meeting,
-        speaker=world.member,
-        text="Xin hỏi?",
-        kind=Comment.Kind.QUESTION,
-        client_id=uuid.uuid4(),
-        agenda_item=None,
-        by=None,
-    )
-    return comment
+    return post_comment(_live(world), world.member, "Xin hỏi?", kind=Comment.Kind.QUESTION)
 
 
 def _task(world):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 import access
+from core.forms import error_text
 
 from .. import agenda
 from ..forms import AgendaItemForm
@@ -38,7 +39,7 @@ def _editable_meeting(request, pk) -> tuple[Meeting | None, access.MeetingMay]:
     try:
         meeting.check_allows("edit_agenda")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return None, may
     return meeting, may
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 import access
+from core.months import next_month
 
 from .. import agenda, services
 from ..forms import ThematicMeetingForm
@@ -38,7 +39,7 @@ def cell_meetings(request, pk):
         "next_meeting": min(upcoming, key=lambda m: m.scheduled_at) if upcoming else None,
         "meetings": meetings,
         "can_manage": may.manage,
-        "next_period": services.next_month(timezone.localdate()),
+        "next_period": next_month(timezone.localdate()),
     }
     return render(request, "meetings/cell_meetings.html", context)
 
@@ -72,7 +73,7 @@ def plan_regular(request, pk):
         messages.error(request, _("Set the cell's regular meeting day first."))
         return redirect("members:cell_settings", cell.pk)
     meeting, created = services.plan_regular_meeting(
-        cell=cell, period=services.next_month(timezone.localdate()), by=request.user
+        cell=cell, period=next_month(timezone.localdate()), by=request.user
     )
     if not created:
         messages.info(request, _("Next month's regular meeting is already planned."))

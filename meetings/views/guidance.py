@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 import access
+from core.months import next_month
 
 from .. import services
 from ..forms import DocumentForm, GuidanceForm
@@ -17,7 +18,7 @@ from ..models import Guidance
 def guidance_list(request, pk):
     """A committee's monthly guidance, and the form for the next one."""
     organization, _may = access.organization_for(request.user, pk, need="guide")
-    form = GuidanceForm(request.POST or None, initial={"month": services.next_month(timezone.localdate())})
+    form = GuidanceForm(request.POST or None, initial={"month": next_month(timezone.localdate())})
     if request.method == "POST" and form.is_valid():
         form.instance.organization = organization
         form.instance.created_by = request.user

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import access
+from core.forms import error_text
 
 from .. import live
 from ..forms import AnswerForm, CommentForm, CurrentItemForm, OpenMeetingForm
@@ -116,7 +117,7 @@ def comment_post(request, pk):
             by=request.user,
         )
     except ValidationError as error:
-        return _comment_answer(request, meeting, wants_json, 409, " ".join(error.messages))
+        return _comment_answer(request, meeting, wants_json, 409, error_text(error))
     if wants_json:
         return JsonResponse({"id": comment.pk, "created": created}, status=201 if created else 200)
     messages.success(request, _("Your comment was recorded."))
@@ -140,7 +141,7 @@ def check_in(request, pk):
             raise ValidationError(_("Your login is not linked to a party member."))
         live.check_in(meeting=meeting, member=member)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("You are checked in. Welcome!"))
     return redirect("meetings:live", meeting.pk)
@@ -181,7 +182,7 @@ def current_item(request, pk):
             raise ValidationError(form.errors["item"])
         live.set_current_item(meeting=meeting, item=form.cleaned_data["item"])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     return redirect(
         "meetings:screen" if request.POST.get("next") == "screen" else "meetings:live", meeting.pk
     )
@@ -198,7 +199,7 @@ def answer(request, pk):
             raise ValidationError(form.errors["answer"])
         live.answer_question(comment=comment, answer=form.cleaned_data["answer"])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     return redirect("meetings:live", meeting.pk)
 
 
@@ -209,7 +210,7 @@ def close_view(request, pk):
     try:
         unmarked = live.close_meeting(meeting=meeting, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return redirect("meetings:live", meeting.pk)
     if unmarked:
         messages.warning(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 import access
+from core.forms import error_text
 
 from .. import services
 from ..forms import AgendaItemForm, CommitteeSessionForm, DocumentForm, MoveMeetingForm, ReasonForm
@@ -78,51 +79,50 @@ def render_meeting(request, meeting: Meeting, may: access.MeetingMay, *, status:
     return render(request, "meetings/meeting_detail.html", context, status=status)
 
 
+def _action_form(request, meeting: Meeting, form, *, action: str, perform, done: str):
+    """The page of a change to a planned meeting that takes a reason (move, cancel, reopen): the form, and on
+    a valid post `perform(data)`; a refusal shows on the form, success goes back to the meeting."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect(meeting)
+    context = {"form": form, "meeting": meeting, "action": action}
+    return render(request, "meetings/meeting_action_form.html", context)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_move(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="manage")
+
+    def move(data):
+        services.move_meeting(
+            meeting=meeting,
+            scheduled_at=data["scheduled_at"],
+            place=data["place"],
+            reason=data["reason"],
+            by=request.user,
+        )
+
     form = MoveMeetingForm(request.POST or None, meeting=meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.move_meeting(
-                meeting=meeting,
-                scheduled_at=form.cleaned_data["scheduled_at"],
-                place=form.cleaned_data["place"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The meeting was moved."))
-            return redirect(meeting)
-    return render(
-        request, "meetings/meeting_action_form.html", {"form": form, "meeting": meeting, "action": "move"}
-    )
+    return _action_form(request, meeting, form, action="move", perform=move, done=_("The meeting was moved."))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_cancel(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="manage")
+
+    def cancel(data):
+        meeting.apply("cancel", by=request.user, note=data["reason"], cancel_reason=data["reason"])
+
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting.apply(
-                "cancel",
-                by=request.user,
-                note=form.cleaned_data["reason"],
-                cancel_reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The meeting was cancelled."))
-            return redirect(meeting)
-    return render(
-        request, "meetings/meeting_action_form.html", {"form": form, "meeting": meeting, "action": "cancel"}
-    )
+    done = _("The meeting was cancelled.")
+    return _action_form(request, meeting, form, action="cancel", perform=cancel, done=done)
 
 
 @login_required
@@ -132,7 +132,7 @@ def meeting_publish(request, pk):
     try:
         services.publish_meeting(meeting=meeting, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(
             request, _("The agenda was published to the cell's members and the superior officer.")
@@ -144,18 +144,13 @@ def meeting_publish(request, pk):
 @require_http_methods(["GET", "POST"])
 def meeting_reopen(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="manage")
+
+    def reopen(data):
+        meeting.apply("reopen", by=request.user, note=data["reason"])
+
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting.apply("reopen", by=request.user, note=form.cleaned_data["reason"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The agenda is open for changes again; publish it when ready."))
-            return redirect(meeting)
-    return render(
-        request, "meetings/meeting_action_form.html", {"form": form, "meeting": meeting, "action": "reopen"}
-    )
+    done = _("The agenda is open for changes again; publish it when ready.")
+    return _action_form(request, meeting, form, action="reopen", perform=reopen, done=done)
 
 
 @login_required

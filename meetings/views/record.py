@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 import access
+from core.forms import error_text
 from core.views import bad_request
 from members.models import Member
 
@@ -44,7 +45,7 @@ def attendance(request, pk):
                     live.mark_attendance(attendance=row, status=status, reason=reason)
                     changed += 1
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Attendance saved (%(n)d changes).") % {"n": changed})
         return redirect("meetings:attendance", meeting.pk)
@@ -68,7 +69,7 @@ def guest_add(request, pk):
         try:
             live.add_guest(meeting=meeting, guest=form.instance)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Guest added."))
     else:
@@ -85,7 +86,7 @@ def clerk_set(request, pk):
         try:
             live.set_clerk(meeting=meeting, clerk=form.cleaned_data["clerk"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("Meeting secretary: %(name)s.") % {"name": meeting.clerk.full_name})
     return redirect("meetings:attendance", meeting.pk)
@@ -181,7 +182,7 @@ def meeting_dues(request, pk):
             else:
                 dues.record_payment(entry=entry, method=method, by=request.user, meeting=meeting)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, error_text(error))
         return redirect("meetings:dues", meeting.pk)
     context = {
         "meeting": meeting,

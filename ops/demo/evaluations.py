@@ -1,12 +1,12 @@
 """Scores and indicators for the demo year: cells differ, so the dashboard shows what to act on."""
 
-import datetime as dt
 import random
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from core.months import next_month
 from evaluations import indicators, services
 from evaluations.models import CellMonth, Score
 from meetings.models import Meeting, Vote
@@ -32,7 +32,7 @@ def seed() -> bool:
     period = FIRST_PERIOD
     while period <= ARTICLE_PERIOD.replace(month=12):
         indicators.refresh(period, cells)
-        period = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        period = next_month(period)
     return True
 
 

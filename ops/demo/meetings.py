@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.months import next_month
 from documents import minutes
 from meetings import agenda, dues, live, selfcriticism, services
 from meetings.models import (
@@ -138,7 +139,7 @@ def _periods():
     period = FIRST_PERIOD
     while period <= ARTICLE_PERIOD:
         yield period
-        period = services.next_month(period)
+        period = next_month(period)
 
 
 @transaction.atomic

@@ -8,15 +8,14 @@ Playwright's sync API keeps an asyncio loop in the test's thread, so Django's OR
 that thread (SynchronousOnlyOperation): DJANGO_ALLOW_ASYNC_UNSAFE is set while the browser is up.
 """
 
-import datetime as dt
 import os
 import re
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
+from ..clock import Clock, at
 from ..conftest import require_service
 from ..meetings.pages import vi
 
@@ -38,26 +37,11 @@ TIMEOUT_MS = 15_000  # a slow shared machine; a page that never shows what is ex
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
 
-def at(*args) -> dt.datetime:
-    """An aware datetime in Vietnam's time zone: at(2026, 11, 5, 14, 0)."""
-    return timezone.make_aware(dt.datetime(*args))
-
-
-class Clock:
-    def __init__(self, when: dt.datetime):
-        self.current = when
-
-    def set(self, when: dt.datetime) -> None:
-        self.current = when
-
-
 @pytest.fixture
 def clock(monkeypatch):
     """The server's clock (django.utils.timezone.now, read by the live server's thread too), frozen at
     05/11/2026 14:00 until clock.set(at(...)) moves it. The browser's own clock is not touched."""
-    clock = Clock(at(2026, 11, 5, 14, 0))
-    monkeypatch.setattr(timezone, "now", lambda: clock.current)
-    return clock
+    return Clock(monkeypatch, at(2026, 11, 5, 14, 0))
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 are big enough for a finger (44×44 CSS px)."""
 
 import datetime as dt
-import uuid
 
 import pytest
 from playwright.sync_api import expect
@@ -13,6 +12,7 @@ from meetings import live
 from meetings.models import Comment
 from meetings.services import plan_regular_meeting, publish_meeting
 
+from ..factories import post_comment
 from ..meetings.pages import vi
 from .axe import enlarge_text, horizontal_overflow, serious_violations
 from .conftest import at
@@ -33,13 +33,11 @@ def meetings(world, clock):
     publish_meeting(meeting=november, by=world.secretary.user)
     clock.set(at(2026, 11, 5, 14, 0))
     live.open_meeting(meeting=november, chair=world.secretary, clerk=world.fellow, by=world.secretary.user)
-    live.post_comment(
-        meeting=november,
-        speaker=world.member,
-        text="Đề nghị chi ủy cho biết kế hoạch kết nạp đảng viên mới?",
+    post_comment(
+        november,
+        world.member,
+        "Đề nghị chi ủy cho biết kế hoạch kết nạp đảng viên mới?",
         kind=Comment.Kind.QUESTION,
-        client_id=uuid.uuid4(),
-        agenda_item=None,
         by=world.member.user,
     )
     december, _created = plan_regular_meeting(cell=world.cell, period=DECEMBER)

@@ -15,10 +15,14 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from evaluations import services
+from evaluations.models import Rubric
+from meetings import live
 from meetings.models import AgendaItem, Attendance, Category, Comment, CommitteeSession, Meeting, Vote
-from meetings.services import plan_regular_meeting
+from meetings.services import plan_regular_meeting, publish_meeting
 from members.models import Member, Organization
 
+from ..clock import Clock, at
 from ..factories import MemberFactory, make_org
 
 NOVEMBER = dt.date(2026, 11, 1)
@@ -26,25 +30,10 @@ OCTOBER = dt.date(2026, 10, 1)
 DECEMBER = dt.date(2026, 12, 1)
 
 
-def at(*args) -> dt.datetime:
-    """An aware datetime in Vietnam's time zone: at(2026, 11, 5, 14, 0)."""
-    return timezone.make_aware(dt.datetime(*args))
-
-
-class Clock:
-    def __init__(self, when: dt.datetime):
-        self.current = when
-
-    def set(self, when: dt.datetime) -> None:
-        self.current = when
-
-
 @pytest.fixture
 def clock(monkeypatch):
     """django.utils.timezone.now (and so localtime/localdate) reads this clock; clock.set(at(...)) moves it."""
-    clock = Clock(at(2026, 11, 20, 9, 0))
-    monkeypatch.setattr(timezone, "now", lambda: clock.current)
-    return clock
+    return Clock(monkeypatch, at(2026, 11, 20, 9, 0))
 
 
 def vi(message: str, **params) -> str:
@@ -146,6 +135,39 @@ def professional_item(meeting: Meeting, minutes: int) -> AgendaItem:
         title="Chuyên môn: kế hoạch sản xuất quý",
         planned_minutes=minutes,
         category=Category.PROFESSIONAL,
+    )
+
+
+def open_live(world, clock, *, present=()) -> Meeting:
+    """Chi bộ A1's November meeting through the live flow: published on the 2nd, opened by the secretary at
+    14:00 on the 5th (the clock stands there), `present` marked present."""
+    meeting, _created = plan_regular_meeting(cell=world.cell, period=NOVEMBER)
+    clock.set(at(2026, 11, 2, 9, 0))
+    publish_meeting(meeting=meeting, by=world.secretary.user)
+    clock.set(at(2026, 11, 5, 14, 0))
+    live.open_meeting(meeting=meeting, chair=world.secretary, clerk=world.fellow, by=world.secretary.user)
+    for member in present:
+        live.mark_attendance(
+            attendance=meeting.attendances.get(member=member), status=Attendance.Status.PRESENT
+        )
+    return meeting
+
+
+@pytest.fixture
+def default(db) -> Rubric:
+    """The national meeting rubric (HD 42 era)."""
+    return Rubric.objects.get(kind=Rubric.Kind.MEETING, organization=None)
+
+
+def full_marks_for_top(default, world) -> Rubric:
+    """Đảng bộ A requires full marks on attendance, duration, participation and minutes (its own version)."""
+    return services.issue_local_rubric(
+        rubric=default,
+        organization=world.branch_a,
+        effective_from=dt.date(2026, 1, 1),
+        source_number="09-HD/ĐU",
+        source_date=dt.date(2025, 12, 20),
+        source_issuer="Đảng ủy Đảng bộ A",
     )
 
 

@@ -7,22 +7,16 @@ import datetime as dt
 import importlib
 from decimal import Decimal
 
-import pytest
 from django.apps import apps
 
 from evaluations import defaults, services
 from evaluations.models import Criterion, CriterionGroup, Evaluation, Rubric
 
-from .conftest import hold, roll
+from .conftest import full_marks_for_top, hold, roll
 
 follow_the_sheet = importlib.import_module(
     "evaluations.migrations.0008_hd42_rubric_follows_the_sheet"
 ).follow_the_sheet
-
-
-@pytest.fixture
-def default(db) -> Rubric:
-    return Rubric.objects.get(kind=Rubric.Kind.MEETING, organization=None)
 
 
 def national():
@@ -59,14 +53,7 @@ def test_on_the_national_sheet_99_points_with_attendance_short_is_tot(world, clo
 
 
 def test_a_committee_turns_on_full_marks_for_tot_for_its_cells_only(world, clock, default):
-    own = services.issue_local_rubric(
-        rubric=default,
-        organization=world.branch_a,
-        effective_from=dt.date(2026, 1, 1),
-        source_number="09-HD/ĐU",
-        source_date=dt.date(2025, 12, 20),
-        source_issuer="Đảng ủy Đảng bộ A",
-    )
+    own = full_marks_for_top(default, world)
     here, elsewhere = hold(world.cell), hold(world.other_cell)
     sheets = {}
     for meeting in (here, elsewhere):

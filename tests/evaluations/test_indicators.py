@@ -23,8 +23,8 @@ from meetings.models import (
 from meetings.services import plan_regular_meeting, publish_meeting
 from members.models import Member, Organization
 
-from ..factories import MemberFactory
-from .conftest import NOVEMBER, OCTOBER, at, hold, roll, session, speak, vote
+from ..factories import MemberFactory, thematic_row
+from .conftest import NOVEMBER, OCTOBER, at, hold, open_live, roll, session, speak, vote
 
 SEPTEMBER = dt.date(2026, 9, 1)
 
@@ -62,14 +62,7 @@ def november(world, clock) -> Meeting:
     session(meeting)
     vote(meeting, Vote.Kind.MINUTES)
     Guest.objects.create(meeting=meeting, member=w.officer, name="Lê Văn Phúc", is_superior_officer=True)
-    Meeting.objects.create(
-        cell=w.cell,
-        kind=Meeting.Kind.THEMATIC,
-        topic="Chuyên đề quý IV",
-        period=OCTOBER,
-        scheduled_at=at(2026, 10, 5, 15, 45),
-        status=Meeting.Status.CLOSED,
-    )
+    thematic_row(w.cell, at(2026, 10, 5, 15, 45), topic="Chuyên đề quý IV", status=Meeting.Status.CLOSED)
     for member in (w.secretary, w.member):
         SelfCriticismTurn.objects.create(cell=w.cell, member=member, period=SEPTEMBER, done=True)
     SelfCriticismTurn.objects.create(cell=w.cell, member=w.fellow, period=NOVEMBER, done=False)
@@ -152,14 +145,7 @@ def test_a_meeting_moved_off_the_fixed_day(world, clock):
 
 def test_a_thematic_meeting_last_quarter_does_not_count_for_this_one(world, clock):
     hold(world.cell)
-    Meeting.objects.create(
-        cell=world.cell,
-        kind=Meeting.Kind.THEMATIC,
-        topic="Chuyên đề quý III",
-        period=SEPTEMBER,
-        scheduled_at=at(2026, 9, 5, 15, 45),
-        status=Meeting.Status.CLOSED,
-    )
+    thematic_row(world.cell, at(2026, 9, 5, 15, 45), topic="Chuyên đề quý III", status=Meeting.Status.CLOSED)
 
     indicators.refresh(NOVEMBER, [world.cell])
     indicators.refresh(SEPTEMBER, [world.cell])
@@ -263,15 +249,7 @@ def test_the_refresh_task_runs_for_one_meetings_cell_and_month(world, clock):
 def test_closing_a_meeting_refreshes_its_row_once_committed(
     world, login, clock, django_capture_on_commit_callbacks
 ):
-    meeting, _created = plan_regular_meeting(cell=world.cell, period=NOVEMBER)
-    clock.set(at(2026, 11, 2, 9, 0))
-    publish_meeting(meeting=meeting, by=world.secretary.user)
-    clock.set(at(2026, 11, 5, 14, 0))
-    live.open_meeting(meeting=meeting, chair=world.secretary, clerk=world.fellow, by=world.secretary.user)
-    for member in (world.secretary, world.member, world.fellow):
-        live.mark_attendance(
-            attendance=meeting.attendances.get(member=member), status=Attendance.Status.PRESENT
-        )
+    meeting = open_live(world, clock, present=(world.secretary, world.member, world.fellow))
     clock.set(at(2026, 11, 5, 15, 45))
 
     with django_capture_on_commit_callbacks() as pending:
@@ -290,11 +268,7 @@ def test_closing_a_meeting_refreshes_its_row_once_committed(
 
 
 def test_closing_through_the_view_fills_the_row(world, login, clock, django_capture_on_commit_callbacks):
-    meeting, _created = plan_regular_meeting(cell=world.cell, period=NOVEMBER)
-    clock.set(at(2026, 11, 2, 9, 0))
-    publish_meeting(meeting=meeting, by=world.secretary.user)
-    clock.set(at(2026, 11, 5, 14, 0))
-    live.open_meeting(meeting=meeting, chair=world.secretary, clerk=world.fellow, by=world.secretary.user)
+    meeting = open_live(world, clock)
     clock.set(at(2026, 11, 5, 15, 40))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -306,20 +280,11 @@ def test_closing_through_the_view_fills_the_row(world, login, clock, django_capt
 
 def test_a_thematic_meeting_planned_but_never_held_does_not_count(world, clock):
     clock.set(at(2027, 1, 10, 9, 0))
-    Meeting.objects.create(
-        cell=world.cell,
-        kind=Meeting.Kind.THEMATIC,
+    thematic_row(world.cell, at(2026, 10, 20, 14, 0), topic="Chuyên đề quý IV", status=Meeting.Status.PLANNED)
+    thematic_row(
+        world.cell_a2,
+        at(2026, 10, 20, 14, 0),
         topic="Chuyên đề quý IV",
-        period=OCTOBER,
-        scheduled_at=at(2026, 10, 20, 14, 0),
-        status=Meeting.Status.PLANNED,
-    )
-    Meeting.objects.create(
-        cell=world.cell_a2,
-        kind=Meeting.Kind.THEMATIC,
-        topic="Chuyên đề quý IV",
-        period=OCTOBER,
-        scheduled_at=at(2026, 10, 20, 14, 0),
         status=Meeting.Status.ADOPTED,
     )
 
@@ -366,12 +331,10 @@ def test_two_unexcused_absences_in_one_month_count_as_one_month_for_members_at_r
     w = world
     for month in (8, 9):
         roll(hold(w.cell, dt.date(2026, month, 1)), present=[w.secretary], unexcused=[w.member])
-    thematic = Meeting.objects.create(
-        cell=w.cell,
-        kind=Meeting.Kind.THEMATIC,
+    thematic = thematic_row(
+        w.cell,
+        at(2026, 9, 20, 14, 0),
         topic="Chuyên đề quý III",
-        period=dt.date(2026, 9, 1),
-        scheduled_at=at(2026, 9, 20, 14, 0),
         status=Meeting.Status.CLOSED,
     )
     roll(thematic, present=[w.secretary], unexcused=[w.member])
@@ -411,12 +374,10 @@ def test_a_meeting_shorter_than_its_rules_minimum_raises_the_alert(world, clock)
 def test_a_session_shared_with_a_thematic_meeting_is_short_under_120_minutes(world, clock):
     regular = hold(world.cell, OCTOBER, minutes=100)
     roll(regular, present=[world.secretary, world.member])
-    Meeting.objects.create(
-        cell=world.cell,
-        kind=Meeting.Kind.THEMATIC,
+    thematic_row(
+        world.cell,
+        regular.scheduled_at,
         topic="Chuyên đề quý IV",
-        period=OCTOBER,
-        scheduled_at=regular.scheduled_at,
         status=Meeting.Status.CLOSED,
         shares_session_with=regular,
     )

@@ -1,7 +1,6 @@
 """Levels from the total (with the extra condition for "tốt"), points kept inside each criterion's range, the
 cell's adoption by vote, the superior officer's confirmation or own score, and the score in the minutes."""
 
-import datetime as dt
 import re
 from decimal import Decimal
 
@@ -11,15 +10,9 @@ from django.urls import reverse
 from evaluations import services
 from evaluations.models import Evaluation, Rubric, Score
 from meetings import live
-from meetings.models import Attendance, Meeting
-from meetings.services import plan_regular_meeting, publish_meeting
+from meetings.models import Meeting
 
-from .conftest import NOVEMBER, at, hold, text, vi
-
-
-@pytest.fixture
-def default(db) -> Rubric:
-    return Rubric.objects.get(kind=Rubric.Kind.MEETING, organization=None)
+from .conftest import at, full_marks_for_top, hold, open_live, text, vi
 
 
 @pytest.mark.parametrize(
@@ -58,15 +51,7 @@ def test_below_90_the_starred_criteria_change_nothing(default, total, label):
 @pytest.fixture
 def in_meeting(world, clock) -> Meeting:
     """November's meeting of Chi bộ A1, open since 14:00 on the 5th, its three official members present."""
-    meeting, _created = plan_regular_meeting(cell=world.cell, period=NOVEMBER)
-    clock.set(at(2026, 11, 2, 9, 0))
-    publish_meeting(meeting=meeting, by=world.secretary.user)
-    clock.set(at(2026, 11, 5, 14, 0))
-    live.open_meeting(meeting=meeting, chair=world.secretary, clerk=world.fellow, by=world.secretary.user)
-    for member in (world.secretary, world.member, world.fellow):
-        live.mark_attendance(
-            attendance=meeting.attendances.get(member=member), status=Attendance.Status.PRESENT
-        )
+    meeting = open_live(world, clock, present=(world.secretary, world.member, world.fellow))
     clock.set(at(2026, 11, 5, 15, 50))
     return meeting
 
@@ -125,18 +110,6 @@ def test_the_sheet_shows_the_level_its_total_reaches(in_meeting, login, deductio
 
     assert vi("Total %(t)s points — level %(l)s", t=total, l=label) in text(response)
     assert sheet_of(in_meeting).level_label == label
-
-
-def full_marks_for_top(default, world) -> Rubric:
-    """Đảng bộ A requires full marks on attendance, duration, participation and minutes (its own version)."""
-    return services.issue_local_rubric(
-        rubric=default,
-        organization=world.branch_a,
-        effective_from=dt.date(2026, 1, 1),
-        source_number="09-HD/ĐU",
-        source_date=dt.date(2025, 12, 20),
-        source_issuer="Đảng ủy Đảng bộ A",
-    )
 
 
 @pytest.mark.parametrize(

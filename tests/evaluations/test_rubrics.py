@@ -3,7 +3,6 @@
 import datetime as dt
 from decimal import Decimal
 
-import pytest
 from django.urls import reverse
 
 from evaluations import services
@@ -31,11 +30,6 @@ def make_rubric(organization, effective, name, *, kind=Rubric.Kind.MEETING, poin
     group = CriterionGroup.objects.create(rubric=rubric, position=1, name="Đánh giá chung")
     Criterion.objects.create(group=group, position=1, code="all", name="Đánh giá chung", max_points=points)
     return rubric
-
-
-@pytest.fixture
-def default(db) -> Rubric:
-    return Rubric.objects.get(kind=Rubric.Kind.MEETING, organization=None)
 
 
 def score_page(meeting):

@@ -7,34 +7,20 @@ moves it, so the roll call, the dues month and the rule set are those of Novembe
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from meetings import live
 from meetings.models import Attendance, Meeting
 from meetings.services import plan_regular_meeting, publish_meeting
 
+from ..clock import Clock, at
+
 NOVEMBER = dt.date(2026, 11, 1)
-
-
-def at(*args) -> dt.datetime:
-    """An aware datetime in Vietnam's time zone: at(2026, 11, 5, 14, 0)."""
-    return timezone.make_aware(dt.datetime(*args))
-
-
-class Clock:
-    def __init__(self, when: dt.datetime):
-        self.current = when
-
-    def set(self, when: dt.datetime) -> None:
-        self.current = when
 
 
 @pytest.fixture
 def clock(monkeypatch):
     """django.utils.timezone.now (and so localtime/localdate) reads this clock; clock.set(at(...)) moves it."""
-    clock = Clock(at(2026, 11, 5, 14, 0))
-    monkeypatch.setattr(timezone, "now", lambda: clock.current)
-    return clock
+    return Clock(monkeypatch, at(2026, 11, 5, 14, 0))
 
 
 def plan(world, period=NOVEMBER, *, publish=True) -> Meeting:

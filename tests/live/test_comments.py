@@ -11,9 +11,8 @@ from django.urls import reverse
 
 from meetings import live
 from meetings.models import Comment, Meeting
-from meetings.services import create_thematic_meeting, publish_meeting
 
-from ..factories import MemberFactory
+from ..factories import MemberFactory, post_comment, thematic_meeting
 from .conftest import at
 from .pages import text, vi, vi_n
 
@@ -30,17 +29,7 @@ def post_json(client, meeting, **data):
 
 
 def add_comment(meeting, speaker, text="Ý kiến", **kw):
-    comment, _created = live.post_comment(
-        meeting=meeting,
-        speaker=speaker,
-        text=text,
-        kind=kw.pop("kind", Comment.Kind.OPINION),
-        client_id=uuid.uuid4(),
-        agenda_item=None,
-        by=None,
-        **kw,
-    )
-    return comment
+    return post_comment(meeting, speaker, text, **kw)
 
 
 def counts_text(speakers, comments):
@@ -282,15 +271,13 @@ def test_a_token_issued_to_another_user_is_refused(opened, world, login):
 
 
 def test_a_token_for_another_meeting_is_refused(opened, world, login):
-    thematic = create_thematic_meeting(
-        cell=world.cell,
+    thematic = thematic_meeting(
+        world.cell,
         topic="Văn hóa ứng xử trên mạng xã hội",
         scheduled_at=at(2026, 11, 5, 16, 0),
-        place="",
         shares_session_with=opened,
-        by=None,
+        published=True,
     )
-    publish_meeting(meeting=thematic, by=None)
     live.open_meeting(meeting=thematic, chair=world.secretary, clerk=None, by=None)
     client = login("member")
     other = live_state(client, thematic)

@@ -11,11 +11,6 @@ from meetings.services import plan_regular_meeting
 DECEMBER = dt.date(2026, 12, 1)
 
 
-def at(*args) -> dt.datetime:
-    """An aware datetime in Vietnam's time zone: at(2026, 12, 5, 14, 0)."""
-    return timezone.make_aware(dt.datetime(*args))
-
-
 @pytest.fixture
 def clock(monkeypatch):
     """clock(at(...)) freezes django.utils.timezone.now (and so localdate) at that moment."""

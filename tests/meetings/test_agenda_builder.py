@@ -8,7 +8,7 @@ from django.urls import reverse
 from meetings import services
 from meetings.models import AgendaItem, Guidance
 
-from .conftest import at
+from ..clock import at
 from .pages import HTMX, fields, text, vi
 
 STANDARD_TOTAL = 105  # the standard sections of Chi bộ A1's December meeting, recognition included

@@ -5,9 +5,10 @@ import datetime as dt
 from django.urls import reverse
 
 from meetings.models import CommitteeSession, Meeting
-from meetings.services import create_thematic_meeting, plan_regular_meeting, publish_meeting
+from meetings.services import plan_regular_meeting
 
-from .conftest import at
+from ..clock import at
+from ..factories import thematic_meeting
 from .pages import text, vi
 
 
@@ -19,15 +20,12 @@ def meetings_of_every_kind(world, regular):
     CommitteeSession.objects.create(
         meeting=past, held_on=dt.date(2026, 10, 29), content="Thống nhất nội dung"
     )
-    thematic = create_thematic_meeting(
-        cell=world.cell,
+    thematic = thematic_meeting(
+        world.cell,
         topic="Xây dựng chi bộ bốn tốt",
         scheduled_at=at(2026, 12, 19, 8, 0),
-        place="",
-        shares_session_with=None,
-        by=None,
+        published=True,
     )
-    publish_meeting(meeting=thematic, by=None)
     january, _ = plan_regular_meeting(cell=world.cell, period=dt.date(2027, 1, 1))
     january.apply("cancel", by=None, cancel_reason="Nghỉ Tết")
     return past, thematic, january

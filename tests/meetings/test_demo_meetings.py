@@ -13,7 +13,7 @@ from meetings.models import Meeting
 from members.models import Organization
 from ops.demo import members as demo
 
-from .conftest import at
+from ..clock import at
 from .pages import text
 
 YEAR = [dt.date(2025, 12, 1)] + [dt.date(2026, month, 1) for month in range(1, 12)]

@@ -8,7 +8,9 @@ from meetings import services
 from meetings.models import AgendaItem, Guidance, Meeting
 from meetings.services import plan_regular_meeting, publish_meeting
 
-from .conftest import DECEMBER, at
+from ..clock import at
+from ..factories import thematic_meeting
+from .conftest import DECEMBER
 from .pages import rows, text, vi
 
 TITLE = "Định hướng sinh hoạt chi bộ tháng 12/2026: kiểm điểm, đánh giá, xếp loại năm 2026"
@@ -107,13 +109,10 @@ def test_only_cells_below_and_only_that_months_draft_regular_meetings_get_it(wor
     january, _ = plan_regular_meeting(cell=world.cell_a2, period=dt.date(2027, 1, 1))
     a2, _ = plan_regular_meeting(cell=world.cell_a2, period=DECEMBER)
     publish_meeting(meeting=a2, by=None)  # already sent to its members: not changed behind their backs
-    thematic = services.create_thematic_meeting(
-        cell=world.cell,
+    thematic = thematic_meeting(
+        world.cell,
         topic="Chi bộ bốn tốt",
         scheduled_at=at(2026, 12, 19, 8, 0),
-        place="",
-        shares_session_with=None,
-        by=None,
     )
     guidance = Guidance.objects.create(organization=world.branch_a, period=DECEMBER, title=TITLE, text="…")
 

@@ -3,9 +3,9 @@
 from django.urls import reverse
 
 from meetings.models import Meeting
-from meetings.services import create_thematic_meeting
 
-from .conftest import at
+from ..clock import at
+from ..factories import thematic_meeting
 from .pages import text, vi
 
 REASON = "Trùng lịch kiểm định chương trình đào tạo"
@@ -17,13 +17,12 @@ def move(client, meeting, **extra):
 
 
 def shared_thematic(world, regular):
-    return create_thematic_meeting(
-        cell=world.cell,
+    return thematic_meeting(
+        world.cell,
         topic="Văn hóa ứng xử trên mạng xã hội",
         scheduled_at=at(2026, 12, 5, 15, 40),
         place=regular.place,
         shares_session_with=regular,
-        by=None,
     )
 
 
@@ -64,13 +63,10 @@ def test_a_thematic_meeting_in_the_same_session_moves_with_the_regular_one(login
 
 
 def test_a_thematic_meeting_of_another_session_stays(login, world, regular):
-    alone = create_thematic_meeting(
-        cell=world.cell,
+    alone = thematic_meeting(
+        world.cell,
         topic="Xây dựng chi bộ bốn tốt",
         scheduled_at=at(2026, 12, 19, 8, 0),
-        place="",
-        shares_session_with=None,
-        by=None,
     )
     move(login("secretary"), regular)
     alone.refresh_from_db()

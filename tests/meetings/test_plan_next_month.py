@@ -6,7 +6,8 @@ from meetings import services, tasks
 from meetings.models import AgendaTemplateItem, Category, Meeting
 from members.models import Organization
 
-from .conftest import DECEMBER, at
+from ..clock import at
+from .conftest import DECEMBER
 from .pages import vi
 
 STANDARD = [

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from meetings.models import Meeting
 
-from .conftest import at
+from ..clock import at
 from .files import pdf, upload
 from .pages import text, vi, vi_n
 

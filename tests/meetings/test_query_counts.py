@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from meetings.models import AgendaItem, CommitteeSession, Document, Guidance, Meeting
 
-from .conftest import DECEMBER, at
+from ..clock import at
+from .conftest import DECEMBER
 from .pages import HTMX
 
 

@@ -5,9 +5,11 @@ import datetime as dt
 from django.urls import reverse
 
 from meetings.models import Meeting
-from meetings.services import create_thematic_meeting, plan_regular_meeting
+from meetings.services import plan_regular_meeting
 
-from .conftest import DECEMBER, at
+from ..clock import at
+from ..factories import thematic_meeting
+from .conftest import DECEMBER
 from .pages import text, vi
 
 TOPIC = "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"
@@ -70,13 +72,11 @@ def test_sharing_the_session_with_the_regular_meeting_needs_120_minutes(login, w
 def test_before_guide_42_a_shared_session_needed_only_90_minutes(world):
     # Past meetings keep the rules of their day (HD 12-HD/BTCTW until 28/10/2025).
     regular, _ = plan_regular_meeting(cell=world.cell, period=dt.date(2025, 9, 1))
-    thematic = create_thematic_meeting(
-        cell=world.cell,
+    thematic = thematic_meeting(
+        world.cell,
         topic=TOPIC,
         scheduled_at=at(2025, 9, 5, 15, 40),
-        place="",
         shares_session_with=regular,
-        by=None,
     )
     assert thematic.min_minutes == regular.min_minutes == 90
 

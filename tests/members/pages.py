@@ -10,6 +10,8 @@ from html.parser import HTMLParser
 from django.utils import translation
 from django.utils.translation import gettext
 
+from ..meetings import pages as meeting_pages
+
 
 def vi(message: str, **params) -> str:
     """The message as a Vietnamese page shows it, whether or not the catalogue has it yet."""
@@ -22,11 +24,8 @@ class _PageParser(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.text: list[str] = []
-        self.rows: list[list[str]] = []
         self.fields: dict[str, str] = {}
         self._skip = 0
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
         self._select: str | None = None
         self._textarea: str | None = None
         self._search_box = False  # the site-wide search in the navigation bar is not the page's form
@@ -37,10 +36,6 @@ class _PageParser(HTMLParser):
             self._search_box = a.get("role") == "search"
         if tag in ("script", "style"):
             self._skip += 1
-        elif tag == "tr":
-            self._row = []
-        elif tag in ("td", "th") and self._row is not None:
-            self._cell = []
         elif self._search_box:
             pass
         elif tag == "input" and a.get("name") and a.get("type") not in ("hidden", "submit", "password"):
@@ -60,12 +55,6 @@ class _PageParser(HTMLParser):
             self._search_box = False
         if tag in ("script", "style"):
             self._skip -= 1
-        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            self.rows.append(self._row)
-            self._row = None
         elif tag == "select":
             self._select = None
         elif tag == "textarea":
@@ -75,8 +64,6 @@ class _PageParser(HTMLParser):
         if self._skip:
             return
         self.text.append(data)
-        if self._cell is not None:
-            self._cell.append(data)
         if self._textarea:
             # Django writes a newline after <textarea> that browsers drop.
             self.fields[self._textarea] += (
@@ -97,7 +84,7 @@ def page_text(response) -> str:
 
 def table_rows(response) -> list[list[str]]:
     """Every table row of the page, as the text of its cells."""
-    return _parse(response).rows
+    return meeting_pages.rows(response)
 
 
 def form_values(response) -> dict[str, str]:

@@ -7,42 +7,27 @@ never came (unexcused) and one on temporary activity here. The superior officer 
 """
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 
 import pytest
-from django.utils import timezone
 
 from documents import minutes
 from meetings import dues, live
-from meetings.models import Attendance, Comment, Guest, Meeting, Task, Vote
+from meetings.models import Attendance, Guest, Meeting, Task, Vote
 from meetings.services import plan_regular_meeting, publish_meeting
 from members.models import StatusPeriod
 
-from ..factories import MemberFactory, StatusPeriodFactory
+from ..clock import Clock, at
+from ..factories import MemberFactory, StatusPeriodFactory, post_comment
+from .pages import vi
 
 NOVEMBER = dt.date(2026, 11, 1)
-
-
-def at(*args) -> dt.datetime:
-    """An aware datetime in Vietnam's time zone: at(2026, 11, 5, 14, 0)."""
-    return timezone.make_aware(dt.datetime(*args))
-
-
-class Clock:
-    def __init__(self, when: dt.datetime):
-        self.current = when
-
-    def set(self, when: dt.datetime) -> None:
-        self.current = when
 
 
 @pytest.fixture
 def clock(monkeypatch):
     """django.utils.timezone.now (and so localtime/localdate) reads this clock; clock.set(at(...)) moves it."""
-    clock = Clock(at(2026, 11, 5, 13, 30))
-    monkeypatch.setattr(timezone, "now", lambda: clock.current)
-    return clock
+    return Clock(monkeypatch, at(2026, 11, 5, 13, 30))
 
 
 def hold(cell, period, *, chair, clerk, present, clock=None, by) -> Meeting:
@@ -76,15 +61,7 @@ def adopt_vote(meeting, *, by, votes_for=None) -> Vote:
 
 
 def comment(meeting, item, speaker, said, *, by):
-    return live.post_comment(
-        meeting=meeting,
-        speaker=speaker,
-        text=said,
-        kind=Comment.Kind.OPINION,
-        client_id=uuid.uuid4(),
-        agenda_item=item,
-        by=by,
-    )[0]
+    return post_comment(meeting, speaker, said, agenda_item=item, by=by)
 
 
 @dataclass
@@ -157,6 +134,13 @@ def in_progress(world, cell, clock) -> Record:
     for entry in entries:
         dues.record_payment(entry=entry, method="cash", by=by, meeting=meeting)
     return Record(meeting, exempt, away, missing, visiting, report, discussion)
+
+
+def dues_line() -> str:
+    """The minutes' dues sentence for `in_progress`'s meeting: the two comrades in the ledger paid all that was due."""
+    return vi(
+        "Party dues: %(n)s comrades paid %(paid)s of %(due)s đồng due.", n=2, paid="200.000", due="200.000"
+    )
 
 
 @pytest.fixture

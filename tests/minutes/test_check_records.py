@@ -20,6 +20,7 @@ from meetings.models import Attendance, Meeting
 from meetings.services import plan_regular_meeting
 from members.models import Organization
 
+from ..factories import thematic_row
 from .conftest import at
 from .pages import vi
 
@@ -96,12 +97,10 @@ def test_a_meeting_held_with_no_attendance_rows_is_reported(adopted, world):
 
 
 def test_a_thematic_meeting_held_in_the_regular_meetings_session_shares_its_roll_call(adopted, world):
-    Meeting.objects.create(
-        cell=world.cell,
-        kind=Meeting.Kind.THEMATIC,
+    thematic_row(
+        world.cell,
+        adopted.meeting.scheduled_at,
         topic="Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
-        period=adopted.meeting.period,
-        scheduled_at=adopted.meeting.scheduled_at,
         started_at=adopted.meeting.started_at,
         shares_session_with=adopted.meeting,
         status=Meeting.Status.CLOSED,
@@ -241,14 +240,7 @@ def test_the_queries_do_not_grow_with_the_number_of_meetings(adopted, world):
         for period in months:
             meeting, _created = plan_regular_meeting(cell=world.cell_a2, period=period)
             Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.ADOPTED)
-            Meeting.objects.create(
-                cell=world.cell_a2,
-                kind=Meeting.Kind.THEMATIC,
-                topic="Chuyên đề",
-                period=period,
-                scheduled_at=meeting.scheduled_at,
-                status=Meeting.Status.CLOSED,
-            )
+            thematic_row(world.cell_a2, meeting.scheduled_at, topic="Chuyên đề", status=Meeting.Status.CLOSED)
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:

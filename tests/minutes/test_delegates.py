@@ -1,27 +1,18 @@
 """A delegate from above who comments is recorded as a delegate (đại biểu) in the list of guests and in the
 minutes, never as a member: not on the roll, not among the members who spoke."""
 
-import uuid
-
 from django.urls import reverse
 
 from documents import minutes
-from meetings import live
-from meetings.models import Comment
 
+from ..factories import post_comment
 from .pages import text
 
 
 def officer_comments(meeting, world):
-    return live.post_comment(
-        meeting=meeting,
-        speaker=world.officer,
-        text="Đề nghị chi bộ tăng thời lượng sinh hoạt tư tưởng.",
-        kind=Comment.Kind.OPINION,
-        client_id=uuid.uuid4(),
-        agenda_item=None,
-        by=world.officer.user,
-    )[0]
+    return post_comment(
+        meeting, world.officer, "Đề nghị chi bộ tăng thời lượng sinh hoạt tư tưởng.", by=world.officer.user
+    )
 
 
 def test_a_delegate_who_comments_is_a_guest_not_a_member_on_the_roll(in_progress, world):

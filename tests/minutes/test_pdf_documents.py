@@ -36,6 +36,18 @@ def stored(meeting, kind) -> Path:
 
 
 @pytest.fixture
+def rendered(django_capture_on_commit_callbacks):
+    """rendered(meeting, kind): that PDF requested, rendered once the transaction commits, and its file."""
+
+    def render(meeting, kind) -> Path:
+        with django_capture_on_commit_callbacks(execute=True):
+            minutes.request_pdf(meeting=meeting, kind=kind)
+        return stored(meeting, kind)
+
+    return render
+
+
+@pytest.fixture
 def minutes_pdf(closed, world, django_capture_on_commit_callbacks) -> Path:
     """The closed meeting's minutes adopted with a long opening; the minutes PDF rendered on commit."""
     notes = {**NOTES, "opening": LONG_OPENING}
@@ -135,11 +147,8 @@ def test_only_the_bundled_serif_faces_are_used_and_embedded(minutes_pdf):
     assert all(embedded == "yes" for _name, embedded in fonts)
 
 
-def test_the_resolution_pdf(adopted, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        minutes.request_pdf(meeting=adopted.meeting, kind=GeneratedPdf.Kind.RESOLUTION)
-
-    path = stored(adopted.meeting, GeneratedPdf.Kind.RESOLUTION)
+def test_the_resolution_pdf(adopted, rendered):
+    path = rendered(adopted.meeting, GeneratedPdf.Kind.RESOLUTION)
     body = lines(pdf_text(path))
     assert "Số 01-NQ/CB" in body
     assert "NGHỊ QUYẾT" in body
@@ -151,11 +160,8 @@ def test_the_resolution_pdf(adopted, django_capture_on_commit_callbacks):
     assert NOTES["conclusion"] in text
 
 
-def test_the_programme_pdf_lists_the_agenda(adopted, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        minutes.request_pdf(meeting=adopted.meeting, kind=GeneratedPdf.Kind.PROGRAMME)
-
-    path = stored(adopted.meeting, GeneratedPdf.Kind.PROGRAMME)
+def test_the_programme_pdf_lists_the_agenda(adopted, rendered):
+    path = rendered(adopted.meeting, GeneratedPdf.Kind.PROGRAMME)
     text = flat(pdf_text(path))
     assert "CHƯƠNG TRÌNH" in text
     assert "14 giờ 00, ngày 05/11/2026" in text
@@ -163,17 +169,12 @@ def test_the_programme_pdf_lists_the_agenda(adopted, django_capture_on_commit_ca
         assert item.title in text, item.title
 
 
-def test_the_programme_is_dated_on_the_day_it_was_issued_not_on_the_meeting_day(
-    adopted, django_capture_on_commit_callbacks
-):
+def test_the_programme_is_dated_on_the_day_it_was_issued_not_on_the_meeting_day(adopted, rendered):
     meeting = adopted.meeting
     meeting.published_at = at(2026, 11, 2, 9, 30)  # published three days before the meeting of the 5th
     meeting.save(update_fields=["published_at"])
 
-    with django_capture_on_commit_callbacks(execute=True):
-        minutes.request_pdf(meeting=meeting, kind=GeneratedPdf.Kind.PROGRAMME)
-
-    text = flat(pdf_text(stored(meeting, GeneratedPdf.Kind.PROGRAMME)))
+    text = flat(pdf_text(rendered(meeting, GeneratedPdf.Kind.PROGRAMME)))
     assert "ngày 02 tháng 11 năm 2026" in text
     assert "ngày 05 tháng 11 năm 2026" not in text
     assert "14 giờ 00, ngày 05/11/2026" in text  # the meeting it invites to keeps its own day

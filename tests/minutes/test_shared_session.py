@@ -8,23 +8,22 @@ from django.urls import reverse
 from documents import book, minutes
 from meetings import dues, live
 from meetings.models import Attendance, Meeting
-from meetings.services import create_thematic_meeting, plan_regular_meeting, publish_meeting
+from meetings.services import plan_regular_meeting, publish_meeting
 
+from ..factories import thematic_meeting
 from .conftest import NOTES, adopt_vote, at
 from .pages import vi
 
 
 @pytest.fixture
 def thematic(in_progress, world) -> Meeting:
-    meeting = create_thematic_meeting(
-        cell=world.cell,
+    meeting = thematic_meeting(
+        world.cell,
         topic="Văn hóa ứng xử trên mạng xã hội",
         scheduled_at=at(2026, 11, 5, 15, 40),
-        place="",
         shares_session_with=in_progress.meeting,
-        by=None,
+        published=True,
     )
-    publish_meeting(meeting=meeting, by=None)
     return meeting
 
 
@@ -43,15 +42,13 @@ def test_the_thematic_meeting_takes_the_sessions_roll_call_chair_and_secretary(i
 def test_the_thematic_meeting_is_opened_after_the_regular_one(world, cell, clock):
     regular, _ = plan_regular_meeting(cell=cell, period=at(2026, 11, 1, 0, 0).date())
     publish_meeting(meeting=regular, by=None)
-    thematic = create_thematic_meeting(
-        cell=cell,
+    thematic = thematic_meeting(
+        cell,
         topic="Chuyên đề",
         scheduled_at=at(2026, 11, 5, 16, 0),
-        place="",
         shares_session_with=regular,
-        by=None,
+        published=True,
     )
-    publish_meeting(meeting=thematic, by=None)
 
     with pytest.raises(ValidationError) as refused:
         live.open_meeting(meeting=thematic, chair=world.secretary, clerk=None, by=None)

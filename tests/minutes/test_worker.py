@@ -3,36 +3,23 @@
 import os
 import shutil
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from chibo.celery import app as celery_app
 from documents import minutes
 from documents.models import GeneratedPdf
 
 from ..conftest import require_service
+from ..worker import worker_command, worker_database_url
 from .conftest import adopt_vote
 from .pages import flat, pdf_text
 
 WAIT_SECONDS = 90
-
-
-def worker_database_url() -> str:
-    """The URL of the database this test writes to (pytest-django's test_<name>), for the worker."""
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    host = db.get("HOST") or "127.0.0.1"
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{auth}@{host}{port}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -55,24 +42,8 @@ def start_worker(queue: str, log) -> subprocess.Popen:
         "DEBUG": "false",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
-    celery = Path(sys.executable).with_name("celery")
     return subprocess.Popen(
-        [
-            str(celery),
-            "-A",
-            "chibo",
-            "worker",
-            "--pool",
-            "solo",
-            "--concurrency",
-            "1",
-            "--without-mingle",
-            "--without-gossip",
-            "-Q",
-            queue,
-            "--loglevel",
-            "INFO",
-        ],
+        worker_command(queue),
         cwd=settings.BASE_DIR,
         env=env,
         stdout=log,

@@ -17,13 +17,10 @@ from meetings.models import Meeting
 from notifications import reminders
 from notifications.models import Notification
 
+from ..clock import at
+
 DECEMBER = dt.date(2026, 12, 1)
 SITE = "https://chibo.example.org"
-
-
-def at(*args) -> dt.datetime:
-    """An aware datetime in Vietnam's time zone: at(2026, 12, 5, 14, 0)."""
-    return timezone.make_aware(dt.datetime(*args))
 
 
 def vi(message: str, **params) -> str:

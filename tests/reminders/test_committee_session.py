@@ -9,7 +9,7 @@ from meetings.models import CommitteeSession, Meeting
 from members.models import Role
 from notifications.models import Notification
 
-from ..factories import MemberFactory, RoleFactory, UserFactory
+from ..factories import MemberFactory, RoleFactory, UserFactory, thematic_row
 from .conftest import SITE, at, run_at, told, vi, vi_n
 
 
@@ -122,13 +122,7 @@ def test_cancelled_and_thematic_meetings_need_no_committee_session(committee, wo
         scheduled_at=at(2026, 12, 5, 14, 0),
         status=Meeting.Status.CANCELLED,
     )
-    Meeting.objects.create(
-        cell=world.cell,
-        kind=Meeting.Kind.THEMATIC,
-        topic="Chuyển đổi số",
-        period=at(2026, 12, 1, 0, 0).date(),
-        scheduled_at=at(2026, 12, 5, 15, 40),
-    )
+    thematic_row(world.cell, at(2026, 12, 5, 15, 40), topic="Chuyển đổi số")
 
     for day in ((11, 28), (12, 2), (12, 4)):
         run_at(2026, *day, 8, 5)

@@ -6,6 +6,7 @@ import datetime as dt
 from meetings.models import Attendance, DuesEntry, Meeting
 from notifications.models import Notification
 
+from ..factories import thematic_row
 from .conftest import at, meeting_of, run_at, told, vi
 
 
@@ -123,13 +124,7 @@ def test_a_quarter_ending_without_a_thematic_meeting_alerts_the_committee(world)
 
 
 def test_a_thematic_meeting_held_in_the_quarter_means_no_alert(world):
-    meeting_of(
-        world.cell,
-        at(2026, 11, 20, 14, 0),
-        kind=Meeting.Kind.THEMATIC,
-        topic="Chuyển đổi số",
-        status=Meeting.Status.ADOPTED,
-    )
+    thematic_row(world.cell, at(2026, 11, 20, 14, 0), topic="Chuyển đổi số", status=Meeting.Status.ADOPTED)
 
     run_at(2026, 12, 20, 8, 5)
 
@@ -139,12 +134,8 @@ def test_a_thematic_meeting_held_in_the_quarter_means_no_alert(world):
 def test_two_absences_without_reason_in_one_month_count_as_one_month(world):
     # February: the regular meeting and a thematic one, both missed without reason; then March.
     absent(world, world.member, [2, 3])
-    thematic = meeting_of(
-        world.cell,
-        at(2026, 2, 20, 14, 0),
-        kind=Meeting.Kind.THEMATIC,
-        topic="Chuyển đổi số",
-        status=Meeting.Status.ADOPTED,
+    thematic = thematic_row(
+        world.cell, at(2026, 2, 20, 14, 0), topic="Chuyển đổi số", status=Meeting.Status.ADOPTED
     )
     Attendance.objects.create(meeting=thematic, member=world.member, status=Attendance.Status.UNEXCUSED)
 

@@ -14,6 +14,7 @@ from meetings.services import plan_regular_meeting
 from members import rules
 from notifications.models import Notification
 
+from ..factories import thematic_row
 from .conftest import at, meeting_of, run_at, told, usernames
 
 
@@ -63,13 +64,7 @@ def test_the_overdue_recognition_indicator_follows_the_rule_sets_deadline(world,
 
 
 def test_a_rule_set_asking_two_thematic_meetings_a_quarter_is_not_met_by_one(world, rule_set):
-    meeting_of(
-        world.cell,
-        at(2026, 11, 20, 14, 0),
-        kind=Meeting.Kind.THEMATIC,
-        topic="Chuyển đổi số",
-        status=Meeting.Status.ADOPTED,
-    )
+    thematic_row(world.cell, at(2026, 11, 20, 14, 0), topic="Chuyển đổi số", status=Meeting.Status.ADOPTED)
     rule_set(thematic_per_quarter=2)
 
     run_at(2026, 12, 20, 8, 5)

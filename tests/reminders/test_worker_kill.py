@@ -13,17 +13,14 @@ import email
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -35,6 +32,7 @@ from notifications.models import Notification
 
 from ..conftest import require_service
 from ..factories import make_org
+from ..worker import worker_command, worker_database_url
 from .conftest import many_cells
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -48,24 +46,7 @@ class Worker:
 
     def __init__(self, name: str, env: dict, log_dir: Path):
         self.name, self.log = name, log_dir / f"{name}.log"
-        command = [
-            str(Path(sys.executable).with_name("celery")),
-            "-A",
-            "chibo",
-            "worker",
-            "--pool",
-            "solo",
-            "--concurrency",
-            "1",
-            "--without-mingle",
-            "--without-gossip",
-            "-Q",
-            env["CELERY_QUEUE"],
-            "-n",
-            f"{name}-{env['CELERY_QUEUE']}@%h",
-            "--loglevel",
-            "INFO",
-        ]
+        command = worker_command(env["CELERY_QUEUE"], "-n", f"{name}-{env['CELERY_QUEUE']}@%h")
         with open(self.log, "wb") as out:
             self.process = subprocess.Popen(
                 command, env=env, cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT
@@ -85,14 +66,6 @@ class Worker:
                 self.process.wait(15)
             except subprocess.TimeoutExpired:
                 self.kill()
-
-
-def database_url() -> str:
-    db = connection.settings_dict  # the test database (test_<name>), which the worker must use too
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def emails_written(folder: Path) -> Counter:
@@ -160,7 +133,7 @@ def test_a_worker_killed_mid_run_and_mid_sending_tells_everyone_exactly_once(on_
     outbox = tmp_path / "outbox"
     env = {
         **os.environ,
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": worker_database_url(),
         "CELERY_QUEUE": queue,
         "CELERY_VISIBILITY_TIMEOUT": "5",
         "CELERY_TASK_ALWAYS_EAGER": "false",

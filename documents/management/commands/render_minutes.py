@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from core.forms import error_text
 from documents import minutes, pdf
 from documents.models import GeneratedPdf
 from meetings.models import Meeting
@@ -30,6 +31,6 @@ class Command(BaseCommand):
         try:
             data = pdf.render_bytes(kind, minutes.pdf_source(meeting, kind))
         except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from None
+            raise CommandError(error_text(error)) from None
         Path(out).write_bytes(data)
         self.stdout.write(f"{out}: {len(data)} bytes")

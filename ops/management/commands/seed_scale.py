@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from archive import index
+from core.months import month_start, previous_month
 from documents.minutes import content_hash
 from documents.models import DocumentNumber, Minutes, MinutesVersion
 from evaluations import alerts
@@ -190,10 +191,10 @@ class Command(BaseCommand):
         return by_cell
 
     def _periods(self, months):
-        period = timezone.localdate().replace(day=1)
+        period = month_start(timezone.localdate())
         periods = []
         for _i in range(months):
-            period = (period - dt.timedelta(days=1)).replace(day=1)
+            period = previous_month(period)
             periods.append(period)
         return list(reversed(periods))
 

@@ -6,16 +6,8 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-# The sortable columns: ?sort=attendance (ascending) or ?sort=-attendance (descending).
-SORTS = {
-    "cell": "cell__name",
-    "score": "score",
-    "attendance": "attendance_rate",
-    "speakers": "speakers",
-    "comments": "comments",
-    "duration": "duration",
-    "party": "party_share",
-}
+from .models import SORTS
+
 LEVELS = ("tot", "kha", "tb", "kem", "none")  # "none": no level yet
 
 

@@ -6,7 +6,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Avg, Count, F, JSONField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -214,6 +215,76 @@ class Score(models.Model):
         return f"{self.criterion}: {self.points}"
 
 
+# The dashboard's sortable columns: ?sort=attendance (ascending) or ?sort=-attendance (descending).
+SORTS = {
+    "cell": "cell__name",
+    "score": "score",
+    "attendance": "attendance_rate",
+    "speakers": "speakers",
+    "comments": "comments",
+    "duration": "duration",
+    "party": "party_share",
+}
+
+
+class CellMonthQuerySet(models.QuerySet):
+    def under(self, organization: Organization):
+        """The rows of every cell below a committee (or of the cell itself)."""
+        return self.filter(cell__path__startswith=organization.path)
+
+    def of_month(self, period: dt.date):
+        return self.filter(period=period)
+
+    def at_level(self, level: str):
+        """The rows of a level's code; "none": the rows without a level yet."""
+        return self.filter(level="" if level == "none" else level)
+
+    def sorted_by(self, sort: str):
+        """Ordered by a SORTS key, "-" first for the highest first; the cell's name breaks ties."""
+        field = SORTS[sort.lstrip("-")]
+        # Cells without the value (no meeting, no score) go last either way, on PostgreSQL as on SQLite.
+        order = F(field).desc(nulls_last=True) if sort.startswith("-") else F(field).asc(nulls_last=True)
+        return self.order_by(order, "cell__name", "pk")
+
+    def with_alerts(self):
+        return self.exclude(alerts="")
+
+    def with_sheet(self):
+        """Each row with its adopted sheet's reason and confirmation, read in the rows' own query (subqueries:
+        the dashboard's query count does not grow)."""
+        sheet = Evaluation.objects.filter(
+            meeting=OuterRef("meeting"),
+            kind=Evaluation.Kind.SELF,
+            rubric__kind=Rubric.Kind.MEETING,
+            adopted_at__isnull=False,
+        ).order_by("pk")
+        return self.annotate(
+            confirmed_at=Subquery(sheet.values("confirmed_at")[:1]),
+            confirmer=Subquery(
+                sheet.values(who=Coalesce("confirmed_by__member__full_name", "confirmed_by__username"))[:1]
+            ),
+            short_of_top=Subquery(sheet.values("short_of_top")[:1], output_field=JSONField()),
+            levels=Subquery(sheet.values("rubric__levels")[:1], output_field=JSONField()),
+        )
+
+    def monthly(self):
+        """One row a month: the average score and how many cells were held, at each level and alerted."""
+        return (
+            self.values("period")
+            .annotate(
+                avg=Avg("score"),
+                held=Count("pk", filter=Q(held=True)),
+                cells=Count("pk"),
+                tot=Count("pk", filter=Q(level="tot")),
+                kha=Count("pk", filter=Q(level="kha")),
+                tb=Count("pk", filter=Q(level="tb")),
+                kem=Count("pk", filter=Q(level="kem")),
+                alerted=Count("pk", filter=~Q(alerts="")),
+            )
+            .order_by("period")
+        )
+
+
 class CellMonth(models.Model):
     """The indicators of one cell for one month, refreshed when a meeting changes state and nightly."""
 
@@ -248,6 +319,8 @@ class CellMonth(models.Model):
     # refreshed_at: the dashboard reads them instead of judging 1,000 rows per request.
     alerts = models.CharField(max_length=200, blank=True, default="")
     refreshed_at = models.DateTimeField(default=timezone.now)
+
+    objects = CellMonthQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cell", "period"], name="one_row_per_cell_month")]

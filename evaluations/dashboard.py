@@ -10,7 +10,9 @@ check access and parse the filter form (forms.DashboardFilter); this module does
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
+import pickle
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -139,9 +141,9 @@ def _shown(rows, cell_url: str) -> list[dict]:
     text here, once, rather than by the template's localisation on each of 1,000 cells."""
     separator = formats.get_format("DECIMAL_SEPARATOR")
     shown = []
-    for r in rows:
-        held = r["held"]
-        level = r["level"]
+    for values in rows:
+        r = dict(zip(ROW_FIELDS, values, strict=True))
+        held, level = r["held"], r["level"]
         shown.append(
             {
                 "url": cell_url.format(r["cell_id"]),
@@ -164,6 +166,47 @@ def _shown(rows, cell_url: str) -> list[dict]:
     return shown
 
 
+def fragment(template: str, context, data: tuple) -> str:
+    """`template` rendered with the context `context(*data)`, from a cache of recent fragments.
+
+    The dashboard shows 100 rows × 10 cells and up to 100 alerts: through the template language they cost
+    more than every query behind the page (docs/PERFORMANCE.md), and they change only when a meeting
+    changes or the nightly refresh runs. A fragment is keyed by the data it is rendered from (and the
+    language and time zone), so a changed row, name or confirmation is a new key: the cache can be cold,
+    never stale. It lives in the process: a restart, such as a deploy, empties it with the templates it was
+    rendered from."""
+    key = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+    return _rendered(template, context, key, translation.get_language(), timezone.get_current_timezone_name())
+
+
+@functools.lru_cache(maxsize=128)
+def _rendered(template: str, context, key: bytes, language: str, zone: str) -> str:
+    return render_to_string(template, context(*pickle.loads(key)))
+
+
+def _filters_context(months: list[tuple], committees: list[tuple], scope: int, level: str) -> dict:
+    return {"months": months, "committees": committees, "scope": scope, "level": level}
+
+
+def _chart_context(chart: dict | None) -> dict:
+    return {"chart": chart}
+
+
+def _rows_context(cell_url: str, rows: list[tuple]) -> dict:
+    return {"rows": _shown(rows, cell_url)}
+
+
+def _alerts_context(cell_url: str, cells: list[tuple]) -> dict:
+    """Each cell with an alert, with its alerts' labels (translated once, not per badge)."""
+    labels = {code: str(label) for code, label in LABELS.items()}
+    return {
+        "cells": [
+            {"url": cell_url.format(cell_id), "name": name, "labels": [labels[code] for code in codes.split()]}
+            for cell_id, name, codes in cells
+        ]
+    }
+
+
 def _cell_url() -> str:
     """One reverse for 200 links: ".../cells/{}/indicators/"."""
     return reverse("evaluations:cell", args=[918273645]).replace("918273645", "{}")
@@ -174,43 +217,48 @@ def page(organization: Organization, filters: dict, number) -> dict:
     scope (the level filter narrows the table only); the table shows a page of 100."""
     period, level = filters["period"], filters["level"]
     scope = scope_of(organization, filters["sub"])
-    months = trend(scope, period)
-    now = next((t for t in months if t["period"] == period), {})
+    months_of_trend = trend(scope, period)
+    now = next((t for t in months_of_trend if t["period"] == period), {})
     counts = {code: now.get(code, 0) for code in ("tot", "kha", "tb", "kem")}
     total = now.get("cells", 0)
     counts["none"] = total - sum(counts.values())
     alerted = now.get("alerted", 0)
-    paginator = Paginator(rows_for(scope, filters).with_sheet().values(*ROW_FIELDS), PAGE_SIZE)
+    paginator = Paginator(rows_for(scope, filters).with_sheet().values_list(*ROW_FIELDS), PAGE_SIZE)
     paginator.count = counts.get(level, 0) if level else total  # known from the trend: no COUNT(*)
     current = paginator.get_page(number)
+    current.object_list = list(current.object_list)
     cell_url = _cell_url()
+    months = [(f"{m:%Y-%m}", f"{m:%m/%Y}", m == period) for m in month_choices(period)]
+    committees = list(
+        Organization.objects.under(organization)
+        .exclude(kind__in=Organization.CELL_KINDS)
+        .exclude(pk=organization.pk)
+        .values_list("pk", "name")
+    )
+    points = chart(months_of_trend)
     return {
         "organization": organization,
         "scope": scope,
         "period": period,
-        "months": month_choices(period),
-        "rows": _shown(current.object_list, cell_url),
-        "page": current,
-        "committees": list(
-            Organization.objects.under(organization)
-            .exclude(kind__in=Organization.CELL_KINDS)
-            .exclude(pk=organization.pk)
-            .only("name")
+        "filters": fragment(
+            "evaluations/_dashboard_filters.html", _filters_context, (months, committees, scope.pk, level)
         ),
+        "rows": fragment("evaluations/_dashboard_rows.html", _rows_context, (cell_url, current.object_list)),
+        "page": current,
         "counts": counts,
         "total": total,
-        "trend": months,
-        "chart": chart(months),
-        "with_alerts": _alerted(scope, period, cell_url) if alerted else [],
+        "trend": months_of_trend,
+        "chart": points,
+        "chart_svg": fragment("evaluations/_dashboard_chart.html", _chart_context, (points,)) if points else "",
+        "with_alerts": _alerted(scope, period, cell_url) if alerted else "",
         "alerted": alerted,
         "sort": filters["sort"],
         "level": level,
     }
 
 
-def _alerted(scope: Organization, period: dt.date, cell_url: str) -> list[dict]:
-    """The first cells by name with an alert, each with its alerts' labels (translated once, not per badge)."""
-    labels = {code: str(label) for code, label in LABELS.items()}
+def _alerted(scope: Organization, period: dt.date, cell_url: str) -> str:
+    """The first cells by name with an alert, each with its alerts."""
     cells = (
         CellMonth.objects.under(scope)
         .of_month(period)
@@ -218,10 +266,7 @@ def _alerted(scope: Organization, period: dt.date, cell_url: str) -> list[dict]:
         .order_by("cell__name")
         .values_list("cell_id", "cell__name", "alerts")[:ALERT_LIST_SIZE]
     )
-    return [
-        {"url": cell_url.format(cell_id), "name": name, "labels": [labels[code] for code in codes.split()]}
-        for cell_id, name, codes in cells
-    ]
+    return fragment("evaluations/_dashboard_alerts.html", _alerts_context, (cell_url, list(cells)))
 
 
 # --- the exports ---------------------------------------------------------------------------------------

@@ -201,7 +201,11 @@ def _alerts_context(cell_url: str, cells: list[tuple]) -> dict:
     labels = {code: str(label) for code, label in LABELS.items()}
     return {
         "cells": [
-            {"url": cell_url.format(cell_id), "name": name, "labels": [labels[code] for code in codes.split()]}
+            {
+                "url": cell_url.format(cell_id),
+                "name": name,
+                "labels": [labels[code] for code in codes.split()],
+            }
             for cell_id, name, codes in cells
         ]
     }
@@ -249,7 +253,9 @@ def page(organization: Organization, filters: dict, number) -> dict:
         "total": total,
         "trend": months_of_trend,
         "chart": points,
-        "chart_svg": fragment("evaluations/_dashboard_chart.html", _chart_context, (points,)) if points else "",
+        "chart_svg": fragment("evaluations/_dashboard_chart.html", _chart_context, (points,))
+        if points
+        else "",
         "with_alerts": _alerted(scope, period, cell_url) if alerted else "",
         "alerted": alerted,
         "sort": filters["sort"],

@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Avg, Count, F, JSONField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, F, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from meetings.models import Meeting, Vote
-from members.models import Organization
+from members.models import Member, Organization
 
 
 class RubricQuerySet(models.QuerySet):
@@ -227,6 +228,24 @@ SORTS = {
 }
 
 
+def _sheet(column: str, output_field, confirmer: bool = False) -> RawSQL:
+    """A column of the adopted self-assessment of a CellMonth row's meeting (see with_sheet)."""
+    user = get_user_model()._meta.db_table
+    joins = (
+        f" LEFT JOIN {user} u ON u.id = e.confirmed_by_id LEFT JOIN {Member._meta.db_table} p ON p.user_id = u.id"
+        if confirmer
+        else ""
+    )
+    sql = (
+        f"SELECT {column} FROM {Evaluation._meta.db_table} e JOIN {Rubric._meta.db_table} r ON r.id = e.rubric_id"
+        f"{joins} WHERE e.meeting_id = {CellMonth._meta.db_table}.meeting_id AND e.kind = %s AND r.kind = %s"
+        " AND e.adopted_at IS NOT NULL ORDER BY e.id LIMIT 1"
+    )
+    return RawSQL(
+        f"({sql})", (Evaluation.Kind.SELF.value, Rubric.Kind.MEETING.value), output_field=output_field
+    )
+
+
 class CellMonthQuerySet(models.QuerySet):
     def under(self, organization: Organization):
         """The rows of every cell below a committee (or of the cell itself)."""
@@ -250,21 +269,16 @@ class CellMonthQuerySet(models.QuerySet):
         return self.exclude(alerts="")
 
     def with_sheet(self):
-        """Each row with its adopted sheet's reason and confirmation, read in the rows' own query (subqueries:
-        the dashboard's query count does not grow)."""
-        sheet = Evaluation.objects.filter(
-            meeting=OuterRef("meeting"),
-            kind=Evaluation.Kind.SELF,
-            rubric__kind=Rubric.Kind.MEETING,
-            adopted_at__isnull=False,
-        ).order_by("pk")
+        """Each row with its adopted sheet's reason and confirmation (the cell's own meeting score, the first
+        one adopted), read in the rows' own query: the dashboard's query count does not grow.
+
+        Written as SQL: the ORM took longer to build these four subqueries for every page (about 2 ms) than
+        PostgreSQL takes to run them for 100 rows."""
         return self.annotate(
-            confirmed_at=Subquery(sheet.values("confirmed_at")[:1]),
-            confirmer=Subquery(
-                sheet.values(who=Coalesce("confirmed_by__member__full_name", "confirmed_by__username"))[:1]
-            ),
-            short_of_top=Subquery(sheet.values("short_of_top")[:1], output_field=JSONField()),
-            levels=Subquery(sheet.values("rubric__levels")[:1], output_field=JSONField()),
+            confirmed_at=_sheet("e.confirmed_at", models.DateTimeField()),
+            confirmer=_sheet("COALESCE(p.full_name, u.username)", models.CharField(), confirmer=True),
+            short_of_top=_sheet("e.short_of_top", models.JSONField()),
+            levels=_sheet("r.levels", models.JSONField()),
         )
 
     def monthly(self):

@@ -127,6 +127,12 @@ def confirm_score(request, pk):
     return redirect("evaluations:score_superior", meeting.pk)
 
 
+EXPORTS = {
+    "xlsx": (board.xlsx_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pdf": (board.pdf_bytes, "application/pdf"),
+}
+
+
 @login_required
 def dashboard(request, pk):
     organization = get_organization_for(request.user, pk)
@@ -138,12 +144,6 @@ def dashboard(request, pk):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "evaluations/dashboard.html", {**context, "query": query.urlencode()})
-
-
-EXPORTS = {
-    "xlsx": (board.xlsx_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "pdf": (board.pdf_bytes, "application/pdf"),
-}
 
 
 @login_required

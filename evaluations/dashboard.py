@@ -14,7 +14,6 @@ import functools
 import io
 import pickle
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -85,26 +84,12 @@ def month_choices(period: dt.date, back: int = 36) -> list[dt.date]:
 
 
 def trend(scope: Organization, period: dt.date, months: int = 12) -> list[dict]:
-    """Per month up to `period`, oldest first: the average score and the counts of cells, of each level and of
-    cells with an alert."""
+    """Per month up to `period`, oldest first: the average score and the cells; for `period` also the cells at
+    each level and the cells with an alert."""
     start = period
     for _i in range(months - 1):
         start = (start - dt.timedelta(days=1)).replace(day=1)
-    found = {}
-    for row in CellMonth.objects.under(scope).filter(period__gte=start, period__lte=period).monthly():
-        month = found.setdefault(
-            row["period"], {"period": row["period"], "cells": 0, "alerted": 0, "scored": 0}
-        )
-        month["cells"] += row["cells"]
-        month["alerted"] += row["alerted"]
-        if row["scored"]:
-            month["scored"] += row["scored"]
-            month["total"] = month.get("total", 0) + row["total"]
-        if row["level"]:
-            month[row["level"]] = row["cells"]
-    for month in found.values():
-        month["avg"] = Decimal(month.pop("total")) / month["scored"] if month["scored"] else None
-    return [found[key] for key in sorted(found)]
+    return list(CellMonth.objects.under(scope).filter(period__gte=start, period__lte=period).monthly(period))
 
 
 def chart(trend: list[dict], width: int = 600, height: int = 160) -> dict | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import json
 import pickle
 from dataclasses import dataclass
 
@@ -143,6 +144,8 @@ def _shown(rows, cell_url: str) -> list[dict]:
     shown = []
     for values in rows:
         r = dict(zip(ROW_FIELDS, values, strict=True))
+        r["levels"] = json.loads(r["levels"]) if r["levels"] else None  # fetched as text (see page)
+        r["short_of_top"] = json.loads(r["short_of_top"]) if r["short_of_top"] else []
         held, level = r["held"], r["level"]
         shown.append(
             {
@@ -227,7 +230,9 @@ def page(organization: Organization, filters: dict, number) -> dict:
     total = now.get("cells", 0)
     counts["none"] = total - sum(counts.values())
     alerted = now.get("alerted", 0)
-    paginator = Paginator(rows_for(scope, filters).with_sheet().values_list(*ROW_FIELDS), PAGE_SIZE)
+    # The sheet's JSON as text: decoded only when the rows' fragment is rendered, not on every page.
+    rows = rows_for(scope, filters).with_sheet(json_as_text=True).values_list(*ROW_FIELDS)
+    paginator = Paginator(rows, PAGE_SIZE)
     paginator.count = counts.get(level, 0) if level else total  # known from the trend: no COUNT(*)
     current = paginator.get_page(number)
     current.object_list = list(current.object_list)

@@ -268,17 +268,19 @@ class CellMonthQuerySet(models.QuerySet):
     def with_alerts(self):
         return self.exclude(alerts="")
 
-    def with_sheet(self):
+    def with_sheet(self, json_as_text: bool = False):
         """Each row with its adopted sheet's reason and confirmation (the cell's own meeting score, the first
         one adopted), read in the rows' own query: the dashboard's query count does not grow.
 
         Written as SQL: the ORM took longer to build these four subqueries for every page (about 2 ms) than
-        PostgreSQL takes to run them for 100 rows."""
+        PostgreSQL takes to run them for 100 rows. `json_as_text` leaves the two JSON columns as their text,
+        for a caller that decodes them only when it needs them (dashboard.fragment)."""
+        json = models.TextField() if json_as_text else models.JSONField()
         return self.annotate(
             confirmed_at=_sheet("e.confirmed_at", models.DateTimeField()),
             confirmer=_sheet("COALESCE(p.full_name, u.username)", models.CharField(), confirmer=True),
-            short_of_top=_sheet("e.short_of_top", models.JSONField()),
-            levels=_sheet("r.levels", models.JSONField()),
+            short_of_top=_sheet("e.short_of_top", json),
+            levels=_sheet("r.levels", json),
         )
 
     def monthly(self, current: dt.date):

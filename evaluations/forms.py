@@ -8,16 +8,8 @@ from django.utils import timezone
 
 from core.months import month_start, previous_month
 
-# The sortable columns: ?sort=attendance (ascending) or ?sort=-attendance (descending).
-SORTS = {
-    "cell": "cell__name",
-    "score": "score",
-    "attendance": "attendance_rate",
-    "speakers": "speakers",
-    "comments": "comments",
-    "duration": "duration",
-    "party": "party_share",
-}
+from .models import SORTS
+
 LEVELS = ("tot", "kha", "tb", "kem", "none")  # "none": no level yet
 
 

@@ -10,7 +10,7 @@ urlpatterns = [
     path("meetings/<int:pk>/score/confirm/", views.confirm_score, name="confirm"),
     path("meetings/<int:pk>/four-good/", views.score_sheet, {"rubric_kind": "four_good"}, name="four_good"),
     path("dashboard/<int:pk>/", views.dashboard, name="dashboard"),
-    path("dashboard/<int:pk>/export.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
-    path("dashboard/<int:pk>/export.pdf", views.dashboard_pdf, name="dashboard_pdf"),
+    path("dashboard/<int:pk>/export.xlsx", views.dashboard_export, {"kind": "xlsx"}, name="dashboard_xlsx"),
+    path("dashboard/<int:pk>/export.pdf", views.dashboard_export, {"kind": "pdf"}, name="dashboard_pdf"),
     path("cells/<int:pk>/indicators/", views.cell_indicators, name="cell"),
 ]

@@ -5,10 +5,11 @@ from .models import Notification
 
 def notifications(request):
     """The unread count in the menu; lazy, so partial responses pay nothing."""
-    user = request.user
+    # No user on a request refused before the authentication middleware ran (a forged Host: the 400 page).
+    user = getattr(request, "user", None)
 
     def unread() -> int:
-        if not user.is_authenticated:
+        if user is None or not user.is_authenticated:
             return 0
         return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 

@@ -121,3 +121,11 @@ def test_the_access_log_keeps_search_words_tokens_and_referrers_out():
 
     feed = _access_line({}, "/calendar/s3cr3t-feed-token.ics")
     assert "/calendar/" in feed and "s3cr3t-feed-token" not in feed
+
+
+def test_a_request_for_another_host_name_is_refused_with_400_not_an_error_page(client, db):
+    """A scanner's forged Host header is refused before any middleware sets `request.user`: the 400 page
+    must render without it (the menu's context processors used to raise, turning it into a 500)."""
+    response = client.get("/", HTTP_HOST="evil.example", secure=True)
+
+    assert response.status_code == 400

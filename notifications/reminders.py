@@ -173,6 +173,18 @@ def _member_alerts(today, cell_ids, people):
                 reverse("members:member", args=[member.pk]),
             )
     year = today.year
+
+    def over(kind, member_id, cell_id, name, n, *, url_name="members:member", **more):
+        """A member whose count of this year reached the Charter's limit: the cell's committee, once a year."""
+        return Message(
+            kind,
+            f"member:{member_id}",
+            str(year),
+            people.committee[cell_id],
+            {"name": name, "n": n, "year": year, **more},
+            reverse(url_name, args=[member_id]),
+        )
+
     months = rules.for_date(None, today).strike_off_months  # the Charter's, the same in every cell
     # Months with an absence without reason, not meetings: two in one month are one month (Điều lệ Đ.8).
     absences = (
@@ -184,26 +196,12 @@ def _member_alerts(today, cell_ids, people):
         .filter(n__gte=months)
     )
     for row in absences:
-        yield Message(
-            "absences",
-            f"member:{row['member_id']}",
-            str(year),
-            people.committee[row["member__cell_id"]],
-            {"name": row["member__full_name"], "n": row["n"], "year": year},
-            reverse("members:member", args=[row["member_id"]]),
-        )
+        yield over("absences", row["member_id"], row["member__cell_id"], row["member__full_name"], row["n"])
     limit = rules.for_date(None, today).excused_streak_limit
     for member_id, (cell_id, name, run) in absences_mod.over_limit(
         absences_mod.longest_excused_runs(cell_ids=cell_ids, year=year), limit
     ).items():
-        yield Message(
-            "excused_streak",
-            f"member:{member_id}",
-            str(year),
-            people.committee[cell_id],
-            {"name": name, "n": run, "limit": limit, "year": year},
-            reverse("members:member", args=[member_id]),
-        )
+        yield over("excused_streak", member_id, cell_id, name, run, limit=limit)
     # Months not yet over do not count as unpaid.
     unpaid = (
         DuesEntry.objects.filter(
@@ -218,13 +216,13 @@ def _member_alerts(today, cell_ids, people):
         .filter(n__gte=months)
     )
     for row in unpaid:
-        yield Message(
+        yield over(
             "unpaid_dues",
-            f"member:{row['member_id']}",
-            str(year),
-            people.committee[row["cell_id"]],
-            {"name": row["member__full_name"], "n": row["n"], "year": year},
-            reverse("meetings:member_dues", args=[row["member_id"]]),
+            row["member_id"],
+            row["cell_id"],
+            row["member__full_name"],
+            row["n"],
+            url_name="meetings:member_dues",
         )
 
 

@@ -4,11 +4,11 @@ Starts nothing itself: give it the address of a running server with the demo dat
 (`make screenshots` starts one on a private port).
 """
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+from chromium import launch  # scripts/chromium.py, beside this file
 from playwright.sync_api import sync_playwright
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
@@ -16,17 +16,6 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 OPEN_MEETING = ROOT / "scripts" / "screens_open_meeting.py"
 PASSWORD = "chibo-demo-2026"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
 
 # (file name, login, path or a function of the page that navigates, phone?)
 SHOTS = [
@@ -76,7 +65,7 @@ def _goto(page, target):
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(p)
         for name, login, target, phone in SHOTS:
             viewport = {"width": 360, "height": 740} if phone else {"width": 1280, "height": 900}
             context = browser.new_context(viewport=viewport, locale="vi-VN", device_scale_factor=1)

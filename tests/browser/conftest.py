@@ -15,21 +15,12 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
+from scripts.chromium import CHROMIUM, launch
+
 from ..clock import Clock, at
 from ..conftest import require_service
 from ..meetings.pages import vi
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
 PASSWORD = "correct horse battery"  # tests/factories.UserFactory
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
@@ -53,7 +44,7 @@ def browser():
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    chromium = launch(playwright)
     yield chromium
     chromium.close()
     playwright.stop()

@@ -92,7 +92,11 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        # newline="": the csv module reads line ends itself (a lone CR inside a field is data, not an error).
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error:
+        raise ImportFileError(_("The CSV file is damaged and cannot be read; save it again as CSV.")) from None
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:

@@ -111,12 +111,16 @@ def counts():
 # Found by this test, each once a 500 or a refusal the preview had not announced:
 NUL_DEEP_IN_CSV = ("ds.csv", ("Họ và tên,Email\n" + "Trần Văn A,\n" * 400 + "Lê\x00 Văn B,\n").encode())
 CARD_TOO_LONG = ("ds.csv", ("Họ và tên,Số thẻ đảng\nTrần Văn A," + "9" * 40 + "\n").encode())
+LONE_CR_IN_CSV = ("ds.csv", b"\r\x01")
+FIELD_OVER_CSV_LIMIT = ("ds.csv", b"H\xe1\xbb\x8d v\xc3\xa0 t\xc3\xaan\n" + b"x" * 200_000 + b"\n")
 
 
 @PROPERTY
 @given(upload=st.one_of(FILES, FILES, FILES, JUNK))
 @example(upload=NUL_DEEP_IN_CSV)
 @example(upload=CARD_TOO_LONG)
+@example(upload=LONE_CR_IN_CSV)
+@example(upload=FIELD_OVER_CSV_LIMIT)
 def test_a_member_list_is_previewed_or_refused_in_vietnamese(world, secretary, upload):
     name, data = upload
     before, imports = counts(), MemberImport.objects.count()

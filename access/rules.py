@@ -17,6 +17,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -79,22 +80,39 @@ def access_for(user) -> Access:
     elif member is None:
         access = NO_ACCESS
     else:
-        today = timezone.localdate()
-        roles = Role.objects.active_on(today).filter(member=member).select_related("organization")
-        supervised = Supervision.objects.active_on(today).filter(officer=member).select_related("cell")
-        read = {r.organization.path for r in roles} | {s.cell.path for s in supervised}
-        managed = frozenset(
-            r.organization_id for r in roles if r.organization.is_cell and r.kind in Role.MANAGING_KINDS
-        )
+        posts = _posts_of(member, timezone.localdate())
+        cell_kinds = set(Organization.CELL_KINDS)
         access = Access(
             member=member,
-            read_paths=tuple(sorted(read)),
-            managed_cell_ids=managed,
+            read_paths=tuple(sorted({path for _pk, path, _kind, _post in posts})),
+            managed_cell_ids=frozenset(
+                pk for pk, _path, kind, post in posts if kind in cell_kinds and post in Role.MANAGING_KINDS
+            ),
             own_cell_id=member.cell_id,
-            committee_ids=frozenset(r.organization_id for r in roles if not r.organization.is_cell),
+            committee_ids=frozenset(pk for pk, _path, kind, post in posts if post and kind not in cell_kinds),
         )
     user._chibo_access = access
     return access
+
+
+def _posts_of(member: Member, today) -> list[tuple]:
+    """(organisation id, path, kind, post) of the member's posts (Role) and supervisions (post "") active
+    `today`: the rows of Role.objects.active_on and Supervision.objects.active_on, in one query.
+
+    Written as SQL: every signed-in request pays it, and the ORM took longer to build the two queries it
+    replaces than the database takes to run them."""
+    organization, role, supervision = (m._meta.db_table for m in (Organization, Role, Supervision))
+    active = "{t}.starts_on <= %s AND ({t}.ends_on IS NULL OR {t}.ends_on >= %s)"
+    sql = (
+        f"SELECT o.id, o.path, o.kind, r.kind FROM {role} r JOIN {organization} o ON o.id = r.organization_id"
+        f" WHERE r.member_id = %s AND {active.format(t='r')}"
+        f" UNION ALL SELECT o.id, o.path, o.kind, '' FROM {supervision} s JOIN {organization} o"
+        f" ON o.id = s.cell_id WHERE s.officer_id = %s AND {active.format(t='s')}"
+    )
+    day = connection.ops.adapt_datefield_value(today)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [member.pk, day, day, member.pk, day, day])
+        return cursor.fetchall()
 
 
 def _paths_q(paths, field="path") -> Q:

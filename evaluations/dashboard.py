@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import connection, models
+from django.db.models import Value
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -86,11 +88,49 @@ def month_choices(period: dt.date, back: int = 36) -> list[dt.date]:
 
 def trend(scope: Organization, period: dt.date, months: int = 12) -> list[dict]:
     """Per month up to `period`, oldest first: the average score and the cells; for `period` also the cells at
-    each level and the cells with an alert."""
+    each level and the cells with an alert. (The month is tested first, so that the other eleven months' rows
+    skip the level and alert tests: a fifth cheaper on 12,000 rows.)
+
+    Written as SQL, like CellMonthQuerySet.with_sheet: the ORM took longer to build this query of seven
+    aggregates (about 3 ms) than PostgreSQL takes to run it on 12,000 rows."""
     start = period
     for _i in range(months - 1):
         start = (start - dt.timedelta(days=1)).replace(day=1)
-    return list(CellMonth.objects.under(scope).filter(period__gte=start, period__lte=period).monthly(period))
+    q = connection.ops.quote_name
+    now = "m.period = %s AND "
+    sql = (
+        "SELECT m.period, AVG(m.score), COUNT(*),"
+        + "".join(f" COUNT(*) FILTER (WHERE {now}m.level = '{code}')," for code in LEVEL_CODES)
+        + f" COUNT(*) FILTER (WHERE {now}m.alerts <> '')"
+        f" FROM {q(CellMonth._meta.db_table)} m JOIN {q(Organization._meta.db_table)} o ON o.id = m.cell_id"
+        f" WHERE o.path LIKE %s AND m.period >= %s AND m.period <= %s GROUP BY m.period ORDER BY m.period"
+    )
+    day = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [day(period)] * (len(LEVEL_CODES) + 1) + [f"{scope.path}%", day(start), day(period)]
+        )
+        rows = cursor.fetchall()
+    # The values as the ORM gives them (on SQLite: the month as a date, the average as a Decimal).
+    to_date, to_decimal = _converters(models.DateField()), _converters(models.DecimalField())
+    names = ("period", "avg", "cells", *LEVEL_CODES, "alerted")
+    return [dict(zip(names, (to_date(row[0]), to_decimal(row[1]), *row[2:]), strict=True)) for row in rows]
+
+
+LEVEL_CODES = ("tot", "kha", "tb", "kem")
+
+
+def _converters(field):
+    """The database's conversion of a value of `field` read by raw SQL, as the ORM applies it."""
+    expression = Value(None, output_field=field)
+    converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+
+    def convert(value):
+        for converter in converters:
+            value = converter(value, expression, connection)
+        return value
+
+    return convert
 
 
 def chart(trend: list[dict], width: int = 600, height: int = 160) -> dict | None:

@@ -11,9 +11,9 @@ from members.models import Organization, Role
 
 from ..factories import RoleFactory
 
-# session, user, access (member, roles, supervisions), organisation, trend (with the level counts and the
+# session, user, access (member; posts and supervisions), organisation, trend (with the level counts and the
 # number of cells with alerts), a page of rows, the alert list, sub-committees, unread count
-DASHBOARD_QUERIES = 10
+DASHBOARD_QUERIES = 9
 
 
 @pytest.mark.parametrize("cells", [3, 40])

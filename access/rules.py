@@ -96,35 +96,8 @@ def access_for(user) -> Access:
 
 
 def _member_of(user) -> Member | None:
-    """The user's member row, not left, with its cell: what
-    `Member.objects.filter(user=user, left_on__isnull=True).select_related("cell").first()` returns.
-
-    Written as SQL for the reason of _posts_of; the objects are built by the ORM's own Model.from_db."""
-    member_fields, cell_fields = list(Member._meta.concrete_fields), list(Organization._meta.concrete_fields)
-    q = connection.ops.quote_name
-    columns = ", ".join(
-        [f"m.{q(f.column)}" for f in member_fields] + [f"o.{q(f.column)}" for f in cell_fields]
-    )
-    sql = (
-        f"SELECT {columns} FROM {q(Member._meta.db_table)} m JOIN {q(Organization._meta.db_table)} o"
-        f" ON o.id = m.cell_id WHERE m.user_id = %s AND m.left_on IS NULL"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    db, converted = connection.alias, []
-    for field, value in zip([*member_fields, *cell_fields], row, strict=True):
-        col = field.get_col(field.model._meta.db_table)
-        for convert in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
-            value = convert(value, col, connection)
-        converted.append(value)
-    split = len(member_fields)
-    member = Member.from_db(db, [f.attname for f in member_fields], converted[:split])
-    cell = Organization.from_db(db, [f.attname for f in cell_fields], converted[split:])
-    Member._meta.get_field("cell").set_cached_value(member, cell)
-    return member
+    """The user's member row, not left, with its cell."""
+    return Member.objects.filter(user=user, left_on__isnull=True).select_related("cell").order_by("pk").first()
 
 
 def _posts_of(member: Member, today) -> list[tuple]:

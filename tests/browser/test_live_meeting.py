@@ -104,3 +104,22 @@ def test_three_phones_check_in_and_comment_one_offline(browse, world, third, clo
         for text in [*said.values(), offline, lost]:
             expect(comments(page, text)).to_have_count(1)
     assert meeting.comments.count() == 4
+
+
+def test_the_projector_leads_with_the_item_under_discussion(browse, world, clock):
+    """Read from the back of the room: the current item's title is the largest text, its label a caption."""
+    meeting = open_meeting(world)
+    item = meeting.agenda_items.order_by("position").first()
+    meeting.current_item = item
+    meeting.save(update_fields=["current_item"])
+
+    page = browse.open("secretary", f"/meetings/{meeting.pk}/screen/")
+    title = page.locator("#current-item div").filter(has_text=item.title)
+    label = page.locator("#current-item span")
+    expect(title).to_be_visible()
+
+    def size(locator) -> float:
+        return locator.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+
+    assert size(title) >= 2 * size(label)
+    assert size(title) > size(page.locator("h1"))

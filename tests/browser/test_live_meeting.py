@@ -123,3 +123,4 @@ def test_the_projector_leads_with_the_item_under_discussion(browse, world, clock
 
     assert size(title) >= 2 * size(label)
     assert size(title) > size(page.locator("h1"))
+

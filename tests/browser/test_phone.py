@@ -1,0 +1,18 @@
+"""What a member on a 360 px phone reaches in one tap."""
+
+import pytest
+from playwright.sync_api import expect
+
+from ..meetings.pages import vi
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_on_a_phone_search_is_one_tap_from_any_page(browse, world):
+    page = browse.open("member", "/", phone=True)
+
+    page.get_by_role("link", name=vi("Search")).click()
+
+    expect(page.locator("#q")).to_be_focused()  # ready to type: the phone's keyboard comes up
+    box = page.get_by_role("link", name=vi("Search")).bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44

@@ -92,14 +92,24 @@ def clerk_set(request, pk):
     return redirect("meetings:attendance", meeting.pk)
 
 
+def _default_question(meeting: Meeting, kind: str) -> str:
+    if kind == Vote.Kind.MINUTES:
+        correcting = meeting.status == Meeting.Status.ADOPTED
+        return _("Adopt the correction of the minutes") if correcting else _("Adopt the minutes of the meeting")
+    if kind == Vote.Kind.SCORE:
+        return _("Adopt the cell's quality score of the meeting")
+    return ""
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def votes(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="run")
     q = live.quorum(meeting)
-    # The minutes page links here with ?kind=minutes: the form opens on the adoption vote.
+    # The minutes page links here with ?kind=minutes: the form opens on the adoption vote, its question
+    # written (a form that opens with an empty required field only to refuse it costs the secretary a retry).
     kind = request.GET.get("kind")
-    initial = {"kind": kind} if kind in Vote.Kind.values else {}
+    initial = {"kind": kind, "question": _default_question(meeting, kind)} if kind in Vote.Kind.values else {}
     form = VoteForm(request.POST or None, meeting=meeting, voters=q.voters, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

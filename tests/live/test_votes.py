@@ -243,3 +243,21 @@ def test_a_member_elsewhere_who_attends_at_home_votes_and_counts_in_the_base(ope
 
     assert (vote.votes_for, vote.eligible, vote.base) == (4, 4, 4)
     assert vote.passed
+
+
+def test_the_minutes_pages_adoption_vote_opens_with_its_question_written(room, login):
+    """The minutes page's "Record the adoption vote" opens the vote form on the adoption vote, its question
+    filled in: the secretary types the totals and saves, no refusal for an empty question."""
+    live.close_meeting(meeting=room, by=None)
+    client = login("secretary")
+
+    form = client.get(votes_url(room) + "?kind=minutes").context["form"]
+    posted = client.post(
+        votes_url(room), {**{k: form[k].value() for k in ("kind", "question", "method")}, "votes_for": "3"}
+    )
+
+    assert form["question"].value() == vi("Adopt the minutes of the meeting")
+    assert posted.status_code == 302
+    assert list(Vote.objects.values_list("kind", "question", "passed")) == [
+        (Vote.Kind.MINUTES, vi("Adopt the minutes of the meeting"), True)
+    ]

@@ -40,6 +40,18 @@ def test_publishing_on_the_day_is_flagged_as_late(login, regular, clock):
     assert Meeting.objects.get(pk=regular.pk).published_in_time() is False
 
 
+def test_publishing_after_the_planned_day_says_so(login, regular, clock):
+    """Published after the day the meeting was planned for (it was moved, or is being held late): the page says
+    so, rather than "less than a day ahead"."""
+    clock(at(2026, 12, 7, 8, 0))
+
+    page = text(publish(login("secretary"), regular))
+
+    assert vi("after the planned day") in page
+    assert vi("less than a day ahead") not in page
+    assert Meeting.objects.get(pk=regular.pk).published_in_time() is False
+
+
 @pytest.mark.parametrize("reader", ["member", "officer"])
 def test_members_and_the_superior_officer_read_the_agenda_only_once_published(login, regular, reader, clock):
     clock(at(2026, 12, 1, 9, 0))

@@ -291,10 +291,15 @@ def test_a_cell_name_is_shown_as_text_never_as_markup(december, login, world):
     assert "Chi bộ &lt;b onmouseover=&quot;x()&quot;&gt;Vắng&lt;/b&gt;" in html
 
 
+def trend_chart(html: str) -> str:
+    """The trend chart's SVG (the page has others, such as the menu's search icon)."""
+    return re.search(r'<svg[^>]*role="img"[^>]*>(.*?)</svg>', html, re.S).group(1)
+
+
 def test_the_trend_chart_has_one_point_per_month_on_its_line(december, login, world):
     html = dashboard(login("reviewer"), world.root).content.decode()
 
-    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    svg = trend_chart(html)
     circles = re.findall(r'<circle cx="([^"]*)" cy="([^"]*)"[^>]*><title>([^<]*)</title>', svg)
     assert [title.split(":")[0] for _x, _y, title in circles] == ["10/26", "11/26", "12/26"]
     line = re.search(r'<polyline points="([^"]*)"', svg).group(1).split()
@@ -441,7 +446,7 @@ def test_a_month_without_scores_draws_no_point_on_the_trend(december, login, wor
 
     html = dashboard(login("reviewer"), world.root).content.decode()
 
-    svg = html.split("<svg", 1)[1].split("</svg>", 1)[0]
+    svg = trend_chart(html)
     titles = re.findall(r"<circle [^>]*><title>([^<]*)</title>", svg)
     assert titles == ["10/26: 80,0", "11/26: 86,0", "12/26: 78,1"]  # no "09/26: 0,0"
     assert len(re.search(r'<polyline points="([^"]*)"', svg).group(1).split()) == 3

@@ -15,7 +15,7 @@ APT_RUN := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbu
 APT_TEST := $(APT_RUN) poppler-utils chromium postgresql-client
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
 
-.PHONY: run test bench load screenshots install install-dev system-deps system-deps-test migrate demo messages lint check backup restore
+.PHONY: run test bench load screenshots screenshots-journeys install install-dev system-deps system-deps-test migrate demo messages lint check backup restore
 
 run: install system-deps .env migrate demo
 	@echo ""
@@ -93,6 +93,10 @@ restore: install
 	$(PY) manage.py restore "$(BACKUP)"
 
 # A screenshot of each main page into docs/screenshots/ (demo data, Debian's Chromium driven by Playwright).
+# The screens of the browser journeys (tests/browser, the `shoot` fixture), at 360 px and 1280 px.
+screenshots-journeys: install-dev system-deps-test
+	SCREENSHOTS=$(CURDIR)/docs/screenshots $(TEST_ENV) $(PY) -m pytest -p no:xdist tests/browser -q
+
 screenshots: install-dev system-deps-test
 	rm -f var/screens.sqlite3
 	DEBUG=true DATABASE_URL=sqlite:///$(CURDIR)/var/screens.sqlite3 $(PY) manage.py migrate -v0

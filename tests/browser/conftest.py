@@ -132,3 +132,19 @@ def browse(browser, live_server):
 
 def user_named(username: str):
     return get_user_model().objects.get(username=username)
+
+
+@pytest.fixture
+def shoot():
+    """shoot(page, name): with SCREENSHOTS=<folder> set (`make screenshots-journeys`), saves the page as it is
+    now to <folder>/<name>-phone.png or -desktop.png, by the page's width; otherwise does nothing. The
+    journeys are where the new screens are reached as a person reaches them, so they take the pictures."""
+    folder = os.environ.get("SCREENSHOTS")
+
+    def save(page, name: str) -> None:
+        if folder:
+            size = "phone" if page.viewport_size["width"] < 600 else "desktop"
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(folder) / f"{name}-{size}.png"), full_page=True)
+
+    return save

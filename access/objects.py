@@ -244,6 +244,16 @@ def poll_token(meeting: Meeting, user) -> str:
     return signing.dumps([meeting.pk, user.pk], salt=POLL_SALT, compress=True)
 
 
+def read_poll_token(token: str) -> tuple[int, int]:
+    """(meeting id, user id) of a valid token, for the live stream, which loads no session; else
+    PermissionDenied. The token was issued with a page its user was allowed to see, 12 h at most ago."""
+    try:
+        meeting_id, user_id = signing.loads(token, salt=POLL_SALT, max_age=POLL_MAX_AGE)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise PermissionDenied from None
+    return int(meeting_id), int(user_id)
+
+
 def check_poll_token(user, pk: int, token: str) -> None:
     """The live poll's only check: a token issued to this user for this meeting, not older than 12 h."""
     try:

@@ -131,6 +131,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Live updates pushed to the phones over Server-Sent Events (meetings/push.py, chibo/push.py): needs Redis
+# and the ASGI server (chibo.asgi, as docker-compose.yml runs it). Off, the phones poll every few seconds.
+LIVE_PUSH = env.bool("LIVE_PUSH", default=False) and bool(REDIS_URL)
+LIVE_STREAM_PATH = "/live/stream/"
+LIVE_PUSH_PREFIX = env("LIVE_PUSH_PREFIX", default="chibo:live:")
+
 # --- Celery ---------------------------------------------------------------------------------------
 CELERY_DIR = VAR_DIR / "celery"
 if REDIS_URL:

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from members import rules
 from members.models import Member, Membership, Role, StatusPeriod, Supervision
 
+from . import signals
 from .models import AgendaItem, Attendance, Ballot, Comment, Guest, Meeting, MeetingEvent, Vote
 
 K = StatusPeriod.Kind
@@ -269,6 +270,7 @@ def set_current_item(*, meeting: Meeting, item: AgendaItem) -> None:
         raise ValidationError(_("This item belongs to another meeting."))
     meeting.current_item = item
     meeting.save(update_fields=["current_item"])
+    signals.live_changed.send(sender=Meeting, meeting_id=meeting.pk, comment_ids=())
 
 
 def post_comment(
@@ -306,6 +308,7 @@ def post_comment(
         return _retried(Comment.objects.get(client_id=client_id), meeting), False
     if speaker is not None:
         record_delegate(meeting=meeting, member=speaker)
+    signals.live_changed.send(sender=Meeting, meeting_id=meeting.pk, comment_ids=(comment.pk,))
     return comment, True
 
 
@@ -323,6 +326,7 @@ def answer_question(*, comment: Comment, answer: str) -> Comment:
     comment.answer = answer.strip()
     comment.answered_at = timezone.now()
     comment.save(update_fields=["answer", "answered_at"])
+    signals.live_changed.send(sender=Meeting, meeting_id=comment.meeting_id, comment_ids=(comment.pk,))
     return comment
 
 

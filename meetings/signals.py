@@ -8,3 +8,7 @@ from django.dispatch import Signal
 published = Signal()
 # The meeting moved through its state machine (inside the transaction). sender: Meeting; meeting_id.
 status_changed = Signal()
+# What the phones of an open meeting show changed: a comment was posted or answered, the current item moved
+# (after the change, outside or inside a transaction). sender: Meeting; meeting_id; comment_ids: the
+# comments to show again (new or answered), possibly empty. meetings/push.py tells the phones.
+live_changed = Signal()

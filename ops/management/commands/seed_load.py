@@ -5,8 +5,8 @@ phones are already signed in when the meeting starts; the script's separate logi
 The sessions are made by Django's own login (through the test client's force_login), so whatever a login
 puts into a session is there. Everyone is an ordinary member (the chair included): a committee account's
 session rules and second step are not what this test measures.
-Every user has the same password, given on the command line and hashed once (200 PBKDF2 hashes would take
-longer than the rest of the set-up). Meetings are opened through the services, so the roll call
+Every user has the same password, given on the command line and hashed once (200 password hashes would take
+longer than the rest of the set-up, whatever the hasher). Meetings are opened through the services, so the roll call
 (`Attendance` rows), the guests and the audit history exist as they would in a real meeting.
 
 Refuses a database that already holds party organisations: it is meant for the load test's own database.

@@ -1,0 +1,241 @@
+"""The live stream: Server-Sent Events to the phones of an open meeting, served by the ASGI server.
+
+    GET /live/stream/<meeting id>/?t=<the live page's signed token>
+
+One Redis subscription per server process (a pattern on every meeting's channel, `meetings/push.py`)
+feeds every phone connected to that process: a comment reaches Redis once, each process once, and each
+phone as bytes already framed. Nothing here touches the database or the session: the token, signed for
+one user and one meeting by a page that user was allowed to see (`access.read_poll_token`), is the only
+key, as it is for the poll.
+
+What a phone receives:
+- `hello` with the meeting's current sequence number, at once: the phone polls once, which covers what
+  was said between its page and its stream;
+- `update` events, `id:` the sequence number, `data:` {"html", "status"}: the phone applies the fragment, or
+  polls when a number is missing;
+- a comment line every HEARTBEAT seconds, which keeps proxies from cutting a quiet stream.
+When Redis goes away, every stream ends and new ones are refused (503) until it is back: the phones poll
+meanwhile and come back to the stream by themselves (static/js/live.js).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import weakref
+from collections import defaultdict
+from urllib.parse import parse_qs
+
+import redis.asyncio as aioredis
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+
+import access
+from meetings import push
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT = 20.0  # seconds
+QUEUE = 64  # updates waiting for one slow phone before its stream is ended (it polls, then reconnects)
+RECONNECT = (0.5, 10.0)  # Redis reconnection backoff: first wait, cap
+_PATH = re.compile(r"^/live/stream/(\d+)/$")
+
+
+class Listener:
+    """One phone's stream: the frames not yet written, and a wake-up."""
+
+    __slots__ = ("frames", "wake", "ended")
+
+    def __init__(self):
+        self.frames: list[bytes] = []
+        self.wake = asyncio.Event()
+        self.ended = False
+
+    def put(self, frame: bytes) -> bool:
+        if len(self.frames) >= QUEUE:  # the phone is too far behind: end its stream, it polls instead
+            self.end()
+            return False
+        self.frames.append(frame)
+        self.wake.set()
+        return True
+
+    def end(self) -> None:
+        self.ended = True
+        self.frames.clear()
+        self.wake.set()
+
+
+class Hub:
+    """The process's one subscription and the phones listening, by meeting."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.listeners: dict[int, set[Listener]] = defaultdict(set)
+        self.ready = asyncio.Event()
+        self.task: asyncio.Task | None = None
+        self.client = None
+
+    def start(self) -> None:
+        if self.task is None or self.task.done():
+            self.task = asyncio.get_running_loop().create_task(self.run())
+
+    async def run(self) -> None:
+        wait = RECONNECT[0]
+        while True:
+            client = aioredis.Redis.from_url(self.url, socket_connect_timeout=2, health_check_interval=15)
+            try:
+                pubsub = client.pubsub()
+                await pubsub.psubscribe(push.pattern())
+                self.client = client
+                self.ready.set()
+                wait = RECONNECT[0]
+                async for message in pubsub.listen():
+                    if message["type"] == "pmessage":
+                        self.dispatch(message["channel"], message["data"])
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # redis.ConnectionError, OSError, TimeoutError...
+                log.warning("live stream: Redis lost (%s); phones poll until it is back", error)
+            finally:
+                self.ready.clear()
+                self.client = None
+                self.end_all()
+                await client.aclose()
+            await asyncio.sleep(wait)
+            wait = min(RECONNECT[1], wait * 2)
+
+    def dispatch(self, channel: bytes, data: bytes) -> None:
+        meeting_id = int(channel.rsplit(b":", 1)[1])
+        listeners = self.listeners.get(meeting_id)
+        if not listeners:
+            return
+        sequence, _newline, payload = data.partition(b"\n")
+        frame = b"id: " + sequence + b"\nevent: update\ndata: " + payload + b"\n\n"
+        for listener in list(listeners):
+            if not listener.put(frame):
+                self.leave(meeting_id, listener)
+
+    def end_all(self) -> None:
+        for listeners in self.listeners.values():
+            for listener in listeners:
+                listener.end()
+        self.listeners.clear()
+
+    def join(self, meeting_id: int) -> Listener:
+        listener = Listener()
+        self.listeners[meeting_id].add(listener)
+        return listener
+
+    def leave(self, meeting_id: int, listener: Listener) -> None:
+        listeners = self.listeners.get(meeting_id)
+        if listeners is not None:
+            listeners.discard(listener)
+            if not listeners:
+                del self.listeners[meeting_id]
+
+    async def sequence(self, meeting_id: int) -> int:
+        value = await self.client.get(push.sequence_key(meeting_id)) if self.client else None
+        return int(value or 0)
+
+
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
+
+
+def hub() -> Hub:
+    """The hub of the running event loop (one per server process; tests run several loops)."""
+    loop = asyncio.get_running_loop()
+    if loop not in _hubs:
+        _hubs[loop] = Hub(settings.REDIS_URL)
+    current = _hubs[loop]
+    current.start()
+    return current
+
+
+async def _refuse(send, status: int, text: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"cache-control", b"no-store")],
+        }
+    )
+    await send({"type": "http.response.body", "body": text.encode()})
+
+
+async def app(scope, receive, send) -> None:
+    """The ASGI application of the stream's path."""
+    match = _PATH.match(scope["path"])
+    if match is None or scope["method"] != "GET":
+        return await _refuse(send, 404, "Not found")
+    meeting_id = int(match.group(1))
+    token = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("t", [""])[0]
+    try:
+        token_meeting, _user = access.read_poll_token(token)
+    except PermissionDenied:
+        return await _refuse(send, 403, "Forbidden")
+    if token_meeting != meeting_id:
+        return await _refuse(send, 403, "Forbidden")
+    if not push.enabled():
+        return await _refuse(send, 404, "Not found")
+    current = hub()
+    try:
+        await asyncio.wait_for(current.ready.wait(), timeout=2)
+    except TimeoutError:
+        return await _refuse(send, 503, "Live stream unavailable")
+    listener = current.join(meeting_id)
+    try:
+        await _stream(meeting_id, listener, current, receive, send)
+    finally:
+        current.leave(meeting_id, listener)
+
+
+async def _stream(meeting_id, listener, current, receive, send) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", b"text/event-stream; charset=utf-8"),
+                (b"cache-control", b"no-store"),
+                (b"x-accel-buffering", b"no"),  # a proxy in front must not hold the events back
+            ],
+        }
+    )
+    sequence = await current.sequence(meeting_id)
+    await send(
+        {
+            "type": "http.response.body",
+            "body": b"retry: 3000\nevent: hello\ndata: %d\n\n" % sequence,
+            "more_body": True,
+        }
+    )
+    disconnected = asyncio.ensure_future(_disconnect(receive))
+    try:
+        while True:
+            if not listener.frames and not listener.ended:
+                listener.wake.clear()
+                woken = asyncio.ensure_future(listener.wake.wait())
+                done, _pending = await asyncio.wait(
+                    {woken, disconnected}, timeout=HEARTBEAT, return_when=asyncio.FIRST_COMPLETED
+                )
+                if disconnected in done:
+                    woken.cancel()
+                    return
+                if woken not in done:
+                    woken.cancel()
+                    await send({"type": "http.response.body", "body": b": \n\n", "more_body": True})
+                    continue
+            if listener.ended:
+                break
+            body = b"".join(listener.frames)
+            listener.frames.clear()
+            await send({"type": "http.response.body", "body": body, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    finally:
+        disconnected.cancel()
+
+
+async def _disconnect(receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass

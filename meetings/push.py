@@ -1,0 +1,141 @@
+"""Live updates pushed to the phones of an open meeting (docs/ARCHITECTURE.md, "The live path").
+
+A change the phones must see (a comment posted or answered, the current item moved, the meeting opened or
+closed) is rendered here once, as the same fragment the poll answers with (`_live_update.html`), and
+published once to Redis on the meeting's channel with the meeting's next sequence number. The stream
+(`chibo/push.py`, served by the ASGI server) forwards it to every phone of the meeting that listens, so a
+comment costs one rendering whatever the number of phones. A phone that sees a gap in the sequence, or
+whose stream is down, asks the poll instead: the poll stays the fallback and the source of truth.
+
+Off unless settings.LIVE_PUSH and REDIS_URL are set (`make run` polls). A Redis that does not answer costs a
+comment nothing but a log line: the publication is skipped for a few seconds and the phones, which lose
+their stream at the same moment, poll.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+import redis
+from django.conf import settings
+from django.db import transaction
+from django.dispatch import receiver
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from . import live, signals
+from .models import Meeting
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_FAILURE = 5.0  # seconds during which a Redis that just failed is not asked again
+
+# INCR and PUBLISH in one step, so that the order of the numbers is the order of the messages even when
+# two comments are published at once. The message: "<sequence>\n<JSON>"; the counter lives a day.
+_PUBLISH = """
+local sequence = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], 86400)
+redis.call('PUBLISH', ARGV[1], sequence .. '\\n' .. ARGV[2])
+return sequence
+"""
+
+_client = None
+_script = None
+_failed_at = 0.0
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "LIVE_PUSH", False) and settings.REDIS_URL)
+
+
+# Names in Redis, under settings.LIVE_PUSH_PREFIX (two sites, or two test processes, on one Redis never
+# hear each other's meetings): a channel per meeting, which the stream hears through one pattern, and
+# the meeting's sequence counter.
+def channel(meeting_id: int) -> str:
+    return f"{settings.LIVE_PUSH_PREFIX}{meeting_id}"
+
+
+def pattern() -> str:
+    return f"{settings.LIVE_PUSH_PREFIX}*"
+
+
+def sequence_key(meeting_id: int) -> str:
+    return f"{settings.LIVE_PUSH_PREFIX}seq:{meeting_id}"
+
+
+def _redis():
+    global _client, _script
+    if _client is None:
+        _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5)
+        _script = _client.register_script(_PUBLISH)
+    return _client, _script
+
+
+def update_html(meeting_id: int, comment_ids=()) -> tuple[str, int | None]:
+    """The fragment every phone of the meeting applies, and the meeting's status; None when it is gone."""
+    meeting = Meeting.objects.select_related("current_item").filter(pk=meeting_id).first()
+    if meeting is None:
+        return "", None
+    comments = list(
+        meeting.comments.filter(pk__in=comment_ids).select_related("speaker", "agenda_item").order_by("pk")
+    )
+    speakers, n_comments = live.speaker_counts(meeting)
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "meetings/_live_update.html",
+            {
+                "meeting": meeting,
+                "comments": comments,
+                "speakers": speakers,
+                "n_comments": n_comments,
+                "last": "",  # a phone keeps its own high-water mark (the largest id it has shown)
+                "can_run": False,
+            },
+        )
+    return html, meeting.status
+
+
+def publish(meeting_id: int, comment_ids=()) -> int | None:
+    """Renders the update and publishes it; its sequence number, or None when nothing was published."""
+    if not enabled() or time.monotonic() - _failed_at < RETRY_AFTER_FAILURE:
+        return None
+    html, status = update_html(meeting_id, comment_ids)
+    if status is None:
+        return None
+    return send(meeting_id, json.dumps({"html": html, "status": status}, ensure_ascii=False))
+
+
+def send(meeting_id: int, payload: str) -> int | None:
+    """Publishes a rendered update on the meeting's channel: its sequence number, None if Redis failed."""
+    global _failed_at
+    try:
+        _client_, script = _redis()
+        return int(script(keys=[sequence_key(meeting_id)], args=[channel(meeting_id), payload]))
+    except (redis.RedisError, OSError) as error:  # the phones poll meanwhile
+        _failed_at = time.monotonic()
+        log.warning("live push to meeting %s skipped: %s", meeting_id, error)
+        return None
+
+
+def reset() -> None:
+    """Forgets the connection and a recent failure (tests; a settings change)."""
+    global _client, _script, _failed_at
+    _client = _script = None
+    _failed_at = 0.0
+
+
+def _after_commit(meeting_id: int, comment_ids=()) -> None:
+    if enabled():
+        transaction.on_commit(lambda: publish(meeting_id, tuple(comment_ids)), robust=True)
+
+
+@receiver(signals.live_changed, sender=Meeting)
+def _live_changed(sender, meeting_id, comment_ids=(), **kwargs):
+    _after_commit(meeting_id, comment_ids)
+
+
+@receiver(signals.status_changed, sender=Meeting)
+def _status_changed(sender, meeting_id, **kwargs):
+    _after_commit(meeting_id)

@@ -1,0 +1,230 @@
+"""Live updates pushed to the phones (#19): a change is rendered and published once, on a Redis of the
+test's own; the stream (chibo/push.py, the ASGI app) hands it to every phone of that meeting and to no
+other, refuses a forged token, and ends when Redis goes, so the phones poll, and takes them back after."""
+
+import asyncio
+import json
+import shutil
+import uuid
+
+import pytest
+import redis
+from asgiref.testing import ApplicationCommunicator
+
+import access
+from chibo import push as stream
+from meetings import live, push
+from meetings.models import Comment
+
+from ..conftest import require_service
+from ..redis_server import REDIS_SERVER, PrivateRedis
+
+TEXT = "Đề nghị chi ủy phân công đảng viên kèm cặp quần chúng ưu tú."
+
+
+@pytest.fixture
+def pushing(tmp_path, settings):
+    """Push on, on a Redis of the test's own (so no other test process hears these meetings)."""
+    require_service(bool(shutil.which(REDIS_SERVER)), "redis-server")
+    server = PrivateRedis(tmp_path)
+    server.start()
+    settings.REDIS_URL = server.url
+    settings.LIVE_PUSH = True
+    push.reset()
+    yield server
+    push.reset()
+    server.stop()
+
+
+def subscribe(server, meeting):
+    listener = redis.Redis.from_url(server.url).pubsub()
+    listener.subscribe(push.channel(meeting.pk))
+    assert listener.get_message(timeout=2)["type"] == "subscribe"
+    return listener
+
+
+def comment(meeting, member, client_id=None, text=TEXT):
+    return live.post_comment(
+        meeting=meeting,
+        speaker=member,
+        text=text,
+        kind=Comment.Kind.OPINION,
+        client_id=client_id or uuid.uuid4(),
+        agenda_item=None,
+        by=member.user,
+    )
+
+
+def published(listener) -> tuple[int, dict]:
+    message = listener.get_message(timeout=2)
+    assert message is not None, "nothing was published"
+    sequence, _newline, payload = message["data"].partition(b"\n")
+    return int(sequence), json.loads(payload)
+
+
+def test_a_new_comment_is_published_once_with_its_text_and_the_counts(
+    opened, world, pushing, django_capture_on_commit_callbacks
+):
+    listener = subscribe(pushing, opened)
+    client_id = uuid.uuid4()
+    with django_capture_on_commit_callbacks(execute=True):
+        comment(opened, world.fellow, client_id)
+
+    sequence, update = published(listener)
+    assert sequence == 1
+    assert TEXT in update["html"]
+    assert world.fellow.full_name in update["html"]
+    assert "1 đồng chí phát biểu" in update["html"]
+    assert update["status"] == "in_progress"
+
+    # The phone's retry (same client id) stores nothing and tells nobody.
+    with django_capture_on_commit_callbacks(execute=True):
+        comment(opened, world.fellow, client_id)
+    assert listener.get_message(timeout=0.5) is None
+    assert Comment.objects.filter(client_id=client_id).count() == 1
+
+
+def test_moving_the_current_item_and_closing_are_published_in_order(
+    opened, world, pushing, django_capture_on_commit_callbacks
+):
+    listener = subscribe(pushing, opened)
+    item = opened.agenda_items.order_by("position").last()
+    with django_capture_on_commit_callbacks(execute=True):
+        live.set_current_item(meeting=opened, item=item)
+    first, update = published(listener)
+    assert item.title in update["html"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        live.close_meeting(meeting=opened, by=world.secretary.user)
+    second, update = published(listener)
+    assert second == first + 1
+    assert update["status"] == "closed"
+
+
+def test_without_push_nothing_is_published(opened, world, pushing, settings, django_capture_on_commit_callbacks):
+    settings.LIVE_PUSH = False  # as `make run` has it: the phones poll
+    listener = subscribe(pushing, opened)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment(opened, world.fellow)
+    assert listener.get_message(timeout=0.5) is None
+
+
+def test_a_comment_is_stored_while_redis_is_down(opened, world, pushing, django_capture_on_commit_callbacks):
+    pushing.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        stored, created = comment(opened, world.fellow)
+    assert created and Comment.objects.filter(pk=stored.pk).exists()
+    # The next comment, a moment later, does not even try Redis (the phones are polling meanwhile).
+    with django_capture_on_commit_callbacks(execute=True):
+        assert comment(opened, world.member)[1]
+
+
+# --- the stream ---------------------------------------------------------------------------------------
+
+
+def scope(meeting_id: int, token: str) -> dict:
+    return {
+        "type": "http",
+        "method": "GET",
+        "path": f"/live/stream/{meeting_id}/",
+        "query_string": f"t={token}".encode(),
+        "headers": [],
+    }
+
+
+async def connect(meeting_id: int, token: str):
+    phone = ApplicationCommunicator(stream.app, scope(meeting_id, token))
+    await phone.send_input({"type": "http.request", "body": b""})
+    start = await phone.receive_output(5)
+    return phone, start
+
+
+async def body(phone, timeout=5) -> bytes:
+    message = await phone.receive_output(timeout)
+    assert message["type"] == "http.response.body"
+    return message["body"]
+
+
+async def hang_up(phone) -> None:
+    await phone.send_input({"type": "http.disconnect"})
+    await phone.wait(5)
+
+
+def test_the_stream_refuses_a_forged_token_and_another_meetings(opened, world, pushing):
+    token = access.poll_token(opened, world.member.user)
+
+    async def scenario():
+        statuses = []
+        for meeting_id, given in (
+            (opened.pk, ""),
+            (opened.pk, token[:-2] + "xx"),
+            (opened.pk + 1, token),  # a token is for its meeting only
+        ):
+            _phone, start = await connect(meeting_id, given)
+            statuses.append(start["status"])
+        return statuses
+
+    assert asyncio.run(scenario()) == [403, 403, 403]
+
+
+def test_every_phone_of_the_meeting_hears_each_update_and_no_other_meetings(
+    opened, world, pushing, django_capture_on_commit_callbacks
+):
+    stored, _created = comment(opened, world.fellow)  # push is on, but not committed yet: not published
+    update = dict(zip(("html", "status"), push.update_html(opened.pk, [stored.pk]), strict=True))
+    payload = json.dumps(update, ensure_ascii=False)
+
+    async def scenario():
+        phones = []
+        for user in (world.member.user, world.fellow.user):
+            phone, start = await connect(opened.pk, access.poll_token(opened, user))
+            assert start["status"] == 200
+            assert (b"content-type", b"text/event-stream; charset=utf-8") in start["headers"]
+            assert await body(phone) == b"retry: 3000\nevent: hello\ndata: 0\n\n"
+            phones.append(phone)
+
+        push.send(opened.pk + 1000, payload)  # another meeting's channel
+        sequence = push.send(opened.pk, payload)
+        frames = [await body(phone) for phone in phones]
+        for phone in phones:
+            await hang_up(phone)
+        return sequence, frames
+
+    sequence, frames = asyncio.run(scenario())
+    assert sequence == 1
+    for frame in frames:
+        assert frame.startswith(b"id: 1\nevent: update\ndata: ")
+        assert json.loads(frame.split(b"data: ", 1)[1])["html"] == update["html"]
+        assert TEXT in frame.decode()
+
+
+def test_when_redis_goes_the_streams_end_and_come_back_with_it(opened, world, pushing):
+    token = access.poll_token(opened, world.member.user)
+
+    async def scenario():
+        phone, start = await connect(opened.pk, token)
+        assert start["status"] == 200
+        await body(phone)  # hello
+        pushing.stop()
+        # The stream ends (the phone polls meanwhile)...
+        while True:
+            message = await phone.receive_output(10)
+            if not message.get("more_body", False):
+                break
+        # ...and a new one is refused while Redis is away...
+        _refused, start = await connect(opened.pk, token)
+        down = start["status"]
+        pushing.start()
+        # ...and taken again once it is back (the hub reconnects by itself within seconds).
+        for _attempt in range(40):
+            again, start = await connect(opened.pk, token)
+            if start["status"] == 200:
+                hello = await body(again)
+                await hang_up(again)
+                return down, hello
+            await asyncio.sleep(0.5)
+        return down, None
+
+    down, hello = asyncio.run(scenario())
+    assert down == 503
+    assert hello is not None and hello.startswith(b"retry: 3000\nevent: hello")

@@ -101,7 +101,9 @@ def test_moving_the_current_item_and_closing_are_published_in_order(
     assert update["status"] == "closed"
 
 
-def test_without_push_nothing_is_published(opened, world, pushing, settings, django_capture_on_commit_callbacks):
+def test_without_push_nothing_is_published(
+    opened, world, pushing, settings, django_capture_on_commit_callbacks
+):
     settings.LIVE_PUSH = False  # as `make run` has it: the phones poll
     listener = subscribe(pushing, opened)
     with django_capture_on_commit_callbacks(execute=True):

@@ -14,20 +14,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 import access
 from core.forms import error_text
 
-from .. import live
+from .. import live, rendered
 from ..forms import AnswerForm, CommentForm, CurrentItemForm, OpenMeetingForm
 from ..models import Meeting
 
 
-def _live_context(request, meeting: Meeting, may: access.MeetingMay) -> dict:
+def _live_context(request, meeting: Meeting, may: access.MeetingMay, *, kept: bool = True) -> dict:
+    """kept: a member's list of comments comes from the cache of rendered blocks (meetings/rendered.py);
+    the chair's (answer forms with the chair's CSRF token) and the projector's are rendered here."""
     member = access.access_for(request.user).member
-    comments = list(meeting.comments.select_related("speaker", "agenda_item"))
-    speakers, n_comments = live.speaker_counts(meeting)
+    rows = rendered.comment_rows(meeting)
+    speakers, n_comments = rendered.counts(rows)
+    if kept and not may.run:
+        comments, comments_html = [], rendered.members_list(meeting, rows)
+    else:
+        comments, comments_html = list(meeting.comments.select_related("speaker", "agenda_item")), None
     attendance = meeting.attendances.filter(member=member).first() if member else None
     return {
         "meeting": meeting,
         "comments": comments,
-        "last_id": comments[-1].pk if comments else 0,
+        "comments_html": comments_html,
+        "last_id": rows[-1][0] if rows else 0,
         "speakers": speakers,
         "n_comments": n_comments,
         "my_attendance": attendance,
@@ -53,7 +60,7 @@ def screen_view(request, pk):
     """The projector view of the meeting secretary: large text, the current item and the live list."""
     meeting, may = access.meeting_for(request.user, pk)
     meeting = Meeting.objects.select_related("current_item", "cell").get(pk=meeting.pk)
-    return render(request, "meetings/screen.html", _live_context(request, meeting, may))
+    return render(request, "meetings/screen.html", _live_context(request, meeting, may, kept=False))
 
 
 @login_required

@@ -41,9 +41,9 @@ def _key(meeting: Meeting, block: list[tuple]) -> str:
     answered = hashlib.blake2b(
         "|".join(str(a.timestamp()) if a else "" for _pk, a, _s, _n in block).encode(), digest_size=8
     ).hexdigest()
-    return "live:comments:{}:{}:{}:{}:{}:{}".format(
-        meeting.pk, translation.get_language(), meeting.status, block[0][0], block[-1][0], answered
-    )
+    first, last = block[0][0], block[-1][0]
+    language = translation.get_language()
+    return f"live:comments:{meeting.pk}:{language}:{meeting.status}:{first}:{last}:{answered}"
 
 
 def members_list(meeting: Meeting, rows: list[tuple]) -> SafeString:

@@ -284,11 +284,16 @@ def post_comment(
     by,
     speaker_name: str = "",
 ) -> tuple[Comment, bool]:
-    """Stores a comment once per client id; a retry returns the stored one (created False)."""
-    existing = Comment.objects.filter(client_id=client_id).first()
-    if existing:
-        return _retried(existing, meeting), False
-    _check_live(meeting, _("Comments are taken only while the meeting is in progress."))
+    """Stores a comment once per client id; a retry returns the stored one (created False).
+
+    While the meeting is in progress the row is written at once and a retry is recognised by the unique
+    client id (the insert fails, the stored row answers): the usual comment costs no lookup first. Once
+    the meeting is closed, a retry of a comment stored in time is still answered with its row."""
+    if meeting.status != Meeting.Status.IN_PROGRESS:
+        existing = Comment.objects.filter(client_id=client_id).first()
+        if existing:
+            return _retried(existing, meeting), False
+        _check_live(meeting, _("Comments are taken only while the meeting is in progress."))
     text = text.strip()
     if not text:
         raise ValidationError(_("The comment is empty."))
@@ -301,7 +306,7 @@ def post_comment(
                 text=text[:5000],
                 kind=kind,
                 client_id=client_id,
-                agenda_item=agenda_item or meeting.current_item,
+                agenda_item_id=agenda_item.pk if agenda_item else meeting.current_item_id,
                 entered_by=by,
             )
     except IntegrityError:

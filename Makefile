@@ -16,6 +16,8 @@ APT_TEST := $(APT_RUN) poppler-utils chromium postgresql-client
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
 # `make run` answers as production does (DEBUG off, .env.example) but over plain HTTP on this machine: no
 # redirect to HTTPS, cookies not marked Secure, no HSTS. A developer asks for DEBUG: `make run DEBUG=true`.
+# The settings read .env themselves, under what make hands them; honcho is told not to (--env /dev/null),
+# as its own reading of .env would override `make run DEBUG=true` and the three below.
 LOCAL_HTTP := SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0
 
 .PHONY: run test bench load screenshots screenshots-journeys install install-dev system-deps system-deps-test migrate static demo messages lint check backup restore
@@ -24,7 +26,7 @@ run: install system-deps .env migrate static demo
 	@echo ""
 	@echo "  Chi bộ is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops the web server, worker and beat)"
 	@echo ""
-	HOST=$(HOST) PORT=$(PORT) SITE_URL=$(SITE_URL) $(LOCAL_HTTP) $(VENV)/bin/honcho -f Procfile.dev start
+	HOST=$(HOST) PORT=$(PORT) SITE_URL=$(SITE_URL) $(LOCAL_HTTP) $(VENV)/bin/honcho -f Procfile.dev --env /dev/null start
 
 test: install-dev system-deps-test
 	$(TEST_ENV) $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)

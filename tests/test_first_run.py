@@ -45,6 +45,8 @@ def test_env_example_leaves_debug_off_and_make_run_does_not_turn_it_on():
     run_recipe = re.search(r"^run:.*?(?=^\S)", makefile, re.M | re.S).group(0)
     assert "DEBUG=true" not in run_recipe.replace(" ", "")
     assert "static" in run_recipe.splitlines()[0]  # collected as production serves them
+    # honcho reading .env itself would override `make run DEBUG=true` with the file's DEBUG=false.
+    assert "--env /dev/null" in run_recipe
 
 
 def not_django_debug(page: str) -> None:

@@ -152,6 +152,14 @@ class Meeting(models.Model):
         )
 
     @property
+    def is_overdue(self) -> bool:
+        """Its planned day has passed and it was neither opened nor cancelled: to be held now, or moved."""
+        return (
+            self.status in (self.Status.PLANNED, self.Status.PREPARED)
+            and timezone.localtime(self.scheduled_at).date() < timezone.localdate()
+        )
+
+    @property
     def is_published(self) -> bool:
         return self.published_at is not None and self.status != self.Status.PLANNED
 

@@ -241,7 +241,10 @@ class CommentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Comment.Kind.choices, initial=Comment.Kind.OPINION)
     client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     agenda_item = forms.ModelChoiceField(
-        queryset=AgendaItem.objects.none(), required=False, widget=forms.HiddenInput
+        label=_("On the item"),
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose an item of this meeting's agenda.")},
     )
     speaker = forms.ModelChoiceField(
         label=_("Speaker"),
@@ -253,7 +256,15 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, for_others: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agenda_item"].queryset = meeting.agenda_items.all()
+        # The item under discussion by default; any item of the agenda by choice (numbered as the agenda).
+        items = self.fields["agenda_item"]
+        items.queryset = meeting.agenda_items.order_by("position", "pk")
+        numbers = {pk: n for n, pk in enumerate(items.queryset.values_list("pk", flat=True), start=1)}
+        now = meeting.current_item_id
+        items.label_from_instance = lambda item: f"{numbers.get(item.pk, '')}. {item.title}"
+        items.initial = now
+        if now is not None:
+            items.empty_label = None
         if for_others:
             self.fields["speaker"].queryset = Member.objects.filter(attendances__meeting=meeting).order_by(
                 "full_name"
@@ -300,7 +311,9 @@ class VoteForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("kind") == Vote.Kind.RECOGNITION and not cleaned.get("subject"):
             self.add_error("subject", _("Choose the probationary member the vote is about."))
-        if cleaned.get("method") == Vote.Method.TOTALS:
+        if cleaned.get("method") == Vote.Method.PHONES:
+            pass  # the members answer on their phones (live.open_phone_vote)
+        elif cleaned.get("method") == Vote.Method.TOTALS:
             totals = [cleaned.get(f) or 0 for f in ("votes_for", "votes_against", "abstentions")]
             if not any(totals):
                 self.add_error("votes_for", _("Enter the number of votes."))

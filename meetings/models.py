@@ -198,7 +198,9 @@ class Meeting(models.Model):
         if fields:
             self.save(update_fields=fields)
         if target is not None:
-            signals.status_changed.send(sender=Meeting, meeting_id=self.pk)  # evaluations/ recomputes the month
+            signals.status_changed.send(
+                sender=Meeting, meeting_id=self.pk
+            )  # evaluations/ recomputes the month
         return MeetingEvent.objects.create(meeting=self, action=action, by=by, note=note)
 
     def planned_minutes(self) -> int:
@@ -539,6 +541,7 @@ class Vote(models.Model):
     class Method(models.TextChoices):
         NAMED = "named", _("Named show of hands")
         TOTALS = "totals", _("Totals")
+        PHONES = "phones", _("On members' phones")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="votes")
     agenda_item = models.ForeignKey(
@@ -597,6 +600,74 @@ class Ballot(models.Model):
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
         constraints = [models.UniqueConstraint(fields=["vote", "member"], name="one_ballot_per_member")]
+
+    def __str__(self):
+        return f"{self.member}: {self.choice}"
+
+
+class PhoneVote(models.Model):
+    """A vote the meeting's secretary opened on the members' phones. Each member with a vote taps a choice
+    (`PhoneBallot`); when she closes it, the ballots are counted by `live.record_vote`, exactly as a named
+    show of hands entered by hand, and `result` is that vote. Until then nothing is in the record."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="phone_votes")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("vote on"), max_length=20, choices=Vote.Kind.choices)
+    question = models.CharField(_("question"), max_length=300)
+    subject = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("member concerned"),
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    result = models.OneToOneField(
+        Vote, on_delete=models.SET_NULL, null=True, blank=True, related_name="phone_vote"
+    )
+    # Goes up with every ballot and at the close: the live poll compares it to know the tally moved.
+    revision = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("vote on phones")
+        verbose_name_plural = _("votes on phones")
+        ordering = ["opened_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(closed_at__isnull=True),
+                name="one_open_phone_vote_per_meeting",
+            )
+        ]
+
+    def __str__(self):
+        return self.question
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class PhoneBallot(models.Model):
+    """One member's choice in a vote on phones; a second tap changes it until the vote is closed."""
+
+    vote = models.ForeignKey(PhoneVote, on_delete=models.CASCADE, related_name="ballots")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=10, choices=Ballot.Choice.choices)
+    cast_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ballot on a phone")
+        verbose_name_plural = _("ballots on phones")
+        constraints = [models.UniqueConstraint(fields=["vote", "member"], name="one_phone_ballot_per_member")]
 
     def __str__(self):
         return f"{self.member}: {self.choice}"

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -95,7 +96,9 @@ def clerk_set(request, pk):
 def _default_question(meeting: Meeting, kind: str) -> str:
     if kind == Vote.Kind.MINUTES:
         correcting = meeting.status == Meeting.Status.ADOPTED
-        return _("Adopt the correction of the minutes") if correcting else _("Adopt the minutes of the meeting")
+        return (
+            _("Adopt the correction of the minutes") if correcting else _("Adopt the minutes of the meeting")
+        )
     if kind == Vote.Kind.SCORE:
         return _("Adopt the cell's quality score of the meeting")
     return ""
@@ -111,7 +114,23 @@ def votes(request, pk):
     kind = request.GET.get("kind")
     initial = {"kind": kind, "question": _default_question(meeting, kind)} if kind in Vote.Kind.values else {}
     form = VoteForm(request.POST or None, meeting=meeting, voters=q.voters, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["method"] == Vote.Method.PHONES:
+        data = form.cleaned_data
+        try:
+            live.open_phone_vote(
+                meeting=meeting,
+                kind=data["kind"],
+                question=data["question"],
+                subject=data.get("subject"),
+                agenda_item=meeting.current_item,
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The vote is open on the members' phones."))
+            return redirect(reverse("meetings:live", args=[meeting.pk]) + "#phone-vote")
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             vote = live.record_vote(
@@ -130,7 +149,13 @@ def votes(request, pk):
             verdict = _("passed") if vote.passed else _("not passed")
             messages.success(request, _("Vote recorded: %(result)s.") % {"result": verdict})
             return redirect("meetings:votes", meeting.pk)
-    context = {"meeting": meeting, "q": q, "form": form, "votes": meeting.votes.select_related("subject")}
+    context = {
+        "meeting": meeting,
+        "q": q,
+        "form": form,
+        "votes": meeting.votes.select_related("subject"),
+        "open_phone_vote": meeting.phone_votes.filter(closed_at__isnull=True).first(),
+    }
     return render(request, "meetings/votes.html", context, status=422 if form.errors else 200)
 
 

@@ -39,7 +39,8 @@
       if (polling || document.hidden || Date.now() < pollNotBefore) { return; }
       polling = true;
       var url = list.dataset.pollUrl + "?t=" + encodeURIComponent(list.dataset.token) +
-        "&after=" + list.dataset.after + "&item=" + list.dataset.item + "&status=" + list.dataset.status;
+        "&after=" + list.dataset.after + "&item=" + list.dataset.item + "&status=" + list.dataset.status +
+        "&vote=" + encodeURIComponent(list.dataset.vote || "") + (list.dataset.screen ? "&screen=1" : "");
       fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
         .then(function (response) {
           if (response.status >= 500) { throw new Error(response.status); }
@@ -56,8 +57,12 @@
       if (!update) { return; }
       var statusChanged = update.dataset.status !== list.dataset.status;
       list.dataset.after = update.dataset.last || list.dataset.after;
+      if (update.dataset.item !== list.dataset.item) { followItem(update.dataset.item); }
       list.dataset.item = update.dataset.item;
       list.dataset.status = update.dataset.status;
+      var vote = update.querySelector("[data-part=vote]");
+      if (vote) { showVote(vote.innerHTML); }
+      list.dataset.vote = update.dataset.vote || "";
       var current = document.getElementById("current-item");
       if (current) { current.innerHTML = update.querySelector("[data-part=current]").innerHTML; }
       var counts = document.getElementById("counts");
@@ -73,6 +78,47 @@
     setInterval(poll, 3000);
     document.addEventListener("visibilitychange", poll);
     document.addEventListener("chibo:sent", poll);
+  }
+
+  // --- Votes on phones -----------------------------------------------------------------------------
+  // The vote's panel comes with the poll when the tally moves; a tap is sent at once and answered with the
+  // panel drawn again (the choice counted, or why not). A second tap while the first is on its way is
+  // ignored here, and the server counts a member once anyway.
+  var panel = document.getElementById("phone-vote");
+  function showVote(html) {
+    if (!panel) { return; }
+    panel.innerHTML = html;
+    var card = panel.querySelector("[data-vote-signature]");
+    if (card && list) { list.dataset.vote = card.dataset.voteSignature; }
+  }
+  var voting = false;
+  document.addEventListener("submit", function (event) {
+    var ballot = event.target.closest("form[data-ballot]");
+    if (!ballot || !panel) { return; }
+    event.preventDefault();
+    if (voting) { return; }
+    voting = true;
+    fetch(ballot.action, {
+      method: "POST", body: new FormData(ballot), credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch", "X-CSRFToken": csrf ? csrf.value : "" }
+    }).then(function (response) {
+      if (response.status === 401) { return response.json().then(toLogin); }
+      if (response.status >= 500) { throw new Error(response.status); }
+      return response.text().then(showVote);
+    }).catch(function () {
+      var state = panel.querySelector("[data-vote-note]");
+      if (state) { state.textContent = panel.dataset.msgFailed; }
+    }).then(function () { voting = false; });
+  });
+
+  // The comment goes to the item chosen; the choice follows the item under discussion until the member
+  // picks another one.
+  var itemChoice = form ? form.querySelector("[name=agenda_item]") : null;
+  if (itemChoice) {
+    itemChoice.addEventListener("change", function () { itemChoice.dataset.chosen = "1"; });
+  }
+  function followItem(item) {
+    if (itemChoice && !itemChoice.dataset.chosen && item) { itemChoice.value = item; }
   }
 
   // --- Outbox ---------------------------------------------------------------------------------------
@@ -164,7 +210,10 @@
     var data = new FormData(form);
     var text = (data.get("text") || "").trim();
     if (!text) { form.querySelector("[name=text]").focus(); return; }
-    var item = { client_id: uuid(), text: text, kind: data.get("kind") || "opinion", agenda_item: list ? list.dataset.item : "" };
+    var item = {
+      client_id: uuid(), text: text, kind: data.get("kind") || "opinion",
+      agenda_item: data.get("agenda_item") || (list ? list.dataset.item : "")
+    };
     ["speaker", "speaker_name"].forEach(function (name) { if (data.get(name)) { item[name] = data.get(name); } });
     var items = load();
     items.push(item);

@@ -102,6 +102,24 @@ def _live(world):
     return live.open_meeting(meeting=meeting, chair=world.secretary, clerk=world.fellow, by=None)
 
 
+def _phone_vote(world):
+    """A vote open on the phones of a meeting in progress where `member` and `fellow` are present with a vote."""
+    meeting = _live(world)
+    for present in (world.member, world.fellow):
+        live.mark_attendance(
+            attendance=meeting.attendances.get(member=present), status=Attendance.Status.PRESENT
+        )
+    return live.open_phone_vote(meeting=meeting, kind=Vote.Kind.RESOLUTION, question="Nghị quyết", by=None)
+
+
+# Only the official members present at the meeting vote: the others who see the meeting get 403.
+BALLOT = (
+    CELL_PAGE
+    | {"member": 302, "fellow": 302}
+    | dict.fromkeys(["secretary", "officer", "reviewer", "admin"], 403)
+)
+
+
 def _question(world):
     return post_comment(_live(world), world.member, "Xin hỏi?", kind=Comment.Kind.QUESTION)
 
@@ -291,6 +309,8 @@ MATRIX = {
         SEERS_POST,
         {"text": "Ý kiến", "kind": "opinion"},
     ),
+    "meetings:ballot": ("post", lambda w: [_phone_vote(w).pk], BALLOT, {"choice": "for"}),
+    "meetings:phone_vote_close": ("post", lambda w: [_phone_vote(w).pk], RUN_POST, {}),
     "meetings:check_in": ("post", lambda w: [_live(w).pk], SEERS_POST, {}),
     "meetings:current_item": (
         "post",

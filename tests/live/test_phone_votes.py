@@ -139,9 +139,7 @@ def test_who_is_not_a_member_of_the_cell_cannot_vote(phone_vote, world, login, w
 
 
 def test_an_absent_member_and_a_probationary_member_cannot_vote(phone_vote, room, world, login):
-    live.mark_attendance(
-        attendance=room.attendances.get(member=world.member), status=S.EXCUSED, reason="Ốm"
-    )
+    live.mark_attendance(attendance=room.attendances.get(member=world.member), status=S.EXCUSED, reason="Ốm")
     probationary = Client()
     world.target.user = UserFactory(username="duyen")
     world.target.save()

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -259,9 +260,16 @@ class CommentForm(forms.Form):
         # The item under discussion by default; any item of the agenda by choice (numbered as the agenda).
         items = self.fields["agenda_item"]
         items.queryset = meeting.agenda_items.order_by("position", "pk")
-        numbers = {pk: n for n, pk in enumerate(items.queryset.values_list("pk", flat=True), start=1)}
+        labels = {
+            pk: f"{n}. {title}"
+            for n, (pk, title) in enumerate(items.queryset.values_list("pk", "title"), start=1)
+        }
         now = meeting.current_item_id
-        items.label_from_instance = lambda item: f"{numbers.get(item.pk, '')}. {item.title}"
+        items.label_from_instance = lambda item: labels.get(item.pk, item.title)
+        # A phone's list shows the start of a long title only: the whole title of the item chosen is written
+        # under it (static/js/live.js keeps it in step with the choice). Escaped: help text is not.
+        chosen = self.data.get(self.add_prefix("agenda_item")) if self.is_bound else now
+        items.help_text = escape(labels.get(_as_int(chosen), ""))
         items.initial = now
         if now is not None:
             items.empty_label = None
@@ -272,6 +280,13 @@ class CommentForm(forms.Form):
         else:
             del self.fields["speaker"]
             del self.fields["speaker_name"]
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class GuestForm(forms.ModelForm):

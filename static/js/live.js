@@ -113,12 +113,19 @@
 
   // The comment goes to the item chosen; the choice follows the item under discussion until the member
   // picks another one.
+  // The whole title of the item chosen is written under the list, which shows only its start on a phone.
   var itemChoice = form ? form.querySelector("[name=agenda_item]") : null;
+  var itemTitle = itemChoice ? document.getElementById(itemChoice.id + "_helptext") : null;
+  function showItemTitle() {
+    var option = itemChoice.options[itemChoice.selectedIndex];
+    if (itemTitle) { itemTitle.textContent = option ? option.text : ""; }
+  }
   if (itemChoice) {
-    itemChoice.addEventListener("change", function () { itemChoice.dataset.chosen = "1"; });
+    itemChoice.addEventListener("change", function () { itemChoice.dataset.chosen = "1"; showItemTitle(); });
+    showItemTitle();
   }
   function followItem(item) {
-    if (itemChoice && !itemChoice.dataset.chosen && item) { itemChoice.value = item; }
+    if (itemChoice && !itemChoice.dataset.chosen && item) { itemChoice.value = item; showItemTitle(); }
   }
 
   // --- Outbox ---------------------------------------------------------------------------------------

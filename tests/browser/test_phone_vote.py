@@ -134,6 +134,8 @@ def test_a_member_comments_in_three_taps_from_the_landing_page(browse, world, cl
     later = items[-2]
     other = "Xin bổ sung vào phần phương hướng nhiệm vụ tháng tới."
     choice.select_option(str(later.pk))
+    # The list shows the start of a long title on a phone; the whole title is written under it.
+    expect(phone.locator("#id_agenda_item_helptext")).to_have_text(f"{len(items) - 1}. {later.title}")
     phone.get_by_label(vi("Your comment")).fill(other)
     assert horizontal_overflow(phone) == 0
     box = choice.bounding_box()

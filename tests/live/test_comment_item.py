@@ -89,3 +89,14 @@ def test_after_an_error_the_item_chosen_is_kept(opened, later_item, login):
     assert response.context["comment_form"]["agenda_item"].value() == str(later_item.pk)
     assert f'<option value="{later_item.pk}" selected>' in response.content.decode()
     assert vi("The comment is empty.") in text(response)
+
+
+def test_the_whole_title_of_the_item_chosen_is_written_under_the_list_escaped(opened, login):
+    item = opened.current_item
+    item.title = "Báo cáo <b>tình hình</b> thực hiện nghị quyết tháng trước và phương hướng tháng tới"
+    item.save()
+
+    page = login("member").get(reverse("meetings:live", args=[opened.pk])).content.decode()
+
+    assert "1. Báo cáo &lt;b&gt;tình hình&lt;/b&gt; thực hiện nghị quyết" in page
+    assert "<b>tình hình</b>" not in page

@@ -493,7 +493,7 @@ def open_phone_vote(
         raise ValidationError(_("A vote on phones is already open: close it first."))
     try:
         with transaction.atomic():
-            return PhoneVote.objects.create(
+            vote = PhoneVote.objects.create(
                 meeting=meeting,
                 kind=kind,
                 question=question.strip()[:300],
@@ -503,6 +503,8 @@ def open_phone_vote(
             )
     except IntegrityError:  # opened twice at once: one_open_phone_vote_per_meeting
         raise ValidationError(_("A vote on phones is already open: close it first.")) from None
+    _vote_changed(meeting.pk)
+    return vote
 
 
 def cast_ballot(*, vote: PhoneVote, member: Member, choice: str) -> PhoneBallot:
@@ -530,6 +532,7 @@ def cast_ballot(*, vote: PhoneVote, member: Member, choice: str) -> PhoneBallot:
             ballot.choice, ballot.cast_at = choice, timezone.now()
             ballot.save(update_fields=["choice", "cast_at"])
         PhoneVote.objects.filter(pk=vote.pk).update(revision=F("revision") + 1)
+        _vote_changed(vote.meeting_id)
     return ballot
 
 
@@ -557,7 +560,13 @@ def close_phone_vote(*, vote: PhoneVote, by) -> Vote | None:
     vote.closed_at, vote.result = timezone.now(), result
     vote.save(update_fields=["closed_at", "result"])
     PhoneVote.objects.filter(pk=vote.pk).update(revision=F("revision") + 1)
+    _vote_changed(vote.meeting_id)
     return result
+
+
+def _vote_changed(meeting_id: int) -> None:
+    """The phones hear that the vote moved (meetings/push.py, when on); its panel is theirs, so they poll."""
+    signals.live_changed.send(sender=Meeting, meeting_id=meeting_id, comment_ids=())
 
 
 @dataclass

@@ -60,9 +60,10 @@
       if (update.dataset.item !== list.dataset.item) { followItem(update.dataset.item); }
       list.dataset.item = update.dataset.item;
       list.dataset.status = update.dataset.status;
+      // The vote's panel is drawn for each user: an update without it (pushed to every phone alike) leaves
+      // the phone's mark as it was, so the next poll brings the panel when the vote moved.
       var vote = update.querySelector("[data-part=vote]");
-      if (vote) { showVote(vote.innerHTML); }
-      list.dataset.vote = update.dataset.vote || "";
+      if (vote) { showVote(vote.innerHTML); list.dataset.vote = update.dataset.vote || ""; }
       var current = document.getElementById("current-item");
       if (current) { current.innerHTML = update.querySelector("[data-part=current]").innerHTML; }
       var counts = document.getElementById("counts");

@@ -269,7 +269,7 @@ def mark_attendance(*, attendance: Attendance, status: str, reason: str = "") ->
 
 @transaction.atomic
 def mark_all_present(*, meeting: Meeting, by) -> int:
-    """"Everyone present": every member expected in the room and not marked yet is recorded present in one
+    """Everyone present, in one step: every member expected in the room and not marked yet is recorded present in one
     step, and the secretary then changes only the exceptions. Returns how many were marked.
 
     A member already marked (checked in by phone, absent, abroad) keeps the mark. Members exempt from activity

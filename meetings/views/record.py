@@ -30,7 +30,6 @@ from ..forms import (
 )
 from ..models import Attendance, DuesEntry, Meeting, SelfCriticismTurn, Task, Vote
 
-
 MARKS = (Attendance.Status.PRESENT, Attendance.Status.EXCUSED, Attendance.Status.UNEXCUSED)
 
 
@@ -49,9 +48,7 @@ def _roll_context(meeting: Meeting, q: live.Quorum) -> dict:
         "editable": meeting.status in live.RECORD_OPEN,
         # What "Everyone present" would mark: the members expected in the room, not exempt, not marked yet.
         "unmarked_expected": sum(
-            1
-            for a in q.rows
-            if a.status == Attendance.Status.PENDING and a.expected and not a.exempt
+            1 for a in q.rows if a.status == Attendance.Status.PENDING and a.expected and not a.exempt
         ),
     }
 
@@ -87,7 +84,7 @@ def attendance(request, pk):
 @login_required
 @require_POST
 def attendance_all_present(request, pk):
-    """"Everyone present" in one step; the exceptions are changed after."""
+    """Everyone present in one step; the exceptions are changed after."""
     meeting, _may = access.meeting_for(request.user, pk, need="run")
     try:
         n = live.mark_all_present(meeting=meeting, by=request.user)
@@ -127,7 +124,11 @@ def attendance_mark(request, pk, row):
             messages.error(request, error)
         return redirect("meetings:attendance", meeting.pk)
     attendance.refresh_from_db()
-    context = _roll_context(meeting, live.quorum(meeting)) | {"a": attendance, "error": error, "saved": not error}
+    context = _roll_context(meeting, live.quorum(meeting)) | {
+        "a": attendance,
+        "error": error,
+        "saved": not error,
+    }
     return render(request, "meetings/_roll_saved.html", context, status=422 if error else 200)
 
 
@@ -296,7 +297,7 @@ def meeting_dues(request, pk):
 @login_required
 @require_POST
 def dues_all_paid(request, pk):
-    """"Everyone paid the standard amount": every member not recorded yet pays what is due, in one step."""
+    """Everyone paid the standard amount: every member not recorded yet pays what is due, in one step."""
     meeting, _may = access.meeting_for(request.user, pk, need="run")
     entries = _meeting_ledger(meeting)
     n = dues.record_all_paid(entries=entries, by=request.user, meeting=meeting)

@@ -257,7 +257,11 @@ def _dues_context(meeting: Meeting, entries: list[DuesEntry]) -> dict:
         "meeting": meeting,
         "entries": entries,
         "totals": dues.month_totals(meeting.cell, entries, meeting.period),
-        "not_recorded": sum(1 for e in entries if e.due and not e.settled),
+        "not_recorded": len(unrecorded := [e for e in entries if e.due and not e.settled]),
+        # Once collecting has begun, the button steps back and says whom it would record: after the
+        # exceptions it must not look like the way to finish (it would record them as paid).
+        "collecting": any(e.paid for e in entries),
+        "unrecorded_names": ", ".join(e.member.full_name for e in unrecorded) if len(unrecorded) <= 3 else "",
     }
 
 

@@ -263,17 +263,45 @@ def check_in(*, meeting: Meeting, member: Member) -> Attendance:
     return attendance
 
 
-def mark_attendance(*, attendance: Attendance, status: str, reason: str = "") -> Attendance:
-    if attendance.meeting.status == Meeting.Status.ADOPTED:
-        check_record_open(attendance.meeting)
-    if attendance.meeting.status not in RECORD_OPEN:
+def _check_roll_open(meeting: Meeting) -> None:
+    if meeting.status == Meeting.Status.ADOPTED:
+        check_record_open(meeting)
+    if meeting.status not in RECORD_OPEN:
         raise ValidationError(_("Attendance is taken once the meeting is open."))
+
+
+def mark_attendance(*, attendance: Attendance, status: str, reason: str = "") -> Attendance:
+    _check_roll_open(attendance.meeting)
     attendance.status = status
     attendance.reason = reason if status != Attendance.Status.PRESENT else ""
     if status == Attendance.Status.PRESENT and not attendance.checked_in_at:
         attendance.checked_in_at = timezone.now()
     attendance.save(update_fields=["status", "reason", "checked_in_at"])
     return attendance
+
+
+@transaction.atomic
+def mark_all_present(*, meeting: Meeting, by) -> int:
+    """Everyone present, in one step: every member expected in the room and not marked yet is recorded present in one
+    step, and the secretary then changes only the exceptions. Returns how many were marked.
+
+    A member already marked (checked in by phone, absent, abroad) keeps the mark. Members exempt from activity
+    are left unmarked (they are away by right, and are counted present only if they come: DOMAIN.md §2), as
+    are those not expected at all (temporary activity elsewhere, suspended)."""
+    _check_roll_open(meeting)
+    # Locked, as close_meeting does: a check-in saved meanwhile is seen, not overwritten.
+    rows = list(
+        meeting.attendances.select_for_update()
+        .filter(status=Attendance.Status.PENDING, exempt=False, elsewhere=False, suspended=False)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for attendance in rows:
+        attendance.status, attendance.reason = Attendance.Status.PRESENT, ""
+        attendance.checked_in_at = attendance.checked_in_at or now
+    # One UPDATE for the roll and one INSERT for its audit history.
+    bulk_update_with_history(rows, Attendance, ["status", "reason", "checked_in_at"], default_user=by)
+    return len(rows)
 
 
 def set_current_item(*, meeting: Meeting, item: AgendaItem) -> None:

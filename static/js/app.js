@@ -1,4 +1,7 @@
 // Behaviour lives here, never in inline scripts (the Content Security Policy forbids them).
+// Scripts run: controls that only a page without them needs (a "save all" button under lists that save each
+// choice as it is made) are hidden by the .js-hidden class (static/css/app.css).
+document.documentElement.classList.add("js");
 document.addEventListener("htmx:beforeSwap", function (event) {
   // Forms that fail validation come back with 422 and their errors: show them, keep what was typed.
   if (event.detail.xhr.status === 422) {

@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import access
 from core.forms import error_text
+from core.views import confirmation_page
 
 from .. import live
 from ..forms import AnswerForm, CommentForm, CurrentItemForm, OpenMeetingForm
@@ -204,9 +206,12 @@ def answer(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def close_view(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="manage")
+    if request.method == "GET":
+        back = reverse("meetings:live", args=[meeting.pk])
+        return confirmation_page(request, meeting, "meetings/_confirm_close.html", back)
     try:
         unmarked = live.close_meeting(meeting=meeting, by=request.user)
     except ValidationError as error:

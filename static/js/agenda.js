@@ -16,7 +16,7 @@
       filter: ".agenda-gap",
       forceFallback: true, // the same pointer events for mouse and touch
       fallbackTolerance: 3,
-      animation: 150,
+      animation: 0,
       onStart: function () {
         list.classList.add("sortable-dragging");
       },

@@ -9,9 +9,9 @@ def bad_request(request, form):
     return render(request, "400.html", {"errors": errors}, status=400)
 
 
-def confirmation_page(request, meeting, confirm: str, back: str):
+def confirmation_page(request, subject, confirm: str, *, back: str, **context):
     """An irreversible step's confirmation as a page: where its button leads (a GET of the step's own URL)
-    when JavaScript does not open the same confirmation as a dialog. `confirm` names a template extending
-    templates/_confirm.html; `back` is where "go back" leads."""
-    context = {"meeting": meeting, "confirm": confirm, "id": "confirm", "action": request.path, "back": back}
+    when JavaScript does not open the same confirmation as a dialog. `subject` (a meeting, a guidance) titles
+    the page; `confirm` names a template extending templates/_confirm.html; `back` is where "go back" leads."""
+    context |= {"subject": subject, "confirm": confirm, "id": "confirm", "action": request.path, "back": back}
     return render(request, "confirm_page.html", context)

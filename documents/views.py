@@ -90,7 +90,7 @@ def minutes_adopt(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="run")
     if request.method == "GET":  # the confirmation, as a page when JavaScript does not open its dialog
         back = reverse("documents:minutes", args=[meeting.pk])
-        return confirmation_page(request, meeting, "meetings/_confirm_adopt.html", back)
+        return confirmation_page(request, meeting, "meetings/_confirm_adopt.html", back=back, meeting=meeting)
     try:
         if meeting.status == Meeting.Status.ADOPTED:  # a correction the cell has voted on
             version = minutes.adopt_correction(meeting=meeting, by=request.user)

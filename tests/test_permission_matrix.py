@@ -446,6 +446,7 @@ ALSO_GET = {
     "meetings:close": CELL_MANAGE,
     "documents:minutes_adopt": RUN,
     "meetings:item_add": CELL_MANAGE,
+    "meetings:guidance_publish": GUIDE_ACTION,
 }
 GET_CASES = [(name, persona) for name in ALSO_GET for persona in PERSONAS]
 

@@ -211,7 +211,7 @@ def close_view(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="manage")
     if request.method == "GET":
         back = reverse("meetings:live", args=[meeting.pk])
-        return confirmation_page(request, meeting, "meetings/_confirm_close.html", back)
+        return confirmation_page(request, meeting, "meetings/_confirm_close.html", back=back)
     try:
         unmarked = live.close_meeting(meeting=meeting, by=request.user)
     except ValidationError as error:

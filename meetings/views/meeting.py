@@ -137,7 +137,7 @@ def meeting_publish(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="manage")
     if request.method == "GET":
         return confirmation_page(
-            request, meeting, "meetings/_confirm_publish.html", meeting.get_absolute_url()
+            request, meeting, "meetings/_confirm_publish.html", back=meeting.get_absolute_url()
         )
     try:
         services.publish_meeting(meeting=meeting, by=request.user)

@@ -4,8 +4,11 @@ a new item added the ordinary way placed before the closing sections, not after 
 import pytest
 from django.urls import reverse
 
-from meetings.models import AgendaItem, Meeting
+from meetings import live
+from meetings.models import AgendaItem, Guidance, Meeting
+from meetings.services import plan_regular_meeting, publish_meeting
 
+from .conftest import DECEMBER
 from .pages import HTMX, fields, text, vi
 
 NEW = {"new-title": "Học tập Nghị quyết 57-NQ/TW", "new-planned_minutes": 15, "new-category": "party"}
@@ -185,3 +188,52 @@ def test_an_invalid_item_added_here_stays_in_its_place_with_what_was_typed(login
 def test_each_gap_between_items_offers_add_here(login, regular):
     page = text(login("secretary").get(regular.get_absolute_url()))
     assert page.count(vi("Add here")) == regular.agenda_items.count() - 1
+
+
+# --- the confirmations of irreversible steps, as pages (where their buttons lead without JavaScript) -------
+
+
+def test_the_publish_button_opens_a_confirmation_naming_what_it_locks(login, regular):
+    client = login("secretary")
+    page = client.get(regular.get_absolute_url()).content.decode()
+    assert (
+        'data-dialog="confirm-publish"' in page
+        and '<dialog class="confirm-dialog" id="confirm-publish"' in page
+    )
+
+    confirmation = client.get(reverse("meetings:publish", args=[regular.pk]))
+
+    assert confirmation.status_code == 200
+    assert vi("Publish the agenda?") in text(confirmation)
+    assert Meeting.objects.get(pk=regular.pk).status == Meeting.Status.PLANNED  # nothing done yet
+
+
+def test_the_closing_confirmation_says_the_minutes_still_need_a_vote(login, world, clock):
+    meeting, _created = plan_regular_meeting(cell=world.cell, period=DECEMBER)
+    publish_meeting(meeting=meeting, by=None)
+    live.open_meeting(meeting=meeting, chair=world.secretary, clerk=world.fellow, by=None)
+
+    page = text(login("secretary").get(reverse("meetings:close", args=[meeting.pk])))
+
+    assert vi("Close the meeting?") in page
+    assert vi("Still to do after closing:") in page
+    assert (
+        vi(
+            "read the draft minutes to the cell, record its vote adopting them, then adopt and lock the minutes."
+        )
+        in page
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.IN_PROGRESS
+
+
+def test_the_guidance_confirmation_says_it_cannot_be_unpublished(login, world):
+    guidance = Guidance.objects.create(
+        organization=world.root, period="2026-12-01", title="Định hướng tháng 12"
+    )
+
+    page = text(login("admin").get(reverse("meetings:guidance_publish", args=[guidance.pk])))
+
+    assert vi("Publish the guidance to every cell below?") in page
+    guidance.refresh_from_db()
+    assert guidance.published_at is None

@@ -16,6 +16,7 @@ urlpatterns = [
     path("meetings/<int:pk>/reopen/", meeting.meeting_reopen, name="reopen"),
     path("meetings/<int:pk>/committee-session/", meeting.committee_session, name="committee_session"),
     path("meetings/<int:pk>/agenda/add/", agenda.item_add, name="item_add"),
+    path("meetings/<int:pk>/agenda/reorder/", agenda.reorder, name="agenda_reorder"),
     path("meetings/<int:pk>/agenda/save-template/", agenda.save_template, name="save_template"),
     path("meetings/<int:pk>/documents/add/", documents.meeting_document_add, name="document_add"),
     path("agenda-items/<int:pk>/edit/", agenda.item_edit, name="item_edit"),

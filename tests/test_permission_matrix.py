@@ -267,6 +267,14 @@ MATRIX = {
         CELL_MANAGE | {"secretary": 302, "admin": 302},
         NEW_ITEM,
     ),
+    "meetings:agenda_reorder": (
+        "post",
+        lambda w: [_meeting(w).pk],
+        CELL_MANAGE | {"secretary": 302, "admin": 302},
+        lambda w: {
+            "order": ",".join(str(pk) for pk in _meeting(w).agenda_items.values_list("pk", flat=True))
+        },
+    ),
     "meetings:save_template": (
         "post",
         lambda w: [_meeting(w).pk],
@@ -459,7 +467,28 @@ def test_admin_is_for_superusers(persona, world, login):
     assert response.status_code == (200 if persona == "admin" else 302)
 
 
-@pytest.mark.parametrize("url_name", [n for n, (m, *_rest) in MATRIX.items() if m == "post"])
+# URLs posted to that also answer a GET: an irreversible step's confirmation page (where its button leads
+# without JavaScript) and the agenda's "add here" form. Who may see that page, by persona.
+ALSO_GET = {
+    "meetings:publish": CELL_MANAGE,
+    "meetings:close": CELL_MANAGE,
+    "documents:minutes_adopt": RUN,
+    "meetings:item_add": CELL_MANAGE,
+    "meetings:guidance_publish": GUIDE_ACTION,
+}
+GET_CASES = [(name, persona) for name in ALSO_GET for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("url_name", "persona"), GET_CASES, ids=[f"{n}-{p}" for n, p in GET_CASES])
+def test_get_of_a_confirmation_or_form(url_name, persona, world, login):
+    _method, args, _expected, _data = MATRIX[url_name]
+    response = login(persona).get(matrix_url(url_name, args(world)))
+    assert response.status_code == ALSO_GET[url_name][persona]
+
+
+@pytest.mark.parametrize(
+    "url_name", [n for n, (m, *_rest) in MATRIX.items() if m == "post" and n not in ALSO_GET]
+)
 def test_post_only_urls_refuse_get(url_name, world, login):
     _method, args, _expected, _data = MATRIX[url_name]
     assert login("admin").get(matrix_url(url_name, args(world))).status_code == 405

@@ -3,10 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 import access
 from core.months import next_month
+from core.views import confirmation_page
 
 from .. import services
 from ..forms import DocumentForm, GuidanceForm
@@ -47,9 +48,12 @@ def guidance_detail(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def guidance_publish(request, pk):
     guidance, _may = access.guidance_for(request.user, pk, need="manage")
+    if request.method == "GET":
+        back = guidance.get_absolute_url()
+        return confirmation_page(request, guidance, "meetings/_confirm_guidance.html", back=back)
     if guidance.published_at:
         messages.info(request, _("This guidance was already published."))
     else:

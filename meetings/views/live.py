@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 import access
 from core.forms import error_text
+from core.views import confirmation_page
 
 from .. import live, rendered
 from ..forms import AnswerForm, CommentForm, CurrentItemForm, OpenMeetingForm
@@ -261,9 +262,12 @@ def answer(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def close_view(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="manage")
+    if request.method == "GET":
+        back = reverse("meetings:live", args=[meeting.pk])
+        return confirmation_page(request, meeting, "meetings/_confirm_close.html", back=back)
     try:
         unmarked = live.close_meeting(meeting=meeting, by=request.user)
     except ValidationError as error:

@@ -15,3 +15,16 @@ document.addEventListener("click", function (event) {
     event.preventDefault();
   }
 });
+// An irreversible step asks once: its button (data-dialog="<id>") opens the <dialog> of that id, which names
+// what the step will lock. Without JavaScript the button's GET leads to the same confirmation as a page.
+document.addEventListener("click", function (event) {
+  var opener = event.target.closest("[data-dialog]");
+  if (!opener) {
+    return;
+  }
+  var dialog = document.getElementById(opener.getAttribute("data-dialog"));
+  if (dialog && typeof dialog.showModal === "function") {
+    event.preventDefault();
+    dialog.showModal();
+  }
+});

@@ -120,11 +120,7 @@ def confirm_score(request, pk):
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(
-                request,
-                _("You confirmed the score of %(cell)s for %(month)s.")
-                % {"cell": meeting.cell.name, "month": f"{meeting.period:%m/%Y}"},
-            )
+            messages.success(request, _("You confirmed the cell's score."))
             if back_to_inbox:
                 return redirect("evaluations:inbox")
         return redirect("evaluations:score_superior", meeting.pk)

@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.access",
                 "notifications.context_processors.notifications",
+                "evaluations.context_processors.todo",
             ],
         },
     },

@@ -344,3 +344,18 @@ class CellMonth(models.Model):
     @property
     def speaker_share(self) -> float | None:
         return self.speakers / self.present if self.present else None
+
+
+class MinutesRead(models.Model):
+    """A superior officer has opened a cell's adopted minutes from their inbox (evaluations/inbox.py): the
+    version leaves their list of minutes to read."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey("documents.MinutesVersion", on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="one_read_per_user_version")]
+
+    def __str__(self):
+        return f"{self.user} {self.version}"

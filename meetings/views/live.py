@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -62,6 +63,8 @@ def _live_context(
         "can_run": may.run,
         "comment_form": comment_form or CommentForm(meeting=meeting, for_others=may.run),
         "token": access.poll_token(meeting, request.user),
+        # The live stream (chibo/push.py), where the server runs it; the page polls without it.
+        "stream_url": f"{settings.LIVE_STREAM_PATH}{meeting.pk}/" if settings.LIVE_PUSH else "",
         "items": meeting.agenda_items.all(),
         **_vote_context(meeting, member, may.run),
     }

@@ -34,10 +34,11 @@
 
   // --- Polling --------------------------------------------------------------------------------------
   if (list) {
-    var polling = false, pollFailures = 0, pollNotBefore = 0;
+    var polling = false, pollFailures = 0, pollNotBefore = 0, lastPoll = 0;
     var poll = function () {
       if (polling || document.hidden || Date.now() < pollNotBefore) { return; }
       polling = true;
+      lastPoll = Date.now();
       var url = list.dataset.pollUrl + "?t=" + encodeURIComponent(list.dataset.token) +
         "&after=" + list.dataset.after + "&item=" + list.dataset.item + "&status=" + list.dataset.status +
         "&vote=" + encodeURIComponent(list.dataset.vote || "") + (list.dataset.screen ? "&screen=1" : "");
@@ -51,12 +52,14 @@
         .catch(function () { pollFailures += 1; pollNotBefore = Date.now() + backoff(pollFailures, 0); })
         .then(function () { polling = false; });
     };
-    var apply = function (html) {
+    // An update, from the poll or pushed (then drawn once for every phone: no vote panel, no answer forms).
+    var apply = function (html, pushed) {
       var doc = new DOMParser().parseFromString(html, "text/html");
       var update = doc.getElementById("live-update");
       if (!update) { return; }
       var statusChanged = update.dataset.status !== list.dataset.status;
       list.dataset.after = update.dataset.last || list.dataset.after;
+      if (pushed && (update.dataset.vote || "") !== (list.dataset.vote || "")) { setTimeout(poll, 0); }
       if (update.dataset.item !== list.dataset.item) { followItem(update.dataset.item); }
       list.dataset.item = update.dataset.item;
       list.dataset.status = update.dataset.status;
@@ -70,13 +73,54 @@
       if (counts) { counts.innerHTML = update.querySelector("[data-part=counts]").innerHTML; }
       var empty = document.getElementById("no-comments");
       update.querySelectorAll("[data-part=comments] > li").forEach(function (li) {
-        if (document.getElementById(li.id)) { return; }
+        var shown = document.getElementById(li.id);
+        // The phone's high-water mark follows what it shows, so a poll never asks for it again.
+        list.dataset.after = Math.max(parseInt(list.dataset.after, 10) || 0, parseInt(li.dataset.id, 10) || 0);
+        if (shown) {
+          if (li.dataset.answered && !shown.dataset.answered) { shown.replaceWith(li); }  // the chair's answer
+          return;
+        }
         if (empty) { empty.remove(); empty = null; }
         if (list.dataset.newestFirst) { list.insertBefore(li, list.firstChild); } else { list.appendChild(li); }
       });
       if (statusChanged && update.dataset.status !== "in_progress") { window.location.reload(); }
     };
-    setInterval(poll, 3000);
+
+    // --- Push (Server-Sent Events), where the server offers it (data-stream-url) ---------------------
+    // The stream brings each change as it happens (meetings/push.py → chibo/push.py). While it is up the
+    // phone polls only to fill a gap in the numbered updates, when a vote moved, and once a minute for
+    // safety; while it is down (Redis away, a proxy that cuts streams, a browser without EventSource) the
+    // phone polls every 3 s as before, and tries the stream again later.
+    var streamUrl = list.dataset.streamUrl, streaming = false, lastSeq = null, streamFailures = 0;
+    var openStream = function () {
+      if (!streamUrl || !window.EventSource) { return; }
+      var source = new EventSource(streamUrl + "?t=" + encodeURIComponent(list.dataset.token));
+      source.addEventListener("hello", function (event) {
+        streaming = true;
+        list.dataset.transport = "stream";
+        streamFailures = 0;
+        lastSeq = parseInt(event.data, 10) || 0;
+        poll();  // what was said between this page and its stream
+      });
+      source.addEventListener("update", function (event) {
+        var seq = parseInt(event.lastEventId, 10) || 0, data;
+        try { data = JSON.parse(event.data); } catch (e) { poll(); return; }
+        var gap = lastSeq !== null && seq > lastSeq + 1;
+        lastSeq = Math.max(lastSeq || 0, seq);
+        apply(data.html, true);
+        if (gap) { poll(); }
+      });
+      source.addEventListener("error", function () {
+        streaming = false;  // the browser reconnects by itself after a cut; the phone polls meanwhile
+        list.dataset.transport = "poll";
+        if (source.readyState === EventSource.CLOSED) {  // refused (Redis away: 503): try again later
+          streamFailures += 1;
+          setTimeout(openStream, 3000 + backoff(streamFailures, 0));
+        }
+      });
+    };
+    openStream();
+    setInterval(function () { if (!streaming || Date.now() - lastPoll > 60000) { poll(); } }, 3000);
     document.addEventListener("visibilitychange", poll);
     document.addEventListener("chibo:sent", poll);
   }

@@ -53,7 +53,8 @@ def search_view(request):
 @dataclass(frozen=True)
 class Shelf:
     """One kind of yearly file an organisation asks for: a cell's minutes book, or a committee's ZIP of the
-    books of every cell below it. The request, status and download views of both are the same views."""
+    books of every cell below it. Both are asked for, watched and downloaded by the same three views; the
+    URLs name the shelf (archive/urls.py)."""
 
     what: str  # as archive/_status.html names it
     need: str  # what the user must be allowed on the organisation
@@ -62,6 +63,8 @@ class Shelf:
     prepare: Callable  # (owner, year, by) → the file, marked as being prepared
     preparing: str  # the message while Celery prepares it
     page: str  # the page that lists the years
+    filename: Callable  # (owner, year) → the name of the downloaded file
+    content_type: str
 
     def owner(self, request, pk):
         organization, _may = access.organization_for(request.user, pk, need=self.need)
@@ -79,6 +82,8 @@ BOOKS = Shelf(
     prepare=lambda owner, year, by: book.request_book(cell=owner, year=year, by=by),
     preparing=gettext_lazy("The minutes book is being prepared; this page updates itself."),
     page="archive:cell_books",
+    filename=lambda cell, year: download_name("so-bien-ban", cell.code or cell.pk, year, extension="pdf"),
+    content_type="application/pdf",
 )
 ARCHIVES = Shelf(
     what="archive",
@@ -88,6 +93,8 @@ ARCHIVES = Shelf(
     prepare=lambda owner, year, by: book.request_archive(organization=owner, year=year, by=by),
     preparing=gettext_lazy("The books are being prepared; this page updates itself."),
     page="archive:committee_books",
+    filename=lambda organization, year: f"so-bien-ban-{organization.pk}-{year}.zip",
+    content_type="application/zip",
 )
 
 
@@ -128,7 +135,9 @@ def committee_books(request, pk):
     return _books_page(request, "archive/committee_books.html", ARCHIVES, organization, rows)
 
 
-def _request(request, shelf, pk, year):
+@login_required
+@require_POST
+def prepare(request, pk, year, shelf):
     """Asks Celery for a file; a refusal (nothing to put in it) is said in Vietnamese on the page."""
     owner = shelf.owner(request, pk)
     try:
@@ -140,13 +149,15 @@ def _request(request, shelf, pk, year):
     return redirect(shelf.page, owner.pk)
 
 
-def _status(request, shelf, pk, year):
+@login_required
+def status(request, pk, year, shelf):
     owner = shelf.owner(request, pk)
     context = {"item": shelf.item(owner, year), "owner": owner, "year": year, "what": shelf.what}
     return render(request, "archive/_status.html", context)
 
 
-def _download(request, shelf, pk, year, filename, content_type):
+@login_required
+def download(request, pk, year, shelf):
     owner = shelf.owner(request, pk)
     item = shelf.item(owner, year)
     if item is None or item.status != item.Status.READY or not item.file:
@@ -155,42 +166,5 @@ def _download(request, shelf, pk, year, filename, content_type):
         handle = pdf.pdf_storage().open(item.file, "rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=filename(owner), content_type=content_type)
-
-
-@login_required
-@require_POST
-def book_request(request, pk, year):
-    return _request(request, BOOKS, pk, year)
-
-
-@login_required
-def book_status(request, pk, year):
-    return _status(request, BOOKS, pk, year)
-
-
-@login_required
-def book_download(request, pk, year):
-    def filename(cell):
-        return download_name("so-bien-ban", cell.code or cell.pk, year, extension="pdf")
-
-    return _download(request, BOOKS, pk, year, filename, "application/pdf")
-
-
-@login_required
-@require_POST
-def archive_request(request, pk, year):
-    return _request(request, ARCHIVES, pk, year)
-
-
-@login_required
-def archive_status(request, pk, year):
-    return _status(request, ARCHIVES, pk, year)
-
-
-@login_required
-def archive_download(request, pk, year):
-    def filename(organization):
-        return f"so-bien-ban-{organization.pk}-{year}.zip"
-
-    return _download(request, ARCHIVES, pk, year, filename, "application/zip")
+    filename = shelf.filename(owner, year)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=shelf.content_type)

@@ -12,15 +12,15 @@ from evaluations.models import CellMonth, Score
 from meetings.models import Meeting, Vote
 from members.models import Organization
 from ops.demo.meetings import ARTICLE_PERIOD, FIRST_PERIOD, HABITS, MODEL_CELL
-from ops.demo.members import ROOT_NAME
+from ops.demo.members import root_without
 
 MANUAL = {"content": 15, "facilitation": 10, "principles": 5, "results": 30}
 
 
 @transaction.atomic
 def seed() -> bool:
-    root = Organization.objects.filter(name=ROOT_NAME).first()
-    if root is None or CellMonth.objects.filter(cell__path__startswith=root.path).exists():
+    root = root_without(CellMonth)
+    if root is None:
         return False
     rng = random.Random(42)
     meetings = Meeting.objects.filter(

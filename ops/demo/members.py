@@ -149,6 +149,15 @@ PERSONAS = [
 ]
 
 
+def root_without(model):
+    """The demo tree's root, or None when there is no demo tree or `model` already has rows in its cells: each
+    part of the demo is seeded once."""
+    root = Organization.objects.filter(name=ROOT_NAME).first()
+    if root is None or model.objects.filter(cell__path__startswith=root.path).exists():
+        return None
+    return root
+
+
 def _login(username: str, member: Member | None = None, *, superuser: bool = False):
     User = get_user_model()
     user = User.objects.create_user(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import by_user
 from members import rules
 from members.models import Member, Organization
 
@@ -106,9 +106,7 @@ class Meeting(models.Model):
     current_item = models.ForeignKey(
         "AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = by_user(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MeetingQuerySet.as_manager()
@@ -190,7 +188,9 @@ class Meeting(models.Model):
         if fields:
             self.save(update_fields=fields)
         if target is not None:
-            signals.status_changed.send(sender=Meeting, meeting_id=self.pk)  # evaluations/ recomputes the month
+            signals.status_changed.send(
+                sender=Meeting, meeting_id=self.pk
+            )  # evaluations/ recomputes the month
         return MeetingEvent.objects.create(meeting=self, action=action, by=by, note=note)
 
     def planned_minutes(self) -> int:
@@ -224,7 +224,7 @@ class MeetingEvent(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=40, choices=Action.choices)
     at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    by = by_user()
     note = models.CharField(max_length=500, blank=True)
 
     class Meta:
@@ -243,9 +243,7 @@ class CommitteeSession(models.Model):
     content = models.TextField(_("agreed content"))
     focus = models.TextField(_("focus of discussion"), blank=True)
     draft_resolution = models.TextField(_("draft resolution"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = by_user()
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -329,9 +327,7 @@ class Guidance(models.Model):
     text = models.TextField(_("content"))
     planned_minutes = models.PositiveSmallIntegerField(_("planned minutes"), default=15)
     published_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = by_user()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -370,9 +366,7 @@ class Document(models.Model):
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    uploaded_by = by_user()
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -498,9 +492,7 @@ class Comment(models.Model):
     text = models.TextField(_("comment"))
     client_id = models.UUIDField(unique=True, default=uuid.uuid4)
     created_at = models.DateTimeField(default=timezone.now)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    entered_by = by_user()
     answer = models.TextField(_("chair's answer"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
@@ -554,9 +546,7 @@ class Vote(models.Model):
     base = models.PositiveSmallIntegerField(default=0, help_text="The denominator the rule uses.")
     passed = models.BooleanField(default=False)
     rule = models.CharField(max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = by_user()
     recorded_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
@@ -691,9 +681,7 @@ class DuesEntry(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="dues"
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = by_user()
 
     history = HistoricalRecords()
 

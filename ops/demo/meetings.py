@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -31,7 +30,7 @@ from meetings.models import (
     Vote,
 )
 from members.models import Member, Organization, Role, Supervision
-from ops.demo.members import MODEL_CELL, root_without
+from ops.demo.members import MODEL_CELL, seeds_once
 
 ARTICLE_PERIOD = dt.date(2026, 11, 1)
 FIRST_PERIOD = dt.date(2025, 12, 1)
@@ -142,11 +141,8 @@ def _periods():
         period = next_month(period)
 
 
-@transaction.atomic
-def seed() -> bool:
-    root = root_without(Meeting)
-    if root is None:
-        return False
+@seeds_once(Meeting)
+def seed(root) -> None:
     rng = random.Random(5112026)
     cells = list(Organization.objects.under(root).cells().filter(meeting_day__isnull=False))
     for cell in cells:
@@ -154,7 +150,6 @@ def seed() -> bool:
     _seed_article_meeting(Organization.objects.get(name=MODEL_CELL))
     _seed_guidance(root)
     services.plan_next_month(today=ARTICLE_PERIOD.replace(day=25))
-    return True
 
 
 def _seed_year(cell, habits, rng):

@@ -1,6 +1,7 @@
 """Answers shared by every app."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 
 
 def bad_request(request, form):
@@ -15,3 +16,15 @@ def confirmation_page(request, subject, confirm: str, *, back: str, **context):
     the page; `confirm` names a template extending templates/_confirm.html; `back` is where "go back" leads."""
     context |= {"subject": subject, "confirm": confirm, "id": "confirm", "action": request.path, "back": back}
     return render(request, "confirm_page.html", context)
+
+
+
+def form_page(request, form, template, context, *, done):
+    """A page with a form. On a GET, or a POST the form refuses, the page shows the form (with its errors
+    and what was typed). On a valid POST, `done(form)` does the work and returns where to go next and what
+    to say there; it is said as a success message."""
+    if request.method == "POST" and form.is_valid():
+        to, message = done(form)
+        messages.success(request, message)
+        return redirect(to)
+    return render(request, template, {"form": form, **context})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import by_user
 from members import rules
 from members.models import Member, Organization
 
@@ -106,9 +106,7 @@ class Meeting(models.Model):
     current_item = models.ForeignKey(
         "AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = by_user(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MeetingQuerySet.as_manager()
@@ -234,7 +232,7 @@ class MeetingEvent(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=40, choices=Action.choices)
     at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    by = by_user()
     note = models.CharField(max_length=500, blank=True)
 
     class Meta:
@@ -253,9 +251,7 @@ class CommitteeSession(models.Model):
     content = models.TextField(_("agreed content"))
     focus = models.TextField(_("focus of discussion"), blank=True)
     draft_resolution = models.TextField(_("draft resolution"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = by_user()
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -339,9 +335,7 @@ class Guidance(models.Model):
     text = models.TextField(_("content"))
     planned_minutes = models.PositiveSmallIntegerField(_("planned minutes"), default=15)
     published_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = by_user()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -380,9 +374,7 @@ class Document(models.Model):
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    uploaded_by = by_user()
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -508,9 +500,7 @@ class Comment(models.Model):
     text = models.TextField(_("comment"))
     client_id = models.UUIDField(unique=True, default=uuid.uuid4)
     created_at = models.DateTimeField(default=timezone.now)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    entered_by = by_user()
     answer = models.TextField(_("chair's answer"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
@@ -565,9 +555,7 @@ class Vote(models.Model):
     base = models.PositiveSmallIntegerField(default=0, help_text="The denominator the rule uses.")
     passed = models.BooleanField(default=False)
     rule = models.CharField(max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = by_user()
     recorded_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
@@ -624,9 +612,7 @@ class PhoneVote(models.Model):
         related_name="+",
         verbose_name=_("member concerned"),
     )
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    opened_by = by_user()
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     result = models.OneToOneField(
@@ -770,9 +756,7 @@ class DuesEntry(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="dues"
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = by_user()
 
     history = HistoricalRecords()
 

@@ -39,6 +39,7 @@ CELL_PAGE = {
 CELL_READ = CELL_PAGE | {"member": 403, "fellow": 403}
 CELL_MANAGE = CELL_READ | {"officer": 403, "reviewer": 403}
 CELL_MANAGE_POST = CELL_MANAGE  # same people; a success redirects
+MANAGE_DONE = CELL_MANAGE | {"secretary": 302, "admin": 302}  # the committee's action is done: back to a page
 OWN_IMPORT = CELL_MANAGE | {"admin": 404}  # an import is seen only by the user who uploaded it
 
 
@@ -244,44 +245,24 @@ MATRIX = {
     "members:status_edit": ("get", lambda w: [_period(w).pk], CELL_MANAGE, None),
     "meetings:cell": ("get", lambda w: [w.cell.pk], CELL_PAGE, None),
     "meetings:thematic_create": ("get", lambda w: [w.cell.pk], CELL_MANAGE, None),
-    "meetings:plan_regular": (
-        "post",
-        lambda w: [w.cell.pk],
-        CELL_MANAGE | {"secretary": 302, "admin": 302},
-        {},
-    ),
+    "meetings:plan_regular": ("post", lambda w: [w.cell.pk], MANAGE_DONE, {}),
     "meetings:agenda_template": ("get", lambda w: [w.cell.pk], CELL_MANAGE, None),
     "meetings:meeting": ("get", lambda w: [_meeting(w).pk], CELL_PAGE, None),
     "meetings:move": ("get", lambda w: [_meeting(w).pk], CELL_MANAGE, None),
     "meetings:cancel": ("get", lambda w: [_meeting(w).pk], CELL_MANAGE, None),
-    "meetings:publish": (
-        "post",
-        lambda w: [_meeting(w).pk],
-        CELL_MANAGE | {"secretary": 302, "admin": 302},
-        {},
-    ),
+    "meetings:publish": ("post", lambda w: [_meeting(w).pk], MANAGE_DONE, {}),
     "meetings:reopen": ("get", lambda w: [_meeting(w, Meeting.Status.PREPARED).pk], CELL_MANAGE, None),
     "meetings:committee_session": ("get", lambda w: [_meeting(w).pk], CELL_MANAGE, None),
-    "meetings:item_add": (
-        "post",
-        lambda w: [_meeting(w).pk],
-        CELL_MANAGE | {"secretary": 302, "admin": 302},
-        NEW_ITEM,
-    ),
+    "meetings:item_add": ("post", lambda w: [_meeting(w).pk], MANAGE_DONE, NEW_ITEM),
     "meetings:agenda_reorder": (
         "post",
         lambda w: [_meeting(w).pk],
-        CELL_MANAGE | {"secretary": 302, "admin": 302},
+        MANAGE_DONE,
         lambda w: {
             "order": ",".join(str(pk) for pk in _meeting(w).agenda_items.values_list("pk", flat=True))
         },
     ),
-    "meetings:save_template": (
-        "post",
-        lambda w: [_meeting(w).pk],
-        CELL_MANAGE | {"secretary": 302, "admin": 302},
-        {},
-    ),
+    "meetings:save_template": ("post", lambda w: [_meeting(w).pk], MANAGE_DONE, {}),
     "meetings:document_add": (
         "post",
         lambda w: [_meeting(w).pk],
@@ -289,25 +270,10 @@ MATRIX = {
         {},
     ),
     "meetings:item_edit": ("get", lambda w: [_item(w).pk], CELL_MANAGE, None),
-    "meetings:item_delete": (
-        "post",
-        lambda w: [_item(w).pk],
-        CELL_MANAGE | {"secretary": 302, "admin": 302},
-        {},
-    ),
-    "meetings:item_move": (
-        "post",
-        lambda w: [_item(w).pk, "down"],
-        CELL_MANAGE | {"secretary": 302, "admin": 302},
-        {},
-    ),
+    "meetings:item_delete": ("post", lambda w: [_item(w).pk], MANAGE_DONE, {}),
+    "meetings:item_move": ("post", lambda w: [_item(w).pk, "down"], MANAGE_DONE, {}),
     "meetings:document": ("get", lambda w: [_draft_document(w).pk], DRAFT_ONLY_COMMITTEE, None),
-    "meetings:document_delete": (
-        "post",
-        lambda w: [_draft_document(w).pk],
-        CELL_MANAGE | {"secretary": 302, "admin": 302},
-        {},
-    ),
+    "meetings:document_delete": ("post", lambda w: [_draft_document(w).pk], MANAGE_DONE, {}),
     "meetings:open": ("get", lambda w: [_meeting(w, Meeting.Status.PREPARED).pk], CELL_MANAGE, None),
     "meetings:live": ("get", lambda w: [_live(w).pk], CELL_PAGE, None),
     "meetings:screen": ("get", lambda w: [_live(w).pk], CELL_PAGE, None),
@@ -327,7 +293,7 @@ MATRIX = {
         RUN_POST,
         lambda w: {"item": Meeting.objects.get(cell=w.cell, status="in_progress").agenda_items.last().pk},
     ),
-    "meetings:close": ("post", lambda w: [_live(w).pk], CELL_MANAGE | {"secretary": 302, "admin": 302}, {}),
+    "meetings:close": ("post", lambda w: [_live(w).pk], MANAGE_DONE, {}),
     "meetings:answer": ("post", lambda w: [_question(w).pk], RUN_POST, {"answer": "Trả lời"}),
     "meetings:attendance": ("get", lambda w: [_live(w).pk], RUN, None),
     "meetings:all_present": ("post", lambda w: [_live(w).pk], RUN_POST, {}),
@@ -338,7 +304,7 @@ MATRIX = {
         lambda w: {f"status_{Attendance.objects.get(member=w.member).pk}": "present"},
     ),
     "meetings:guest_add": ("post", lambda w: [_live(w).pk], RUN_POST, {"name": "Khách"}),
-    "meetings:clerk": ("post", lambda w: [_live(w).pk], CELL_MANAGE | {"secretary": 302, "admin": 302}, {}),
+    "meetings:clerk": ("post", lambda w: [_live(w).pk], MANAGE_DONE, {}),
     "meetings:votes": ("get", lambda w: [_live(w).pk], RUN, None),
     "meetings:tasks": ("get", lambda w: [_live(w).pk], CELL_PAGE, None),
     "meetings:task_status": ("post", lambda w: [_task(w).pk], RUN_POST, {"status": "done"}),

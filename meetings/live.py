@@ -541,7 +541,7 @@ def cast_ballot(*, vote: PhoneVote, member: Member, choice: str) -> PhoneBallot:
     if choice not in Ballot.Choice.values:
         raise ValidationError(_("Choose for, against or abstain."))
     with transaction.atomic():
-        vote = PhoneVote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
+        vote = PhoneVote.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=vote.pk)
         if not vote.is_open:
             raise ValidationError(_("This vote is closed: your choice was not counted."))
         attendance = vote.meeting.attendances.filter(member=member).first()
@@ -568,7 +568,7 @@ def cast_ballot(*, vote: PhoneVote, member: Member, choice: str) -> PhoneBallot:
 def close_phone_vote(*, vote: PhoneVote, by) -> Vote | None:
     """Counts the ballots by `record_vote`, as a named show of hands entered by hand. A ballot of a member
     who is no longer present with a vote is left out; a vote nobody answered is withdrawn (None)."""
-    vote = PhoneVote.objects.select_for_update().select_related("meeting", "subject").get(pk=vote.pk)
+    vote = PhoneVote.objects.select_for_update(of=("self",)).select_related("meeting", "subject").get(pk=vote.pk)
     if not vote.is_open:
         raise ValidationError(_("This vote is already closed."))
     voters = {a.member_id for a in quorum(vote.meeting).voters}

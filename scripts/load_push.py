@@ -905,7 +905,14 @@ def report_push(args, run: PushRun, facts: dict, failures: list[str], meta: dict
         "machine": run.machine,
         "client_loop_lag_ms": {"p50": percentile(lag, 50), "p99": percentile(lag, 99)},
         "answered": {cid: c["answer"]["id"] for cid, c in run.comments.items() if c["answer"]},
-        "delivered_to_every_other_phone": d["missed"] == 0,
+        "phones": {
+            p.row["username"]: {
+                "meeting": p.row["meeting"],
+                "page_open": p.page_at < math.inf,
+                "seen": sorted(p.seen),
+            }
+            for p in run.phones
+        },
         **{k: v for k, v in meta.items() if k != "cpu"},
     }
 

@@ -31,7 +31,18 @@ What it does:
 
 `--cost N` replaces the load: N requests of each kind one after another on one worker, and the CPU time each
 took (worker + PostgreSQL backend), with what the configured evening would need; a shared machine slows the
-load's latencies down, much less these figures.
+load's latencies down, much less these figures. The same run measures a bare WSGI app (scripts/bare_wsgi.py)
+on a gunicorn of its own, the floor a request cannot go under.
+
+`--push` (issue #19, scripts/load_push.py) runs the evening over the live stream instead of the 3-second poll:
+gunicorn with uvicorn workers serving chibo.asgi, LIVE_PUSH on, a Redis of the run's own (restarted once at
+--redis-restart-at) and a PostgreSQL cluster of the run's own (--postgres own: all its CPU is the run's); the
+phones are asyncio tasks in this one process. It adds the delivery latency (a comment's answer to its
+arrival on the other phones of the meeting) and the deliveries missed to the checks, and the CPU of web,
+PostgreSQL and Redis for the login minute and the steady evening. `--push --cost N` adds the bare ASGI app and
+the CPU of one update delivered to one connected phone (--cost-phones phones on one stream, N updates).
+
+    .venv/bin/python scripts/load.py --push --cells 100 --members 20 --duration 180 --logins 1000
 """
 
 from __future__ import annotations
@@ -1251,13 +1262,16 @@ def _main(args, env, var_dir, password, queue, pg, redis) -> int:
                 browser.cookies["sessionid"] = row["session"]
                 state = live_state(run.open_page(browser, row))
                 step(f"{args.cost_phones} phones on one meeting's stream, {args.cost} updates published")
-                ms, received = load_push.delivery_cost(
+                for name, ms in cost.items():
+                    print(f"  {name:<44} {ms:>8} ms", flush=True)
+                ms, received, connected = load_push.delivery_cost(
                     run, server.pid, redis, row, state, args.cost_phones, args.cost
                 )
                 cost["push: one update to one connected phone"] = ms
                 if received < args.cost_phones * args.cost:
                     run.problem(
-                        f"delivery cost: {received} of {args.cost_phones * args.cost} updates arrived"
+                        f"delivery cost: {received} of {args.cost_phones * args.cost} updates arrived "
+                        f"({connected} phones connected)"
                     )
             cost = print_cost(args, cost)
         finally:

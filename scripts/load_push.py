@@ -287,7 +287,7 @@ class OwnPostgres:
             + ["-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
             **quiet,
         )
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses={HOST} -c max_connections=300"
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses={HOST} -c max_connections=500"
         subprocess.run(
             [*self.as_postgres, str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", options]
             + ["-l", str(self.dir / "log"), "-w", "start"],
@@ -675,9 +675,12 @@ class PushRun(load.Run):
             conn.autocommit = True
         pg_first = self.pg.cpu_ticks() if self.pg else 0
         backends: list[int] = []
+        peak_backends = 0
         n = 0
         while True:
             workers = workers_of(master)
+            if self.pg is not None:
+                peak_backends = max(peak_backends, len(children_of(self.pg.pid)) - 5)  # minus its helpers
             if n % 4 == 0:
                 loads.append(os.getloadavg()[0])
             if conn is not None:  # the shared server: this database's backends as sampled (undercounts)
@@ -721,6 +724,7 @@ class PushRun(load.Run):
             "postgres_measured": "the run's own cluster"
             if self.pg
             else "sampled backends of the shared server",
+            "postgres_peak_connections": peak_backends if self.pg else None,
         }
 
     def cpu_between(self, start: float, end: float) -> dict:
@@ -871,6 +875,10 @@ def report_push(args, run: PushRun, facts: dict, failures: list[str], meta: dict
                 f"Redis {window['redis']} s → {window['cores']} cores; the load client {window['client']} s"
             )
     lag = sorted(run.lag)
+    if run.machine.get("postgres_peak_connections") is not None:
+        print(
+            f"PostgreSQL connections at the peak (sampled every 0.5 s): {run.machine['postgres_peak_connections']}"
+        )
     print(
         f"client event loop lag p50 {percentile(lag, 50)} ms, p99 {percentile(lag, 99)} ms; load average "
         f"{run.machine.get('load_average_min')}–{run.machine.get('load_average_max')} on "
@@ -922,9 +930,10 @@ def report_push(args, run: PushRun, facts: dict, failures: list[str], meta: dict
 
 def delivery_cost(
     run: load.Run, master: int, redis: OwnRedis, row: dict, state: dict, phones: int, updates: int
-):
+) -> tuple[float, int, int]:
     """N phones on one meeting's stream, M updates published on the meeting's channel as the server would
-    publish them (the sequence script): CPU of the web workers and Redis divided by N × M."""
+    publish them (the sequence script): CPU of the web workers and Redis divided by N × M. Returns the
+    milliseconds, the updates received and the phones that were connected."""
     import redis as redis_lib
 
     client = redis_lib.Redis.from_url(redis.url)
@@ -932,48 +941,60 @@ def delivery_cost(
     script = client.register_script(
         "local s = redis.call('INCR', KEYS[1]) redis.call('PUBLISH', ARGV[1], s .. '\\n' .. ARGV[2]) return s"
     )
-    sample = {"html": None}
+    payload = json.dumps(
+        {"html": push_fragment(run, row, state), "status": "in_progress"}, ensure_ascii=False
+    )
 
     async def go():
         got = Counter()
-        ready = asyncio.Event()
-        connected = [0]
+        hellos = [0]
+        path = f"/live/stream/{row['meeting']}/?t={quote(state['token'], safe='')}"
 
         async def listener(i):
             browser = AsyncBrowser(run.port, {"sessionid": row["session"]})
-            path = f"/live/stream/{row['meeting']}/?t={quote(state['token'], safe='')}"
-            status, head, reader, writer, _ms = await browser.open_stream(path)
-            try:
-                async for event, _ident, _data in sse_events(reader, head):
-                    if event == "hello":
-                        connected[0] += 1
-                        if connected[0] == phones:
-                            ready.set()
-                    elif event == "update":
-                        got[i] += 1
-                        if sum(got.values()) >= phones * updates:
-                            return
-            finally:
-                writer.close()
+            for _attempt in range(20):
+                try:
+                    status, head, reader, writer, _ms = await browser.open_stream(path)
+                except NETWORK_ERRORS:
+                    await asyncio.sleep(0.5)
+                    continue
+                try:
+                    if status != 200:
+                        await asyncio.sleep(0.5)
+                        continue
+                    async for event, _ident, _data in sse_events(reader, head):
+                        if event == "hello":
+                            hellos[0] += 1
+                        elif event == "update":
+                            got[i] += 1
+                            if got[i] >= updates:
+                                return
+                except NETWORK_ERRORS:
+                    pass
+                finally:
+                    writer.close()
 
         tasks = [asyncio.get_running_loop().create_task(listener(i)) for i in range(phones)]
-        await asyncio.wait_for(ready.wait(), 60)
-        await asyncio.sleep(0.5)
+        deadline = time.monotonic() + 120
+        while hellos[0] < phones and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(1.0)
         pids = [master, *workers_of(master)]
         tick = os.sysconf("SC_CLK_TCK")
         before = process_ticks(pids) + process_ticks(redis.pids)
-        payload = json.dumps({"html": sample["html"], "status": "in_progress"}, ensure_ascii=False)
         for _i in range(updates):
             script(keys=[f"{prefix}seq:{row['meeting']}"], args=[f"{prefix}{row['meeting']}", payload])
-            await asyncio.sleep(0.02)
-        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 60)
+            await asyncio.sleep(0.05)
+        done, pending = await asyncio.wait(tasks, timeout=60)
         after = process_ticks(pids) + process_ticks(redis.pids)
-        return (after - before) / tick * 1000 / (phones * updates), sum(got.values())
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        received = sum(got.values())
+        return (after - before) / tick * 1000 / max(1, received), received, hellos[0]
 
-    # A real update as the server renders it: the fragment of one new comment.
-    sample["html"] = push_fragment(run, row, state)
-    ms, received = asyncio.run(go())
-    return round(ms, 3), received
+    ms, received, connected = asyncio.run(go())
+    return round(ms, 3), received, connected
 
 
 def push_fragment(run, row, state) -> str:

@@ -978,6 +978,13 @@ def check(run: Run, stored: dict[str, list[int]], resent: dict, args) -> tuple[d
     # A request cut by the kill fails with a connection error in the seconds after it; those are the fault's.
     by_kill = [e for e in run.stats.events if e[2] == "connection" and 0 <= e[0] - killed_at <= KILL_WINDOW]
     # --push: a Redis restart cuts streams and refuses new ones (503) until the server hears Redis again.
+    # --push: a stream refused (503) while the worker's subscription is not ready is part of the protocol
+    # (the phone polls meanwhile); after the kill a new worker connects to Redis first.
+    by_kill += [
+        e
+        for e in run.stats.events
+        if e[1] == "stream" and e[2] == "http 503" and 0 <= e[0] - killed_at <= args.restart_window
+    ]
     restart = getattr(run, "restart", None) or {}
     by_restart = []
     if restart:
@@ -1002,8 +1009,10 @@ def check(run: Run, stored: dict[str, list[int]], resent: dict, args) -> tuple[d
     if deliveries is not None:
         if deliveries["missed"]:
             failures.append(
-                f"{deliveries['missed']} deliveries missed (a comment never seen by a phone of its meeting), "
-                f"e.g. (comment, phone, answered at s) {deliveries['missed_examples'][:3]}"
+                f"{deliveries['missed']} deliveries missed (a comment never seen by a phone of its meeting; "
+                f"{deliveries['missed_with_a_larger_id_shown_before']} of them on a phone that already showed a "
+                f"larger id, {deliveries['missed_while_streaming']} on a phone that was on its stream then), "
+                f"e.g. {deliveries['missed_examples'][:2]}"
             )
         if not deliveries["seen"]:
             failures.append("no comment reached another phone")

@@ -355,6 +355,7 @@ class Phone:
         self.streaming = False
         self.gaps = 0
         self.listener: asyncio.Task | None = None
+        self.on_stream: list[tuple[float, float]] = []  # (from, to) monotonic: the stream was up
 
 
 class PushRun(load.Run):
@@ -486,11 +487,14 @@ class PushRun(load.Run):
         try:
             if status != 200:
                 self.stats.error("stream", f"http {status}")
-                if status != 503 or not self.in_restart():
+                if (
+                    status != 503
+                ):  # 503: the server has no Redis yet (a restart, a new worker): poll meanwhile
                     self.problem(f"stream: HTTP {status}")
                 return "refused"
             self.stats.ok("stream", ms)
             p.streaming = True
+            up = time.monotonic()
             async for event, ident, data in sse_events(reader, head):
                 if event == "hello":
                     p.seq = int(data or 0)
@@ -516,6 +520,8 @@ class PushRun(load.Run):
         except NETWORK_ERRORS:
             return "cut"
         finally:
+            if p.streaming:
+                p.on_stream.append((up, time.monotonic()))
             p.streaming = False
             writer.close()
 
@@ -774,7 +780,22 @@ class PushRun(load.Run):
                 if p.row["username"] == c["username"] or p.page_at > answered:
                     continue
                 if pk not in p.seen:
-                    missed.append((pk, p.row["username"], round(answered - self.t0, 1)))
+                    # Why: was the phone on its stream when the comment was answered, and had it already
+                    # shown a larger id (its polls ask only for ids above the largest it shows)?
+                    streaming = any(a <= answered <= b for a, b in p.on_stream)
+                    above = max(
+                        (k for k, (t, _s) in p.seen.items() if t <= answered and k > pk), default=None
+                    )
+                    missed.append(
+                        {
+                            "comment": pk,
+                            "phone": p.row["username"],
+                            "answered_at_s": round(answered - self.t0, 1),
+                            "attempts": c["attempts"],
+                            "phone_streaming_then": streaming,
+                            "larger_id_shown_before": above,
+                        }
+                    )
                     continue
                 seen_at, source = p.seen[pk]
                 sources[source] += 1
@@ -787,6 +808,8 @@ class PushRun(load.Run):
             "seen": len(latencies),
             "missed": len(missed),
             "missed_examples": missed[:10],
+            "missed_with_a_larger_id_shown_before": sum(1 for m in missed if m["larger_id_shown_before"]),
+            "missed_while_streaming": sum(1 for m in missed if m["phone_streaming_then"]),
             "p50_ms": percentile(latencies, 50),
             "p95_ms": percentile(latencies, 95),
             "p99_ms": percentile(latencies, 99),

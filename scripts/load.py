@@ -822,28 +822,37 @@ def measure_cost(args, run: Run, master: int, pg=None, redis=None) -> dict:
     conn.autocommit = True
 
     def ticks() -> dict:
-        out = cpu_ticks(workers_of(master))
+        out = {("web", pid): t for pid, t in cpu_ticks(workers_of(master)).items()}
         if pg is not None:
-            out["postgres cluster"] = pg.cpu_ticks()
+            out[("postgres", 0)] = pg.cpu_ticks()
         else:
             with conn.cursor() as cur:
                 cur.execute(
                     "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
                     "AND pid <> pg_backend_pid()"
                 )
-                out.update(cpu_ticks([row[0] for row in cur.fetchall()]))
+                out.update(
+                    {("postgres", pid): t for pid, t in cpu_ticks([r[0] for r in cur.fetchall()]).items()}
+                )
         if redis is not None:
-            out.update({f"redis {pid}": t for pid, t in cpu_ticks(redis.pids).items()})
+            out.update({("redis", pid): t for pid, t in cpu_ticks(redis.pids).items()})
         return out
 
-    def cost(batch, n):
+    def cost(batch, n, name=None):
         for _i in range(3):
             batch()  # warm: imports, templates, connections
         before = ticks()
         for _i in range(n):
             batch()
         after = ticks()
-        return round(sum(after[p] - before.get(p, 0) for p in after) / tick * 1000 / n, 1)
+        used = Counter()
+        for key in after:
+            used[key[0]] += after[key] - before.get(key, 0)
+        if name:
+            parts[name] = {kind: round(t / tick * 1000 / n, 1) for kind, t in used.items()}
+        return round(sum(used.values()) / tick * 1000 / n, 1)
+
+    parts: dict[str, dict] = {}
 
     run.t0 = time.monotonic()
     run.drain_end = math.inf
@@ -853,20 +862,30 @@ def measure_cost(args, run: Run, master: int, pg=None, redis=None) -> dict:
     page = run.open_page(browser, row)
     state = live_state(page)
     n = args.cost
-    out = {"livez": cost(lambda: browser.request("GET", "/livez"), n)}
+    anonymous = Browser(run.port)
+    out = {
+        "livez, no session cookie": cost(
+            lambda: anonymous.request("GET", "/livez"), n, "livez, no session cookie"
+        )
+    }
+    out["livez"] = cost(lambda: browser.request("GET", "/livez"), n, "livez")
     counter = iter(range(10**6))
-    out["comment"] = cost(lambda: run.comment(browser, row, state, next(counter)), n)
+    out["comment"] = cost(lambda: run.comment(browser, row, state, next(counter)), n, "comment")
     last = max(c["answer"]["id"] for c in run.comments.values() if c["answer"])
 
     def poll(after):
         state["after"] = str(after)
         run.poll(browser, state)
 
-    out["poll, 1 new comment"] = cost(lambda: poll(last - 1), n)
-    out["poll, nothing new"] = cost(lambda: poll(last), n)
-    out[f"live page ({n + 3} comments)"] = cost(lambda: run.open_page(browser, row), n)
-    out["login (form and post)"] = cost(lambda: run.login(row["username"]), max(5, n // 10))
+    out["poll, 1 new comment"] = cost(lambda: poll(last - 1), n, "poll, 1 new comment")
+    out["poll, nothing new"] = cost(lambda: poll(last), n, "poll, nothing new")
+    page_name = f"live page ({n + 3} comments)"
+    out[page_name] = cost(lambda: run.open_page(browser, row), n, page_name)
+    out["login (form and post)"] = cost(
+        lambda: run.login(row["username"]), max(5, n // 10), "login (form and post)"
+    )
     conn.close()
+    run.cost_parts = parts
     state["after"] = str(last)
     return out
 
@@ -897,8 +916,10 @@ def print_cost(args, cost: dict) -> dict:
     server = "uvicorn worker" if args.push else "sync worker"
     what = "worker + PostgreSQL" + (" + Redis" if args.push else "")
     print(f"CPU per request (one {server}, one request at a time; {what}):")
+    parts = getattr(args, "cost_parts", {})
     for name, ms in cost.items():
-        print(f"  {name:<44} {ms:>8} ms")
+        split = ", ".join(f"{k} {v}" for k, v in parts.get(name, {}).items())
+        print(f"  {name:<44} {ms:>8} ms" + (f"  ({split})" if split else ""))
     phones = args.cells * args.members
     comments = phones / args.comment_every
     logins = args.logins / args.login_window * cost["login (form and post)"] / 1000 if args.logins else 0.0
@@ -1282,7 +1303,9 @@ def _main(args, env, var_dir, password, queue, pg, redis) -> int:
                         f"delivery cost: {received} of {args.cost_phones * args.cost} updates arrived "
                         f"({connected} phones connected)"
                     )
+            args.cost_parts = getattr(run, "cost_parts", {})
             cost = print_cost(args, cost)
+            cost["parts_ms"] = args.cost_parts
         finally:
             stop(server)
             forget_queue(env.get("REDIS_URL", ""), queue)

@@ -287,7 +287,7 @@ class OwnPostgres:
             + ["-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
             **quiet,
         )
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses={HOST} -c max_connections=500"
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses={HOST} -c max_connections=1000"
         subprocess.run(
             [*self.as_postgres, str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", options]
             + ["-l", str(self.dir / "log"), "-w", "start"],
@@ -837,6 +837,10 @@ class PushRun(load.Run):
             return "never"
 
         phones = len(self.phones)
+        log = Path(self.args.var_dir) / "gunicorn.log"
+        timeouts = log.read_text().count("WORKER TIMEOUT") if log.exists() else 0
+        if timeouts:
+            lines.append(f"gunicorn killed {timeouts} worker(s) that missed its heartbeat (WORKER TIMEOUT)")
         if self.kill:
             k = self.kill
             before = streaming_at(k["at"] - 0.1)

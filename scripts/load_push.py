@@ -831,8 +831,11 @@ class PushRun(load.Run):
             return before[-1] if before else 0
 
         def back(after: float, target: int) -> str:
+            """How long after `after` the phones streaming were `target` again, counted from their low."""
+            window = [(s, n) for s, n in self.streaming_series if after <= s <= after + 15]
+            low_at = min(window, key=lambda sample: sample[1])[0] if window else after
             for s, n in self.streaming_series:
-                if s > after and n >= target:
+                if s > low_at and n >= target:
                     return f"{s - after:.1f} s"
             return "never"
 

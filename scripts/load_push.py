@@ -463,7 +463,13 @@ class PushRun(load.Run):
         """The stream while it lasts; polling every --poll-every s while it does not; back with a backoff."""
         failures = 0
         while not self.stopping:
-            outcome = await self.stream_once(p)
+            try:
+                outcome = await self.stream_once(p)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # a bug here, or an answer the phone cannot read: say so, go on
+                self.problem(f"stream of {p.row['username']}: {error!r}")
+                outcome = "unreadable"
             self.streams[outcome] += 1
             failures = 1 if outcome in ("ended", "cut") else failures + 1
             if self.stopping:
@@ -643,7 +649,10 @@ class PushRun(load.Run):
         loop = asyncio.get_running_loop()
         lag = loop.create_task(self.loop_lag())
         talkers = [loop.create_task(self.phone(p)) for p in self.phones]
-        await asyncio.gather(*talkers, self.logins_async())
+        results = await asyncio.gather(*talkers, self.logins_async(), return_exceptions=True)
+        for result in results:
+            if isinstance(result, Exception):
+                self.problem(f"a phone stopped: {result!r}")
         settle_until = max(time.monotonic(), self.last_answer) + SETTLE
         await asyncio.sleep(max(0.0, settle_until - time.monotonic()))
         self.stopping = True

@@ -1001,11 +1001,12 @@ def check(run: Run, stored: dict[str, list[int]], resent: dict, args) -> tuple[d
     # --push: a Redis restart cuts streams and refuses new ones (503) until the server hears Redis again.
     # --push: a stream refused (503) while the worker's subscription is not ready is part of the protocol
     # (the phone polls meanwhile); after the kill a new worker connects to Redis first.
-    by_kill += [
-        e
-        for e in run.stats.events
-        if e[1] == "stream" and e[2] == "http 503" and 0 <= e[0] - killed_at <= args.restart_window
-    ]
+    if not getattr(args, "split", False):  # --split: the kill hits a sync worker, never a stream
+        by_kill += [
+            e
+            for e in run.stats.events
+            if e[1] == "stream" and e[2] == "http 503" and 0 <= e[0] - killed_at <= args.restart_window
+        ]
     restart = getattr(run, "restart", None) or {}
     by_restart = []
     if restart:
@@ -1149,6 +1150,12 @@ def main(argv=None) -> int:
     push = parser.add_argument_group("push path (#19): uvicorn workers, a Redis of the run's own, SSE")
     push.add_argument("--push", action="store_true", help="phones follow the meeting on the live stream")
     push.add_argument(
+        "--split",
+        action="store_true",
+        help="--push with Django on sync workers (chibo.wsgi, --workers) and only the stream on a second "
+        "gunicorn with one uvicorn worker (chibo.asgi)",
+    )
+    push.add_argument(
         "--redis-restart-at", type=float, default=None, help="seconds (default: 60 %% of the run; --push)"
     )
     push.add_argument("--redis-down", type=float, default=2.0, help="seconds the run's Redis stays stopped")
@@ -1170,10 +1177,11 @@ def main(argv=None) -> int:
         "unless --db-ready); shared: the server of DATABASE_URL",
     )
     args = parser.parse_args(argv)
+    args.push = args.push or args.split
     if args.kill_at is None:
         args.kill_at = args.duration / 3
     if args.workers is None:
-        args.workers = 2 if args.push else 3
+        args.workers = 2 if args.push and not args.split else 3
     if args.max_error_rate is None:
         args.max_error_rate = 0.001 if args.push else 0.01
     if args.redis_restart_at is None:
@@ -1221,7 +1229,9 @@ def main(argv=None) -> int:
             # The stream needs Redis; sessions' cache and Celery's broker are on it too, as in production.
             # Django under ASGI runs each request in a thread of its own, so a persistent connection would
             # be one per request anyway: CONN_MAX_AGE=0 closes it at the request's end.
-            env.update(REDIS_URL=redis.url, LIVE_PUSH="true", CONN_MAX_AGE="0")
+            env.update(REDIS_URL=redis.url, LIVE_PUSH="true")
+            if not args.split:
+                env["CONN_MAX_AGE"] = "0"
         if args.postgres == "own":
             import load_push
 
@@ -1259,16 +1269,80 @@ def _main(args, env, var_dir, password, queue, pg, redis) -> int:
     port = free_port()
     log = var_dir / "gunicorn.log"
     log.unlink(missing_ok=True)
-    kind = "uvicorn_worker.UvicornWorker" if args.push else "sync"
-    app = "chibo.asgi:application" if args.push else "chibo.wsgi:application"
+    uvicorn = "uvicorn_worker.UvicornWorker"
+    kind = uvicorn if args.push and not args.split else "sync"
+    app = "chibo.asgi:application" if args.push and not args.split else "chibo.wsgi:application"
     step(
         f"seeded in {seed_s} s; starting gunicorn on {HOST}:{port} ({args.workers} {kind} workers, log {log})"
     )
     server = start_gunicorn(args, env, port, log, app, args.workers, kind)
+    stream_server = stream_port = None
+    if args.split:  # the stream on a gunicorn of its own: one uvicorn worker holds every phone's stream
+        stream_port = free_port()
+        step(f"starting the stream's gunicorn on {HOST}:{stream_port} (1 uvicorn worker)")
+        stream_server = start_gunicorn(
+            args, env, stream_port, var_dir / "stream.log", "chibo.asgi:application", 1, uvicorn
+        )
+    try:
+        return _run(
+            args,
+            env,
+            var_dir,
+            password,
+            queue,
+            pg,
+            redis,
+            url,
+            members,
+            meetings,
+            port,
+            server,
+            stream_server,
+            stream_port,
+            started,
+            seed_s,
+            kind,
+        )
+    finally:
+        stop(server)
+        if stream_server is not None:
+            stop(stream_server)
+
+
+def _run(
+    args,
+    env,
+    var_dir,
+    password,
+    queue,
+    pg,
+    redis,
+    url,
+    members,
+    meetings,
+    port,
+    server,
+    stream_server,
+    stream_port,
+    started,
+    seed_s,
+    kind,
+) -> int:
+    uvicorn = "uvicorn_worker.UvicornWorker"
     if args.push:
         import load_push
 
-        run = load_push.PushRun(args, port, members, password, url, redis, pg)
+        run = load_push.PushRun(
+            args,
+            port,
+            members,
+            password,
+            url,
+            redis,
+            pg,
+            stream_port,
+            stream_server.pid if stream_server else None,
+        )
     else:
         run = Run(args, port, members, password, url)
     if args.cost:
@@ -1281,7 +1355,7 @@ def _main(args, env, var_dir, password, queue, pg, redis) -> int:
             }
             if args.push:
                 cost["bare ASGI app (gunicorn uvicorn worker)"] = bare_cost(
-                    args, env, var_dir, kind, "bare_wsgi:asgi"
+                    args, env, var_dir, uvicorn, "bare_wsgi:asgi"
                 )
             cost.update(measure_cost(args, run, server.pid, pg, redis))
             if args.push:
@@ -1295,7 +1369,14 @@ def _main(args, env, var_dir, password, queue, pg, redis) -> int:
                 for name, ms in cost.items():
                     print(f"  {name:<44} {ms:>8} ms", flush=True)
                 ms, received, connected = load_push.delivery_cost(
-                    run, server.pid, redis, row, state, args.cost_phones, args.cost
+                    run,
+                    (stream_server or server).pid,
+                    redis,
+                    row,
+                    state,
+                    args.cost_phones,
+                    args.cost,
+                    stream_port or port,
                 )
                 cost["push: one update to one connected phone"] = ms
                 if received < args.cost_phones * args.cost:

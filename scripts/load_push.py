@@ -342,9 +342,10 @@ def process_ticks(pids) -> int:
 
 
 class Phone:
-    def __init__(self, row: dict, port: int):
+    def __init__(self, row: dict, port: int, stream_port: int):
         self.row = row
         self.browser = AsyncBrowser(port, {"sessionid": row["session"]})
+        self.stream_browser = AsyncBrowser(stream_port) if stream_port != port else self.browser
         self.sync_browser = load.Browser(port)  # for the resend at the end: the same cookies
         self.sync_browser.cookies = self.browser.cookies
         self.state: dict = {}
@@ -359,10 +360,24 @@ class Phone:
 
 
 class PushRun(load.Run):
-    def __init__(self, args, port, members, password, database_url, redis: OwnRedis, pg: OwnPostgres | None):
+    def __init__(
+        self,
+        args,
+        port,
+        members,
+        password,
+        database_url,
+        redis: OwnRedis,
+        pg: OwnPostgres | None,
+        stream_port: int | None = None,
+        stream_master: int | None = None,
+    ):
+        """With --split, Django answers on `port` (sync workers) and the stream on `stream_port` (uvicorn)."""
         super().__init__(args, port, members, password, database_url)
+        self.stream_port = stream_port or port
+        self.stream_master = stream_master
         self.redis, self.pg = redis, pg
-        self.phones = [Phone(row, port) for row in members]
+        self.phones = [Phone(row, port, self.stream_port) for row in members]
         self.restart: dict = {}
         self.streams: Counter = Counter()
         self.hellos: list[float] = []  # monotonic time of every hello
@@ -486,7 +501,7 @@ class PushRun(load.Run):
     async def stream_once(self, p: Phone) -> str:
         path = f"/live/stream/{p.row['meeting']}/?t={quote(p.state['token'], safe='')}"
         try:
-            status, head, reader, writer, ms = await p.browser.open_stream(path)
+            status, head, reader, writer, ms = await p.stream_browser.open_stream(path)
         except NETWORK_ERRORS as error:
             self.stats.error("stream", failure(error))
             return "failed"
@@ -706,6 +721,8 @@ class PushRun(load.Run):
                     )
                     backends = [row[0] for row in cur.fetchall()]
             groups = [("web", [master, *workers]), ("redis", list(self.redis.pids)), ("postgres", backends)]
+            if self.stream_master:  # --split: the stream's own gunicorn
+                groups.append(("stream", [self.stream_master, *workers_of(self.stream_master)]))
             for kind, pids in groups:
                 for pid in pids:
                     try:
@@ -751,8 +768,10 @@ class PushRun(load.Run):
 
         a, b = at(start), at(end)
         seconds = max(0.001, min(end, self.series[-1][0]) - max(start, self.series[0][0]))
-        out = {k: round(b.get(k, 0) - a.get(k, 0), 1) for k in ("web", "postgres", "redis", "client")}
-        server = out["web"] + out["postgres"] + out["redis"]
+        out = {
+            k: round(b.get(k, 0) - a.get(k, 0), 1) for k in ("web", "stream", "postgres", "redis", "client")
+        }
+        server = out["web"] + out["stream"] + out["postgres"] + out["redis"]
         out.update(seconds=round(seconds, 1), server=round(server, 1), cores=round(server / seconds, 2))
         return out
 
@@ -839,9 +858,11 @@ class PushRun(load.Run):
             before = [n for s, n in self.streaming_series if s <= t]
             return before[-1] if before else 0
 
-        def back(after: float, target: int) -> str:
+        next_fault = self.restart.get("at", math.inf) if self.restart else math.inf
+
+        def back(after: float, target: int, span: float = 15) -> str:
             """How long after `after` the phones streaming were `target` again, counted from their low."""
-            window = [(s, n) for s, n in self.streaming_series if after <= s <= after + 15]
+            window = [(s, n) for s, n in self.streaming_series if after <= s <= after + span]
             low_at = min(window, key=lambda sample: sample[1])[0] if window else after
             for s, n in self.streaming_series:
                 if s > low_at and n >= target:
@@ -856,11 +877,13 @@ class PushRun(load.Run):
         if self.kill:
             k = self.kill
             before = streaming_at(k["at"] - 0.1)
-            low = min((n for s, n in self.streaming_series if k["at"] <= s <= k["at"] + 10), default=before)
+            span = min(10.0, next_fault - k["at"]) if next_fault > k["at"] else 10.0
+            low = min((n for s, n in self.streaming_series if k["at"] <= s <= k["at"] + span), default=before)
             lines.append(
                 f"{k['at']:.1f} s  SIGKILL to worker {k['pid']} (comment in flight: {k['comment_in_flight']}); "
                 f"gunicorn forked {k.get('replaced_by')} {k.get('replaced_after_s')} s later; phones streaming "
-                f"{before} → {low}, back to {before} after {back(k['at'], before)}"
+                f"{before} → {low}"
+                + (f", back to {before} after {back(k['at'], before, span)}" if low < before else "")
             )
         if self.restart:
             r = self.restart
@@ -887,7 +910,12 @@ def report_push(args, run: PushRun, facts: dict, failures: list[str], meta: dict
     print()
     print(
         f"Push: {args.cells} cells × {args.members} members ({len(run.phones)} phones), {args.duration:.0f} s, "
-        f"{args.workers} uvicorn workers under gunicorn, PostgreSQL {meta['postgres']} "
+        + (
+            f"Django on {args.workers} sync workers and the stream on 1 uvicorn worker (two gunicorns), "
+            if args.split
+            else f"{args.workers} uvicorn workers under gunicorn, "
+        )
+        + f"PostgreSQL {meta['postgres']} "
         f"({run.machine.get('postgres_measured')}), Redis of the run's own; a comment every "
         f"{args.comment_every:g} s per phone, phones arriving over {args.arrive_window:g} s, {args.logins} logins "
         f"in {args.login_window:g} s"
@@ -910,7 +938,9 @@ def report_push(args, run: PushRun, facts: dict, failures: list[str], meta: dict
     for name, window in cpu.items():
         if window:
             print(
-                f"CPU, {name} ({window['seconds']} s): web {window['web']} s, PostgreSQL {window['postgres']} s, "
+                f"CPU, {name} ({window['seconds']} s): web {window['web']} s, "
+                + (f"stream server {window['stream']} s, " if args.split else "")
+                + f"PostgreSQL {window['postgres']} s, "
                 f"Redis {window['redis']} s → {window['cores']} cores; the load client {window['client']} s"
             )
     lag = sorted(run.lag)
@@ -968,7 +998,14 @@ def report_push(args, run: PushRun, facts: dict, failures: list[str], meta: dict
 
 
 def delivery_cost(
-    run: load.Run, master: int, redis: OwnRedis, row: dict, state: dict, phones: int, updates: int
+    run: load.Run,
+    master: int,
+    redis: OwnRedis,
+    row: dict,
+    state: dict,
+    phones: int,
+    updates: int,
+    stream_port: int | None = None,
 ) -> tuple[float, int, int]:
     """N phones on one meeting's stream, M updates published on the meeting's channel as the server would
     publish them (the sequence script): CPU of the web workers and Redis divided by N × M. Returns the
@@ -990,7 +1027,7 @@ def delivery_cost(
         path = f"/live/stream/{row['meeting']}/?t={quote(state['token'], safe='')}"
 
         async def listener(i):
-            browser = AsyncBrowser(run.port, {"sessionid": row["session"]})
+            browser = AsyncBrowser(stream_port or run.port, {"sessionid": row["session"]})
             for _attempt in range(20):
                 try:
                     status, head, reader, writer, _ms = await browser.open_stream(path)

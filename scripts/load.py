@@ -42,6 +42,10 @@ arrival on the other phones of the meeting) and the deliveries missed to the che
 PostgreSQL and Redis for the login minute and the steady evening. `--push --cost N` adds the bare ASGI app and
 the CPU of one update delivered to one connected phone (--cost-phones phones on one stream, N updates).
 
+`--split` is --push with Django on sync workers (chibo.wsgi, persistent database connections) and only the
+stream on a second gunicorn with one uvicorn worker (chibo.asgi): under uvicorn every Django request pays a
+thread and a database connection of its own (docs/PERFORMANCE.md, "6 December 2026 — push").
+
     .venv/bin/python scripts/load.py --push --cells 100 --members 20 --duration 180 --logins 1000
 """
 

@@ -917,7 +917,7 @@ def bare_cost(args, env: dict, var_dir: Path, worker_class: str, app: str) -> fl
 def print_cost(args, cost: dict) -> dict:
     """The CPU each request costs, and what the configured evening would need from the machine."""
     print()
-    server = "uvicorn worker" if args.push else "sync worker"
+    server = "uvicorn worker" if args.push and not args.split else "sync worker"
     what = "worker + PostgreSQL" + (" + Redis" if args.push else "")
     print(f"CPU per request (one {server}, one request at a time; {what}):")
     parts = getattr(args, "cost_parts", {})

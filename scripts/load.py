@@ -472,6 +472,8 @@ class Run:
             with self.lock:
                 flying = list(self.inflight.items())
             for client_id, port in flying:
+                if time.monotonic() >= give_up:  # thousands of connections make each look slow
+                    break
                 pid = worker_holding(port, self.port, before)
                 if not pid:
                     continue

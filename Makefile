@@ -14,14 +14,19 @@ APT_RUN := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbu
 # The tests also read PDFs back (poppler-utils) and drive Debian's Chromium.
 APT_TEST := $(APT_RUN) poppler-utils chromium postgresql-client
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
+# `make run` answers as production does (DEBUG off, .env.example) but over plain HTTP on this machine: no
+# redirect to HTTPS, cookies not marked Secure, no HSTS. A developer asks for DEBUG: `make run DEBUG=true`.
+# The settings read .env themselves, under what make hands them; honcho is told not to (--env /dev/null),
+# as its own reading of .env would override `make run DEBUG=true` and the three below.
+LOCAL_HTTP := SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0
 
-.PHONY: run test bench load screenshots screenshots-journeys install install-dev system-deps system-deps-test migrate demo messages lint check backup restore
+.PHONY: run test bench load screenshots screenshots-journeys install install-dev system-deps system-deps-test migrate static demo messages lint check backup restore
 
-run: install system-deps .env migrate demo
+run: install system-deps .env migrate static demo
 	@echo ""
 	@echo "  Chi bộ is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops the web server, worker and beat)"
 	@echo ""
-	HOST=$(HOST) PORT=$(PORT) SITE_URL=$(SITE_URL) $(VENV)/bin/honcho -f Procfile.dev start
+	HOST=$(HOST) PORT=$(PORT) SITE_URL=$(SITE_URL) $(LOCAL_HTTP) $(VENV)/bin/honcho -f Procfile.dev --env /dev/null start
 
 test: install-dev system-deps-test
 	$(TEST_ENV) $(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
@@ -64,6 +69,13 @@ system-deps-test:
 
 migrate: install
 	$(PY) manage.py migrate --noinput
+
+# The static files as production serves them (WhiteNoise: hashed, compressed; about 12 s), collected again
+# only when a file under static/ changed. With DEBUG on they are read from static/ and this is not needed.
+STATIC_MANIFEST_FILE := var/static/staticfiles.json
+static: $(STATIC_MANIFEST_FILE)
+$(STATIC_MANIFEST_FILE): $(shell find static -type f) $(VENV)/.installed
+	STATIC_MANIFEST=true $(PY) manage.py collectstatic --noinput -v0
 
 demo: install
 	$(PY) manage.py seed_demo

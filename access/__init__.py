@@ -8,7 +8,7 @@ a domain function that needs a decision takes it as an argument from the view.
 - per-object getters, `obj, may = access.meeting_for(user, pk, need="manage")`: outsider 404, a `need`
   the user lacks 403 (access/objects.py);
 - lists of what a user may see: `organizations_visible_to`, `search_entries_visible_to`,
-  `notifications_of`, `calendar_meetings_of`, `cells_managed_by` (access/rules.py).
+  `notifications_of`, `calendar_meetings_of`, `cells_managed_by`, `inbox_scope_of` (access/rules.py).
 """
 
 from .objects import (
@@ -32,6 +32,7 @@ from .objects import (
     minutes_version_for,
     organization_for,
     pdf_for,
+    phone_vote_for,
     poll_token,
     read_poll_token,
     score_sheet_for,
@@ -45,6 +46,7 @@ from .rules import (
     calendar_meetings_of,
     cells_managed_by,
     history_models_for,
+    inbox_scope_of,
     is_committee_account,
     notifications_of,
     organizations_visible_to,
@@ -68,10 +70,12 @@ __all__ = [
     "cells_managed_by",
     "check_poll_token",
     "comment_for",
+    "phone_vote_for",
     "document_for",
     "guidance_for",
     "history_models_for",
     "import_for",
+    "inbox_scope_of",
     "is_committee_account",
     "meeting_for",
     "member_for",

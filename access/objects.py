@@ -18,7 +18,7 @@ from django.http import Http404
 
 from documents.models import GeneratedPdf, MinutesVersion
 from evaluations.models import Evaluation, Rubric
-from meetings.models import AgendaItem, Comment, Document, Guidance, Meeting, Task
+from meetings.models import AgendaItem, Comment, Document, Guidance, Meeting, PhoneVote, Task
 from members.models import Member, MemberImport, Organization, StatusPeriod
 from notifications.models import CalendarFeed
 
@@ -190,6 +190,24 @@ def task_for(user, pk: int, *, need: str | None = None) -> tuple[Task, MeetingMa
 def comment_for(user, pk: int, *, need: str | None = None) -> tuple[Comment, MeetingMay]:
     comment = Comment.objects.select_related("meeting__cell").filter(pk=pk).first()
     return comment, _seen_meeting(user, comment.meeting if comment else None, need)
+
+
+@dataclass(frozen=True)
+class PhoneVoteMay:
+    run: bool  # the committee or the meeting's secretary: closes the vote
+    cast: bool  # an official member present at the meeting (Attendance.may_vote): taps a choice
+
+
+def phone_vote_for(user, pk: int, *, need: str | None = None) -> tuple[PhoneVote, PhoneVoteMay]:
+    """A vote on phones: seen with its meeting (outsiders 404); only the members with a vote at that meeting
+    cast a ballot (the others who see the meeting, guests from above included, 403)."""
+    vote = PhoneVote.objects.select_related("meeting__cell").filter(pk=pk).first()
+    meeting_may = _seen_meeting(user, vote.meeting if vote else None, None)
+    member = access_for(user).member
+    attendance = vote.meeting.attendances.filter(member=member).first() if member else None
+    may = PhoneVoteMay(run=meeting_may.run, cast=attendance is not None and attendance.may_vote)
+    _check(may, need)
+    return vote, may
 
 
 def minutes_for(user, pk: int, *, need: str | None = None) -> tuple[Meeting, MeetingMay]:

@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from archive.models import SearchEntry
+from evaluations.inbox import Scope
 from meetings.models import Meeting
 from members.models import Member, Organization, Role, Supervision
 from notifications.models import Notification
@@ -36,6 +37,12 @@ class Access:
     own_cell_id: int | None = None
     # Committees above the cells where the user holds a post: sees the tree, publishes their guidance.
     committee_ids: frozenset[int] = frozenset()
+    # The inbox (evaluations/inbox.py): the paths of those committees; of the ones where the post is a seat
+    # on the committee itself (cấp ủy viên: secretary, deputy, member), whose cells look to the user as their
+    # superior; and the cells the user supervises.
+    committee_paths: tuple[str, ...] = ()
+    board_paths: tuple[str, ...] = ()
+    supervised_cell_ids: frozenset[int] = frozenset()
 
     @property
     def reads_committee(self) -> bool:
@@ -90,6 +97,21 @@ def access_for(user) -> Access:
             ),
             own_cell_id=member.cell_id,
             committee_ids=frozenset(pk for pk, _path, kind, post in posts if post and kind not in cell_kinds),
+            committee_paths=tuple(
+                sorted({path for _pk, path, kind, post in posts if post and kind not in cell_kinds})
+            ),
+            board_paths=tuple(
+                sorted(
+                    {
+                        path
+                        for _pk, path, kind, post in posts
+                        if kind not in cell_kinds and post in Role.MANAGING_KINDS
+                    }
+                )
+            ),
+            supervised_cell_ids=frozenset(
+                pk for pk, _path, kind, post in posts if not post and kind in cell_kinds
+            ),
         )
     user._chibo_access = access
     return access
@@ -97,7 +119,9 @@ def access_for(user) -> Access:
 
 def _member_of(user) -> Member | None:
     """The user's member row, not left, with its cell."""
-    return Member.objects.filter(user=user, left_on__isnull=True).select_related("cell").order_by("pk").first()
+    return (
+        Member.objects.filter(user=user, left_on__isnull=True).select_related("cell").order_by("pk").first()
+    )
 
 
 def _posts_of(member: Member, today) -> list[tuple]:
@@ -181,6 +205,19 @@ def search_entries_visible_to(user) -> QuerySet[SearchEntry]:
         return SearchEntry.objects.none()
     return SearchEntry.objects.filter(reduce(or_, readable)).filter(
         Q(restricted=False) | Q(cell_id__in=access.managed_cell_ids)
+    )
+
+
+def inbox_scope_of(user) -> Scope:
+    """Whose work waits for the user (evaluations/inbox.py): the cells that look to them as their superior
+    (supervised, or directly under a committee where they hold a seat; never a cell they manage) and the
+    committees they review. Empty for everybody else, the admin included: no inbox, no query."""
+    access = access_for(user)
+    return Scope(
+        supervised_cell_ids=access.supervised_cell_ids,
+        board_paths=access.board_paths,
+        review_paths=access.committee_paths,
+        managed_cell_ids=access.managed_cell_ids,
     )
 
 

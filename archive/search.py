@@ -47,9 +47,7 @@ def matching(entries: QuerySet[SearchEntry], query: str) -> QuerySet[SearchEntry
 def search(entries: QuerySet[SearchEntry], query: str) -> QuerySet[SearchEntry]:
     """Newest first, among `entries`: what the user may read (the view passes
     access.search_entries_visible_to(user))."""
-    return (
-        matching(entries, query).select_related("cell").defer("plain").order_by("-date", "-id")
-    )
+    return matching(entries, query).select_related("cell").defer("plain").order_by("-date", "-id")
 
 
 RECENT_DAYS = 92

@@ -4,14 +4,23 @@ from . import views
 
 app_name = "archive"
 
+# A cell's minutes books and a committee's archives of them are asked for, watched and downloaded by the same
+# views: book_request, book_status, book_download and archive_request, archive_status, archive_download.
+SHELVES = (("books", views.BOOKS), ("archives", views.ARCHIVES))
+ACTIONS = (("request", views.prepare), ("status", views.status), ("download", views.download))
+
 urlpatterns = [
     path("search/", views.search_view, name="search"),
     path("orgs/<int:pk>/books/", views.cell_books, name="cell_books"),
-    path("orgs/<int:pk>/books/<int:year>/request/", views.book_request, name="book_request"),
-    path("orgs/<int:pk>/books/<int:year>/status/", views.book_status, name="book_status"),
-    path("orgs/<int:pk>/books/<int:year>/download/", views.book_download, name="book_download"),
     path("orgs/<int:pk>/archives/", views.committee_books, name="committee_books"),
-    path("orgs/<int:pk>/archives/<int:year>/request/", views.archive_request, name="archive_request"),
-    path("orgs/<int:pk>/archives/<int:year>/status/", views.archive_status, name="archive_status"),
-    path("orgs/<int:pk>/archives/<int:year>/download/", views.archive_download, name="archive_download"),
+    *(
+        path(
+            f"orgs/<int:pk>/{folder}/<int:year>/{action}/",
+            view,
+            {"shelf": shelf},
+            name=f"{shelf.what}_{action}",
+        )
+        for folder, shelf in SHELVES
+        for action, view in ACTIONS
+    ),
 ]

@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -5,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 import access
@@ -43,72 +47,78 @@ def search_view(request):
     return render(request, "archive/search.html", context)
 
 
-# --- minutes books ----------------------------------------------------------------------------------
+# --- minutes books ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """One kind of yearly file an organisation asks for: a cell's minutes book, or a committee's ZIP of the
+    books of every cell below it. Both are asked for, watched and downloaded by the same three views; the
+    URLs name the shelf (archive/urls.py)."""
+
+    what: str  # as archive/_status.html names it
+    need: str  # what the user must be allowed on the organisation
+    model: type[MinutesBook] | type[BookArchive]
+    owner_field: str
+    prepare: Callable  # (owner, year, by) → the file, marked as being prepared
+    preparing: str  # the message while Celery prepares it
+    page: str  # the page that lists the years
+    filename: Callable  # (owner, year) → the name of the downloaded file
+    content_type: str
+
+    def owner(self, request, pk):
+        organization, _may = access.organization_for(request.user, pk, need=self.need)
+        return organization
+
+    def item(self, owner, year):
+        return self.model.objects.filter(**{self.owner_field: owner, "year": year}).first()
+
+
+BOOKS = Shelf(
+    what="book",
+    need="keep_books",
+    model=MinutesBook,
+    owner_field="cell",
+    prepare=lambda owner, year, by: book.request_book(cell=owner, year=year, by=by),
+    preparing=gettext_lazy("The minutes book is being prepared; this page updates itself."),
+    page="archive:cell_books",
+    filename=lambda cell, year: download_name("so-bien-ban", cell.code or cell.pk, year, extension="pdf"),
+    content_type="application/pdf",
+)
+ARCHIVES = Shelf(
+    what="archive",
+    need="review",
+    model=BookArchive,
+    owner_field="organization",
+    prepare=lambda owner, year, by: book.request_archive(organization=owner, year=year, by=by),
+    preparing=gettext_lazy("The books are being prepared; this page updates itself."),
+    page="archive:committee_books",
+    filename=lambda organization, year: f"so-bien-ban-{organization.pk}-{year}.zip",
+    content_type="application/zip",
+)
+
+
+def _books_page(request, template, shelf, owner, years):
+    context = {
+        "owner": owner,
+        "what": shelf.what,
+        "prepare_view": f"archive:{shelf.what}_request",
+        "years": years,
+    }
+    return render(request, template, context)
 
 
 @login_required
 def cell_books(request, pk):
-    cell, _may = access.organization_for(request.user, pk, need="keep_books")
+    cell = BOOKS.owner(request, pk)
     books = {b.year: b for b in MinutesBook.objects.filter(cell=cell)}
     years = [(year, count, books.get(year)) for year, count in book.book_years(cell).items()]
-    return render(request, "archive/cell_books.html", {"cell": cell, "years": years})
-
-
-def _ask(request, prepare, message, back):
-    """Asks Celery for a file; a refusal (nothing to put in it) is said in Vietnamese on the page."""
-    try:
-        prepare()
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.info(request, message)
-    return back
-
-
-def _status(request, item, owner, year, what):
-    return render(request, "archive/_status.html", {"item": item, "owner": owner, "year": year, "what": what})
-
-
-@login_required
-@require_POST
-def book_request(request, pk, year):
-    cell, _may = access.organization_for(request.user, pk, need="keep_books")
-    return _ask(
-        request,
-        lambda: book.request_book(cell=cell, year=year, by=request.user),
-        _("The minutes book is being prepared; this page updates itself."),
-        redirect("archive:cell_books", cell.pk),
-    )
-
-
-@login_required
-def book_status(request, pk, year):
-    cell, _may = access.organization_for(request.user, pk, need="keep_books")
-    return _status(request, MinutesBook.objects.filter(cell=cell, year=year).first(), cell, year, "book")
-
-
-def _file_response(item, filename, content_type):
-    if item is None or item.status != item.Status.READY or not item.file:
-        raise Http404
-    try:
-        handle = pdf.pdf_storage().open(item.file, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
-
-
-@login_required
-def book_download(request, pk, year):
-    cell, _may = access.organization_for(request.user, pk, need="keep_books")
-    item = MinutesBook.objects.filter(cell=cell, year=year).first()
-    return _file_response(
-        item, download_name("so-bien-ban", cell.code or cell.pk, year, extension="pdf"), "application/pdf"
-    )
+    return _books_page(request, "archive/cell_books.html", BOOKS, cell, years)
 
 
 @login_required
 def committee_books(request, pk):
-    organization, _may = access.organization_for(request.user, pk, need="review")
+    organization = ARCHIVES.owner(request, pk)
     years = sorted(
         {
             d.year
@@ -122,30 +132,39 @@ def committee_books(request, pk):
     )
     archives = {a.year: a for a in BookArchive.objects.filter(organization=organization)}
     rows = [(year, book.cells_with_books(organization, year).count(), archives.get(year)) for year in years]
-    return render(request, "archive/committee_books.html", {"organization": organization, "years": rows})
+    return _books_page(request, "archive/committee_books.html", ARCHIVES, organization, rows)
 
 
 @login_required
 @require_POST
-def archive_request(request, pk, year):
-    organization, _may = access.organization_for(request.user, pk, need="review")
-    return _ask(
-        request,
-        lambda: book.request_archive(organization=organization, year=year, by=request.user),
-        _("The books are being prepared; this page updates itself."),
-        redirect("archive:committee_books", organization.pk),
-    )
+def prepare(request, pk, year, shelf):
+    """Asks Celery for a file; a refusal (nothing to put in it) is said in Vietnamese on the page."""
+    owner = shelf.owner(request, pk)
+    try:
+        shelf.prepare(owner, year, request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.info(request, shelf.preparing)
+    return redirect(shelf.page, owner.pk)
 
 
 @login_required
-def archive_status(request, pk, year):
-    organization, _may = access.organization_for(request.user, pk, need="review")
-    item = BookArchive.objects.filter(organization=organization, year=year).first()
-    return _status(request, item, organization, year, "archive")
+def status(request, pk, year, shelf):
+    owner = shelf.owner(request, pk)
+    context = {"item": shelf.item(owner, year), "owner": owner, "year": year, "what": shelf.what}
+    return render(request, "archive/_status.html", context)
 
 
 @login_required
-def archive_download(request, pk, year):
-    organization, _may = access.organization_for(request.user, pk, need="review")
-    item = BookArchive.objects.filter(organization=organization, year=year).first()
-    return _file_response(item, f"so-bien-ban-{organization.pk}-{year}.zip", "application/zip")
+def download(request, pk, year, shelf):
+    owner = shelf.owner(request, pk)
+    item = shelf.item(owner, year)
+    if item is None or item.status != item.Status.READY or not item.file:
+        raise Http404
+    try:
+        handle = pdf.pdf_storage().open(item.file, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    filename = shelf.filename(owner, year)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=shelf.content_type)

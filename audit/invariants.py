@@ -49,6 +49,10 @@ class Problem:
     pk: int
     text: str
 
+    @classmethod
+    def of_meeting(cls, check: str, meeting_id: int, text: str) -> Problem:
+        return cls(check, "meeting", meeting_id, text)
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -77,6 +81,11 @@ def _name(meeting: Meeting) -> str:
     return f"{meeting.title} — {meeting.cell.name} (#{meeting.pk})"
 
 
+def _listed(meetings):
+    """Meetings in the order the report lists them (by cell, then date), with the cell that _name shows."""
+    return meetings.select_related("cell").order_by("cell__path", "scheduled_at", "pk")
+
+
 def _held_day(meeting_started_at, scheduled_at) -> dt.date:
     """The day the meeting was held, as the record knows it: it opened then."""
     return timezone.localtime(meeting_started_at or scheduled_at).date()
@@ -99,7 +108,7 @@ AWAY = (Attendance.Status.EXCUSED, Attendance.Status.UNEXCUSED)
 def adopted_incomplete(scope: Scope) -> Iterator[Problem]:
     """An adopted meeting has its roll call (every member marked), its chair and its meeting secretary, both
     present."""
-    meetings = list(
+    incomplete = (
         scope.meetings()
         .filter(status=Meeting.Status.ADOPTED)
         .annotate(
@@ -123,9 +132,8 @@ def adopted_incomplete(scope: Scope) -> Iterator[Problem]:
             | Q(chair_away=True)
             | Q(clerk_away=True)
         )
-        .select_related("cell")
-        .order_by("cell__path", "scheduled_at", "pk")
     )
+    meetings = list(_listed(incomplete))
     unmarked = dict(
         Attendance.objects.filter(
             meeting__in=[m.pk for m in meetings if m.has_unmarked], status=Attendance.Status.PENDING
@@ -148,9 +156,8 @@ def adopted_incomplete(scope: Scope) -> Iterator[Problem]:
             missing.append(_("the chair is marked absent on the roll call"))
         if meeting.clerk_away:
             missing.append(_("the meeting secretary is marked absent on the roll call"))
-        yield Problem(
+        yield Problem.of_meeting(
             "adopted_incomplete",
-            "meeting",
             meeting.pk,
             _("%(meeting)s: minutes adopted, but %(missing)s")
             % {"meeting": _name(meeting), "missing": ", ".join(missing)},
@@ -160,17 +167,14 @@ def adopted_incomplete(scope: Scope) -> Iterator[Problem]:
 def held_without_attendance(scope: Scope) -> Iterator[Problem]:
     """A meeting that was opened draws its roll call: it has attendance rows (its own, or its shared
     session's). Adopted meetings are reported by `adopted_incomplete`."""
-    meetings = (
+    meetings = _listed(
         scope.meetings()
         .filter(status__in=(Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED))
         .exclude(_roll_call())
-        .select_related("cell")
-        .order_by("cell__path", "scheduled_at", "pk")
     )
     for meeting in meetings:
-        yield Problem(
+        yield Problem.of_meeting(
             "held_without_attendance",
-            "meeting",
             meeting.pk,
             _("%(meeting)s: state “%(state)s”, but no attendance was recorded")
             % {"meeting": _name(meeting), "state": meeting.get_status_display()},
@@ -236,9 +240,8 @@ def minutes_dates(scope: Scope) -> Iterator[Problem]:
             wrong.append((meeting_id, version, held, printed))
     meetings = _meetings_by_pk([w[0] for w in wrong])
     for meeting_id, version, held, printed in wrong:
-        yield Problem(
+        yield Problem.of_meeting(
             "minutes_dates",
-            "meeting",
             meeting_id,
             _(
                 "%(meeting)s: the minutes (version %(version)d) print %(printed)s; the meeting was held on %(held)s"
@@ -281,16 +284,14 @@ def minutes_numbers(scope: Scope) -> Iterator[Problem]:
         unnumbered + [m for m, _p, _n in mismatched] + [m for ids in twice.values() for m in ids]
     )
     for meeting_id in unnumbered:
-        yield Problem(
+        yield Problem.of_meeting(
             "minutes_numbers",
-            "meeting",
             meeting_id,
             _("%(meeting)s: minutes adopted without a number") % {"meeting": _name(meetings[meeting_id])},
         )
     for meeting_id, printed, number in mismatched:
-        yield Problem(
+        yield Problem.of_meeting(
             "minutes_numbers",
-            "meeting",
             meeting_id,
             _("%(meeting)s: the minutes print number %(printed)s, but %(number)02d was issued")
             % {"meeting": _name(meetings[meeting_id]), "printed": printed or "—", "number": number},
@@ -298,9 +299,8 @@ def minutes_numbers(scope: Scope) -> Iterator[Problem]:
     for (_cell, term, number), ids in twice.items():
         for meeting_id in ids:
             others = ", ".join(f"#{m}" for m in ids if m != meeting_id)
-            yield Problem(
+            yield Problem.of_meeting(
                 "minutes_numbers",
-                "meeting",
                 meeting_id,
                 _("%(meeting)s: minutes number %(number)02d is used twice in term %(term)s (also %(others)s)")
                 % {
@@ -342,17 +342,14 @@ def _leading_number(printed) -> int | None:
 def missing_from_book(scope: Scope) -> Iterator[Problem]:
     """Every adopted minutes is in its year's minutes book: the book is made from the adopted texts, so an
     adopted meeting without one is left out; a book made after a minutes was adopted contains it."""
-    meetings = (
+    meetings = _listed(
         scope.meetings()
         .filter(status=Meeting.Status.ADOPTED)
         .filter(~Exists(MinutesVersion.objects.filter(minutes__meeting=OuterRef("pk"))))
-        .select_related("cell")
-        .order_by("cell__path", "scheduled_at", "pk")
     )
     for meeting in meetings:
-        yield Problem(
+        yield Problem.of_meeting(
             "missing_from_book",
-            "meeting",
             meeting.pk,
             _("%(meeting)s: adopted, but no adopted text is stored; the %(year)d minutes book leaves it out")
             % {"meeting": _name(meeting), "year": meeting.period.year},

@@ -1,6 +1,7 @@
-"""The ASGI entry (docker-compose.yml's web: gunicorn with uvicorn workers): the live stream's path goes to
-chibo/push.py, which holds thousands of open streams on one process without a thread each; every other
-path goes to Django."""
+"""The ASGI entry (docker-compose.yml's push service: uvicorn): the live stream's path goes to chibo/push.py,
+which holds thousands of open streams on one process without a thread each; any other path goes to Django
+(the front door sends those to gunicorn's sync workers instead, which serve Django for less CPU; a single
+uvicorn process serving both is what the push browser journeys run)."""
 
 import os
 
@@ -14,15 +15,23 @@ from django.conf import settings  # noqa: E402  (after Django is set up)
 from . import push  # noqa: E402
 
 
-async def application(scope, receive, send):
-    if scope["type"] == "http" and scope["path"].startswith(settings.LIVE_STREAM_PATH):
-        return await push.app(scope, receive, send)
-    if scope["type"] == "lifespan":
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await send({"type": "lifespan.shutdown.complete"})
-                return
-    return await django_application(scope, receive, send)
+def route(django_app):
+    """The stream's path to the stream, lifespan answered here, the rest to `django_app`."""
+
+    async def application(scope, receive, send):
+        if scope["type"] == "http" and scope["path"].startswith(settings.LIVE_STREAM_PATH):
+            return await push.app(scope, receive, send)
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        return await django_app(scope, receive, send)
+
+    return application
+
+
+application = route(django_application)

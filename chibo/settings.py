@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.access",
                 "notifications.context_processors.notifications",
+                "evaluations.context_processors.todo",
             ],
         },
     },
@@ -262,6 +263,8 @@ FORMAT_MODULE_PATH = ["chibo.formats"]
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+# Served at the site's root by WhiteNoise (/favicon.ico), for the browsers and readers that ask there.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Uploaded files are never served directly: every download goes through a view that checks access.
 STORAGES = {

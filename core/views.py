@@ -1,9 +1,30 @@
 """Answers shared by every app."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 
 
 def bad_request(request, form):
     """A link whose parameters make no sense (typed by hand, cut, or forged): 400 and what was wrong."""
     errors = [error for field_errors in form.errors.values() for error in field_errors]
     return render(request, "400.html", {"errors": errors}, status=400)
+
+
+def confirmation_page(request, subject, confirm: str, *, back: str, **context):
+    """An irreversible step's confirmation as a page: where its button leads (a GET of the step's own URL)
+    when JavaScript does not open the same confirmation as a dialog. `subject` (a meeting, a guidance) titles
+    the page; `confirm` names a template extending templates/_confirm.html; `back` is where "go back" leads."""
+    context |= {"subject": subject, "confirm": confirm, "id": "confirm", "action": request.path, "back": back}
+    return render(request, "confirm_page.html", context)
+
+
+
+def form_page(request, form, template, context, *, done):
+    """A page with a form. On a GET, or a POST the form refuses, the page shows the form (with its errors
+    and what was typed). On a valid POST, `done(form)` does the work and returns where to go next and what
+    to say there; it is said as a success message."""
+    if request.method == "POST" and form.is_valid():
+        to, message = done(form)
+        messages.success(request, message)
+        return redirect(to)
+    return render(request, template, {"form": form, **context})

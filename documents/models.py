@@ -4,13 +4,13 @@ meetings/ and archive/ (moved in migration 0001, no row copied)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import by_user
 from core.storage import generated_storage
 from meetings.models import Meeting
 from members.models import Organization
@@ -59,9 +59,7 @@ class Minutes(models.Model):
     # part of the meeting's record.
     votes_until = models.PositiveIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    updated_by = by_user()
 
     history = HistoricalRecords(table_name="meetings_historicalminutes")
 
@@ -85,9 +83,7 @@ class MinutesVersion(models.Model):
     content = models.JSONField()
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = by_user()
     reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
 
     class Meta:
@@ -189,9 +185,7 @@ class Prepared(Rendered):
 
     year = models.PositiveSmallIntegerField()
     file = models.CharField(max_length=255, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    requested_by = by_user(blank=True)
 
     class Meta:
         abstract = True

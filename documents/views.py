@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 import access
 from core.downloads import download_name
 from core.forms import error_text
+from core.views import confirmation_page
 from meetings.models import Meeting
 
 from . import minutes, pdf
@@ -83,9 +85,12 @@ def minutes_view(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def minutes_adopt(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="run")
+    if request.method == "GET":  # the confirmation, as a page when JavaScript does not open its dialog
+        back = reverse("documents:minutes", args=[meeting.pk])
+        return confirmation_page(request, meeting, "meetings/_confirm_adopt.html", back=back, meeting=meeting)
     try:
         if meeting.status == Meeting.Status.ADOPTED:  # a correction the cell has voted on
             version = minutes.adopt_correction(meeting=meeting, by=request.user)

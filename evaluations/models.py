@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import by_user
 from meetings.models import Meeting, Vote
 from members.models import Member, Organization
 
@@ -136,13 +137,9 @@ class Evaluation(models.Model):
     short_of_top = models.JSONField(default=list, blank=True)
     adopted_vote = models.ForeignKey(Vote, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     adopted_at = models.DateTimeField(null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    confirmed_by = by_user(blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = by_user()
     created_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
@@ -344,3 +341,18 @@ class CellMonth(models.Model):
     @property
     def speaker_share(self) -> float | None:
         return self.speakers / self.present if self.present else None
+
+
+class MinutesRead(models.Model):
+    """A superior officer has opened a cell's adopted minutes from their inbox (evaluations/inbox.py): the
+    version leaves their list of minutes to read."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey("documents.MinutesVersion", on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="one_read_per_user_version")]
+
+    def __str__(self):
+        return f"{self.user} {self.version}"

@@ -177,6 +177,9 @@ def adopt(*, evaluation: Evaluation) -> Evaluation:
 def confirm(*, evaluation: Evaluation, by) -> Evaluation:
     if not evaluation.adopted_at:
         raise ValidationError(_("The superior officer confirms a score the cell has adopted."))
+    if evaluation.confirmed_at:
+        # Confirmed is final: a second click (another tab, another officer) does not rewrite who and when.
+        raise ValidationError(_("This score is already confirmed."))
     evaluation.confirmed_by, evaluation.confirmed_at = by, timezone.now()
     evaluation.save(update_fields=["confirmed_by", "confirmed_at"])
     return evaluation

@@ -3,16 +3,17 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 import access
 from core.forms import error_text
 
 from . import dashboard as board
+from . import inbox as todo
 from . import services
 from .forms import DashboardFilter
 from .models import CellMonth, Evaluation, Rubric
@@ -98,21 +99,57 @@ def _posted_scores(request, evaluation):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def confirm_score(request, pk):
+    """The superior officer confirms the cell's adopted score: the page asks once, naming what it locks,
+    and its button posts here (no script: it works on any phone and under the strict CSP)."""
     meeting, _may = access.meeting_for(request.user, pk, need="score_superior")
-    evaluation = Evaluation.objects.filter(
-        meeting=meeting, kind=Evaluation.Kind.SELF, rubric__kind=Rubric.Kind.MEETING
-    ).first()
-    try:
-        if evaluation is None:
-            raise ValidationError(_("The cell has not scored this meeting yet."))
-        services.confirm(evaluation=evaluation, by=request.user)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.success(request, _("You confirmed the cell's score."))
-    return redirect("evaluations:score_superior", meeting.pk)
+    evaluation = (
+        Evaluation.objects.filter(
+            meeting=meeting, kind=Evaluation.Kind.SELF, rubric__kind=Rubric.Kind.MEETING
+        )
+        .select_related("confirmed_by__member")
+        .first()
+    )
+    back_to_inbox = request.POST.get("back", request.GET.get("back")) == "inbox"
+    if request.method == "POST":
+        try:
+            if evaluation is None:
+                raise ValidationError(_("The cell has not scored this meeting yet."))
+            services.confirm(evaluation=evaluation, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, _("You confirmed the cell's score."))
+            if back_to_inbox:
+                return redirect("evaluations:inbox")
+        return redirect("evaluations:score_superior", meeting.pk)
+    if evaluation is not None:
+        evaluation.confirmed_by_name = _confirmer(evaluation)
+    context = {"meeting": meeting, "evaluation": evaluation, "back_to_inbox": back_to_inbox}
+    return render(request, "evaluations/confirm.html", context)
+
+
+@login_required
+def inbox(request):
+    """ "To do": what waits for a superior officer or a committee reviewer (evaluations/inbox.py)."""
+    scope = access.inbox_scope_of(request.user)
+    if not scope:
+        raise Http404  # a member has no inbox: nothing to find here
+    waiting = todo.waiting(scope, request.user)
+    return render(
+        request,
+        "evaluations/inbox.html",
+        {"waiting": waiting, "scope": scope, "minutes_days": todo.MINUTES_DAYS},
+    )
+
+
+@login_required
+def inbox_minutes(request, pk):
+    """A row of the inbox: the adopted minutes, which then leave the list."""
+    version, _may = access.minutes_version_for(request.user, pk)
+    todo.mark_read(request.user, version)
+    return redirect("documents:minutes_version", version.pk)
 
 
 EXPORTS = {

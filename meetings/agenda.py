@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -38,6 +39,8 @@ STANDARD_SECTIONS = (
     Section("minutes", _("Reading and adoption of the minutes"), 5),
 )
 SECTION_CODES = {s.code for s in STANDARD_SECTIONS} | {"guidance", "thematic"}
+# The sections that end a meeting, in this order: a new item goes before them, not after the minutes.
+CLOSING_SECTIONS = ("superior", "conclusion", "evaluation", "minutes")
 
 
 def template_for(cell, day: dt.date | None = None) -> list[AgendaTemplateItem]:
@@ -141,6 +144,51 @@ def renumber(meeting: Meeting) -> None:
             item.position = i
             moved.append(item)
     # Only the items that moved are written, each with its row in the audit history.
+    bulk_update_with_history(moved, AgendaItem, ["position"])
+
+
+def default_position(meeting: Meeting) -> int:
+    """Where an item added the ordinary way goes: before the closing sections that end the agenda (the
+    superior officer's remarks, the chair's conclusion, the evaluation, the minutes), else last."""
+    sections = list(meeting.agenda_items.order_by("position", "pk").values_list("section", flat=True))
+    position = len(sections) + 1
+    while position > 1 and sections[position - 2] in CLOSING_SECTIONS:
+        position -= 1
+    return position
+
+
+def insert_item(meeting: Meeting, item: AgendaItem, *, at: int | None = None) -> AgendaItem:
+    """Saves a new item at position `at` (1 = first; None: before the closing sections), the items from
+    there on one place down."""
+    renumber(meeting)
+    count = meeting.agenda_items.count()
+    position = default_position(meeting) if at is None else min(max(at, 1), count + 1)
+    below = list(meeting.agenda_items.filter(position__gte=position))
+    for other in below:
+        other.position += 1
+    bulk_update_with_history(below, AgendaItem, ["position"])
+    item.meeting = meeting
+    item.position = position
+    item.save()
+    return item
+
+
+def reorder(meeting: Meeting, ids: list[int]) -> None:
+    """Puts the agenda in the order of `ids`, which must name each of its items exactly once (a page loaded
+    before an item was added or removed is refused, never half applied)."""
+    items = {item.pk: item for item in meeting.agenda_items.all()}
+    if len(ids) != len(items) or set(ids) != set(items):
+        raise ValidationError(
+            _(
+                "The new order was not saved: the agenda has changed since this page was loaded. "
+                "Here it is as it is now; move the item again."
+            )
+        )
+    moved = []
+    for position, pk in enumerate(ids, start=1):
+        if items[pk].position != position:
+            items[pk].position = position
+            moved.append(items[pk])
     bulk_update_with_history(moved, AgendaItem, ["position"])
 
 

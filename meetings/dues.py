@@ -115,6 +115,21 @@ def record_payment(*, entry: DuesEntry, method: str, by, meeting=None) -> DuesEn
     return entry
 
 
+@transaction.atomic
+def record_all_paid(*, entries: list[DuesEntry], by, meeting=None) -> int:
+    """Everyone paid the standard amount, in one step: each entry not recorded yet is paid what is due (cash
+    at the meeting); the collector then changes the exceptions. Exempt entries (nothing due) and entries
+    already recorded are left as they are. Returns how many were recorded."""
+    # Locked and read again: a payment recorded meanwhile (another phone, the online portal) is kept as it is.
+    rows = DuesEntry.objects.select_for_update().filter(pk__in=[e.pk for e in entries]).order_by("pk")
+    recorded = 0
+    for entry in rows:
+        if entry.due and not entry.settled:
+            record_payment(entry=entry, method=DuesEntry.Method.CASH, by=by, meeting=meeting)
+            recorded += 1
+    return recorded
+
+
 def undo_payment(*, entry: DuesEntry) -> DuesEntry:
     entry.paid = 0
     entry.method = ""

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -241,7 +242,10 @@ class CommentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Comment.Kind.choices, initial=Comment.Kind.OPINION)
     client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     agenda_item = forms.ModelChoiceField(
-        queryset=AgendaItem.objects.none(), required=False, widget=forms.HiddenInput
+        label=_("On the item"),
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose an item of this meeting's agenda.")},
     )
     speaker = forms.ModelChoiceField(
         label=_("Speaker"),
@@ -253,7 +257,22 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, for_others: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agenda_item"].queryset = meeting.agenda_items.all()
+        # The item under discussion by default; any item of the agenda by choice (numbered as the agenda).
+        items = self.fields["agenda_item"]
+        items.queryset = meeting.agenda_items.order_by("position", "pk")
+        labels = {
+            pk: f"{n}. {title}"
+            for n, (pk, title) in enumerate(items.queryset.values_list("pk", "title"), start=1)
+        }
+        now = meeting.current_item_id
+        items.label_from_instance = lambda item: labels.get(item.pk, item.title)
+        # A phone's list shows the start of a long title only: the whole title of the item chosen is written
+        # under it (static/js/live.js keeps it in step with the choice). Escaped: help text is not.
+        chosen = self.data.get(self.add_prefix("agenda_item")) if self.is_bound else now
+        items.help_text = escape(labels.get(_as_int(chosen), ""))
+        items.initial = now
+        if now is not None:
+            items.empty_label = None
         if for_others:
             self.fields["speaker"].queryset = Member.objects.filter(attendances__meeting=meeting).order_by(
                 "full_name"
@@ -261,6 +280,13 @@ class CommentForm(forms.Form):
         else:
             del self.fields["speaker"]
             del self.fields["speaker_name"]
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class GuestForm(forms.ModelForm):
@@ -300,7 +326,9 @@ class VoteForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("kind") == Vote.Kind.RECOGNITION and not cleaned.get("subject"):
             self.add_error("subject", _("Choose the probationary member the vote is about."))
-        if cleaned.get("method") == Vote.Method.TOTALS:
+        if cleaned.get("method") == Vote.Method.PHONES:
+            pass  # the members answer on their phones (live.open_phone_vote)
+        elif cleaned.get("method") == Vote.Method.TOTALS:
             totals = [cleaned.get(f) or 0 for f in ("votes_for", "votes_against", "abstentions")]
             if not any(totals):
                 self.add_error("votes_for", _("Enter the number of votes."))

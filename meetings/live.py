@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -16,7 +17,18 @@ from members import rules
 from members.models import Member, Membership, Role, StatusPeriod, Supervision
 
 from . import signals
-from .models import AgendaItem, Attendance, Ballot, Comment, Guest, Meeting, MeetingEvent, Vote
+from .models import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    Comment,
+    Guest,
+    Meeting,
+    MeetingEvent,
+    PhoneBallot,
+    PhoneVote,
+    Vote,
+)
 
 K = StatusPeriod.Kind
 
@@ -251,17 +263,45 @@ def check_in(*, meeting: Meeting, member: Member) -> Attendance:
     return attendance
 
 
-def mark_attendance(*, attendance: Attendance, status: str, reason: str = "") -> Attendance:
-    if attendance.meeting.status == Meeting.Status.ADOPTED:
-        check_record_open(attendance.meeting)
-    if attendance.meeting.status not in RECORD_OPEN:
+def _check_roll_open(meeting: Meeting) -> None:
+    if meeting.status == Meeting.Status.ADOPTED:
+        check_record_open(meeting)
+    if meeting.status not in RECORD_OPEN:
         raise ValidationError(_("Attendance is taken once the meeting is open."))
+
+
+def mark_attendance(*, attendance: Attendance, status: str, reason: str = "") -> Attendance:
+    _check_roll_open(attendance.meeting)
     attendance.status = status
     attendance.reason = reason if status != Attendance.Status.PRESENT else ""
     if status == Attendance.Status.PRESENT and not attendance.checked_in_at:
         attendance.checked_in_at = timezone.now()
     attendance.save(update_fields=["status", "reason", "checked_in_at"])
     return attendance
+
+
+@transaction.atomic
+def mark_all_present(*, meeting: Meeting, by) -> int:
+    """Everyone present, in one step: every member expected in the room and not marked yet is recorded present in one
+    step, and the secretary then changes only the exceptions. Returns how many were marked.
+
+    A member already marked (checked in by phone, absent, abroad) keeps the mark. Members exempt from activity
+    are left unmarked (they are away by right, and are counted present only if they come: DOMAIN.md §2), as
+    are those not expected at all (temporary activity elsewhere, suspended)."""
+    _check_roll_open(meeting)
+    # Locked, as close_meeting does: a check-in saved meanwhile is seen, not overwritten.
+    rows = list(
+        meeting.attendances.select_for_update()
+        .filter(status=Attendance.Status.PENDING, exempt=False, elsewhere=False, suspended=False)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for attendance in rows:
+        attendance.status, attendance.reason = Attendance.Status.PRESENT, ""
+        attendance.checked_in_at = attendance.checked_in_at or now
+    # One UPDATE for the roll and one INSERT for its audit history.
+    bulk_update_with_history(rows, Attendance, ["status", "reason", "checked_in_at"], default_user=by)
+    return len(rows)
 
 
 def set_current_item(*, meeting: Meeting, item: AgendaItem) -> None:
@@ -284,11 +324,16 @@ def post_comment(
     by,
     speaker_name: str = "",
 ) -> tuple[Comment, bool]:
-    """Stores a comment once per client id; a retry returns the stored one (created False)."""
-    existing = Comment.objects.filter(client_id=client_id).first()
-    if existing:
-        return _retried(existing, meeting), False
-    _check_live(meeting, _("Comments are taken only while the meeting is in progress."))
+    """Stores a comment once per client id; a retry returns the stored one (created False).
+
+    While the meeting is in progress the row is written at once and a retry is recognised by the unique
+    client id (the insert fails, the stored row answers): the usual comment costs no lookup first. Once
+    the meeting is closed, a retry of a comment stored in time is still answered with its row."""
+    if meeting.status != Meeting.Status.IN_PROGRESS:
+        existing = Comment.objects.filter(client_id=client_id).first()
+        if existing:
+            return _retried(existing, meeting), False
+        _check_live(meeting, _("Comments are taken only while the meeting is in progress."))
     text = text.strip()
     if not text:
         raise ValidationError(_("The comment is empty."))
@@ -301,7 +346,7 @@ def post_comment(
                 text=text[:5000],
                 kind=kind,
                 client_id=client_id,
-                agenda_item=agenda_item or meeting.current_item,
+                agenda_item_id=agenda_item.pk if agenda_item else meeting.current_item_id,
                 entered_by=by,
             )
     except IntegrityError:
@@ -361,20 +406,8 @@ def record_delegate(*, meeting: Meeting, member: Member) -> None:
 # --- Votes ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def record_vote(
-    *,
-    meeting: Meeting,
-    kind: str,
-    question: str,
-    by,
-    subject: Member | None = None,
-    totals: tuple[int, int, int] | None = None,
-    ballots: dict[int, str] | None = None,
-    agenda_item: AgendaItem | None = None,
-) -> Vote:
-    """Counts a vote by the right rule: more than half of the adjusted official membership for a resolution,
-    at least two thirds of all official members for recognition. Totals above the voters are refused."""
+def check_vote(*, meeting: Meeting, kind: str, subject: Member | None = None) -> Quorum:
+    """Whether a vote of this kind may be taken now (by hand or on phones); the roll call as it stands."""
     # The minutes and the quality score may still be voted on right after the meeting closes.
     after_close = (Vote.Kind.MINUTES, Vote.Kind.SCORE)
     allowed = (
@@ -403,6 +436,27 @@ def record_vote(
                 _("A cell with fewer than %(n)d official members cannot vote on recognition.")
                 % {"n": meeting_rules.min_official_members}
             )
+    return q
+
+
+@transaction.atomic
+def record_vote(
+    *,
+    meeting: Meeting,
+    kind: str,
+    question: str,
+    by,
+    subject: Member | None = None,
+    totals: tuple[int, int, int] | None = None,
+    ballots: dict[int, str] | None = None,
+    agenda_item: AgendaItem | None = None,
+    method: str | None = None,
+) -> Vote:
+    """Counts a vote by the right rule: more than half of the adjusted official membership for a resolution,
+    at least two thirds of all official members for recognition. Totals above the voters are refused.
+    `ballots` (member id → choice) are a named vote, by hand or from the phones (`method`)."""
+    q = check_vote(meeting=meeting, kind=kind, subject=subject)
+    meeting_rules = meeting.rules
     voters = {a.member_id for a in q.voters}
     if ballots is not None:
         unknown = set(ballots) - voters
@@ -432,7 +486,7 @@ def record_vote(
         question=question,
         subject=subject,
         agenda_item=agenda_item,
-        method=Vote.Method.NAMED if ballots is not None else Vote.Method.TOTALS,
+        method=method or (Vote.Method.NAMED if ballots is not None else Vote.Method.TOTALS),
         votes_for=votes_for,
         votes_against=against,
         abstentions=abstain,
@@ -454,6 +508,136 @@ def record_vote(
     return vote
 
 
+# --- Votes on phones -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_phone_vote(
+    *,
+    meeting: Meeting,
+    kind: str,
+    question: str,
+    by,
+    subject: Member | None = None,
+    agenda_item: AgendaItem | None = None,
+) -> PhoneVote:
+    """The secretary puts a question to the members' phones; the same checks as a vote entered by hand."""
+    check_vote(meeting=meeting, kind=kind, subject=subject)
+    if meeting.phone_votes.filter(closed_at__isnull=True).exists():
+        raise ValidationError(_("A vote on phones is already open: close it first."))
+    try:
+        with transaction.atomic():
+            vote = PhoneVote.objects.create(
+                meeting=meeting,
+                kind=kind,
+                question=question.strip()[:300],
+                subject=subject,
+                agenda_item=agenda_item,
+                opened_by=by,
+            )
+    except IntegrityError:  # opened twice at once: one_open_phone_vote_per_meeting
+        raise ValidationError(_("A vote on phones is already open: close it first.")) from None
+    _vote_changed(meeting.pk)
+    return vote
+
+
+def cast_ballot(*, vote: PhoneVote, member: Member, choice: str) -> PhoneBallot:
+    """A member's tap. The same tap again changes nothing (a double tap counts once); another choice replaces
+    the first until the vote is closed, as a hand can still go down before the hands are counted."""
+    if choice not in Ballot.Choice.values:
+        raise ValidationError(_("Choose for, against or abstain."))
+    with transaction.atomic():
+        vote = PhoneVote.objects.select_for_update().select_related("meeting").get(pk=vote.pk)
+        if not vote.is_open:
+            raise ValidationError(_("This vote is closed: your choice was not counted."))
+        attendance = vote.meeting.attendances.filter(member=member).first()
+        if attendance is None or not attendance.may_vote:
+            raise ValidationError(_("Only official members present at the meeting vote."))
+        ballot = PhoneBallot.objects.filter(vote=vote, member=member).first()
+        if ballot is not None and ballot.choice == choice:
+            return ballot
+        if ballot is None:
+            try:
+                with transaction.atomic():
+                    ballot = PhoneBallot.objects.create(vote=vote, member=member, choice=choice)
+            except IntegrityError:  # the other tap of a double tap got there first
+                ballot = PhoneBallot.objects.get(vote=vote, member=member)
+        if ballot.choice != choice:
+            ballot.choice, ballot.cast_at = choice, timezone.now()
+            ballot.save(update_fields=["choice", "cast_at"])
+        PhoneVote.objects.filter(pk=vote.pk).update(revision=F("revision") + 1)
+        _vote_changed(vote.meeting_id)
+    return ballot
+
+
+@transaction.atomic
+def close_phone_vote(*, vote: PhoneVote, by) -> Vote | None:
+    """Counts the ballots by `record_vote`, as a named show of hands entered by hand. A ballot of a member
+    who is no longer present with a vote is left out; a vote nobody answered is withdrawn (None)."""
+    vote = PhoneVote.objects.select_for_update().select_related("meeting", "subject").get(pk=vote.pk)
+    if not vote.is_open:
+        raise ValidationError(_("This vote is already closed."))
+    voters = {a.member_id for a in quorum(vote.meeting).voters}
+    ballots = {b.member_id: b.choice for b in vote.ballots.order_by("pk") if b.member_id in voters}
+    result = None
+    if ballots:
+        result = record_vote(
+            meeting=vote.meeting,
+            kind=vote.kind,
+            question=vote.question,
+            subject=vote.subject,
+            ballots=ballots,
+            agenda_item=vote.agenda_item,
+            method=Vote.Method.PHONES,
+            by=by,
+        )
+    vote.closed_at, vote.result = timezone.now(), result
+    vote.save(update_fields=["closed_at", "result"])
+    PhoneVote.objects.filter(pk=vote.pk).update(revision=F("revision") + 1)
+    _vote_changed(vote.meeting_id)
+    return result
+
+
+def _vote_changed(meeting_id: int) -> None:
+    """The phones hear that the vote moved (meetings/push.py, when on); its panel is theirs, so they poll."""
+    signals.live_changed.send(sender=Meeting, meeting_id=meeting_id, comment_ids=())
+
+
+@dataclass
+class PhoneTally:
+    """What the live page shows of the latest vote on phones: the tally, and the member's own choice."""
+
+    vote: PhoneVote
+    votes_for: int = 0
+    against: int = 0
+    abstain: int = 0
+    voters: int = 0  # official members present now
+    mine: str = ""  # the member's choice, "" before they tap
+    may_cast: bool = False
+
+    @property
+    def cast(self) -> int:
+        return self.votes_for + self.against + self.abstain
+
+
+def phone_tally(meeting: Meeting, member: Member | None) -> PhoneTally | None:
+    vote = meeting.phone_votes.select_related("result").order_by("-pk").first()
+    if vote is None:
+        return None
+    choices = dict(vote.ballots.values_list("member_id", "choice"))
+    voters = {a.member_id for a in quorum(meeting).voters}
+    counted = [c for m, c in choices.items() if m in voters] if vote.is_open else []
+    return PhoneTally(
+        vote=vote,
+        votes_for=counted.count(Ballot.Choice.FOR),
+        against=counted.count(Ballot.Choice.AGAINST),
+        abstain=counted.count(Ballot.Choice.ABSTAIN),
+        voters=len(voters),
+        mine=choices.get(member.pk, "") if member else "",
+        may_cast=member is not None and member.pk in voters,
+    )
+
+
 # Members not expected in the room are absent for that reason: exempt, elsewhere, suspended.
 NOT_EXPECTED = (("exempt", K.EXEMPT), ("elsewhere", K.TEMPORARY_ELSEWHERE), ("suspended", K.SUSPENDED))
 
@@ -461,6 +645,8 @@ NOT_EXPECTED = (("exempt", K.EXEMPT), ("elsewhere", K.TEMPORARY_ELSEWHERE), ("su
 @transaction.atomic
 def close_meeting(*, meeting: Meeting, by) -> int:
     """Closes the meeting; members never marked are recorded as absent without reason. Returns how many."""
+    if meeting.phone_votes.filter(closed_at__isnull=True).exists():
+        raise ValidationError(_("A vote on phones is still open: close the vote first, then the meeting."))
     # Locked, as the plain UPDATE it replaces was: a check-in saved meanwhile is seen, not overwritten.
     pending = list(
         meeting.attendances.select_for_update().filter(status=Attendance.Status.PENDING).order_by("pk")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import by_user
 from members import rules
 from members.models import Member, Organization
 
@@ -106,9 +106,7 @@ class Meeting(models.Model):
     current_item = models.ForeignKey(
         "AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = by_user(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MeetingQuerySet.as_manager()
@@ -152,6 +150,14 @@ class Meeting(models.Model):
         )
 
     @property
+    def is_overdue(self) -> bool:
+        """Its planned day has passed and it was neither opened nor cancelled: to be held now, or moved."""
+        return (
+            self.status in (self.Status.PLANNED, self.Status.PREPARED)
+            and timezone.localtime(self.scheduled_at).date() < timezone.localdate()
+        )
+
+    @property
     def is_published(self) -> bool:
         return self.published_at is not None and self.status != self.Status.PLANNED
 
@@ -190,7 +196,9 @@ class Meeting(models.Model):
         if fields:
             self.save(update_fields=fields)
         if target is not None:
-            signals.status_changed.send(sender=Meeting, meeting_id=self.pk)  # evaluations/ recomputes the month
+            signals.status_changed.send(
+                sender=Meeting, meeting_id=self.pk
+            )  # evaluations/ recomputes the month
         return MeetingEvent.objects.create(meeting=self, action=action, by=by, note=note)
 
     def planned_minutes(self) -> int:
@@ -224,7 +232,7 @@ class MeetingEvent(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=40, choices=Action.choices)
     at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    by = by_user()
     note = models.CharField(max_length=500, blank=True)
 
     class Meta:
@@ -243,9 +251,7 @@ class CommitteeSession(models.Model):
     content = models.TextField(_("agreed content"))
     focus = models.TextField(_("focus of discussion"), blank=True)
     draft_resolution = models.TextField(_("draft resolution"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = by_user()
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -329,9 +335,7 @@ class Guidance(models.Model):
     text = models.TextField(_("content"))
     planned_minutes = models.PositiveSmallIntegerField(_("planned minutes"), default=15)
     published_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = by_user()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -370,9 +374,7 @@ class Document(models.Model):
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    uploaded_by = by_user()
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -498,9 +500,7 @@ class Comment(models.Model):
     text = models.TextField(_("comment"))
     client_id = models.UUIDField(unique=True, default=uuid.uuid4)
     created_at = models.DateTimeField(default=timezone.now)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    entered_by = by_user()
     answer = models.TextField(_("chair's answer"), blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
@@ -531,6 +531,7 @@ class Vote(models.Model):
     class Method(models.TextChoices):
         NAMED = "named", _("Named show of hands")
         TOTALS = "totals", _("Totals")
+        PHONES = "phones", _("On members' phones")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="votes")
     agenda_item = models.ForeignKey(
@@ -554,9 +555,7 @@ class Vote(models.Model):
     base = models.PositiveSmallIntegerField(default=0, help_text="The denominator the rule uses.")
     passed = models.BooleanField(default=False)
     rule = models.CharField(max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = by_user()
     recorded_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
@@ -589,6 +588,72 @@ class Ballot(models.Model):
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
         constraints = [models.UniqueConstraint(fields=["vote", "member"], name="one_ballot_per_member")]
+
+    def __str__(self):
+        return f"{self.member}: {self.choice}"
+
+
+class PhoneVote(models.Model):
+    """A vote the meeting's secretary opened on the members' phones. Each member with a vote taps a choice
+    (`PhoneBallot`); when she closes it, the ballots are counted by `live.record_vote`, exactly as a named
+    show of hands entered by hand, and `result` is that vote. Until then nothing is in the record."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="phone_votes")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("vote on"), max_length=20, choices=Vote.Kind.choices)
+    question = models.CharField(_("question"), max_length=300)
+    subject = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("member concerned"),
+    )
+    opened_by = by_user()
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    result = models.OneToOneField(
+        Vote, on_delete=models.SET_NULL, null=True, blank=True, related_name="phone_vote"
+    )
+    # Goes up with every ballot and at the close: the live poll compares it to know the tally moved.
+    revision = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("vote on phones")
+        verbose_name_plural = _("votes on phones")
+        ordering = ["opened_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(closed_at__isnull=True),
+                name="one_open_phone_vote_per_meeting",
+            )
+        ]
+
+    def __str__(self):
+        return self.question
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class PhoneBallot(models.Model):
+    """One member's choice in a vote on phones; a second tap changes it until the vote is closed."""
+
+    vote = models.ForeignKey(PhoneVote, on_delete=models.CASCADE, related_name="ballots")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=10, choices=Ballot.Choice.choices)
+    cast_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ballot on a phone")
+        verbose_name_plural = _("ballots on phones")
+        constraints = [models.UniqueConstraint(fields=["vote", "member"], name="one_phone_ballot_per_member")]
 
     def __str__(self):
         return f"{self.member}: {self.choice}"
@@ -691,9 +756,7 @@ class DuesEntry(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="dues"
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    recorded_by = by_user()
 
     history = HistoricalRecords()
 

@@ -28,7 +28,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from . import live, signals
-from .models import Meeting
+from .models import Meeting, PhoneVote
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +88,9 @@ def update_html(meeting_id: int, comment_ids=()) -> tuple[str, int | None]:
         meeting.comments.filter(pk__in=comment_ids).select_related("speaker", "agenda_item").order_by("pk")
     )
     speakers, n_comments = live.speaker_counts(meeting)
+    # The vote on phones, by its id and revision: a phone whose mark differs asks the poll for its own
+    # panel (the panel is drawn for each member: their choice, the close button for the secretary).
+    vote = PhoneVote.objects.filter(meeting=meeting).order_by("-pk").values_list("pk", "revision").first()
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(
             "meetings/_live_update.html",
@@ -98,6 +101,7 @@ def update_html(meeting_id: int, comment_ids=()) -> tuple[str, int | None]:
                 "n_comments": n_comments,
                 "last": "",  # a phone keeps its own high-water mark (the largest id it has shown)
                 "can_run": False,
+                "vote_signature": f"{vote[0]}.{vote[1]}" if vote else "",
             },
         )
     return html, meeting.status

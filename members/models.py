@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from core.fields import by_user
 from core.months import add_months
 
 from . import rules as party_rules
@@ -303,9 +304,7 @@ class StatusPeriod(models.Model):
         default=False,
         help_text=_("A member suspended because of temporary detention pays no dues; other suspensions do."),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    recorded_by = by_user(blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     objects = DatedQuerySet.as_manager()
@@ -347,9 +346,7 @@ class Membership(models.Model):
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    recorded_by = by_user(blank=True)
 
     objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
@@ -429,9 +426,7 @@ class Invitation(models.Model):
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="invitations")
     code_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = by_user()
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

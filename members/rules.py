@@ -8,7 +8,7 @@ Sources and confidence: shared/DOMAIN.md.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
 
@@ -89,46 +89,36 @@ HD_42 = Document("42-HD/BTCTW", dt.date(2025, 10, 28), "Ban Tổ chức Trung ư
 # The base of a vote and who may vote (DOMAIN.md §2, §7): QĐ 24 point 9.3.2, carried into QĐ 294; temporary
 # activity: QĐ 232-QĐ/TW (2025) 6.3.2, whose exact date DOMAIN.md does not give (so no Document here).
 
-MEETING_RULES = (
-    MeetingRules(
-        name="HD 12-HD/BTCTW (2018)",
-        effective=dt.date(2018, 7, 6),
-        sources=(CHARTER, HD_12_2018),
-        min_minutes=90,
-        min_minutes_shared=90,
-        publish_days_before=1,
-        report_days_after=2,
-        attendance_good=above(Fraction(85, 100), "tỷ lệ đảng viên dự sinh hoạt trên 85%"),
-        resolution_share=above(Fraction(1, 2), "hơn một nửa (Điều lệ Điều 9 khoản 5)"),
-        recognition_share=at_least(Fraction(2, 3), "ít nhất hai phần ba (Điều lệ Điều 4, 5)"),
-        min_official_members=3,
-        probation_months=12,
-        recognition_deadline_working_days=30,
-        thematic_per_quarter=1,
-        self_criticism_minutes=(15, 30),
-        strike_off_months=3,
-        excused_streak_limit=3,
-    ),
-    MeetingRules(
-        name="HD 42-HD/BTCTW (2025)",
-        effective=HD_42.date,
-        sources=(CHARTER, QD_294, HD_42),
-        min_minutes=90,
-        min_minutes_shared=120,
-        publish_days_before=1,
-        report_days_after=2,
-        attendance_good=at_least(Fraction(90, 100), "từ 90% trở lên (phiếu chấm điểm theo HD 42)"),
-        resolution_share=above(Fraction(1, 2), "hơn một nửa (Điều lệ Điều 9 khoản 5)"),
-        recognition_share=at_least(Fraction(2, 3), "ít nhất hai phần ba (Điều lệ Điều 4, 5)"),
-        min_official_members=3,
-        probation_months=12,
-        recognition_deadline_working_days=30,
-        thematic_per_quarter=1,
-        self_criticism_minutes=(15, 30),
-        strike_off_months=3,
-        excused_streak_limit=3,
-    ),
+HD_12_RULES = MeetingRules(
+    name="HD 12-HD/BTCTW (2018)",
+    effective=dt.date(2018, 7, 6),
+    sources=(CHARTER, HD_12_2018),
+    min_minutes=90,
+    min_minutes_shared=90,
+    publish_days_before=1,
+    report_days_after=2,
+    attendance_good=above(Fraction(85, 100), "tỷ lệ đảng viên dự sinh hoạt trên 85%"),
+    resolution_share=above(Fraction(1, 2), "hơn một nửa (Điều lệ Điều 9 khoản 5)"),
+    recognition_share=at_least(Fraction(2, 3), "ít nhất hai phần ba (Điều lệ Điều 4, 5)"),
+    min_official_members=3,
+    probation_months=12,
+    recognition_deadline_working_days=30,
+    thematic_per_quarter=1,
+    self_criticism_minutes=(15, 30),
+    strike_off_months=3,
+    excused_streak_limit=3,
 )
+# HD 42 keeps every rule of HD 12 but these: a shared session lasts longer, and the attendance of a quality
+# meeting is counted from 90% inclusive.
+HD_42_RULES = replace(
+    HD_12_RULES,
+    name="HD 42-HD/BTCTW (2025)",
+    effective=HD_42.date,
+    sources=(CHARTER, QD_294, HD_42),
+    min_minutes_shared=120,
+    attendance_good=at_least(Fraction(90, 100), "từ 90% trở lên (phiếu chấm điểm theo HD 42)"),
+)
+MEETING_RULES = (HD_12_RULES, HD_42_RULES)
 
 
 def for_date(organization, day: dt.date) -> MeetingRules:

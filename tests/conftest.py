@@ -7,6 +7,7 @@
 
 import io
 import os
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -49,9 +50,12 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Per-address login counters (members/throttle.py) start from zero in every test.
+    # Per-address login counters (members/throttle.py) start from zero in every test; the default cache
+    # (a Redis shared by the test processes in CI, whose databases number their rows alike) is the test's
+    # own through a key prefix, so no test reads what another one rendered (meetings/rendered.py).
     settings.CACHES = {
         **settings.CACHES,
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"},
         "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)},
     }
     settings.THROTTLE_CACHE = "throttle"

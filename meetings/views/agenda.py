@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -44,20 +43,53 @@ def _editable_meeting(request, pk) -> tuple[Meeting | None, access.MeetingMay]:
     return meeting, may
 
 
+def _position(value) -> int | None:
+    """The place asked for by an "add here" button (1 = first), or None: before the closing sections."""
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def item_add(request, pk):
+    """POST: a new item, at the place its "add here" button named or else before the closing sections.
+    GET ?at=N: the agenda with the new item's form at that place."""
     meeting, may = _editable_meeting(request, pk)
     if meeting is None:
         return _refused(request, pk)
+    at = _position(request.POST.get("at") if request.method == "POST" else request.GET.get("at"))
+    if request.method == "GET":
+        if request.htmx:
+            return _agenda_response(request, meeting, may, adding_at=at)
+        return render_meeting(request, meeting, may, adding_at=at)
     form = AgendaItemForm(request.POST, cell=meeting.cell, prefix="new")
     if not form.is_valid():
-        return _agenda_response(request, meeting, may, status=422, add_form=form)
+        return _agenda_response(request, meeting, may, status=422, add_form=form, adding_at=at)
     item = form.save(commit=False)
-    item.meeting = meeting
-    item.position = (meeting.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
     item.section = "custom"
-    item.save()
+    with transaction.atomic():
+        agenda.insert_item(meeting, item, at=at)
+    return _agenda_response(request, meeting, may)
+
+
+@login_required
+@require_POST
+def reorder(request, pk):
+    """The order the secretary dragged the items into, in one post: `order`, every item's id, comma-separated."""
+    meeting, may = _editable_meeting(request, pk)
+    if meeting is None:
+        return _refused(request, pk)
+    try:
+        ids = [int(part) for part in request.POST.get("order", "").split(",")]
+    except ValueError:
+        ids = []
+    try:
+        with transaction.atomic():
+            agenda.reorder(meeting, ids)
+    except ValidationError as error:
+        return _agenda_response(request, meeting, may, status=422, order_error=error_text(error))
     return _agenda_response(request, meeting, may)
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 import access
 from core.months import next_month
+from core.views import form_page
 
 from .. import agenda, services
 from ..forms import ThematicMeetingForm
@@ -49,7 +50,8 @@ def cell_meetings(request, pk):
 def thematic_create(request, pk):
     cell, _may = access.organization_for(request.user, pk, need="manage")
     form = ThematicMeetingForm(request.POST or None, cell=cell)
-    if request.method == "POST" and form.is_valid():
+
+    def done(form):
         data = form.cleaned_data
         meeting = services.create_thematic_meeting(
             cell=cell,
@@ -59,9 +61,9 @@ def thematic_create(request, pk):
             shares_session_with=data["shares_session_with"],
             by=request.user,
         )
-        messages.success(request, _("The thematic meeting was planned."))
-        return redirect(meeting)
-    return render(request, "meetings/thematic_form.html", {"form": form, "cell": cell})
+        return meeting, _("The thematic meeting was planned.")
+
+    return form_page(request, form, "meetings/thematic_form.html", {"cell": cell}, done=done)
 
 
 @login_required

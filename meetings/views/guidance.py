@@ -3,10 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 import access
 from core.months import next_month
+from core.views import confirmation_page, form_page
 
 from .. import services
 from ..forms import DocumentForm, GuidanceForm
@@ -19,18 +20,14 @@ def guidance_list(request, pk):
     """A committee's monthly guidance, and the form for the next one."""
     organization, _may = access.organization_for(request.user, pk, need="guide")
     form = GuidanceForm(request.POST or None, initial={"month": next_month(timezone.localdate())})
-    if request.method == "POST" and form.is_valid():
+
+    def done(form):
         form.instance.organization = organization
         form.instance.created_by = request.user
-        guidance = form.save()
-        messages.success(request, _("The guidance was saved as a draft; attach documents, then publish it."))
-        return redirect(guidance)
-    guidances = Guidance.objects.filter(organization=organization)
-    return render(
-        request,
-        "meetings/guidance_list.html",
-        {"organization": organization, "form": form, "guidances": guidances},
-    )
+        return form.save(), _("The guidance was saved as a draft; attach documents, then publish it.")
+
+    context = {"organization": organization, "guidances": Guidance.objects.filter(organization=organization)}
+    return form_page(request, form, "meetings/guidance_list.html", context, done=done)
 
 
 @login_required
@@ -47,9 +44,12 @@ def guidance_detail(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def guidance_publish(request, pk):
     guidance, _may = access.guidance_for(request.user, pk, need="manage")
+    if request.method == "GET":
+        back = guidance.get_absolute_url()
+        return confirmation_page(request, guidance, "meetings/_confirm_guidance.html", back=back)
     if guidance.published_at:
         messages.info(request, _("This guidance was already published."))
     else:

@@ -2,39 +2,71 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import access
 from core.forms import error_text
+from core.views import confirmation_page
 
-from .. import live
+from .. import live, rendered
 from ..forms import AnswerForm, CommentForm, CurrentItemForm, OpenMeetingForm
-from ..models import Meeting
+from ..models import Ballot, Meeting, PhoneVote
+
+# The choices on a member's phone, in the order of a show of hands, with their buttons' colours.
+BALLOT_BUTTONS = (
+    (Ballot.Choice.FOR, "success"),
+    (Ballot.Choice.AGAINST, "danger"),
+    (Ballot.Choice.ABSTAIN, "secondary"),
+)
 
 
-def _live_context(request, meeting: Meeting, may: access.MeetingMay) -> dict:
+def _vote_context(meeting: Meeting, member, can_run: bool) -> dict:
+    tally = live.phone_tally(meeting, member)
+    return {
+        "tally": tally,
+        "vote_signature": f"{tally.vote.pk}.{tally.vote.revision}" if tally else "",
+        "ballot_buttons": [(value, Ballot.Choice(value).label, color) for value, color in BALLOT_BUTTONS],
+        "can_close": can_run,
+    }
+
+
+def _live_context(
+    request, meeting: Meeting, may: access.MeetingMay, *, kept: bool = True, comment_form=None
+) -> dict:
+    """kept: a member's list of comments comes from the cache of rendered blocks (meetings/rendered.py);
+    the chair's (answer forms with the chair's CSRF token) and the projector's are rendered here."""
     member = access.access_for(request.user).member
-    comments = list(meeting.comments.select_related("speaker", "agenda_item"))
-    speakers, n_comments = live.speaker_counts(meeting)
+    rows = rendered.comment_rows(meeting)
+    speakers, n_comments = rendered.counts(rows)
+    if kept and not may.run:
+        comments, comments_html = [], rendered.members_list(meeting, rows)
+    else:
+        comments, comments_html = list(meeting.comments.select_related("speaker", "agenda_item")), None
     attendance = meeting.attendances.filter(member=member).first() if member else None
     return {
         "meeting": meeting,
         "comments": comments,
-        "last_id": comments[-1].pk if comments else 0,
+        "comments_html": comments_html,
+        "last_id": rows[-1][0] if rows else 0,
         "speakers": speakers,
         "n_comments": n_comments,
         "my_attendance": attendance,
         "can_run": may.run,
-        "comment_form": CommentForm(meeting=meeting, for_others=may.run),
+        "comment_form": comment_form or CommentForm(meeting=meeting, for_others=may.run),
         "token": access.poll_token(meeting, request.user),
+        # The live stream (chibo/push.py), where the server runs it; the page polls without it.
+        "stream_url": f"{settings.LIVE_STREAM_PATH}{meeting.pk}/" if settings.LIVE_PUSH else "",
         "items": meeting.agenda_items.all(),
+        **_vote_context(meeting, member, may.run),
     }
 
 
@@ -53,29 +85,43 @@ def screen_view(request, pk):
     """The projector view of the meeting secretary: large text, the current item and the live list."""
     meeting, may = access.meeting_for(request.user, pk)
     meeting = Meeting.objects.select_related("current_item", "cell").get(pk=meeting.pk)
-    return render(request, "meetings/screen.html", _live_context(request, meeting, may))
+    context = _live_context(request, meeting, may, kept=False) | {"screen": True}
+    return render(request, "meetings/screen.html", context)
 
 
 @login_required
 @require_GET
 def live_poll(request, pk):
-    """New comments after ?after=<id>, or 204. "Nothing new" costs two queries: the user and one summary."""
+    """New comments after ?after=<id>, or 204. "Nothing new" costs two queries: the user and one summary
+    (the latest vote on phones and its revision are two subqueries of it)."""
     access.check_poll_token(request.user, pk, request.GET.get("t", ""))
     try:
         after, item = int(request.GET.get("after", 0)), request.GET.get("item", "")
     except ValueError:
         after, item = 0, ""
+    latest_vote = PhoneVote.objects.filter(meeting=OuterRef("pk")).order_by("-pk")
     rows = list(
         Meeting.objects.filter(pk=pk)
         .order_by()
         .values("status", "current_item_id")
-        .annotate(last=Max("comments__id"))
+        .annotate(
+            last=Max("comments__id"),
+            vote=Subquery(latest_vote.values("pk")[:1]),
+            vote_revision=Subquery(latest_vote.values("revision")[:1]),
+        )
     )
     if not rows:
         raise Http404
     state = rows[0]
     unchanged_item = str(state["current_item_id"] or "") == item
-    if (state["last"] or 0) <= after and unchanged_item and state["status"] == request.GET.get("status"):
+    vote = f"{state['vote']}.{state['vote_revision']}" if state["vote"] else ""
+    unchanged_vote = vote == request.GET.get("vote", "")
+    if (
+        (state["last"] or 0) <= after
+        and unchanged_item
+        and unchanged_vote
+        and state["status"] == request.GET.get("status")
+    ):
         return HttpResponse(status=204)
     meeting = Meeting.objects.select_related("current_item").get(pk=pk)
     comments = list(meeting.comments.filter(pk__gt=after).select_related("speaker", "agenda_item"))
@@ -87,7 +133,14 @@ def live_poll(request, pk):
         "n_comments": n_comments,
         "last": comments[-1].pk if comments else after,
         "can_run": False,
+        "vote_signature": vote,
+        "vote_changed": not unchanged_vote,
+        "screen": request.GET.get("screen") == "1",
     }
+    if not unchanged_vote:
+        # The tally moved: the panel is drawn for this user (their choice, the close button for the secretary).
+        _meeting, may = access.meeting_for(request.user, pk)
+        context |= _vote_context(meeting, access.access_for(request.user).member, may.run)
     return render(request, "meetings/_live_update.html", context)
 
 
@@ -99,6 +152,8 @@ def comment_post(request, pk):
     wants_json = "application/json" in request.headers.get("Accept", "")
     form = CommentForm(request.POST, meeting=meeting, for_others=may.run)
     if not form.is_valid():
+        if not wants_json:  # the page again, with what was typed and the item chosen, and the error beside it
+            return _live_page(request, meeting, may, form, status=400)
         message = " ".join(e for errors in form.errors.values() for e in errors)
         return _comment_answer(request, meeting, wants_json, 400, message)
     data = form.cleaned_data
@@ -122,6 +177,12 @@ def comment_post(request, pk):
         return JsonResponse({"id": comment.pk, "created": created}, status=201 if created else 200)
     messages.success(request, _("Your comment was recorded."))
     return redirect("meetings:live", meeting.pk)
+
+
+def _live_page(request, meeting, may, form, *, status):
+    meeting = Meeting.objects.select_related("current_item", "chair", "clerk").get(pk=meeting.pk)
+    context = _live_context(request, meeting, may, comment_form=form)
+    return render(request, "meetings/live.html", context, status=status)
 
 
 def _comment_answer(request, meeting, wants_json, status, message):
@@ -204,9 +265,12 @@ def answer(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def close_view(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="manage")
+    if request.method == "GET":
+        back = reverse("meetings:live", args=[meeting.pk])
+        return confirmation_page(request, meeting, "meetings/_confirm_close.html", back=back)
     try:
         unmarked = live.close_meeting(meeting=meeting, by=request.user)
     except ValidationError as error:
@@ -222,3 +286,48 @@ def close_view(request, pk):
         )
     messages.success(request, _("The meeting is closed."))
     return redirect(meeting)
+
+
+# --- Votes on phones -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def ballot(request, pk):
+    """A member's tap on a vote on phones. From live.js (fetch) the answer is the vote's panel, drawn again
+    with the choice counted or the refusal; without JavaScript, back to the live page with a message."""
+    vote, _may = access.phone_vote_for(request.user, pk, need="cast")
+    member = access.access_for(request.user).member
+    try:
+        live.cast_ballot(vote=vote, member=member, choice=request.POST.get("choice", ""))
+    except ValidationError as error:
+        refusal = error_text(error)
+    else:
+        refusal = ""
+    if request.headers.get("X-Requested-With") == "fetch":
+        meeting = Meeting.objects.get(pk=vote.meeting_id)
+        context = _vote_context(meeting, member, _may.run) | {"meeting": meeting, "refusal": refusal}
+        return render(request, "meetings/_phone_vote.html", context, status=409 if refusal else 200)
+    if refusal:
+        messages.error(request, refusal)
+    else:
+        messages.success(request, _("Your vote is counted."))
+    return redirect(reverse("meetings:live", args=[vote.meeting_id]) + "#phone-vote")
+
+
+@login_required
+@require_POST
+def phone_vote_close(request, pk):
+    """The secretary closes a vote on phones: the ballots are counted by the rule of a vote entered by hand."""
+    vote, _may = access.phone_vote_for(request.user, pk, need="run")
+    try:
+        result = live.close_phone_vote(vote=vote, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        if result is None:
+            messages.info(request, _("Nobody had voted: the vote is withdrawn and nothing is recorded."))
+        else:
+            verdict = _("passed") if result.passed else _("not passed")
+            messages.success(request, _("Vote recorded: %(result)s.") % {"result": verdict})
+    return redirect(reverse("meetings:live", args=[vote.meeting_id]) + "#phone-vote")

@@ -4,17 +4,20 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 import access
 from core.forms import error_text
+from core.views import confirmation_page
 
 from .. import services
 from ..forms import AgendaItemForm, CommitteeSessionForm, DocumentForm, MoveMeetingForm, ReasonForm
 from ..models import CommitteeSession, Document, Meeting, Task
 
 
-def agenda_context(meeting: Meeting, *, add_form=None, editing=None, edit_form=None) -> dict:
+def agenda_context(
+    meeting: Meeting, *, add_form=None, editing=None, edit_form=None, adding_at=None, order_error=None
+) -> dict:
     items = list(
         meeting.agenda_items.select_related("presenter", "guidance").prefetch_related(
             Prefetch("documents", queryset=Document.objects.order_by("pk"))
@@ -32,6 +35,9 @@ def agenda_context(meeting: Meeting, *, add_form=None, editing=None, edit_form=N
         "add_form": add_form or AgendaItemForm(cell=meeting.cell, prefix="new"),
         "editing": editing,
         "edit_form": edit_form,
+        "adding_at": adding_at if adding_at and 2 <= adding_at <= len(items) else None,
+        "order": ",".join(str(i.pk) for i in items),
+        "order_error": order_error,
         "carried_tasks": carried_tasks(meeting),
     }
 
@@ -126,9 +132,13 @@ def meeting_cancel(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def meeting_publish(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="manage")
+    if request.method == "GET":
+        return confirmation_page(
+            request, meeting, "meetings/_confirm_publish.html", back=meeting.get_absolute_url()
+        )
     try:
         services.publish_meeting(meeting=meeting, by=request.user)
     except ValidationError as error:

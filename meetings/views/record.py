@@ -5,9 +5,11 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 import access
@@ -29,19 +31,42 @@ from ..forms import (
 )
 from ..models import Attendance, DuesEntry, Meeting, SelfCriticismTurn, Task, Vote
 
+MARKS = (Attendance.Status.PRESENT, Attendance.Status.EXCUSED, Attendance.Status.UNEXCUSED)
+
+
+def _posted_mark(request, row: Attendance) -> tuple[str | None, str]:
+    """The status and reason the form sent for one row (a row left unmarked sends no status)."""
+    status = request.POST.get(f"status_{row.pk}")
+    reason = request.POST.get(f"reason_{row.pk}", "").replace("\x00", "").strip()[:300]
+    return status, "" if status == Attendance.Status.PRESENT else reason
+
+
+def _roll_context(meeting: Meeting, q: live.Quorum) -> dict:
+    return {
+        "meeting": meeting,
+        "q": q,
+        "marks": [(value, label) for value, label in Attendance.Status.choices if value in MARKS],
+        "editable": meeting.status in live.RECORD_OPEN,
+        # What "Everyone present" would mark: the members expected in the room, not exempt, not marked yet.
+        "unmarked_expected": sum(
+            1 for a in q.rows if a.status == Attendance.Status.PENDING and a.expected and not a.exempt
+        ),
+    }
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendance(request, pk):
+    """The roll call: one list, three clearly named choices per member; with htmx each choice is saved as it
+    is made (attendance_mark), without it the list is saved whole by its button."""
     meeting, _may = access.meeting_for(request.user, pk, need="run")
     q = live.quorum(meeting)
     if request.method == "POST":
         changed = 0
         try:
             for row in q.rows:
-                status = request.POST.get(f"status_{row.pk}")
-                reason = request.POST.get(f"reason_{row.pk}", "").replace("\x00", "").strip()[:300]
-                if status in Attendance.Status.values and (status != row.status or reason != row.reason):
+                status, reason = _posted_mark(request, row)
+                if status in MARKS and (status != row.status or reason != row.reason):
                     live.mark_attendance(attendance=row, status=status, reason=reason)
                     changed += 1
         except ValidationError as error:
@@ -49,15 +74,63 @@ def attendance(request, pk):
         else:
             messages.success(request, _("Attendance saved (%(n)d changes).") % {"n": changed})
         return redirect("meetings:attendance", meeting.pk)
-    context = {
-        "meeting": meeting,
-        "q": q,
-        "statuses": Attendance.Status.choices,
+    context = _roll_context(meeting, q) | {
         "guests": meeting.guests.all(),
         "guest_form": GuestForm(),
         "clerk_form": ClerkForm(meeting=meeting, initial={"clerk": meeting.clerk_id}),
     }
     return render(request, "meetings/attendance.html", context)
+
+
+@login_required
+@require_POST
+def attendance_all_present(request, pk):
+    """Everyone present in one step; the exceptions are changed after."""
+    meeting, _may = access.meeting_for(request.user, pk, need="run")
+    try:
+        n = live.mark_all_present(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d member marked present. Now change only those who are absent.",
+                "%(n)d members marked present. Now change only those who are absent.",
+                n,
+            )
+            % {"n": n},
+        )
+    return redirect("meetings:attendance", meeting.pk)
+
+
+@login_required
+@require_POST
+def attendance_mark(request, pk, row):
+    """One member's mark, saved as it is chosen (htmx answers with the row's saved state and the new counts);
+    without htmx, back to the roll call."""
+    meeting, _may = access.meeting_for(request.user, pk, need="run")
+    attendance = get_object_or_404(meeting.attendances.select_related("member"), pk=row)
+    status, reason = _posted_mark(request, attendance)
+    error = ""
+    if status not in MARKS:
+        error = _("Choose present, absent with reason or absent without reason.")
+    elif status != attendance.status or reason != attendance.reason:
+        try:
+            live.mark_attendance(attendance=attendance, status=status, reason=reason)
+        except ValidationError as exc:
+            error = error_text(exc)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect("meetings:attendance", meeting.pk)
+    attendance.refresh_from_db()
+    context = _roll_context(meeting, live.quorum(meeting)) | {
+        "a": attendance,
+        "error": error,
+        "saved": not error,
+    }
+    return render(request, "meetings/_roll_saved.html", context, status=422 if error else 200)
 
 
 @login_required
@@ -95,7 +168,9 @@ def clerk_set(request, pk):
 def _default_question(meeting: Meeting, kind: str) -> str:
     if kind == Vote.Kind.MINUTES:
         correcting = meeting.status == Meeting.Status.ADOPTED
-        return _("Adopt the correction of the minutes") if correcting else _("Adopt the minutes of the meeting")
+        return (
+            _("Adopt the correction of the minutes") if correcting else _("Adopt the minutes of the meeting")
+        )
     if kind == Vote.Kind.SCORE:
         return _("Adopt the cell's quality score of the meeting")
     return ""
@@ -111,7 +186,23 @@ def votes(request, pk):
     kind = request.GET.get("kind")
     initial = {"kind": kind, "question": _default_question(meeting, kind)} if kind in Vote.Kind.values else {}
     form = VoteForm(request.POST or None, meeting=meeting, voters=q.voters, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["method"] == Vote.Method.PHONES:
+        data = form.cleaned_data
+        try:
+            live.open_phone_vote(
+                meeting=meeting,
+                kind=data["kind"],
+                question=data["question"],
+                subject=data.get("subject"),
+                agenda_item=meeting.current_item,
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The vote is open on the members' phones."))
+            return redirect(reverse("meetings:live", args=[meeting.pk]) + "#phone-vote")
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             vote = live.record_vote(
@@ -130,7 +221,13 @@ def votes(request, pk):
             verdict = _("passed") if vote.passed else _("not passed")
             messages.success(request, _("Vote recorded: %(result)s.") % {"result": verdict})
             return redirect("meetings:votes", meeting.pk)
-    context = {"meeting": meeting, "q": q, "form": form, "votes": meeting.votes.select_related("subject")}
+    context = {
+        "meeting": meeting,
+        "q": q,
+        "form": form,
+        "votes": meeting.votes.select_related("subject"),
+        "open_phone_vote": meeting.phone_votes.filter(closed_at__isnull=True).first(),
+    }
     return render(request, "meetings/votes.html", context, status=422 if form.errors else 200)
 
 
@@ -172,17 +269,37 @@ def task_status(request, pk):
     return redirect("meetings:tasks", task.meeting_id)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def meeting_dues(request, pk):
-    """The collector ticks who paid, in cash or online, for the meeting's month."""
-    meeting, _may = access.meeting_for(request.user, pk, need="run")
+def _meeting_ledger(meeting: Meeting) -> list[DuesEntry]:
+    """The month's ledger of the members on the meeting's roll (the cell's members before the roll call)."""
     members = list(Member.objects.filter(attendances__meeting=meeting, attendances__temporary_here=False))
     if not members:
         members = list(Member.objects.current().filter(cell=meeting.cell))
-    entries = dues.ensure_ledger(cell=meeting.cell, period=meeting.period, members=members)
+    return dues.ensure_ledger(cell=meeting.cell, period=meeting.period, members=members)
+
+
+def _dues_context(meeting: Meeting, entries: list[DuesEntry]) -> dict:
+    return {
+        "meeting": meeting,
+        "entries": entries,
+        "totals": dues.month_totals(meeting.cell, entries, meeting.period),
+        "not_recorded": len(unrecorded := [e for e in entries if e.due and not e.settled]),
+        # Once collecting has begun, the button steps back and says whom it would record: after the
+        # exceptions it must not look like the way to finish (it would record them as paid).
+        "collecting": any(e.paid for e in entries),
+        "unrecorded_names": ", ".join(e.member.full_name for e in unrecorded) if len(unrecorded) <= 3 else "",
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_dues(request, pk):
+    """The collector ticks who paid, in cash or online, for the meeting's month. With htmx a tick changes its
+    row in place (and the totals); without it the page is posted and shown again."""
+    meeting, _may = access.meeting_for(request.user, pk, need="run")
+    entries = _meeting_ledger(meeting)
     if request.method == "POST":
         form = DuesPaymentForm(request.POST, meeting=meeting)
+        error, entry = "", None
         try:
             if not form.is_valid():
                 raise ValidationError([e for errors in form.errors.values() for e in errors])
@@ -191,15 +308,38 @@ def meeting_dues(request, pk):
                 dues.undo_payment(entry=entry)
             else:
                 dues.record_payment(entry=entry, method=method, by=request.user, meeting=meeting)
-        except ValidationError as error:
-            messages.error(request, error_text(error))
+        except ValidationError as exc:
+            error = error_text(exc)
+        if not request.htmx:
+            if error:
+                messages.error(request, error)
+            return redirect("meetings:dues", meeting.pk)
+        entries = [entry if entry is not None and e.pk == entry.pk else e for e in entries]
+        if entry is None:  # nothing to put in place: the whole ledger, with the refusal above it
+            context = _dues_context(meeting, entries) | {"error": error}
+            return render(request, "meetings/_dues_ledger.html", context, status=422)
+        context = _dues_context(meeting, entries) | {"e": entry, "oob": True, "error": error}
+        return render(request, "meetings/_dues_row.html", context, status=422 if error else 200)
+    return render(request, "meetings/dues.html", _dues_context(meeting, entries))
+
+
+@login_required
+@require_POST
+def dues_all_paid(request, pk):
+    """Everyone paid the standard amount: every member not recorded yet pays what is due, in one step."""
+    meeting, _may = access.meeting_for(request.user, pk, need="run")
+    entries = _meeting_ledger(meeting)
+    n = dues.record_all_paid(entries=entries, by=request.user, meeting=meeting)
+    done = ngettext(
+        "%(n)d member recorded as paid in cash. Now change only the exceptions.",
+        "%(n)d members recorded as paid in cash. Now change only the exceptions.",
+        n,
+    ) % {"n": n}
+    if not request.htmx:
+        messages.success(request, done)
         return redirect("meetings:dues", meeting.pk)
-    context = {
-        "meeting": meeting,
-        "entries": entries,
-        "totals": dues.month_totals(meeting.cell, entries, meeting.period),
-    }
-    return render(request, "meetings/dues.html", context)
+    context = _dues_context(meeting, _meeting_ledger(meeting)) | {"done": done}
+    return render(request, "meetings/_dues_ledger.html", context)
 
 
 @login_required

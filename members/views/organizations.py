@@ -1,6 +1,5 @@
 from collections import Counter
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import redirect, render
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 import access
+from core.views import form_page
 
 from ..forms import CellSettingsForm
 from ..models import Member, Organization, Role, StatusPeriod
@@ -94,8 +94,8 @@ def _cell_roster(cell, today, *, full: bool) -> dict:
 def cell_settings(request, pk):
     org, _may = access.organization_for(request.user, pk, need="manage")
     form = CellSettingsForm(request.POST or None, instance=org)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The cell's settings were saved."))
-        return redirect(org)
-    return render(request, "members/cell_settings.html", {"org": org, "form": form})
+
+    def done(form):
+        return form.save(), _("The cell's settings were saved.")
+
+    return form_page(request, form, "members/cell_settings.html", {"org": org}, done=done)

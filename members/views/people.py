@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 import access
+from core.views import form_page
 
 from ..forms import MemberForm, RecognitionForm, StatusPeriodForm, TransferForm
 from ..models import Invitation, Member, StatusPeriod
@@ -33,11 +34,12 @@ def member_create(request, pk):
         messages.error(request, _("Members are added to a party cell, not to a committee."))
         return redirect(cell)
     form = MemberForm(request.POST or None, instance=Member(cell=cell))
-    if request.method == "POST" and form.is_valid():
+
+    def done(form):
         member = create_member(member=form.save(commit=False), cell=cell, by=request.user)
-        messages.success(request, _("%(name)s was added to the cell.") % {"name": member.full_name})
-        return redirect(member)
-    return render(request, "members/member_form.html", {"form": form, "cell": cell})
+        return member, _("%(name)s was added to the cell.") % {"name": member.full_name}
+
+    return form_page(request, form, "members/member_form.html", {"cell": cell}, done=done)
 
 
 @login_required
@@ -45,11 +47,12 @@ def member_create(request, pk):
 def member_edit(request, pk):
     member, _may = access.member_for(request.user, pk, need="manage")
     form = MemberForm(request.POST or None, instance=member)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The changes were saved."))
-        return redirect(member)
-    return render(request, "members/member_form.html", {"form": form, "member": member, "cell": member.cell})
+
+    def done(form):
+        return form.save(), _("The changes were saved.")
+
+    context = {"member": member, "cell": member.cell}
+    return form_page(request, form, "members/member_form.html", context, done=done)
 
 
 @login_required
@@ -85,13 +88,13 @@ def member_transfer(request, pk):
 def status_create(request, pk):
     member, _may = access.member_for(request.user, pk, need="manage")
     form = StatusPeriodForm(request.POST or None, instance=StatusPeriod(member=member))
-    if request.method == "POST" and form.is_valid():
-        period = form.save(commit=False)
-        period.recorded_by = request.user
-        period.save()
-        messages.success(request, _("The status was recorded."))
-        return redirect(member)
-    return render(request, "members/status_form.html", {"form": form, "member": member})
+
+    def done(form):
+        form.instance.recorded_by = request.user
+        form.save()
+        return member, _("The status was recorded.")
+
+    return form_page(request, form, "members/status_form.html", {"member": member}, done=done)
 
 
 @login_required
@@ -100,11 +103,14 @@ def status_edit(request, pk):
     period, _may = access.status_period_for(request.user, pk, need="manage")
     member = period.member
     form = StatusPeriodForm(request.POST or None, instance=period)
-    if request.method == "POST" and form.is_valid():
+
+    def done(form):
         form.save()
-        messages.success(request, _("The status was updated."))
-        return redirect(member)
-    return render(request, "members/status_form.html", {"form": form, "member": member, "period": period})
+        return member, _("The status was updated.")
+
+    return form_page(
+        request, form, "members/status_form.html", {"member": member, "period": period}, done=done
+    )
 
 
 @login_required
@@ -115,11 +121,12 @@ def member_recognise(request, pk):
         messages.error(request, _("Only a probationary member can be recognised as official."))
         return redirect(member)
     form = RecognitionForm(request.POST or None, member=member)
-    if request.method == "POST" and form.is_valid():
+
+    def done(form):
         member.recognise_official(on=form.cleaned_data["official_date"])
-        messages.success(request, _("%(name)s is now an official member.") % {"name": member.full_name})
-        return redirect(member)
-    return render(request, "members/member_recognise.html", {"form": form, "member": member})
+        return member, _("%(name)s is now an official member.") % {"name": member.full_name}
+
+    return form_page(request, form, "members/member_recognise.html", {"member": member}, done=done)
 
 
 @login_required

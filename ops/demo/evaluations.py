@@ -3,7 +3,6 @@
 import random
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from core.months import next_month
@@ -12,16 +11,13 @@ from evaluations.models import CellMonth, Score
 from meetings.models import Meeting, Vote
 from members.models import Organization
 from ops.demo.meetings import ARTICLE_PERIOD, FIRST_PERIOD, HABITS, MODEL_CELL
-from ops.demo.members import ROOT_NAME
+from ops.demo.members import seeds_once
 
 MANUAL = {"content": 15, "facilitation": 10, "principles": 5, "results": 30}
 
 
-@transaction.atomic
-def seed() -> bool:
-    root = Organization.objects.filter(name=ROOT_NAME).first()
-    if root is None or CellMonth.objects.filter(cell__path__startswith=root.path).exists():
-        return False
+@seeds_once(CellMonth)
+def seed(root) -> None:
     rng = random.Random(42)
     meetings = Meeting.objects.filter(
         cell__path__startswith=root.path, kind=Meeting.Kind.REGULAR, status=Meeting.Status.ADOPTED
@@ -33,7 +29,6 @@ def seed() -> bool:
     while period <= ARTICLE_PERIOD.replace(month=12):
         indicators.refresh(period, cells)
         period = next_month(period)
-    return True
 
 
 def _score(meeting, rng):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -31,7 +30,7 @@ from meetings.models import (
     Vote,
 )
 from members.models import Member, Organization, Role, Supervision
-from ops.demo.members import MODEL_CELL, ROOT_NAME
+from ops.demo.members import MODEL_CELL, seeds_once
 
 ARTICLE_PERIOD = dt.date(2026, 11, 1)
 FIRST_PERIOD = dt.date(2025, 12, 1)
@@ -142,11 +141,8 @@ def _periods():
         period = next_month(period)
 
 
-@transaction.atomic
-def seed() -> bool:
-    root = Organization.objects.filter(name=ROOT_NAME).first()
-    if root is None or Meeting.objects.filter(cell__path__startswith=root.path).exists():
-        return False
+@seeds_once(Meeting)
+def seed(root) -> None:
     rng = random.Random(5112026)
     cells = list(Organization.objects.under(root).cells().filter(meeting_day__isnull=False))
     for cell in cells:
@@ -154,7 +150,6 @@ def seed() -> bool:
     _seed_article_meeting(Organization.objects.get(name=MODEL_CELL))
     _seed_guidance(root)
     services.plan_next_month(today=ARTICLE_PERIOD.replace(day=25))
-    return True
 
 
 def _seed_year(cell, habits, rng):
@@ -182,18 +177,15 @@ def _seed_year(cell, habits, rng):
         if habits["thematic"] and period.month % 3 == 0:
             # Held in the same session, right after the regular meeting: its roll call, chair and
             # secretary are the session's; its content, number and minutes are its own.
-            thematic = Meeting.objects.create(
-                cell=cell,
-                kind=Meeting.Kind.THEMATIC,
-                period=period,
-                topic=rng.choice(THEMATIC_TOPICS),
-                scheduled_at=meeting.ended_at,
-                place=cell.meeting_place,
-                shares_session_with=meeting,
-                status=Meeting.Status.ADOPTED,
+            thematic = _adopted_meeting(
+                cell,
+                period,
+                meeting.ended_at,
+                minutes=35,
                 published_at=meeting.published_at,
-                started_at=meeting.ended_at,
-                ended_at=meeting.ended_at + dt.timedelta(minutes=35),
+                kind=Meeting.Kind.THEMATIC,
+                topic=rng.choice(THEMATIC_TOPICS),
+                shares_session_with=meeting,
             )
             agenda.fill_agenda(thematic)
             Attendance.objects.bulk_create(live.session_roll(meeting, thematic))
@@ -202,6 +194,22 @@ def _seed_year(cell, habits, rng):
             _adopt_past_minutes(thematic, rng, chair=chair, clerk=clerk)
         else:
             _adopt_past_minutes(meeting, rng, chair=chair, clerk=clerk)
+
+
+def _adopted_meeting(cell, period, when, *, minutes, published_at, kind=Meeting.Kind.REGULAR, **fields):
+    """A meeting held in the cell's usual place from `when`, `minutes` long, its minutes adopted."""
+    return Meeting.objects.create(
+        cell=cell,
+        kind=kind,
+        period=period,
+        scheduled_at=when,
+        place=cell.meeting_place,
+        status=Meeting.Status.ADOPTED,
+        published_at=published_at,
+        started_at=when,
+        ended_at=when + dt.timedelta(minutes=minutes),
+        **fields,
+    )
 
 
 def _past_meeting(cell, period, when, habits, rng, committee):
@@ -214,17 +222,7 @@ def _past_meeting(cell, period, when, habits, rng, committee):
         if habits is not HABITS.get(MODEL_CELL)
         else rng.choice([100, 110, 120])
     )
-    meeting = Meeting.objects.create(
-        cell=cell,
-        kind=Meeting.Kind.REGULAR,
-        period=period,
-        scheduled_at=when,
-        place=cell.meeting_place,
-        status=Meeting.Status.ADOPTED,
-        published_at=published,
-        started_at=when,
-        ended_at=when + dt.timedelta(minutes=duration),
-    )
+    meeting = _adopted_meeting(cell, period, when, minutes=duration, published_at=published)
     agenda.fill_agenda(meeting)
     meeting.events.create(action="publish", at=published)
     if rng.random() < habits["session"]:
@@ -250,17 +248,8 @@ def _seed_article_meeting(cell):
         "clerk": Member.objects.get(cell=cell, full_name="Võ Thị Ngọc Hân"),
     }
     when = _at(dt.date(2026, 11, 5), dt.time(14, 0))
-    meeting = Meeting.objects.create(
-        cell=cell,
-        kind=Meeting.Kind.REGULAR,
-        period=ARTICLE_PERIOD,
-        scheduled_at=when,
-        place=cell.meeting_place,
-        status=Meeting.Status.ADOPTED,
-        published_at=_at(dt.date(2026, 11, 3), dt.time(9, 30)),
-        started_at=when,
-        ended_at=when + dt.timedelta(minutes=125),
-    )
+    published = _at(dt.date(2026, 11, 3), dt.time(9, 30))
+    meeting = _adopted_meeting(cell, ARTICLE_PERIOD, when, minutes=125, published_at=published)
     AgendaItem.objects.bulk_create(
         AgendaItem(
             meeting=meeting,

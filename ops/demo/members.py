@@ -7,6 +7,7 @@ Every persona of DESIGN.md section 1 gets a login; all share DEMO_PASSWORD.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 
 from django.contrib.auth import get_user_model
@@ -147,6 +148,26 @@ PERSONAS = [
     ("dangvien.dien", "member (đảng viên)", "Nguyễn Hoàng Nam"),
     ("bithu.khtc", "secretary of another cell", "Huỳnh Minh Thiện"),
 ]
+
+
+def seeds_once(model):
+    """Makes `seed(root)`, which seeds a part of the demo under the demo tree's root, into `seed()`: run in one
+    transaction and only once, so not when there is no demo tree or when `model` already has rows in its
+    cells. It returns whether it seeded."""
+
+    def decorate(seed_part):
+        @functools.wraps(seed_part)
+        @transaction.atomic
+        def seed() -> bool:
+            root = Organization.objects.filter(name=ROOT_NAME).first()
+            if root is None or model.objects.filter(cell__path__startswith=root.path).exists():
+                return False
+            seed_part(root)
+            return True
+
+        return seed
+
+    return decorate
 
 
 def _login(username: str, member: Member | None = None, *, superuser: bool = False):

@@ -1,4 +1,7 @@
 // Behaviour lives here, never in inline scripts (the Content Security Policy forbids them).
+// Scripts run: controls that only a page without them needs (a "save all" button under lists that save each
+// choice as it is made) are hidden by the .js-hidden class (static/css/app.css).
+document.documentElement.classList.add("js");
 document.addEventListener("htmx:beforeSwap", function (event) {
   // Forms that fail validation come back with 422 and their errors: show them, keep what was typed.
   if (event.detail.xhr.status === 422) {
@@ -10,5 +13,18 @@ document.addEventListener("click", function (event) {
   var target = event.target.closest("[data-confirm]");
   if (target && !window.confirm(target.getAttribute("data-confirm"))) {
     event.preventDefault();
+  }
+});
+// An irreversible step asks once: its button (data-dialog="<id>") opens the <dialog> of that id, which names
+// what the step will lock. Without JavaScript the button's GET leads to the same confirmation as a page.
+document.addEventListener("click", function (event) {
+  var opener = event.target.closest("[data-dialog]");
+  if (!opener) {
+    return;
+  }
+  var dialog = document.getElementById(opener.getAttribute("data-dialog"));
+  if (dialog && typeof dialog.showModal === "function") {
+    event.preventDefault();
+    dialog.showModal();
   }
 });

@@ -34,12 +34,14 @@
 
   // --- Polling --------------------------------------------------------------------------------------
   if (list) {
-    var polling = false, pollFailures = 0, pollNotBefore = 0;
+    var polling = false, pollFailures = 0, pollNotBefore = 0, lastPoll = 0;
     var poll = function () {
       if (polling || document.hidden || Date.now() < pollNotBefore) { return; }
       polling = true;
+      lastPoll = Date.now();
       var url = list.dataset.pollUrl + "?t=" + encodeURIComponent(list.dataset.token) +
-        "&after=" + list.dataset.after + "&item=" + list.dataset.item + "&status=" + list.dataset.status;
+        "&after=" + list.dataset.after + "&item=" + list.dataset.item + "&status=" + list.dataset.status +
+        "&vote=" + encodeURIComponent(list.dataset.vote || "") + (list.dataset.screen ? "&screen=1" : "");
       fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
         .then(function (response) {
           if (response.status >= 500) { throw new Error(response.status); }
@@ -50,29 +52,125 @@
         .catch(function () { pollFailures += 1; pollNotBefore = Date.now() + backoff(pollFailures, 0); })
         .then(function () { polling = false; });
     };
-    var apply = function (html) {
+    // An update, from the poll or pushed (then drawn once for every phone: no vote panel, no answer forms).
+    var apply = function (html, pushed) {
       var doc = new DOMParser().parseFromString(html, "text/html");
       var update = doc.getElementById("live-update");
       if (!update) { return; }
       var statusChanged = update.dataset.status !== list.dataset.status;
       list.dataset.after = update.dataset.last || list.dataset.after;
+      if (pushed && (update.dataset.vote || "") !== (list.dataset.vote || "")) { setTimeout(poll, 0); }
+      if (update.dataset.item !== list.dataset.item) { followItem(update.dataset.item); }
       list.dataset.item = update.dataset.item;
       list.dataset.status = update.dataset.status;
+      // The vote's panel is drawn for each user: an update without it (pushed to every phone alike) leaves
+      // the phone's mark as it was, so the next poll brings the panel when the vote moved.
+      var vote = update.querySelector("[data-part=vote]");
+      if (vote) { showVote(vote.innerHTML); list.dataset.vote = update.dataset.vote || ""; }
       var current = document.getElementById("current-item");
       if (current) { current.innerHTML = update.querySelector("[data-part=current]").innerHTML; }
       var counts = document.getElementById("counts");
       if (counts) { counts.innerHTML = update.querySelector("[data-part=counts]").innerHTML; }
       var empty = document.getElementById("no-comments");
       update.querySelectorAll("[data-part=comments] > li").forEach(function (li) {
-        if (document.getElementById(li.id)) { return; }
+        var shown = document.getElementById(li.id);
+        // The phone's high-water mark follows what it shows, so a poll never asks for it again.
+        list.dataset.after = Math.max(parseInt(list.dataset.after, 10) || 0, parseInt(li.dataset.id, 10) || 0);
+        if (shown) {
+          if (li.dataset.answered && !shown.dataset.answered) { shown.replaceWith(li); }  // the chair's answer
+          return;
+        }
         if (empty) { empty.remove(); empty = null; }
         if (list.dataset.newestFirst) { list.insertBefore(li, list.firstChild); } else { list.appendChild(li); }
       });
       if (statusChanged && update.dataset.status !== "in_progress") { window.location.reload(); }
     };
-    setInterval(poll, 3000);
+
+    // --- Push (Server-Sent Events), where the server offers it (data-stream-url) ---------------------
+    // The stream brings each change as it happens (meetings/push.py → chibo/push.py). While it is up the
+    // phone polls only to fill a gap in the numbered updates, when a vote moved, and once a minute for
+    // safety; while it is down (Redis away, a proxy that cuts streams, a browser without EventSource) the
+    // phone polls every 3 s as before, and tries the stream again later.
+    var streamUrl = list.dataset.streamUrl, streaming = false, lastSeq = null, streamFailures = 0;
+    var openStream = function () {
+      if (!streamUrl || !window.EventSource) { return; }
+      var source = new EventSource(streamUrl + "?t=" + encodeURIComponent(list.dataset.token));
+      source.addEventListener("hello", function (event) {
+        streaming = true;
+        list.dataset.transport = "stream";
+        streamFailures = 0;
+        lastSeq = parseInt(event.data, 10) || 0;
+        poll();  // what was said between this page and its stream
+      });
+      source.addEventListener("update", function (event) {
+        var seq = parseInt(event.lastEventId, 10) || 0, data;
+        try { data = JSON.parse(event.data); } catch (e) { poll(); return; }
+        var gap = lastSeq !== null && seq > lastSeq + 1;
+        lastSeq = Math.max(lastSeq || 0, seq);
+        apply(data.html, true);
+        if (gap) { poll(); }
+      });
+      source.addEventListener("error", function () {
+        streaming = false;  // the browser reconnects by itself after a cut; the phone polls meanwhile
+        list.dataset.transport = "poll";
+        if (source.readyState === EventSource.CLOSED) {  // refused (Redis away: 503): try again later
+          streamFailures += 1;
+          setTimeout(openStream, 3000 + backoff(streamFailures, 0));
+        }
+      });
+    };
+    openStream();
+    setInterval(function () { if (!streaming || Date.now() - lastPoll > 60000) { poll(); } }, 3000);
     document.addEventListener("visibilitychange", poll);
     document.addEventListener("chibo:sent", poll);
+  }
+
+  // --- Votes on phones -----------------------------------------------------------------------------
+  // The vote's panel comes with the poll when the tally moves; a tap is sent at once and answered with the
+  // panel drawn again (the choice counted, or why not). A second tap while the first is on its way is
+  // ignored here, and the server counts a member once anyway.
+  var panel = document.getElementById("phone-vote");
+  function showVote(html) {
+    if (!panel) { return; }
+    panel.innerHTML = html;
+    var card = panel.querySelector("[data-vote-signature]");
+    if (card && list) { list.dataset.vote = card.dataset.voteSignature; }
+  }
+  var voting = false;
+  document.addEventListener("submit", function (event) {
+    var ballot = event.target.closest("form[data-ballot]");
+    if (!ballot || !panel) { return; }
+    event.preventDefault();
+    if (voting) { return; }
+    voting = true;
+    fetch(ballot.action, {
+      method: "POST", body: new FormData(ballot), credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch", "X-CSRFToken": csrf ? csrf.value : "" }
+    }).then(function (response) {
+      if (response.status === 401) { return response.json().then(toLogin); }
+      if (response.status >= 500) { throw new Error(response.status); }
+      return response.text().then(showVote);
+    }).catch(function () {
+      var state = panel.querySelector("[data-vote-note]");
+      if (state) { state.textContent = panel.dataset.msgFailed; }
+    }).then(function () { voting = false; });
+  });
+
+  // The comment goes to the item chosen; the choice follows the item under discussion until the member
+  // picks another one.
+  // The whole title of the item chosen is written under the list, which shows only its start on a phone.
+  var itemChoice = form ? form.querySelector("[name=agenda_item]") : null;
+  var itemTitle = itemChoice ? document.getElementById(itemChoice.id + "_helptext") : null;
+  function showItemTitle() {
+    var option = itemChoice.options[itemChoice.selectedIndex];
+    if (itemTitle) { itemTitle.textContent = option ? option.text : ""; }
+  }
+  if (itemChoice) {
+    itemChoice.addEventListener("change", function () { itemChoice.dataset.chosen = "1"; showItemTitle(); });
+    showItemTitle();
+  }
+  function followItem(item) {
+    if (itemChoice && !itemChoice.dataset.chosen && item) { itemChoice.value = item; showItemTitle(); }
   }
 
   // --- Outbox ---------------------------------------------------------------------------------------
@@ -164,7 +262,10 @@
     var data = new FormData(form);
     var text = (data.get("text") || "").trim();
     if (!text) { form.querySelector("[name=text]").focus(); return; }
-    var item = { client_id: uuid(), text: text, kind: data.get("kind") || "opinion", agenda_item: list ? list.dataset.item : "" };
+    var item = {
+      client_id: uuid(), text: text, kind: data.get("kind") || "opinion",
+      agenda_item: data.get("agenda_item") || (list ? list.dataset.item : "")
+    };
     ["speaker", "speaker_name"].forEach(function (name) { if (data.get(name)) { item[name] = data.get(name); } });
     var items = load();
     items.push(item);

@@ -148,3 +148,55 @@ def shoot():
             page.screenshot(path=str(Path(folder) / f"{name}-{size}.png"), full_page=True)
 
     return save
+
+
+@pytest.fixture
+def push_server(tmp_path, settings, transactional_db):
+    """The app behind uvicorn (chibo/asgi.py: Django and the live stream) with push on, fed by a Redis of
+    the test's own: the phones' pages come from it and their streams too, as behind the front door."""
+    import shutil
+    import threading
+
+    import uvicorn
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.core.handlers.asgi import ASGIHandler
+    from django.test import override_settings
+
+    from chibo.asgi import route
+    from meetings import push
+
+    from ..redis_server import REDIS_SERVER, PrivateRedis, free_port
+
+    require_service(bool(shutil.which(REDIS_SERVER)), "redis-server")
+    redis_server = PrivateRedis(tmp_path)
+    redis_server.start()
+    settings.REDIS_URL = redis_server.url
+    settings.LIVE_PUSH = True
+    settings.ALLOWED_HOSTS = ["localhost"]
+    push.reset()
+    with override_settings(SECURE_SSL_REDIRECT=False):  # read once, when the handler is built
+        application = route(ASGIStaticFilesHandler(ASGIHandler()))  # static files as the live server has them
+    port = free_port()
+    config = uvicorn.Config(
+        application, host="127.0.0.1", port=port, lifespan="off", log_level="warning", access_log=False
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _wait in range(100):
+        if server.started:
+            break
+        threading.Event().wait(0.05)
+    yield f"http://localhost:{port}"
+    server.should_exit = True
+    thread.join(10)
+    push.reset()
+    redis_server.stop()
+
+
+@pytest.fixture
+def push_browse(browser, push_server):
+    """As `browse`, against the push server."""
+    session = Browse(browser, push_server)
+    yield session
+    session.close()

@@ -69,6 +69,8 @@ def main_pages(world, meetings):
         "minutes": ("secretary", f"/meetings/{october.pk}/minutes/", False, ("button", "Save the draft")),
         "dashboard": ("reviewer", f"/dashboard/{world.root.pk}/?period=2026-10", False, ("button", "Show")),
         "cell indicators": ("reviewer", f"/cells/{world.cell.pk}/indicators/", False, ("link", "Meeting")),
+        # The officer's "To do": November's meeting was published without a chi ủy session.
+        "inbox": ("officer", "/inbox/", True, ("link", "See the meeting")),
     }
 
 

@@ -39,8 +39,8 @@ def test_secretary_closes_the_meeting_and_adopts_the_minutes(browse, world, cloc
 
     # Close, after the confirmation; the probationary member never marked is recorded absent.
     page.get_by_role("link", name=vi("Comments")).click()
-    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name=vi("Close the meeting")).click()
+    page.get_by_role("dialog").get_by_role("button", name=vi("Close the meeting")).click()
     expect(page.get_by_text(vi("The meeting is closed."))).to_be_visible()
     expect(page.get_by_role("status").first).to_contain_text(
         vi(
@@ -67,6 +67,7 @@ def test_secretary_closes_the_meeting_and_adopts_the_minutes(browse, world, cloc
     record_vote(page, "Thông qua biên bản", 3)
     page.get_by_role("navigation", name=vi("Meeting record")).get_by_role("link", name=vi("Minutes")).click()
     page.get_by_role("button", name=vi("Adopt and lock the minutes")).click()
+    page.get_by_role("dialog").get_by_role("button", name=vi("Adopt and lock")).click()
     expect(page.get_by_role("status")).to_contain_text("SHA-256")
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.ADOPTED

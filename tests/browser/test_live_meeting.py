@@ -42,10 +42,25 @@ def send(page, said: str) -> None:
     page.get_by_role("button", name=vi("Send comment")).click()
 
 
-def test_three_phones_check_in_and_comment_one_offline(browse, world, third, clock):
+def polls_of(page) -> list:
+    """The poll requests the page makes from now on."""
+    made = []
+    page.on("request", lambda request: made.append(request.url) if "/live/poll/" in request.url else None)
+    return made
+
+
+@pytest.mark.parametrize("transport", ["poll", "stream"])
+def test_three_phones_check_in_and_comment_one_offline(request, transport, world, third, clock):
+    """Over the poll (`make run`), and over the live stream (the push server: uvicorn, a Redis)."""
+    browse = request.getfixturevalue("browse" if transport == "poll" else "push_browse")
     meeting = open_meeting(world)
     path = f"/meetings/{meeting.pk}/live/"
     phones = {who: browse.open(who, path, phone=True) for who in ("member", "fellow", "thu")}
+    for page in phones.values():
+        if transport == "stream":
+            expect(page.locator("#comments")).to_have_attribute("data-transport", "stream")
+        else:
+            expect(page.locator("#comments")).not_to_have_attribute("data-transport", "stream")
 
     for page in phones.values():
         page.get_by_role("button", name=vi("I am here — check in")).click()
@@ -57,11 +72,15 @@ def test_three_phones_check_in_and_comment_one_offline(browse, world, third, clo
         "member": "Tổ kỹ thuật đã hoàn thành bảo trì trạm biến áp đúng hạn.",
         "fellow": "Đề nghị chi bộ tổ chức học tập nghị quyết trong tháng.",
     }
+    listener = phones["thu"]  # sends nothing in this round, so it polls only for news
+    polled = polls_of(listener)
     for who, text in said.items():
         send(phones[who], text)
-    for page in phones.values():  # every phone gets every comment, by polling
+    for page in phones.values():  # every phone gets every comment
         for text in said.values():
             expect(comments(page, text)).to_have_count(1)
+    if transport == "stream":
+        assert polled == []  # both came over the stream, not by asking
 
     # No signal: the comment waits in the phone's outbox, and says so.
     offline = "Tôi đề nghị bổ sung kế hoạch kiểm tra đảng viên quý IV."
@@ -124,3 +143,26 @@ def test_the_projector_leads_with_the_item_under_discussion(browse, world, clock
     assert size(title) >= 2 * size(label)
     assert size(title) > size(page.locator("h1"))
 
+
+def test_a_phone_whose_stream_is_blocked_polls_and_sees_every_comment_once(push_browse, world, third, clock):
+    """A proxy that cuts streams, an old browser: the phone falls back to polling by itself."""
+    meeting = open_meeting(world)
+    path = f"/meetings/{meeting.pk}/live/"
+    blocked = push_browse.context("thu", phone=True).new_page()
+    blocked.route("**/live/stream/**", lambda route: route.abort("connectionrefused"))
+    polled = polls_of(blocked)
+    blocked.goto(path)
+    streaming = push_browse.open("member", path, phone=True)
+    expect(streaming.locator("#comments")).to_have_attribute("data-transport", "stream")
+
+    said = ["Ý kiến thứ nhất về công tác dân vận.", "Ý kiến thứ hai về đảng phí quý IV."]
+    for text in said:
+        send(streaming, text)
+    for page in (blocked, streaming):
+        for text in said:
+            expect(comments(page, text)).to_have_count(1)
+    expect(blocked.locator("#comments")).not_to_have_attribute("data-transport", "stream")
+    assert polled  # it asked, every few seconds
+    blocked.reload()
+    for text in said:
+        expect(comments(blocked, text)).to_have_count(1)

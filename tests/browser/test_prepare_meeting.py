@@ -55,14 +55,15 @@ def test_secretary_prepares_and_publishes_the_meeting(browse, world, clock):
     add.get_by_label(vi("title")).fill(STUDY)
     add.get_by_label(vi("presenter")).select_option(label=world.fellow.full_name)
     add.get_by_role("button", name=vi("Add")).click()
-    expect(page.locator("#agenda li strong").last).to_have_text(STUDY)
-    assert agenda_titles(page) == [*standard, STUDY]
+    # Before the closing sections (superior officer, conclusion, evaluation, minutes), not after the minutes.
+    expect(page.locator("#agenda li strong").nth(len(standard) - 4)).to_have_text(STUDY)
+    assert agenda_titles(page) == [*standard[:-4], STUDY, *standard[-4:]]
 
-    # Up one place: before the reading of the minutes, which stays last.
+    # Down one place, with the keyboard's button: after the superior officer's remarks.
     study = page.locator("#agenda li").filter(has_text=STUDY)
-    study.get_by_role("button", name=vi("Move up")).click()
-    expect(page.locator("#agenda li strong").last).to_have_text(standard[-1])
-    assert agenda_titles(page) == [*standard[:-1], STUDY, standard[-1]]
+    study.get_by_role("button", name=vi("Move down")).click()
+    expect(page.locator("#agenda li strong").nth(len(standard) - 3)).to_have_text(STUDY)
+    assert agenda_titles(page) == [*standard[:-3], STUDY, *standard[-3:]]
 
     # Edit in place: 30 minutes, and the total follows.
     page.locator("#agenda li").filter(has_text=STUDY).get_by_role("link", name=vi("Edit")).click()
@@ -80,11 +81,11 @@ def test_secretary_prepares_and_publishes_the_meeting(browse, world, clock):
     )
     assert page.evaluate("() => window.sameDocument") is True
     item = meeting.agenda_items.get(title=STUDY)
-    assert (item.planned_minutes, item.presenter, item.position) == (30, world.fellow, len(standard))
+    assert (item.planned_minutes, item.presenter, item.position) == (30, world.fellow, len(standard) - 2)
 
     # Publish, after the confirmation the page asks for.
-    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name=vi("Publish")).click()
+    page.get_by_role("dialog").get_by_role("button", name=vi("Publish the agenda")).click()
     expect(page.get_by_role("status")).to_have_text(
         vi("The agenda was published to the cell's members and the superior officer.")
     )
@@ -95,5 +96,5 @@ def test_secretary_prepares_and_publishes_the_meeting(browse, world, clock):
 
     # A member of the cell now reads the published agenda, in its new order.
     member = browse.open("member", f"/meetings/{meeting.pk}/", phone=True)
-    assert agenda_titles(member) == [*standard[:-1], STUDY, standard[-1]]
+    assert agenda_titles(member) == [*standard[:-3], STUDY, *standard[-3:]]
     expect(member.get_by_role("heading", name=re.compile(vi("Agenda")))).to_be_visible()

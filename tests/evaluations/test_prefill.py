@@ -16,6 +16,13 @@ from meetings.models import Meeting, SelfCriticismTurn, Task, Vote
 from .conftest import OCTOBER, hold, roll, session, speak, vi, vote
 
 
+def held(cell, **roll_call) -> Meeting:
+    """The cell's meeting of the month, held, with its roll call: present=, excused=, unexcused= members."""
+    meeting = hold(cell)
+    roll(meeting, **roll_call)
+    return meeting
+
+
 def sheet(meeting) -> dict[str, Score]:
     evaluation = services.open_sheet(meeting=meeting)
     return {s.criterion.code: s for s in evaluation.scores.select_related("criterion")}
@@ -82,8 +89,7 @@ def test_a_cancelled_thematic_meeting_does_not_raise_the_minimum(world, clock):
 def test_attendance_rate_bands(band_cell, clock, present, expected):
     """Of 20 members: ≥ 90% → 4, 75–<90% → 3, 65–<75% → 2, below → 1 (the others excused)."""
     cell, members = band_cell
-    meeting = hold(cell)
-    roll(meeting, present=members[:present], excused=members[present:])
+    meeting = held(cell, present=members[:present], excused=members[present:])
 
     score = sheet(meeting)["attendance"]
 
@@ -95,8 +101,7 @@ def test_a_member_absent_without_reason_costs_no_attendance_point_above_the_rate
     # The HD 42-era sheet gives its fifth point for no member absent with reason more than 3 times in a row,
     # not for "no absence without reason" (DOMAIN.md §3.2).
     cell, members = band_cell
-    meeting = hold(cell)
-    roll(meeting, present=members[:19], unexcused=members[19:])
+    meeting = held(cell, present=members[:19], unexcused=members[19:])
 
     scores = sheet(meeting)
 
@@ -111,8 +116,7 @@ def test_a_member_absent_with_reason_four_meetings_in_a_row_costs_the_fifth_atte
     cell, members = band_cell
     for month in (8, 9, 10):
         roll(hold(cell, dt.date(2026, month, 1)), present=members[:19], excused=members[19:])
-    meeting = hold(cell)
-    roll(meeting, present=members[:19], excused=members[19:])
+    meeting = held(cell, present=members[:19], excused=members[19:])
 
     score = sheet(meeting)["no_excused_streak"]
 
@@ -126,8 +130,7 @@ def test_three_absences_with_reason_in_a_row_keep_the_fifth_attendance_point(ban
     cell, members = band_cell
     for month in (9, 10):
         roll(hold(cell, dt.date(2026, month, 1)), present=members[:18], excused=members[18:])
-    meeting = hold(cell)
-    roll(meeting, present=members[:18], excused=members[18:])
+    meeting = held(cell, present=members[:18], excused=members[18:])
 
     assert points(meeting, "no_excused_streak") == 1
 
@@ -186,8 +189,7 @@ def test_documents_published_at_least_one_day_ahead(world, clock, days, notice, 
 def test_speakers_among_those_present(band_cell, clock, speakers, expected):
     """Of 20 present: more than half → 10, 40–50% → 8, 30–40% → 6, fewer → 4."""
     cell, members = band_cell
-    meeting = hold(cell)
-    roll(meeting, present=members)
+    meeting = held(cell, present=members)
     speak(meeting, members[:speakers])
 
     score = sheet(meeting)["participation"]
@@ -198,8 +200,7 @@ def test_speakers_among_those_present(band_cell, clock, speakers, expected):
 
 def test_a_member_who_speaks_three_times_counts_once(band_cell, clock):
     cell, members = band_cell
-    meeting = hold(cell)
-    roll(meeting, present=members)
+    meeting = held(cell, present=members)
     speak(meeting, members[:7], times=3)
 
     score = sheet(meeting)["participation"]
@@ -212,8 +213,7 @@ def test_the_superior_officers_remarks_are_not_a_member_speaking(band_cell, cloc
     """Ten of twenty members spoke (50%: not more than half); the superior officer's remarks, entered as a
     guest's comment, must not lift the cell into the top band."""
     cell, members = band_cell
-    meeting = hold(cell)
-    roll(meeting, present=members)
+    meeting = held(cell, present=members)
     speak(meeting, members[:10])
     meeting.comments.create(
         speaker_name="Lê Văn Phúc", text="Đề nghị chi bộ chú ý công tác phát triển đảng viên."
@@ -359,8 +359,7 @@ def test_a_delegate_from_above_who_comments_from_their_own_account_is_not_a_memb
     """Ten of twenty members spoke; the superior officer, a party member of another organisation, comments
     from their own phone: a delegate, neither a speaker of the cell nor one of its comments."""
     cell, members = band_cell
-    meeting = hold(cell)
-    roll(meeting, present=members)
+    meeting = held(cell, present=members)
     speak(meeting, members[:10])
     speak(meeting, [world.officer])
 

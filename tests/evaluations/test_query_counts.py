@@ -12,8 +12,9 @@ from members.models import Organization, Role
 from ..factories import RoleFactory
 
 # session, user, access (member; posts and supervisions), organisation, trend (with the level counts and the
-# number of cells with alerts), a page of rows, the alert list, sub-committees, unread count
-DASHBOARD_QUERIES = 9
+# number of cells with alerts), a page of rows, the alert list, sub-committees, unread count, the reviewer's
+# "To do" count in the bar (one query for all its parts, evaluations/inbox.count)
+DASHBOARD_QUERIES = 10
 
 
 @pytest.mark.parametrize("cells", [3, 40])

@@ -18,6 +18,12 @@ NOV_2026 = dt.date(2026, 11, 5)
 MEETING_RULES = rules.for_date(None, NOV_2026)
 DUES_RULES = rules.dues_rules_for(dt.date(2026, 11, 1))
 
+
+def cases(names, table):
+    """Parametrizes a test by a table whose rows are (what the case shows, *its values)."""
+    return pytest.mark.parametrize(names, [c[1:] for c in table], ids=[c[0] for c in table])
+
+
 OFFICIAL = Seat(official=True, present=True)
 OFFICIAL_AWAY = Seat(official=True, present=False)  # away on business, not exempt
 PROBATIONARY = Seat(official=False, present=True)
@@ -53,7 +59,7 @@ ADJUSTED = [
 ]
 
 
-@pytest.mark.parametrize(("seats", "expected"), [c[1:] for c in ADJUSTED], ids=[c[0] for c in ADJUSTED])
+@cases(("seats", "expected"), ADJUSTED)
 def test_adjusted_official_membership(seats, expected):
     assert rules.adjusted_official_membership(seats) == expected
 
@@ -71,7 +77,7 @@ ELIGIBILITY = [
 ]
 
 
-@pytest.mark.parametrize(("seat", "expected"), [c[1:] for c in ELIGIBILITY], ids=[c[0] for c in ELIGIBILITY])
+@cases(("seat", "expected"), ELIGIBILITY)
 def test_may_vote(seat, expected):
     assert rules.may_vote(seat) is expected
 
@@ -117,9 +123,7 @@ RESOLUTION = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("seats", "votes_for", "passes"), [c[1:] for c in RESOLUTION], ids=[c[0] for c in RESOLUTION]
-)
+@cases(("seats", "votes_for", "passes"), RESOLUTION)
 def test_resolution_threshold(seats, votes_for, passes):
     adjusted = rules.adjusted_official_membership(seats)
     assert rules.resolution_passes(MEETING_RULES, votes_for=votes_for, adjusted=adjusted) is passes
@@ -142,9 +146,7 @@ RECOGNITION = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("seats", "votes_for", "passes"), [c[1:] for c in RECOGNITION], ids=[c[0] for c in RECOGNITION]
-)
+@cases(("seats", "votes_for", "passes"), RECOGNITION)
 def test_recognition_threshold(seats, votes_for, passes):
     official = rules.official_members(seats)
     assert rules.recognition_passes(MEETING_RULES, votes_for=votes_for, official=official) is passes
@@ -173,7 +175,7 @@ ATTENDANCE = [
 ]
 
 
-@pytest.mark.parametrize(("seats", "rate"), [c[1:] for c in ATTENDANCE], ids=[c[0] for c in ATTENDANCE])
+@cases(("seats", "rate"), ATTENDANCE)
 def test_attendance_rate(seats, rate):
     assert rules.attendance_rate(seats) == rate
 
@@ -200,11 +202,7 @@ DUES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("category", "basis", "years", "reduction", "exempt", "expected"),
-    [c[1:] for c in DUES],
-    ids=[c[0] for c in DUES],
-)
+@cases(("category", "basis", "years", "reduction", "exempt", "expected"), DUES)
 def test_dues_amount(category, basis, years, reduction, exempt, expected):
     amount = rules.dues_amount(
         DUES_RULES, category=category, basis=basis, party_years=years, reduction=reduction, exempt=exempt
@@ -222,7 +220,7 @@ WHOLE_DONG = [
 ]
 
 
-@pytest.mark.parametrize(("amount", "expected"), [c[1:] for c in WHOLE_DONG], ids=[c[0] for c in WHOLE_DONG])
+@cases(("amount", "expected"), WHOLE_DONG)
 def test_whole_dong_rounds_half_up(amount, expected):
     assert rules.whole_dong(amount) == expected
 
@@ -267,9 +265,7 @@ DUE_FOR = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("adjustments", "periods", "expected"), [c[1:] for c in DUE_FOR], ids=[c[0] for c in DUE_FOR]
-)
+@cases(("adjustments", "periods", "expected"), DUE_FOR)
 def test_due_for_a_member(adjustments, periods, expected):
     member = _member()
     due = due_for(
@@ -332,11 +328,7 @@ MEETING_RULE_SETS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("day", "name", "attendance_good", "shared_minutes"),
-    [c[1:] for c in MEETING_RULE_SETS],
-    ids=[c[0] for c in MEETING_RULE_SETS],
-)
+@cases(("day", "name", "attendance_good", "shared_minutes"), MEETING_RULE_SETS)
 def test_meeting_rules_for_date(day, name, attendance_good, shared_minutes):
     chosen = rules.for_date(None, day)
     assert chosen.name == name
@@ -355,11 +347,7 @@ DUES_RULE_SETS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("month", "name", "student", "veteran"),
-    [c[1:] for c in DUES_RULE_SETS],
-    ids=[c[0] for c in DUES_RULE_SETS],
-)
+@cases(("month", "name", "student", "veteran"), DUES_RULE_SETS)
 def test_dues_rules_for_month(month, name, student, veteran):
     chosen = rules.dues_rules_for(month)
     assert chosen.name == name

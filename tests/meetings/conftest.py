@@ -9,6 +9,21 @@ from meetings.models import Meeting
 from meetings.services import plan_regular_meeting
 
 DECEMBER = dt.date(2026, 12, 1)
+# The sections of the standard agenda (HD 42), in order.
+STANDARD = [
+    "opening",
+    "dues",
+    "news",
+    "directives",
+    "report",
+    "discussion",
+    "recognition",
+    "self_criticism",
+    "superior",
+    "conclusion",
+    "evaluation",
+    "minutes",
+]
 
 
 @pytest.fixture

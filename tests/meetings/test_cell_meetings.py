@@ -1,6 +1,7 @@
 """The cell's meetings page: the next meeting first, then every meeting with its state."""
 
 import datetime as dt
+import re
 
 from django.urls import reverse
 
@@ -78,7 +79,9 @@ def test_the_next_meeting_comes_first(login, world, regular, clock):
 
 
 def next_card(page: str) -> str:
-    return page.split(vi("Next meeting"), 1)[1].split(vi("All meetings"), 1)[0]
+    """The card at the top: "Next meeting", or "Meeting not held yet" when its day has passed."""
+    heading = vi("Meeting not held yet") if vi("Meeting not held yet") in page else vi("Next meeting")
+    return page.split(heading, 1)[1].split(vi("All meetings"), 1)[0]
 
 
 def test_a_planned_meeting_whose_time_has_passed_is_still_the_next_one(login, world, regular, clock):
@@ -118,3 +121,91 @@ def test_a_cell_without_meetings_says_so(login, world):
     page = text(login("member").get(reverse("meetings:cell", args=[world.cell.pk])))
     assert vi("No meeting is planned yet.") in page
     assert vi("No meetings yet.") in page
+
+
+# --- A planned meeting whose day has passed: overdue, to be held now or moved (issue #18 item 9) ---------
+
+
+def link_to(response, label: str) -> str | None:
+    """The address of the link the page labels so, or None."""
+    found = re.search(
+        r'<a [^>]*href="([^"]+)"[^>]*>\s*' + re.escape(label) + r"\s*</a>", response.content.decode()
+    )
+    return found.group(1) if found else None
+
+
+def publish(meeting):
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=Meeting.Status.PREPARED, published_at=at(2026, 12, 1, 9, 0)
+    )
+
+
+def test_a_meeting_whose_day_has_passed_is_shown_overdue_with_its_planned_day(login, world, regular, clock):
+    publish(regular)
+    clock(at(2026, 12, 7, 9, 0))  # planned for Saturday 05/12 at 14:00, neither opened nor cancelled
+
+    response = login("member").get(reverse("meetings:cell", args=[world.cell.pk]))
+
+    card = next_card(text(response))
+    assert DECEMBER_TITLE in card
+    assert vi("Overdue") in card
+    assert vi("Planned for %(day)s; not held yet.", day="05/12/2026") in card
+    assert vi("No meeting is planned yet.") not in text(response)
+    # A member sees that it is overdue and who acts on it; the actions are the committee's.
+    assert vi("The cell's committee will hold it or set a new day.") in card
+    assert link_to(response, vi("Hold it now")) is None
+    assert link_to(response, vi("Move it to another day")) is None
+    assert vi("Overdue") in listing(text(response), [DECEMBER_TITLE])[DECEMBER_TITLE]
+
+
+def test_the_secretary_holds_an_overdue_meeting_now_through_the_opening_form(login, world, regular, clock):
+    publish(regular)
+    clock(at(2026, 12, 7, 9, 0))
+    client = login("secretary")
+
+    response = client.get(reverse("meetings:cell", args=[world.cell.pk]))
+
+    hold = link_to(response, vi("Hold it now"))
+    assert hold == reverse("meetings:open", args=[regular.pk])
+    assert link_to(response, vi("Move it to another day")) == reverse("meetings:move", args=[regular.pk])
+    form = client.get(hold)
+    assert vi("Yes, the meeting was moved to today") in text(form)
+    opened = client.post(hold, {"chair": world.secretary.pk, "moved": "on", "moved_reason": "Mưa bão"})
+    assert opened.status_code == 302
+    regular.refresh_from_db()
+    assert regular.status == Meeting.Status.IN_PROGRESS
+    assert regular.scheduled_at == at(2026, 12, 5, 14, 0)  # the plan is kept; the journal says it moved
+    assert vi("Overdue") not in next_card(text(client.get(reverse("meetings:cell", args=[world.cell.pk]))))
+
+
+def test_the_secretary_moves_an_overdue_meeting_and_it_is_no_longer_overdue(login, world, regular, clock):
+    clock(at(2026, 12, 7, 9, 0))
+    client = login("secretary")
+    move = link_to(client.get(reverse("meetings:cell", args=[world.cell.pk])), vi("Move it to another day"))
+
+    client.post(move, {"date": "10/12/2026", "time": "14:00", "place": "", "reason": "Mưa bão"})
+
+    page = text(client.get(reverse("meetings:cell", args=[world.cell.pk])))
+    assert "10/12/2026" in next_card(page)
+    assert vi("Overdue") not in page
+
+
+def test_an_overdue_agenda_not_yet_published_is_published_before_it_is_held(login, world, regular, clock):
+    clock(at(2026, 12, 7, 9, 0))  # still "planned": the opening needs a published agenda
+    response = login("secretary").get(reverse("meetings:cell", args=[world.cell.pk]))
+
+    assert vi("The agenda is not published yet: publish it first, then open the meeting.") in next_card(
+        text(response)
+    )
+    assert link_to(response, vi("Hold it now")) == reverse("meetings:meeting", args=[regular.pk])
+
+
+def test_a_meeting_is_not_overdue_on_its_own_day_nor_once_held_or_cancelled(login, world, regular, clock):
+    publish(regular)
+    clock(at(2026, 12, 5, 16, 0))  # two hours late, the same day: it may still open
+    assert vi("Overdue") not in text(login("secretary").get(reverse("meetings:cell", args=[world.cell.pk])))
+
+    clock(at(2026, 12, 7, 9, 0))
+    regular.apply("cancel", by=None, cancel_reason="Nghỉ")
+    page = text(login("secretary").get(reverse("meetings:cell", args=[world.cell.pk])))
+    assert vi("Overdue") not in page

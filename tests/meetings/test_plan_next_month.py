@@ -7,23 +7,8 @@ from meetings.models import AgendaTemplateItem, Category, Meeting
 from members.models import Organization
 
 from ..clock import at
-from .conftest import DECEMBER
+from .conftest import DECEMBER, STANDARD
 from .pages import vi
-
-STANDARD = [
-    "opening",
-    "dues",
-    "news",
-    "directives",
-    "report",
-    "discussion",
-    "recognition",
-    "self_criticism",
-    "superior",
-    "conclusion",
-    "evaluation",
-    "minutes",
-]
 
 
 def regular_of(cell, period=DECEMBER):

@@ -15,6 +15,11 @@ def record(client, member, **data):
     return client.post(reverse("members:status_create", args=[member.pk]), data)
 
 
+def record_detained(client, member, **data):
+    """Records a status from 01/10/2026 with "because of temporary detention" ticked."""
+    return record(client, member, starts_on="01/10/2026", detained="on", **data)
+
+
 def test_exemption_is_recorded_and_counted_on_the_cell_page(world, login):
     client = login("secretary")
     start = timezone.localdate() - dt.timedelta(days=10)
@@ -114,14 +119,7 @@ def test_ended_exemption_no_longer_counts_on_the_cell_page(world, login):
 
 
 def test_a_suspension_because_of_temporary_detention_is_recorded(world, login):
-    response = record(
-        login("secretary"),
-        world.member,
-        kind="suspended",
-        starts_on="01/10/2026",
-        reason="Tạm giam",
-        detained="on",
-    )
+    response = record_detained(login("secretary"), world.member, kind="suspended", reason="Tạm giam")
 
     assert response.status_code == 302
     period = world.member.status_periods.get()
@@ -131,14 +129,7 @@ def test_a_suspension_because_of_temporary_detention_is_recorded(world, login):
 
 
 def test_temporary_detention_on_anything_but_a_suspension_is_refused(world, login):
-    response = record(
-        login("secretary"),
-        world.member,
-        kind="abroad",
-        starts_on="01/10/2026",
-        reason="Học tập",
-        detained="on",
-    )
+    response = record_detained(login("secretary"), world.member, kind="abroad", reason="Học tập")
 
     assert response.status_code == 200
     errors = response.context["form"].errors["detained"]

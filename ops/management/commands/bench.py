@@ -32,11 +32,11 @@ from archive import index, search
 from archive.models import SearchEntry
 from documents import book, minutes, pdf
 from evaluations.models import CellMonth
-from meetings import live, services
 from meetings.models import Comment, Meeting
 from members.models import Member, Organization, Role
 from notifications import reminders
 from notifications.models import Notification
+from ops import live_meeting
 
 from .seed_scale import ROOT
 
@@ -145,16 +145,7 @@ class Command(BaseCommand):
         )
         meeting = Meeting.objects.filter(cell=first_cell, status=Meeting.Status.IN_PROGRESS).first()
         if meeting is None:
-            meeting = services.create_thematic_meeting(
-                cell=first_cell,
-                topic="Đo hiệu năng",
-                scheduled_at=timezone.now(),
-                place="",
-                shares_session_with=None,
-                by=None,
-            )
-            services.publish_meeting(meeting=meeting, by=None)
-            live.open_meeting(meeting=meeting, chair=member, clerk=member, by=None)
+            meeting = live_meeting.open_now(first_cell, topic="Đo hiệu năng", place="", chair=member, by=None)
         return reviewer_user, member_user, meeting
 
     def _client(self, user) -> Client:

@@ -22,10 +22,9 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import Client
-from django.utils import timezone
 
-from meetings import live, services
 from members.models import Member, Membership, Organization
+from ops import live_meeting
 
 K = Organization.Kind
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Bùi", "Đặng"]
@@ -87,16 +86,13 @@ class Command(BaseCommand):
                 Membership.objects.create(member=member, cell=cell, started_on=since)
                 people.append((user, member))
             chair = people[0][1]
-            meeting = services.create_thematic_meeting(
-                cell=cell,
+            meeting = live_meeting.open_now(
+                cell,
                 topic="Kiểm tra tải: sinh hoạt trực tuyến",
-                scheduled_at=timezone.now(),
                 place="Hội trường",
-                shares_session_with=None,
+                chair=chair,
                 by=people[0][0],
             )
-            services.publish_meeting(meeting=meeting, by=people[0][0])
-            live.open_meeting(meeting=meeting, chair=chair, clerk=chair, by=people[0][0])
             for user, _member in people:
                 phone = Client()
                 phone.force_login(user, backend="django.contrib.auth.backends.ModelBackend")

@@ -1,0 +1,69 @@
+"""The live page's comment list, rendered once and kept in the cache by blocks (#19: the live page of a
+meeting with 50 comments, opened by each of its phones, costs one rendering of each comment, not one per
+phone).
+
+The comments, in order, are cut into blocks of BLOCK; a block's key names its first and last comment, when
+each was last answered and the meeting's status, so a block is rendered again only when one of its
+comments is answered (or the status changes); a new comment changes the last block only. Only the members'
+view is kept: the chair's list carries answer forms with the chair's own CSRF token, which must never be
+handed to anyone else, so it is rendered for each request (one page, not 2,000).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Comment, Meeting
+
+BLOCK = 20
+TIMEOUT = 6 * 3600  # a meeting's evening; a renamed speaker shows under the new name by the next one
+
+
+def comment_rows(meeting: Meeting) -> list[tuple]:
+    """(id, answered_at, speaker_id, speaker_name) of every comment, in order: one light query that
+    also gives the counts (`counts`)."""
+    return list(
+        meeting.comments.order_by("pk").values_list("pk", "answered_at", "speaker_id", "speaker_name")
+    )
+
+
+def counts(rows: list[tuple]) -> tuple[int, int]:
+    """(speakers, comments), as live.speaker_counts counts them."""
+    return len({(speaker, name) for _pk, _answered, speaker, name in rows}), len(rows)
+
+
+def _key(meeting: Meeting, block: list[tuple]) -> str:
+    answered = hashlib.blake2b(
+        "|".join(str(a.timestamp()) if a else "" for _pk, a, _s, _n in block).encode(), digest_size=8
+    ).hexdigest()
+    first, last = block[0][0], block[-1][0]
+    language = translation.get_language()
+    return f"live:comments:{meeting.pk}:{language}:{meeting.status}:{first}:{last}:{answered}"
+
+
+def members_list(meeting: Meeting, rows: list[tuple]) -> SafeString:
+    """The <li> of every comment as a member sees them (no answer forms), from the cache where it can."""
+    blocks = [rows[i : i + BLOCK] for i in range(0, len(rows), BLOCK)]
+    keys = [_key(meeting, block) for block in blocks]
+    kept = cache.get_many(keys) if keys else {}
+    missing = [(key, block) for key, block in zip(keys, blocks, strict=True) if key not in kept]
+    if missing:
+        wanted = [pk for _key_, block in missing for pk, *_rest in block]
+        comments = {
+            c.pk: c for c in Comment.objects.filter(pk__in=wanted).select_related("speaker", "agenda_item")
+        }
+        fresh = {
+            key: render_to_string(
+                "meetings/_comments.html",
+                {"comments": [comments[pk] for pk, *_rest in block], "meeting": meeting, "can_run": False},
+            )
+            for key, block in missing
+        }
+        cache.set_many(fresh, TIMEOUT)
+        kept |= fresh
+    return mark_safe("".join(kept[key] for key in keys))  # noqa: S308  (our own templates' output)

@@ -1,0 +1,60 @@
+"""The members' comment list is rendered once and kept (meetings/rendered.py): what a member sees is
+exactly what a fresh rendering shows, an answer or a new comment shows at the next load, and the chair's
+answer forms (with the chair's own CSRF token) are never kept nor shown to anyone else."""
+
+import re
+
+from django.core.cache import cache
+from django.urls import reverse
+
+from meetings import live
+from meetings.models import Comment
+
+from ..factories import post_comment
+from .pages import text, vi
+
+LIST = re.compile(r'<ol class="list-group mb-4" id="comments"[^>]*>(.*?)</ol>', re.S)
+
+
+def comment_list(client, meeting) -> str:
+    page = client.get(reverse("meetings:live", args=[meeting.pk])).content.decode()
+    return LIST.search(page).group(1)  # the items (the list's own attributes carry a signed, timed token)
+
+
+def test_a_member_sees_what_a_fresh_rendering_shows_across_blocks(opened, world, login):
+    for n in range(45):  # three blocks of 20, the last one partial
+        post_comment(opened, world.member if n % 2 else world.fellow, f"Ý kiến số {n}")
+    member = login("member")
+    first = comment_list(member, opened)  # rendered and kept
+    kept = comment_list(member, opened)  # from the cache
+    cache.clear()
+    fresh = comment_list(member, opened)
+
+    assert kept == first == fresh
+    assert all(f"Ý kiến số {n}" in kept for n in range(45))
+
+
+def test_an_answer_and_a_new_comment_show_at_the_next_load(opened, world, login):
+    question = post_comment(opened, world.member, "Khi nào tập huấn PCCC?", kind=Comment.Kind.QUESTION)
+    member = login("member")
+    assert "Trong tháng 12." not in comment_list(member, opened)
+
+    live.answer_question(comment=question, answer="Trong tháng 12.")
+    post_comment(opened, world.fellow, "Ý kiến mới sau câu trả lời")
+
+    shown = text(member.get(reverse("meetings:live", args=[opened.pk])))
+    assert vi("Chair's answer") + ": Trong tháng 12." in shown
+    assert "Ý kiến mới sau câu trả lời" in shown
+
+
+def test_the_chairs_answer_form_is_never_kept_for_a_member(opened, world, login):
+    post_comment(opened, world.member, "Khi nào tập huấn PCCC?", kind=Comment.Kind.QUESTION)
+
+    chair_list = comment_list(login("secretary"), opened)
+    member_list = comment_list(login("member"), opened)
+    again = comment_list(login("secretary"), opened)
+
+    assert 'name="answer"' in chair_list and "csrfmiddlewaretoken" in chair_list
+    assert 'name="answer"' in again
+    assert 'name="answer"' not in member_list and "csrfmiddlewaretoken" not in member_list
+    assert "Khi nào tập huấn PCCC?" in member_list

@@ -401,6 +401,10 @@ class PushRun(load.Run):
             return
         p.page_at = time.monotonic()
         p.state = live_state(page)
+        try:
+            p.state["stream"] = attribute(page, "data-stream-url", 'id="comments"')
+        except ValueError:
+            p.state["stream"] = ""
         self.apply(p, page.encode(), "page", p.page_at)
         p.listener = asyncio.get_running_loop().create_task(self.listen(p))
         next_comment = self.now() + random.uniform(0, self.args.comment_every)
@@ -499,7 +503,10 @@ class PushRun(load.Run):
                 await asyncio.sleep(self.args.poll_every)
 
     async def stream_once(self, p: Phone) -> str:
-        path = f"/live/stream/{p.row['meeting']}/?t={quote(p.state['token'], safe='')}"
+        stream_url = (
+            p.state.get("stream") or f"/live/stream/{p.row['meeting']}/"
+        )  # the page's data-stream-url
+        path = f"{stream_url}?t={quote(p.state['token'], safe='')}"
         try:
             status, head, reader, writer, ms = await p.stream_browser.open_stream(path)
         except NETWORK_ERRORS as error:

@@ -37,6 +37,8 @@ bench: install-dev system-deps
 # 200 phones polling and commenting, 100 logins, a gunicorn worker killed; exactly-once check (docs/PERFORMANCE.md).
 # Needs DATABASE_URL=postgres://… (the run uses a database of its own, chibo_load) and, for production's
 # sessions and broker, REDIS_URL. Not part of `make test`: about 3 minutes. LOAD_ARGS="--duration 60" etc.
+# The evening of issue #19 over the live stream (a Redis and a PostgreSQL of the run's own, a Redis restart):
+# LOAD_ARGS="--push --cells 100 --members 20 --logins 1000 --arrive-window 60" (--split: Django on sync workers).
 load: install-dev system-deps
 	$(PY) scripts/load.py $(LOAD_ARGS)
 

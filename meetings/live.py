@@ -358,9 +358,15 @@ def post_comment(
 
 
 def _retried(comment: Comment, meeting: Meeting) -> Comment:
-    """A retry answers with the stored comment, but never with another meeting's (the id would leak it)."""
+    """A retry answers with the stored comment, but never with another meeting's (the id would leak it).
+
+    A retry means the first answer was lost, and the process that stored the comment may have died between
+    its commit and its publication: the comment is published again (the phones drop an id they already show),
+    or a phone that heard a later comment on its stream would never see this one (its polls ask after ids
+    above the largest it shows, and no sequence number was spent)."""
     if comment.meeting_id != meeting.pk:
         raise ValidationError(_("This comment was already sent to another meeting."))
+    signals.live_changed.send(sender=Meeting, meeting_id=meeting.pk, comment_ids=(comment.pk,))
     return comment
 
 

@@ -24,13 +24,15 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils import translation
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from . import live, signals
 from .models import Meeting, PhoneVote
 
 log = logging.getLogger(__name__)
 
-RETRY_AFTER_FAILURE = 5.0  # seconds during which a Redis that just failed is not asked again
+RETRY_AFTER_FAILURE = 5.0  # seconds during which a Redis that timed out is not asked again
 
 # INCR and PUBLISH in one step, so that the order of the numbers is the order of the messages even when
 # two comments are published at once. The message: "<sequence>\n<JSON>"; the counter lives a day.
@@ -68,7 +70,11 @@ def sequence_key(meeting_id: int) -> str:
 def _redis():
     global _client, _script
     if _client is None:
-        _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5)
+        # No retry: redis-py's default (10 tries, up to a second apart) would hold a comment's answer for
+        # seconds while Redis restarts; a refused connection fails at once and costs nothing.
+        _client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0)
+        )
         _script = _client.register_script(_PUBLISH)
     return _client, _script
 
@@ -118,7 +124,11 @@ def send(meeting_id: int, payload: str) -> int | None:
         _client_, script = _redis()
         return int(script(keys=[sequence_key(meeting_id)], args=[channel(meeting_id), payload]))
     except (redis.RedisError, OSError) as error:  # the phones poll meanwhile
-        _failed_at = time.monotonic()
+        # Only a timeout (a network cut: each try would cost 0.5 s) makes the next publications skip Redis.
+        # A refusal (Redis restarting) does not: a publication skipped once Redis is back, and the phones
+        # with it, would reach no phone at all (no sequence number is spent, so no phone sees a gap).
+        if isinstance(error, (redis.TimeoutError, TimeoutError)):
+            _failed_at = time.monotonic()
         log.warning("live push to meeting %s skipped: %s", meeting_id, error)
         return None
 

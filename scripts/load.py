@@ -31,7 +31,22 @@ What it does:
 
 `--cost N` replaces the load: N requests of each kind one after another on one worker, and the CPU time each
 took (worker + PostgreSQL backend), with what the configured evening would need; a shared machine slows the
-load's latencies down, much less these figures.
+load's latencies down, much less these figures. The same run measures a bare WSGI app (scripts/bare_wsgi.py)
+on a gunicorn of its own, the floor a request cannot go under.
+
+`--push` (issue #19, scripts/load_push.py) runs the evening over the live stream instead of the 3-second poll:
+gunicorn with uvicorn workers serving chibo.asgi, LIVE_PUSH on, a Redis of the run's own (restarted once at
+--redis-restart-at) and a PostgreSQL cluster of the run's own (--postgres own: all its CPU is the run's); the
+phones are asyncio tasks in this one process. It adds the delivery latency (a comment's answer to its
+arrival on the other phones of the meeting) and the deliveries missed to the checks, and the CPU of web,
+PostgreSQL and Redis for the login minute and the steady evening. `--push --cost N` adds the bare ASGI app and
+the CPU of one update delivered to one connected phone (--cost-phones phones on one stream, N updates).
+
+`--split` is --push with Django on sync workers (chibo.wsgi, persistent database connections) and only the
+stream on a second gunicorn with one uvicorn worker (chibo.asgi): under uvicorn every Django request pays a
+thread and a database connection of its own (docs/PERFORMANCE.md, "6 December 2026 — push").
+
+    .venv/bin/python scripts/load.py --push --cells 100 --members 20 --duration 180 --logins 1000
 """
 
 from __future__ import annotations
@@ -58,10 +73,13 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import psycopg2
 
+# scripts/load_push.py imports this module by name: let it find this copy when the script runs as __main__.
+sys.modules.setdefault("load", sys.modules[__name__])
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 HOST = "127.0.0.1"
-ACTIONS = ["page", "poll", "comment", "login"]
+ACTIONS = ["page", "poll", "comment", "login", "stream"]
 TEXTS = [
     "Đề nghị bổ sung kết quả thực hiện nghị quyết tháng trước vào báo cáo.",
     "Thống nhất phương hướng nhiệm vụ tháng tới, đề nghị phân công cụ thể.",
@@ -78,6 +96,7 @@ def failure(error: Exception) -> str:
 
 
 KILL_WINDOW = 3.0  # seconds after the SIGKILL in which connection errors are put down to it
+RESTART_KINDS = ("connection", "timeout", "http 503")  # what a Redis restart may cut (--push)
 
 
 # --- Measurements ---------------------------------------------------------------------------------------
@@ -453,6 +472,8 @@ class Run:
             with self.lock:
                 flying = list(self.inflight.items())
             for client_id, port in flying:
+                if time.monotonic() >= give_up:  # thousands of connections make each look slow
+                    break
                 pid = worker_holding(port, self.port, before)
                 if not pid:
                     continue
@@ -646,9 +667,9 @@ def admin_sql(database_url: str, *statements: str) -> list:
     return out
 
 
-def prepare_database(args, env: dict) -> str:
+def prepare_database(args, env: dict, base: str | None = None) -> str:
     """The load database, freshly cloned from a migrated template; returns its URL."""
-    base = server_url(os.environ["DATABASE_URL"])
+    base = base or server_url(os.environ["DATABASE_URL"])
     url = f"{base}/{args.db}"
     if args.db_ready:
         return url
@@ -682,16 +703,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(args, env: dict, port: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(
+    args,
+    env: dict,
+    port: int,
+    log: Path,
+    app: str = "chibo.wsgi:application",
+    workers: int | None = None,
+    worker_class: str = "sync",
+) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:port; worker_class "uvicorn_worker.UvicornWorker" serves an ASGI app."""
+    workers = workers or args.workers
     command = [
         str(BIN / "gunicorn"),
-        "chibo.wsgi:application",
+        app,
         "--bind",
         f"{HOST}:{port}",
         "--workers",
-        str(args.workers),
+        str(workers),
         "--worker-class",
-        "sync",
+        worker_class,
+        "--backlog",
+        "4096",
         "--graceful-timeout",
         "5",
         "--error-logfile",
@@ -699,19 +732,22 @@ def start_gunicorn(args, env: dict, port: int, log: Path) -> subprocess.Popen:
         # gunicorn 27's control socket defaults to one path per user: two servers at once would share it.
         "--no-control-socket",
     ]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 60
+    if app.startswith("bare_wsgi:"):
+        command += ["--pythonpath", str(ROOT / "scripts")]
+    with open(log.with_suffix(".out"), "ab") as output:  # the app's own log lines
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    wait_for_server(process, port, workers, log, "/" if app.startswith("bare_wsgi:") else "/healthz")
+    return process
+
+
+def wait_for_server(process: subprocess.Popen, port: int, workers: int, log: Path, path: str) -> None:
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"gunicorn exited with {process.returncode}; see {log}")
         try:
-            if (
-                Browser(port).request("GET", "/healthz").status == 200
-                and len(workers_of(process.pid)) >= args.workers
-            ):
-                return process
+            if Browser(port).request("GET", path).status == 200 and len(workers_of(process.pid)) >= workers:
+                return
         except NETWORK_ERRORS:
             pass
         time.sleep(0.2)
@@ -782,28 +818,47 @@ def cpu_ticks(pids) -> dict[int, int]:
     return out
 
 
-def measure_cost(args, run: Run, master: int) -> dict:
+def measure_cost(args, run: Run, master: int, pg=None, redis=None) -> dict:
     """CPU per request of each action, one request at a time on one worker: CPU time, not wall time, so a
-    busy machine slows it down but does not change it. Worker plus its PostgreSQL backend."""
+    busy machine slows it down but does not change it. Worker plus PostgreSQL (the run's own cluster, all of
+    it, with --postgres own; else the backends of the load database seen before and after) plus, with
+    --push, the run's Redis."""
     tick = os.sysconf("SC_CLK_TCK")
     conn = psycopg2.connect(run.database_url)
     conn.autocommit = True
 
-    def processes():
-        with conn.cursor() as cur:
-            cur.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            return workers_of(master) + [row[0] for row in cur.fetchall()]
+    def ticks() -> dict:
+        out = {("web", pid): t for pid, t in cpu_ticks(workers_of(master)).items()}
+        if pg is not None:
+            out[("postgres", 0)] = pg.cpu_ticks()
+        else:
+            with conn.cursor() as cur:
+                cur.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()"
+                )
+                out.update(
+                    {("postgres", pid): t for pid, t in cpu_ticks([r[0] for r in cur.fetchall()]).items()}
+                )
+        if redis is not None:
+            out.update({("redis", pid): t for pid, t in cpu_ticks(redis.pids).items()})
+        return out
 
-    def cost(batch, n):
+    def cost(batch, n, name=None):
         for _i in range(3):
             batch()  # warm: imports, templates, connections
-        before = cpu_ticks(processes())
+        before = ticks()
         for _i in range(n):
             batch()
-        after = cpu_ticks(processes())
-        return round(sum(after[p] - before.get(p, 0) for p in after) / tick * 1000 / n, 1)
+        after = ticks()
+        used = Counter()
+        for key in after:
+            used[key[0]] += after[key] - before.get(key, 0)
+        if name:
+            parts[name] = {kind: round(t / tick * 1000 / n, 1) for kind, t in used.items()}
+        return round(sum(used.values()) / tick * 1000 / n, 1)
+
+    parts: dict[str, dict] = {}
 
     run.t0 = time.monotonic()
     run.drain_end = math.inf
@@ -813,37 +868,82 @@ def measure_cost(args, run: Run, master: int) -> dict:
     page = run.open_page(browser, row)
     state = live_state(page)
     n = args.cost
-    out = {"livez": cost(lambda: browser.request("GET", "/livez"), n)}
+    anonymous = Browser(run.port)
+    out = {
+        "livez, no session cookie": cost(
+            lambda: anonymous.request("GET", "/livez"), n, "livez, no session cookie"
+        )
+    }
+    out["livez"] = cost(lambda: browser.request("GET", "/livez"), n, "livez")
     counter = iter(range(10**6))
-    out["comment"] = cost(lambda: run.comment(browser, row, state, next(counter)), n)
+    out["comment"] = cost(lambda: run.comment(browser, row, state, next(counter)), n, "comment")
     last = max(c["answer"]["id"] for c in run.comments.values() if c["answer"])
 
     def poll(after):
         state["after"] = str(after)
         run.poll(browser, state)
 
-    out["poll, 1 new comment"] = cost(lambda: poll(last - 1), n)
-    out["poll, nothing new"] = cost(lambda: poll(last), n)
-    out[f"live page ({n + 3} comments)"] = cost(lambda: run.open_page(browser, row), n)
-    out["login (form and post)"] = cost(lambda: run.login(row["username"]), max(5, n // 10))
+    out["poll, 1 new comment"] = cost(lambda: poll(last - 1), n, "poll, 1 new comment")
+    out["poll, nothing new"] = cost(lambda: poll(last), n, "poll, nothing new")
+    page_name = f"live page ({n + 3} comments)"
+    out[page_name] = cost(lambda: run.open_page(browser, row), n, page_name)
+    out["login (form and post)"] = cost(
+        lambda: run.login(row["username"]), max(5, n // 10), "login (form and post)"
+    )
     conn.close()
+    run.cost_parts = parts
+    state["after"] = str(last)
     return out
+
+
+def bare_cost(args, env: dict, var_dir: Path, worker_class: str, app: str) -> float:
+    """CPU per request of the bare app (scripts/bare_wsgi.py) on a gunicorn of its own, one worker."""
+    port = free_port()
+    server = start_gunicorn(args, env, port, var_dir / "bare.log", app, 1, worker_class)
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        browser = Browser(port)
+        for _i in range(20):
+            browser.request("GET", "/")
+        workers = workers_of(server.pid)
+        before = cpu_ticks(workers)
+        n = max(500, args.cost * 10)
+        for _i in range(n):
+            browser.request("GET", "/")
+        after = cpu_ticks(workers)
+        return round(sum(after[p] - before.get(p, 0) for p in after) / tick * 1000 / n, 2)
+    finally:
+        stop(server)
 
 
 def print_cost(args, cost: dict) -> dict:
     """The CPU each request costs, and what the configured evening would need from the machine."""
     print()
-    print("CPU per request (one sync worker, one request at a time; gunicorn worker + PostgreSQL backend):")
+    server = "uvicorn worker" if args.push and not args.split else "sync worker"
+    what = "worker + PostgreSQL" + (" + Redis" if args.push else "")
+    print(f"CPU per request (one {server}, one request at a time; {what}):")
+    parts = getattr(args, "cost_parts", {})
     for name, ms in cost.items():
-        print(f"  {name:<28} {ms:>7.1f} ms")
+        split = ", ".join(f"{k} {v}" for k, v in parts.get(name, {}).items())
+        print(f"  {name:<44} {ms:>8} ms" + (f"  ({split})" if split else ""))
     phones = args.cells * args.members
+    comments = phones / args.comment_every
+    logins = args.logins / args.login_window * cost["login (form and post)"] / 1000 if args.logins else 0.0
+    if args.push:
+        delivery = cost["push: one update to one connected phone"]
+        steady = comments * (cost["comment"] + (args.members - 1) * delivery) / 1000
+        print(
+            f"the evening configured ({phones} phones) over the push path: {comments:.1f} comments/s, each "
+            f"delivered to {args.members - 1} phones, need {steady:.2f} cores (without the heartbeats and "
+            f"the polls of the fallback); the logins add {logins:.2f} cores for {args.login_window:g} s; "
+            f"this machine has {os.cpu_count()}"
+        )
+        return {"cpu_ms": cost, "steady_cores": round(steady, 2), "login_cores": round(logins, 2)}
     polls = phones / args.poll_every
     # Comments reach a meeting as a Poisson stream; a poll finds news if one came since the last poll.
     news = 1 - math.exp(-args.poll_every * args.members / args.comment_every)
-    comments = phones / args.comment_every
     poll_cost = news * cost["poll, 1 new comment"] + (1 - news) * cost["poll, nothing new"]
     steady = (polls * poll_cost + comments * (cost["comment"] + cost["poll, 1 new comment"])) / 1000
-    logins = args.logins / args.login_window * cost["login (form and post)"] / 1000 if args.logins else 0.0
     print(
         f"the evening configured ({phones} phones): {polls:.1f} polls/s ({news:.0%} with news) and "
         f"{comments:.1f} comments/s need {steady:.2f} cores; the logins add {logins:.2f} cores for "
@@ -904,11 +1004,46 @@ def check(run: Run, stored: dict[str, list[int]], resent: dict, args) -> tuple[d
     killed_at = run.kill.get("monotonic", -1e9)
     # A request cut by the kill fails with a connection error in the seconds after it; those are the fault's.
     by_kill = [e for e in run.stats.events if e[2] == "connection" and 0 <= e[0] - killed_at <= KILL_WINDOW]
+    # --push: a Redis restart cuts streams and refuses new ones (503) until the server hears Redis again.
+    # --push: a stream refused (503) while the worker's subscription is not ready is part of the protocol
+    # (the phone polls meanwhile); after the kill a new worker connects to Redis first.
+    if not getattr(args, "split", False):  # --split: the kill hits a sync worker, never a stream
+        by_kill += [
+            e
+            for e in run.stats.events
+            if e[1] == "stream" and e[2] == "http 503" and 0 <= e[0] - killed_at <= args.restart_window
+        ]
+    restart = getattr(run, "restart", None) or {}
+    by_restart = []
+    if restart:
+        start, end = restart["down_monotonic"], restart.get("up_monotonic", math.inf) + args.restart_window
+        by_restart = [
+            e for e in run.stats.events if e not in by_kill and e[2] in RESTART_KINDS and start <= e[0] <= end
+        ]
     rate = len(run.stats.events) / attempts if attempts else 1.0
-    other = (len(run.stats.events) - len(by_kill)) / attempts if attempts else 1.0
+    other = (len(run.stats.events) - len(by_kill) - len(by_restart)) / attempts if attempts else 1.0
     if other > args.max_error_rate:
-        failures.append(f"error rate apart from the kill {other:.2%} is above {args.max_error_rate:.2%}")
-    facts.update(error_rate=rate, errors_by_kill=len(by_kill), error_rate_apart_from_kill=other)
+        failures.append(f"error rate apart from the faults {other:.2%} is above {args.max_error_rate:.2%}")
+    facts.update(
+        error_rate=rate,
+        errors_by_kill=len(by_kill),
+        errors_by_restart=len(by_restart),
+        error_rate_apart_from_kill=other,
+    )
+    if getattr(args, "redis_restart_at", None) is not None and args.redis_restart_at < args.duration:
+        if not restart.get("up_at"):
+            failures.append("Redis was not restarted")
+    deliveries = getattr(run, "deliveries", None)
+    if deliveries is not None:
+        if deliveries["missed"]:
+            failures.append(
+                f"{deliveries['missed']} deliveries missed (a comment never seen by a phone of its meeting; "
+                f"{deliveries['missed_with_a_larger_id_shown_before']} of them on a phone that already showed a "
+                f"larger id, {deliveries['missed_while_streaming']} on a phone that was on its stream then), "
+                f"e.g. {deliveries['missed_examples'][:2]}"
+            )
+        if not deliveries["seen"]:
+            failures.append("no comment reached another phone")
     return facts, failures
 
 
@@ -918,6 +1053,8 @@ def print_table(table: dict) -> None:
 
     print(f"{'action':<8} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  errors")
     for action, row in table.items():
+        if not row["attempts"] and action == "stream":
+            continue
         errors = ", ".join(f"{k} {v}" for k, v in row["errors"].items()) or "0"
         print(
             f"{action:<8} {row['attempts']:>8} {fmt(row['p50']):>8} {fmt(row['p95']):>8} {fmt(row['p99']):>8}  "
@@ -1002,9 +1139,9 @@ def main(argv=None) -> int:
         "--login-window", type=float, default=60, help="the logins are spread over these seconds"
     )
     parser.add_argument("--kill-at", type=float, default=None, help="seconds (default: a third of the run)")
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=None, help="default 3 sync workers, 2 with --push")
     parser.add_argument("--resend", type=int, default=50, help="answered comments sent again at the end")
-    parser.add_argument("--max-error-rate", type=float, default=0.01)
+    parser.add_argument("--max-error-rate", type=float, default=None, help="default 1 %%, 0.1 %% with --push")
     parser.add_argument("--db", default="chibo_load", help="database name on the server of DATABASE_URL")
     parser.add_argument("--db-ready", action="store_true", help="--db exists, is migrated and empty: use it")
     parser.add_argument("--var-dir", default=str(ROOT / "var" / "load"))
@@ -1016,12 +1153,54 @@ def main(argv=None) -> int:
         metavar="N",
         help="instead of the load: the CPU per request of each action, N requests each on one worker",
     )
+    push = parser.add_argument_group("push path (#19): uvicorn workers, a Redis of the run's own, SSE")
+    push.add_argument("--push", action="store_true", help="phones follow the meeting on the live stream")
+    push.add_argument(
+        "--split",
+        action="store_true",
+        help="--push with Django on sync workers (chibo.wsgi, --workers) and only the stream on a second "
+        "gunicorn with one uvicorn worker (chibo.asgi)",
+    )
+    push.add_argument(
+        "--redis-restart-at", type=float, default=None, help="seconds (default: 60 %% of the run; --push)"
+    )
+    push.add_argument("--redis-down", type=float, default=2.0, help="seconds the run's Redis stays stopped")
+    push.add_argument(
+        "--restart-window",
+        type=float,
+        default=12.0,
+        help="seconds after Redis is back in which cuts and 503s are put down to the restart",
+    )
+    push.add_argument(
+        "--arrive-window", type=float, default=None, help="phones open the live page over these seconds"
+    )
+    push.add_argument("--cost-phones", type=int, default=200, help="--cost --push: phones on one stream")
+    parser.add_argument(
+        "--postgres",
+        choices=["own", "shared"],
+        default=None,
+        help="own: a PostgreSQL cluster of the run's own, so that all its CPU is counted (default with --push "
+        "unless --db-ready); shared: the server of DATABASE_URL",
+    )
     args = parser.parse_args(argv)
+    args.push = args.push or args.split
     if args.kill_at is None:
         args.kill_at = args.duration / 3
+    if args.workers is None:
+        args.workers = 2 if args.push and not args.split else 3
+    if args.max_error_rate is None:
+        args.max_error_rate = 0.001 if args.push else 0.01
+    if args.redis_restart_at is None:
+        args.redis_restart_at = args.duration * 0.6 if args.push else math.inf
+    if args.arrive_window is None:
+        args.arrive_window = min(30.0, args.duration / 4) if args.push else args.poll_every
+    if args.postgres is None:
+        args.postgres = "own" if args.push and not args.db_ready else "shared"
+    if args.postgres == "own" and args.db_ready:
+        raise SystemExit("--postgres own makes its own database: not with --db-ready")
     if args.cost:
         args.workers = 1
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    if args.postgres == "shared" and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit(
             "DATABASE_URL must point to PostgreSQL (the load test runs in a database of its own there)"
         )
@@ -1046,11 +1225,40 @@ def main(argv=None) -> int:
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "LOG_LEVEL": "WARNING",
     }
+    pg = redis = None
+    try:
+        if args.push:
+            import load_push
+
+            redis = load_push.OwnRedis(var_dir)
+            redis.start()
+            # The stream needs Redis; sessions' cache and Celery's broker are on it too, as in production.
+            # Django under ASGI runs each request in a thread of its own, so a persistent connection would
+            # be one per request anyway: CONN_MAX_AGE=0 closes it at the request's end.
+            env.update(REDIS_URL=redis.url, LIVE_PUSH="true")
+            if not args.split:
+                env["CONN_MAX_AGE"] = "0"
+        if args.postgres == "own":
+            import load_push
+
+            step("starting a PostgreSQL cluster of the run's own")
+            pg = load_push.OwnPostgres()
+            pg.start()
+        return _main(args, env, var_dir, password, queue, pg, redis)
+    finally:
+        if redis is not None:
+            redis.stop()
+        if pg is not None:
+            pg.stop()
+
+
+def _main(args, env, var_dir, password, queue, pg, redis) -> int:
     started = time.monotonic()
-    url = prepare_database(args, env)
+    url = prepare_database(args, env, pg.url if pg else None)
     env["DATABASE_URL"] = url
     step(f"database {urlsplit(url).path[1:]} ready; seeding {args.cells} cells × {args.members} members")
     seed = var_dir / f"{args.db}-members.json"
+    seeding = time.monotonic()
     manage(
         [
             "seed_load",
@@ -1061,23 +1269,137 @@ def main(argv=None) -> int:
         ],
         env,
     )
+    seed_s = round(time.monotonic() - seeding, 1)
     members = json.loads(seed.read_text())["members"]
     meetings = sorted({row["meeting"] for row in members})
     port = free_port()
     log = var_dir / "gunicorn.log"
     log.unlink(missing_ok=True)
-    step(f"starting gunicorn on {HOST}:{port} ({args.workers} workers, log {log})")
-    server = start_gunicorn(args, env, port, log)
-    run = Run(args, port, members, password, url)
+    uvicorn = "uvicorn_worker.UvicornWorker"
+    kind = uvicorn if args.push and not args.split else "sync"
+    app = "chibo.asgi:application" if args.push and not args.split else "chibo.wsgi:application"
+    step(
+        f"seeded in {seed_s} s; starting gunicorn on {HOST}:{port} ({args.workers} {kind} workers, log {log})"
+    )
+    server = start_gunicorn(args, env, port, log, app, args.workers, kind)
+    stream_server = stream_port = None
+    if args.split:  # the stream on a gunicorn of its own: one uvicorn worker holds every phone's stream
+        stream_port = free_port()
+        step(f"starting the stream's gunicorn on {HOST}:{stream_port} (1 uvicorn worker)")
+        stream_server = start_gunicorn(
+            args, env, stream_port, var_dir / "stream.log", "chibo.asgi:application", 1, uvicorn
+        )
+    try:
+        return _run(
+            args,
+            env,
+            var_dir,
+            password,
+            queue,
+            pg,
+            redis,
+            url,
+            members,
+            meetings,
+            port,
+            server,
+            stream_server,
+            stream_port,
+            started,
+            seed_s,
+            kind,
+        )
+    finally:
+        stop(server)
+        if stream_server is not None:
+            stop(stream_server)
+
+
+def _run(
+    args,
+    env,
+    var_dir,
+    password,
+    queue,
+    pg,
+    redis,
+    url,
+    members,
+    meetings,
+    port,
+    server,
+    stream_server,
+    stream_port,
+    started,
+    seed_s,
+    kind,
+) -> int:
+    uvicorn = "uvicorn_worker.UvicornWorker"
+    if args.push:
+        import load_push
+
+        run = load_push.PushRun(
+            args,
+            port,
+            members,
+            password,
+            url,
+            redis,
+            pg,
+            stream_port,
+            stream_server.pid if stream_server else None,
+        )
+    else:
+        run = Run(args, port, members, password, url)
     if args.cost:
         try:
             step(f"{args.cost} requests of each kind, one at a time")
-            cost = print_cost(args, measure_cost(args, run, server.pid))
+            cost = {
+                "bare WSGI app (gunicorn sync worker)": bare_cost(
+                    args, env, var_dir, "sync", "bare_wsgi:application"
+                )
+            }
+            if args.push:
+                cost["bare ASGI app (gunicorn uvicorn worker)"] = bare_cost(
+                    args, env, var_dir, uvicorn, "bare_wsgi:asgi"
+                )
+            cost.update(measure_cost(args, run, server.pid, pg, redis))
+            if args.push:
+                import load_push
+
+                row = run.members[0]
+                browser = Browser(port)
+                browser.cookies["sessionid"] = row["session"]
+                state = live_state(run.open_page(browser, row))
+                step(f"{args.cost_phones} phones on one meeting's stream, {args.cost} updates published")
+                for name, ms in cost.items():
+                    print(f"  {name:<44} {ms:>8} ms", flush=True)
+                ms, received, connected = load_push.delivery_cost(
+                    run,
+                    (stream_server or server).pid,
+                    redis,
+                    row,
+                    state,
+                    args.cost_phones,
+                    args.cost,
+                    stream_port or port,
+                )
+                cost["push: one update to one connected phone"] = ms
+                if received < args.cost_phones * args.cost:
+                    run.problem(
+                        f"delivery cost: {received} of {args.cost_phones * args.cost} updates arrived "
+                        f"({connected} phones connected)"
+                    )
+            args.cost_parts = getattr(run, "cost_parts", {})
+            cost = print_cost(args, cost)
+            cost["parts_ms"] = args.cost_parts
         finally:
             stop(server)
             forget_queue(env.get("REDIS_URL", ""), queue)
         if args.json:
             Path(args.json).write_text(json.dumps(cost, indent=2, ensure_ascii=False))
+        if run.unexpected:
+            print("unexpected:", run.unexpected[:5])
         return 1 if run.unexpected or run.stats.events else 0
     try:
         step(f"load for {args.duration:.0f} s (set-up took {time.monotonic() - started:.0f} s)")
@@ -1089,8 +1411,24 @@ def main(argv=None) -> int:
         forget_queue(env.get("REDIS_URL", ""), queue)
     stored = rows_by_client_id(url, meetings)
     facts, failures = check(run, stored, resent, args)
-    meta = {"postgres": server_version(url), "redis": bool(env.get("REDIS_URL")), "args": vars(args)}
-    result = report(args, run, facts, failures, meta)
+    meta = {
+        "postgres": server_version(url),
+        "redis": bool(env.get("REDIS_URL")),
+        "args": {k: (None if v == math.inf else v) for k, v in vars(args).items()},
+        "seed_s": seed_s,
+    }
+    if args.push:
+        import load_push
+
+        login_end = min(max(args.login_window if args.logins else 0, args.arrive_window), args.duration)
+        meta["cpu"] = {
+            "login minute (phones arriving, logins)": run.cpu_between(0, login_end) if login_end else None,
+            "steady evening": run.cpu_between(login_end, args.duration),
+            "whole run": run.cpu_between(0, args.duration),
+        }
+        result = load_push.report_push(args, run, facts, failures, meta)
+    else:
+        result = report(args, run, facts, failures, meta)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2, ensure_ascii=False))
     return 1 if failures else 0

@@ -1,5 +1,6 @@
 """scripts/load.py in a tiny configuration: phones comment through gunicorn while a worker is killed, and every
-comment a phone was told was recorded is in the database exactly once.
+comment a phone was told was recorded is in the database exactly once; over the push path (#19) too, with the
+run's own Redis restarted, and every comment reaches every other phone of its meeting.
 
 Runs the real script (gunicorn, sync workers, the test database on PostgreSQL): 2 cells of 3 members for 20 s,
 a comment every 5 s per phone, 4 logins through the form, one worker killed with SIGKILL while a comment is in
@@ -9,6 +10,7 @@ the script seeds the (empty) test database itself and stops gunicorn before the 
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from urllib.parse import quote
@@ -21,6 +23,7 @@ from django.db.models import Count
 from meetings.models import Comment
 
 from ..conftest import require_service
+from ..redis_server import REDIS_SERVER
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -73,3 +76,71 @@ def test_every_answered_comment_is_stored_once_though_a_worker_dies(tmp_path):
     # The phones' other work went through: polls, the live page and the logins through the form.
     for action in ("page", "poll", "login"):
         assert report["actions"][action]["p50"] is not None, action
+
+
+def test_over_the_push_path_every_comment_reaches_every_other_phone_once_through_a_kill_and_a_redis_restart(
+    tmp_path,
+):
+    """2 cells × 3 members on gunicorn's uvicorn workers (chibo.asgi), the live stream on a Redis of the run's
+    own: a worker killed at 5 s, Redis stopped at 9 s for 1.5 s; the phones fall back to polling and come
+    back to the stream by themselves."""
+    require_service(connection.vendor == "postgresql", "PostgreSQL")
+    require_service(bool(shutil.which(REDIS_SERVER)), "redis-server")
+    report_file = tmp_path / "report.json"
+    command = [
+        sys.executable,
+        str(settings.BASE_DIR / "scripts" / "load.py"),
+        "--push",
+        "--cells=2",
+        "--members=3",
+        "--duration=16",
+        "--arrive-window=2",
+        "--comment-every=4",
+        "--logins=3",
+        "--login-window=4",
+        "--kill-at=5",
+        "--redis-restart-at=9",
+        "--redis-down=1.5",
+        "--workers=2",
+        "--resend=1000",
+        "--db",
+        connection.settings_dict["NAME"],
+        "--db-ready",
+        "--var-dir",
+        str(tmp_path),
+        "--json",
+        str(report_file),
+    ]
+    env = {**os.environ, "DATABASE_URL": _server_url()}
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(report_file.read_text())
+
+    # Both faults happened: a worker died and was replaced, Redis went away and came back.
+    assert report["kill"]["pid"] and report["kill"]["replaced_by"]
+    assert report["restart"]["up_at"] > report["restart"]["at"]
+    # Exactly once: one row per answered client id, the ids the phones were answered with.
+    answered = report["answered"]
+    assert answered
+    stored = {str(c.client_id): c.pk for c in Comment.objects.all()}
+    assert stored == answered
+    assert not Comment.objects.values("client_id").annotate(n=Count("pk")).filter(n__gt=1).exists()
+    assert report["facts"]["sent_again_with_same_id"] == len(answered)
+    assert report["facts"]["sent_again_wrong"] == 0
+    # Every comment reached every other phone of its meeting (on its page, its stream or a poll), none of
+    # another meeting.
+    phones = report["phones"]
+    assert all(phone["page_open"] for phone in phones.values())
+    for comment in Comment.objects.select_related("speaker__user"):
+        for username, phone in phones.items():
+            if phone["meeting"] == comment.meeting_id and username != comment.speaker.user.username:
+                assert comment.pk in phone["seen"], (comment.pk, username)
+            elif phone["meeting"] != comment.meeting_id:
+                assert comment.pk not in phone["seen"]
+    assert report["deliveries"]["missed"] == 0
+    # Most arrived on the stream; the fallback polls were used (the restart ended every stream).
+    assert report["deliveries"]["by"]["stream"] > 0
+    assert report["streams"].get("ended", 0) + report["streams"].get("cut", 0) > 0
+    assert report["notes"].get("poll 200 (new comments)", 0) + report["notes"].get(
+        "poll 204 (nothing new)", 0
+    )

@@ -30,6 +30,9 @@ from urllib.parse import parse_qs
 import redis.asyncio as aioredis
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
 
 import access
 from meetings import push
@@ -83,7 +86,11 @@ class Hub:
     async def run(self) -> None:
         wait = RECONNECT[0]
         while True:
-            client = aioredis.Redis.from_url(self.url, socket_connect_timeout=2, health_check_interval=15)
+            # No retries inside the client: this loop reconnects, and a stream must end at once when Redis
+            # goes (its phones poll meanwhile) rather than after the client's own attempts.
+            client = aioredis.Redis.from_url(
+                self.url, socket_connect_timeout=2, health_check_interval=15, retry=Retry(NoBackoff(), 0)
+            )
             try:
                 pubsub = client.pubsub()
                 await pubsub.psubscribe(push.pattern())
@@ -134,8 +141,12 @@ class Hub:
             if not listeners:
                 del self.listeners[meeting_id]
 
-    async def sequence(self, meeting_id: int) -> int:
-        value = await self.client.get(push.sequence_key(meeting_id)) if self.client else None
+    async def sequence(self, meeting_id: int) -> int | None:
+        """The meeting's last sequence number; None when Redis is not answering (the stream is refused)."""
+        try:
+            value = await self.client.get(push.sequence_key(meeting_id)) if self.client else None
+        except (RedisError, OSError):
+            return None
         return int(value or 0)
 
 
@@ -183,14 +194,17 @@ async def app(scope, receive, send) -> None:
         await asyncio.wait_for(current.ready.wait(), timeout=2)
     except TimeoutError:
         return await _refuse(send, 503, "Live stream unavailable")
-    listener = current.join(meeting_id)
+    listener = current.join(meeting_id)  # before the number is read: no update falls between the two
     try:
-        await _stream(meeting_id, listener, current, receive, send)
+        sequence = await current.sequence(meeting_id)
+        if sequence is None:
+            return await _refuse(send, 503, "Live stream unavailable")
+        await _stream(sequence, listener, receive, send)
     finally:
         current.leave(meeting_id, listener)
 
 
-async def _stream(meeting_id, listener, current, receive, send) -> None:
+async def _stream(sequence, listener, receive, send) -> None:
     await send(
         {
             "type": "http.response.start",
@@ -202,7 +216,6 @@ async def _stream(meeting_id, listener, current, receive, send) -> None:
             ],
         }
     )
-    sequence = await current.sequence(meeting_id)
     await send(
         {
             "type": "http.response.body",

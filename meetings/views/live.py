@@ -233,17 +233,23 @@ def open_view(request, pk):
     return render(request, "meetings/open_form.html", {"form": form, "meeting": meeting})
 
 
+def _apply_field(request, form, field: str, perform) -> None:
+    """`perform` the value of the one-field form's `field`; an invalid value or a refusal becomes the error
+    message the next page shows."""
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors[field])
+        perform(form.cleaned_data[field])
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+
+
 @login_required
 @require_POST
 def current_item(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="run")
     form = CurrentItemForm(request.POST, meeting=meeting)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors["item"])
-        live.set_current_item(meeting=meeting, item=form.cleaned_data["item"])
-    except ValidationError as error:
-        messages.error(request, error_text(error))
+    _apply_field(request, form, "item", lambda item: live.set_current_item(meeting=meeting, item=item))
     return redirect(
         "meetings:screen" if request.POST.get("next") == "screen" else "meetings:live", meeting.pk
     )
@@ -255,12 +261,7 @@ def answer(request, pk):
     comment, _may = access.comment_for(request.user, pk, need="run")
     meeting = comment.meeting
     form = AnswerForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors["answer"])
-        live.answer_question(comment=comment, answer=form.cleaned_data["answer"])
-    except ValidationError as error:
-        messages.error(request, error_text(error))
+    _apply_field(request, form, "answer", lambda text: live.answer_question(comment=comment, answer=text))
     return redirect("meetings:live", meeting.pk)
 
 

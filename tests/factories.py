@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from core.months import month_start
+from evaluations.models import Evaluation
 from meetings import live
 from meetings.models import Comment, Meeting
 from meetings.services import create_thematic_meeting, publish_meeting
@@ -105,3 +106,25 @@ def post_comment(
         meeting=meeting, speaker=speaker, text=text, kind=kind, client_id=uuid.uuid4(), by=by, **extra
     )
     return comment
+
+
+def score_sheet(
+    meeting: Meeting,
+    rubric,
+    *,
+    kind=Evaluation.Kind.SELF,
+    total=85,
+    level="kha",
+    label="Khá",
+    adopted_at=None,
+) -> Evaluation:
+    """A scored sheet of the meeting, the cell's own unless `kind` says otherwise; adopted at `adopted_at`."""
+    return Evaluation.objects.create(
+        meeting=meeting,
+        rubric=rubric,
+        kind=kind,
+        total=total,
+        level=level,
+        level_label=label,
+        adopted_at=adopted_at,
+    )

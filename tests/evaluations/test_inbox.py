@@ -19,7 +19,7 @@ from evaluations import inbox
 from evaluations.models import CellMonth, Evaluation
 from members.models import Member, Organization, Role
 
-from ..factories import MemberFactory, RoleFactory, UserFactory, make_org
+from ..factories import MemberFactory, RoleFactory, UserFactory, make_org, score_sheet
 from .conftest import NOVEMBER, hold, session, text, vi
 
 INBOX = reverse("evaluations:inbox")
@@ -27,15 +27,7 @@ INBOX = reverse("evaluations:inbox")
 
 def adopted_score(meeting, default, *, total=85, level="kha", label="Khá") -> Evaluation:
     """The cell's own sheet of the meeting, adopted by its vote, not confirmed."""
-    return Evaluation.objects.create(
-        meeting=meeting,
-        rubric=default,
-        kind=Evaluation.Kind.SELF,
-        total=total,
-        level=level,
-        level_label=label,
-        adopted_at=timezone.now(),
-    )
+    return score_sheet(meeting, default, total=total, level=level, label=label, adopted_at=timezone.now())
 
 
 def adopted_minutes(meeting) -> MinutesVersion:
@@ -267,14 +259,7 @@ def test_a_recorded_chi_uy_session_leaves_the_list(a1, world, login):
 
 def test_a_score_the_officer_scored_separately_leaves_the_list(a1, world, default):
     meeting, _score, _minutes = a1
-    Evaluation.objects.create(
-        meeting=meeting,
-        rubric=default,
-        kind=Evaluation.Kind.SUPERIOR,
-        total=80,
-        level="kha",
-        level_label="Khá",
-    )
+    score_sheet(meeting, default, kind=Evaluation.Kind.SUPERIOR, total=80)
     assert not inbox.scores_to_confirm(access.inbox_scope_of(world.officer.user)).exists()
 
 

@@ -71,6 +71,19 @@ class StatusPeriodFactory(factory.django.DjangoModelFactory):
     reason = "Tuổi cao, sức khỏe yếu"
 
 
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    """A scored sheet of a meeting, the cell's own unless `kind` says otherwise; not adopted unless
+    `adopted_at` is given."""
+
+    class Meta:
+        model = Evaluation
+
+    kind = Evaluation.Kind.SELF
+    total = 85
+    level = "kha"
+    level_label = "Khá"
+
+
 class SupervisionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Supervision
@@ -106,25 +119,3 @@ def post_comment(
         meeting=meeting, speaker=speaker, text=text, kind=kind, client_id=uuid.uuid4(), by=by, **extra
     )
     return comment
-
-
-def score_sheet(
-    meeting: Meeting,
-    rubric,
-    *,
-    kind=Evaluation.Kind.SELF,
-    total=85,
-    level="kha",
-    label="Khá",
-    adopted_at=None,
-) -> Evaluation:
-    """A scored sheet of the meeting, the cell's own unless `kind` says otherwise; adopted at `adopted_at`."""
-    return Evaluation.objects.create(
-        meeting=meeting,
-        rubric=rubric,
-        kind=kind,
-        total=total,
-        level=level,
-        level_label=label,
-        adopted_at=adopted_at,
-    )

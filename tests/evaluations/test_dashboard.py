@@ -25,7 +25,7 @@ from meetings.models import DuesEntry, Meeting
 from members.models import Member, Organization
 
 from ..conftest import require_service
-from ..factories import MemberFactory, score_sheet
+from ..factories import MemberFactory
 from .conftest import (
     DECEMBER,
     NOVEMBER,
@@ -55,10 +55,13 @@ def month(cell, members, period, *, present=10, speakers=6, with_session=True, p
         professional_item(meeting, professional)
     if score is not None:
         _minimum, code, label = next(level for level in LEVELS if score >= level[0])
-        rubric = Rubric.objects.get(kind=Rubric.Kind.MEETING, organization=None)
-        # only an adopted score reaches the dashboard
-        score_sheet(
-            meeting, rubric, total=Decimal(score), level=code, label=label, adopted_at=meeting.ended_at
+        Evaluation.objects.create(
+            meeting=meeting,
+            rubric=Rubric.objects.get(kind=Rubric.Kind.MEETING, organization=None),
+            total=Decimal(score),
+            level=code,
+            level_label=label,
+            adopted_at=meeting.ended_at,  # only an adopted score reaches the dashboard
         )
     return meeting
 

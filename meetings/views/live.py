@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 import access
 from core.forms import error_text
-from core.views import confirmation_page
+from core.views import attempt, confirmation_page
 
 from .. import live, rendered
 from ..forms import AnswerForm, CommentForm, CurrentItemForm, OpenMeetingForm
@@ -321,14 +321,13 @@ def ballot(request, pk):
 def phone_vote_close(request, pk):
     """The secretary closes a vote on phones: the ballots are counted by the rule of a vote entered by hand."""
     vote, _may = access.phone_vote_for(request.user, pk, need="run")
-    try:
-        result = live.close_phone_vote(vote=vote, by=request.user)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
+
+    def done(result):
         if result is None:
             messages.info(request, _("Nobody had voted: the vote is withdrawn and nothing is recorded."))
         else:
             verdict = _("passed") if result.passed else _("not passed")
             messages.success(request, _("Vote recorded: %(result)s.") % {"result": verdict})
+
+    attempt(request, lambda: live.close_phone_vote(vote=vote, by=request.user), done)
     return redirect(reverse("meetings:live", args=[vote.meeting_id]) + "#phone-vote")

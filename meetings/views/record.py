@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 import access
 from core.forms import error_text
-from core.views import bad_request
+from core.views import attempt, bad_request
 from members.models import Member
 
 from .. import dues, live, selfcriticism
@@ -87,11 +87,8 @@ def attendance(request, pk):
 def attendance_all_present(request, pk):
     """Everyone present in one step; the exceptions are changed after."""
     meeting, _may = access.meeting_for(request.user, pk, need="run")
-    try:
-        n = live.mark_all_present(meeting=meeting, by=request.user)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
+
+    def done(n):
         messages.success(
             request,
             ngettext(
@@ -101,6 +98,8 @@ def attendance_all_present(request, pk):
             )
             % {"n": n},
         )
+
+    attempt(request, lambda: live.mark_all_present(meeting=meeting, by=request.user), done)
     return redirect("meetings:attendance", meeting.pk)
 
 

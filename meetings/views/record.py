@@ -138,12 +138,11 @@ def guest_add(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="run")
     form = GuestForm(request.POST)
     if form.is_valid():
-        try:
-            live.add_guest(meeting=meeting, guest=form.instance)
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-        else:
-            messages.success(request, _("Guest added."))
+        attempt(
+            request,
+            lambda: live.add_guest(meeting=meeting, guest=form.instance),
+            lambda _guest: messages.success(request, _("Guest added.")),
+        )
     else:
         messages.error(request, _("Write the guest's name."))
     return redirect("meetings:attendance", meeting.pk)
@@ -155,12 +154,13 @@ def clerk_set(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="manage")
     form = ClerkForm(request.POST, meeting=meeting)
     if form.is_valid():
-        try:
-            live.set_clerk(meeting=meeting, clerk=form.cleaned_data["clerk"])
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-        else:
-            messages.success(request, _("Meeting secretary: %(name)s.") % {"name": meeting.clerk.full_name})
+        attempt(
+            request,
+            lambda: live.set_clerk(meeting=meeting, clerk=form.cleaned_data["clerk"]),
+            lambda _result: messages.success(
+                request, _("Meeting secretary: %(name)s.") % {"name": meeting.clerk.full_name}
+            ),
+        )
     return redirect("meetings:attendance", meeting.pk)
 
 

@@ -3,7 +3,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 import access
 from core.downloads import download_name
-from core.forms import error_text
+from core.views import attempt
 from documents import book, pdf
 from documents.models import BookArchive, MinutesBook
 from meetings.models import Meeting
@@ -140,12 +139,11 @@ def committee_books(request, pk):
 def prepare(request, pk, year, shelf):
     """Asks Celery for a file; a refusal (nothing to put in it) is said in Vietnamese on the page."""
     owner = shelf.owner(request, pk)
-    try:
-        shelf.prepare(owner, year, request.user)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
-        messages.info(request, shelf.preparing)
+    attempt(
+        request,
+        lambda: shelf.prepare(owner, year, request.user),
+        lambda _item: messages.info(request, shelf.preparing),
+    )
     return redirect(shelf.page, owner.pk)
 
 

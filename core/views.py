@@ -1,7 +1,10 @@
 """Answers shared by every app."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+
+from .forms import error_text
 
 
 def bad_request(request, form):
@@ -18,7 +21,6 @@ def confirmation_page(request, subject, confirm: str, *, back: str, **context):
     return render(request, "confirm_page.html", context)
 
 
-
 def form_page(request, form, template, context, *, done):
     """A page with a form. On a GET, or a POST the form refuses, the page shows the form (with its errors
     and what was typed). On a valid POST, `done(form)` does the work and returns where to go next and what
@@ -28,3 +30,14 @@ def form_page(request, form, template, context, *, done):
         messages.success(request, message)
         return redirect(to)
     return render(request, template, {"form": form, **context})
+
+
+def attempt(request, perform, done) -> None:
+    """`perform()` a change; a refusal (ValidationError) becomes the page's error message, otherwise
+    `done(result)` says what was done."""
+    try:
+        result = perform()
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        done(result)

@@ -523,8 +523,6 @@ def open_phone_vote(
 ) -> PhoneVote:
     """The secretary puts a question to the members' phones; the same checks as a vote entered by hand."""
     check_vote(meeting=meeting, kind=kind, subject=subject)
-    if meeting.phone_votes.filter(closed_at__isnull=True).exists():
-        raise ValidationError(_("A vote on phones is already open: close it first."))
     try:
         with transaction.atomic():
             vote = PhoneVote.objects.create(
@@ -535,7 +533,7 @@ def open_phone_vote(
                 agenda_item=agenda_item,
                 opened_by=by,
             )
-    except IntegrityError:  # opened twice at once: one_open_phone_vote_per_meeting
+    except IntegrityError:  # one_open_phone_vote_per_meeting: one is open already, or opened at the same time
         raise ValidationError(_("A vote on phones is already open: close it first.")) from None
     _vote_changed(meeting.pk)
     return vote

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from core.months import month_start
+from evaluations.models import Evaluation
 from meetings import live
 from meetings.models import Comment, Meeting
 from meetings.services import create_thematic_meeting, publish_meeting
@@ -68,6 +69,19 @@ class StatusPeriodFactory(factory.django.DjangoModelFactory):
     kind = StatusPeriod.Kind.EXEMPT
     starts_on = dt.date(2026, 1, 1)
     reason = "Tuổi cao, sức khỏe yếu"
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    """A scored sheet of a meeting, the cell's own unless `kind` says otherwise; not adopted unless
+    `adopted_at` is given."""
+
+    class Meta:
+        model = Evaluation
+
+    kind = Evaluation.Kind.SELF
+    total = 85
+    level = "kha"
+    level_label = "Khá"
 
 
 class SupervisionFactory(factory.django.DjangoModelFactory):

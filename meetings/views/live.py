@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 import access
 from core.forms import error_text
-from core.views import confirmation_page
+from core.views import attempt, confirmation_page
 
 from .. import live, rendered
 from ..forms import AnswerForm, CommentForm, CurrentItemForm, OpenMeetingForm
@@ -233,17 +233,23 @@ def open_view(request, pk):
     return render(request, "meetings/open_form.html", {"form": form, "meeting": meeting})
 
 
+def _apply_field(request, form, field: str, perform) -> None:
+    """`perform` the value of the one-field form's `field`; an invalid value or a refusal becomes the error
+    message the next page shows."""
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors[field])
+        perform(form.cleaned_data[field])
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+
+
 @login_required
 @require_POST
 def current_item(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="run")
     form = CurrentItemForm(request.POST, meeting=meeting)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors["item"])
-        live.set_current_item(meeting=meeting, item=form.cleaned_data["item"])
-    except ValidationError as error:
-        messages.error(request, error_text(error))
+    _apply_field(request, form, "item", lambda item: live.set_current_item(meeting=meeting, item=item))
     return redirect(
         "meetings:screen" if request.POST.get("next") == "screen" else "meetings:live", meeting.pk
     )
@@ -255,12 +261,7 @@ def answer(request, pk):
     comment, _may = access.comment_for(request.user, pk, need="run")
     meeting = comment.meeting
     form = AnswerForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors["answer"])
-        live.answer_question(comment=comment, answer=form.cleaned_data["answer"])
-    except ValidationError as error:
-        messages.error(request, error_text(error))
+    _apply_field(request, form, "answer", lambda text: live.answer_question(comment=comment, answer=text))
     return redirect("meetings:live", meeting.pk)
 
 
@@ -320,14 +321,13 @@ def ballot(request, pk):
 def phone_vote_close(request, pk):
     """The secretary closes a vote on phones: the ballots are counted by the rule of a vote entered by hand."""
     vote, _may = access.phone_vote_for(request.user, pk, need="run")
-    try:
-        result = live.close_phone_vote(vote=vote, by=request.user)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
+
+    def done(result):
         if result is None:
             messages.info(request, _("Nobody had voted: the vote is withdrawn and nothing is recorded."))
         else:
             verdict = _("passed") if result.passed else _("not passed")
             messages.success(request, _("Vote recorded: %(result)s.") % {"result": verdict})
+
+    attempt(request, lambda: live.close_phone_vote(vote=vote, by=request.user), done)
     return redirect(reverse("meetings:live", args=[vote.meeting_id]) + "#phone-vote")

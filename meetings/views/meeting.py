@@ -100,6 +100,19 @@ def _action_form(request, meeting: Meeting, form, *, action: str, perform, done:
     return render(request, "meetings/meeting_action_form.html", context)
 
 
+def _change_with_reason(request, pk, *, action: str, done: str, reason_field: str = ""):
+    """A change of the meeting's state that takes only a reason (cancel, reopen): the reason is the history's
+    note, and is kept on the meeting too in `reason_field` where the meeting has one."""
+    meeting, _may = access.meeting_for(request.user, pk, need="manage")
+
+    def perform(data):
+        kept = {reason_field: data["reason"]} if reason_field else {}
+        meeting.apply(action, by=request.user, note=data["reason"], **kept)
+
+    form = ReasonForm(request.POST or None)
+    return _action_form(request, meeting, form, action=action, perform=perform, done=done)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_move(request, pk):
@@ -121,14 +134,8 @@ def meeting_move(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_cancel(request, pk):
-    meeting, _may = access.meeting_for(request.user, pk, need="manage")
-
-    def cancel(data):
-        meeting.apply("cancel", by=request.user, note=data["reason"], cancel_reason=data["reason"])
-
-    form = ReasonForm(request.POST or None)
     done = _("The meeting was cancelled.")
-    return _action_form(request, meeting, form, action="cancel", perform=cancel, done=done)
+    return _change_with_reason(request, pk, action="cancel", done=done, reason_field="cancel_reason")
 
 
 @login_required
@@ -153,14 +160,8 @@ def meeting_publish(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_reopen(request, pk):
-    meeting, _may = access.meeting_for(request.user, pk, need="manage")
-
-    def reopen(data):
-        meeting.apply("reopen", by=request.user, note=data["reason"])
-
-    form = ReasonForm(request.POST or None)
     done = _("The agenda is open for changes again; publish it when ready.")
-    return _action_form(request, meeting, form, action="reopen", perform=reopen, done=done)
+    return _change_with_reason(request, pk, action="reopen", done=done)
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 import access
 from core.forms import error_text
-from core.views import bad_request
+from core.views import attempt, bad_request
 from members.models import Member
 
 from .. import dues, live, selfcriticism
@@ -87,11 +87,8 @@ def attendance(request, pk):
 def attendance_all_present(request, pk):
     """Everyone present in one step; the exceptions are changed after."""
     meeting, _may = access.meeting_for(request.user, pk, need="run")
-    try:
-        n = live.mark_all_present(meeting=meeting, by=request.user)
-    except ValidationError as error:
-        messages.error(request, error_text(error))
-    else:
+
+    def done(n):
         messages.success(
             request,
             ngettext(
@@ -101,6 +98,8 @@ def attendance_all_present(request, pk):
             )
             % {"n": n},
         )
+
+    attempt(request, lambda: live.mark_all_present(meeting=meeting, by=request.user), done)
     return redirect("meetings:attendance", meeting.pk)
 
 
@@ -139,12 +138,11 @@ def guest_add(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="run")
     form = GuestForm(request.POST)
     if form.is_valid():
-        try:
-            live.add_guest(meeting=meeting, guest=form.instance)
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-        else:
-            messages.success(request, _("Guest added."))
+        attempt(
+            request,
+            lambda: live.add_guest(meeting=meeting, guest=form.instance),
+            lambda _guest: messages.success(request, _("Guest added.")),
+        )
     else:
         messages.error(request, _("Write the guest's name."))
     return redirect("meetings:attendance", meeting.pk)
@@ -156,12 +154,13 @@ def clerk_set(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="manage")
     form = ClerkForm(request.POST, meeting=meeting)
     if form.is_valid():
-        try:
-            live.set_clerk(meeting=meeting, clerk=form.cleaned_data["clerk"])
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-        else:
-            messages.success(request, _("Meeting secretary: %(name)s.") % {"name": meeting.clerk.full_name})
+        attempt(
+            request,
+            lambda: live.set_clerk(meeting=meeting, clerk=form.cleaned_data["clerk"]),
+            lambda _result: messages.success(
+                request, _("Meeting secretary: %(name)s.") % {"name": meeting.clerk.full_name}
+            ),
+        )
     return redirect("meetings:attendance", meeting.pk)
 
 

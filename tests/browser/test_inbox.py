@@ -12,6 +12,7 @@ from evaluations.models import Evaluation, Rubric
 from meetings.models import Meeting
 from meetings.services import plan_regular_meeting
 
+from ..factories import EvaluationFactory
 from ..meetings.pages import vi
 from .axe import horizontal_overflow, serious_violations
 from .conftest import DESKTOP, PASSWORD, PHONE, at
@@ -42,15 +43,7 @@ def adopted_score(world, clock) -> Meeting:
             source_issuer=hd42["source_issuer"],
             levels=hd42["levels"],
         )
-    Evaluation.objects.create(
-        meeting=meeting,
-        rubric=rubric,
-        kind=Evaluation.Kind.SELF,
-        total=85,
-        level="kha",
-        level_label="Khá",
-        adopted_at=start + dt.timedelta(minutes=95),
-    )
+    EvaluationFactory(meeting=meeting, rubric=rubric, adopted_at=start + dt.timedelta(minutes=95))
     clock.set(at(2026, 11, 20, 9, 0))
     return meeting
 

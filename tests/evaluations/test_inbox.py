@@ -19,23 +19,15 @@ from evaluations import inbox
 from evaluations.models import CellMonth, Evaluation
 from members.models import Member, Organization, Role
 
-from ..factories import MemberFactory, RoleFactory, UserFactory, make_org
+from ..factories import EvaluationFactory, MemberFactory, RoleFactory, UserFactory, make_org
 from .conftest import NOVEMBER, hold, session, text, vi
 
 INBOX = reverse("evaluations:inbox")
 
 
-def adopted_score(meeting, default, *, total=85, level="kha", label="Khá") -> Evaluation:
-    """The cell's own sheet of the meeting, adopted by its vote, not confirmed."""
-    return Evaluation.objects.create(
-        meeting=meeting,
-        rubric=default,
-        kind=Evaluation.Kind.SELF,
-        total=total,
-        level=level,
-        level_label=label,
-        adopted_at=timezone.now(),
-    )
+def adopted_score(meeting, default, **score) -> Evaluation:
+    """The cell's own sheet of the meeting (85, khá unless `score` says), adopted by its vote, not confirmed."""
+    return EvaluationFactory(meeting=meeting, rubric=default, adopted_at=timezone.now(), **score)
 
 
 def adopted_minutes(meeting) -> MinutesVersion:
@@ -140,7 +132,7 @@ def test_an_officer_sees_only_the_cells_under_their_organisation(world, clock, d
     alerted(world.other_cell)
     a2 = hold(world.cell_a2)
     session(a2)
-    adopted_score(a2, default, total=92, level="tot", label="Tốt")
+    adopted_score(a2, default, total=92, level="tot", level_label="Tốt")
 
     page = login("officer").get(INBOX).content.decode()
 
@@ -267,14 +259,7 @@ def test_a_recorded_chi_uy_session_leaves_the_list(a1, world, login):
 
 def test_a_score_the_officer_scored_separately_leaves_the_list(a1, world, default):
     meeting, _score, _minutes = a1
-    Evaluation.objects.create(
-        meeting=meeting,
-        rubric=default,
-        kind=Evaluation.Kind.SUPERIOR,
-        total=80,
-        level="kha",
-        level_label="Khá",
-    )
+    EvaluationFactory(meeting=meeting, rubric=default, kind=Evaluation.Kind.SUPERIOR, total=80)
     assert not inbox.scores_to_confirm(access.inbox_scope_of(world.officer.user)).exists()
 
 

@@ -11,8 +11,10 @@ import pytest
 from meetings import live
 from meetings.models import Attendance, Meeting
 from meetings.services import plan_regular_meeting, publish_meeting
+from members.models import StatusPeriod
 
 from ..clock import Clock, at
+from ..factories import MemberFactory, StatusPeriodFactory
 
 NOVEMBER = dt.date(2026, 11, 1)
 
@@ -47,3 +49,23 @@ def opened(prepared, world) -> Meeting:
 def mark(meeting: Meeting, *members, status=Attendance.Status.PRESENT, reason="") -> None:
     for member in members:
         live.mark_attendance(attendance=meeting.attendances.get(member=member), status=status, reason=reason)
+
+
+def member_with_standing(world, name, kind=None, starts=dt.date(2026, 1, 1), ends=None):
+    """A member of Chi bộ A1 with a standing (status period) from `starts`, until `ends` if given."""
+    member = MemberFactory(full_name=name, cell=world.cell)
+    if kind:
+        StatusPeriodFactory(member=member, kind=kind, starts_on=starts, ends_on=ends)
+    return member
+
+
+def five_standings(world) -> dict:
+    """One member of Chi bộ A1 in each standing that decides whether they are expected in the room."""
+    K = StatusPeriod.Kind
+    return {
+        "exempt": member_with_standing(world, "Tạ Văn Bảy", K.EXEMPT),
+        "abroad": member_with_standing(world, "Trương Quang Vinh", K.ABROAD),
+        "here": member_with_standing(world, "Lâm Văn Tạm", K.TEMPORARY_HERE),
+        "elsewhere": member_with_standing(world, "Hồ Văn Xa", K.TEMPORARY_ELSEWHERE),
+        "suspended": member_with_standing(world, "Tô Văn Đình", K.SUSPENDED),
+    }

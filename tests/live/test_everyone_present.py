@@ -2,8 +2,6 @@
 expected in the room and not marked yet; each exception is then one choice, saved as it is made (htmx), or
 the whole list saved by its button where scripts do not run."""
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 
@@ -12,9 +10,8 @@ from meetings.models import Attendance, Meeting
 from meetings.services import plan_regular_meeting, publish_meeting
 from members.models import StatusPeriod
 
-from ..factories import MemberFactory, StatusPeriodFactory
 from ..meetings.pages import HTMX
-from .conftest import NOVEMBER, mark, plan
+from .conftest import NOVEMBER, five_standings, mark, plan
 from .pages import messages_of, text, vi, vi_n
 
 K = StatusPeriod.Kind
@@ -25,18 +22,7 @@ S = Attendance.Status
 def standings(world):
     """Members of Chi bộ A1 whose standing on 05/11/2026 decides whether they are expected in the room."""
 
-    def person(name, kind):
-        member = MemberFactory(full_name=name, cell=world.cell)
-        StatusPeriodFactory(member=member, kind=kind, starts_on=dt.date(2026, 1, 1))
-        return member
-
-    return {
-        "exempt": person("Tạ Văn Bảy", K.EXEMPT),
-        "abroad": person("Trương Quang Vinh", K.ABROAD),
-        "here": person("Lâm Văn Tạm", K.TEMPORARY_HERE),
-        "elsewhere": person("Hồ Văn Xa", K.TEMPORARY_ELSEWHERE),
-        "suspended": person("Tô Văn Đình", K.SUSPENDED),
-    }
+    return five_standings(world)
 
 
 @pytest.fixture

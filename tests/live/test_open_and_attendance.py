@@ -11,8 +11,8 @@ from meetings.models import Attendance, Guest, Meeting
 from members.models import StatusPeriod
 from members.services import transfer_member
 
-from ..factories import MemberFactory, StatusPeriodFactory
-from .conftest import at, mark, plan
+from ..factories import MemberFactory
+from .conftest import at, five_standings, mark, member_with_standing, plan
 from .pages import text, vi, vi_n
 
 K = StatusPeriod.Kind
@@ -31,20 +31,12 @@ def open_by_view(client, meeting, world):
 def standings(world):
     """Members of Chi bộ A1 with a standing on 05/11/2026 (and one whose standing is over)."""
 
-    def person(name, kind=None, starts=dt.date(2026, 1, 1), ends=None):
-        member = MemberFactory(full_name=name, cell=world.cell)
-        if kind:
-            StatusPeriodFactory(member=member, kind=kind, starts_on=starts, ends_on=ends)
-        return member
-
     return {
-        "exempt": person("Tạ Văn Bảy", K.EXEMPT),
-        "abroad": person("Trương Quang Vinh", K.ABROAD),
-        "here": person("Lâm Văn Tạm", K.TEMPORARY_HERE),
-        "elsewhere": person("Hồ Văn Xa", K.TEMPORARY_ELSEWHERE),
-        "suspended": person("Tô Văn Đình", K.SUSPENDED),
-        "was_exempt": person("Châu Văn Khỏe", K.EXEMPT, dt.date(2026, 1, 1), dt.date(2026, 10, 31)),
-        "not_yet": person("Phan Văn Sắp", K.TEMPORARY_ELSEWHERE, dt.date(2026, 11, 6)),
+        **five_standings(world),
+        "was_exempt": member_with_standing(
+            world, "Châu Văn Khỏe", K.EXEMPT, dt.date(2026, 1, 1), dt.date(2026, 10, 31)
+        ),
+        "not_yet": member_with_standing(world, "Phan Văn Sắp", K.TEMPORARY_ELSEWHERE, dt.date(2026, 11, 6)),
     }
 
 

@@ -61,6 +61,15 @@ def _test_settings(settings, tmp_path):
     settings.THROTTLE_CACHE = "throttle"
 
 
+def forget_cache() -> None:
+    """The default cache seen afresh by this test: a new key prefix, so nothing kept so far is found. Never
+    cache.clear(): on Redis it empties the database that the other test processes share (their cached
+    sessions included, which then expire under a test's moved clock)."""
+    from django.core.cache import cache
+
+    cache.key_prefix = f"test-{uuid.uuid4().hex}"
+
+
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker):
     """`seed_demo` once per test module (it takes half a minute), in a transaction rolled back after the

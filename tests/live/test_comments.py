@@ -5,7 +5,6 @@ polled cheaply."""
 import uuid
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.urls import reverse
 from meetings import live
 from meetings.models import Comment, Meeting
 
+from ..conftest import forget_cache
 from ..factories import MemberFactory, post_comment, thematic_meeting
 from .conftest import at
 from .pages import text, vi, vi_n
@@ -311,7 +311,7 @@ def add_comments(meeting, world, count):
 
 def queries(client, url) -> int:
     """Queries of a load with nothing kept yet (the members' rendered comments: meetings/rendered.py)."""
-    cache.clear()
+    forget_cache()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200

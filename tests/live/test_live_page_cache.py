@@ -4,12 +4,12 @@ answer forms (with the chair's own CSRF token) are never kept nor shown to anyon
 
 import re
 
-from django.core.cache import cache
 from django.urls import reverse
 
 from meetings import live
 from meetings.models import Comment
 
+from ..conftest import forget_cache
 from ..factories import post_comment
 from .pages import text, vi
 
@@ -27,7 +27,7 @@ def test_a_member_sees_what_a_fresh_rendering_shows_across_blocks(opened, world,
     member = login("member")
     first = comment_list(member, opened)  # rendered and kept
     kept = comment_list(member, opened)  # from the cache
-    cache.clear()
+    forget_cache()
     fresh = comment_list(member, opened)
 
     assert kept == first == fresh

@@ -14,14 +14,8 @@ def application(environ, start_response):
 
 
 async def asgi(scope, receive, send):
-    if scope["type"] == "lifespan":
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await send({"type": "lifespan.shutdown.complete"})
-                return
+    if scope["type"] != "http":
+        return  # lifespan: returning at once tells uvicorn there is nothing to start or stop
     await send(
         {
             "type": "http.response.start",

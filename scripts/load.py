@@ -174,6 +174,17 @@ def outbox_backoff(failures: int) -> float:
     return random.uniform(ceiling / 2, ceiling)
 
 
+def take_cookies(cookies: dict[str, str], set_cookie: list[str]) -> None:
+    """Keeps what the answer's Set-Cookie headers set, forgets what they expire."""
+    for cookie in set_cookie:
+        name, _eq, rest = cookie.partition("=")
+        value = rest.split(";", 1)[0]
+        if value and "max-age=0" not in cookie.lower():
+            cookies[name.strip()] = value
+        else:
+            cookies.pop(name.strip(), None)
+
+
 class Browser:
     """Cookies and one connection per request (gunicorn's sync workers close every connection)."""
 
@@ -198,13 +209,7 @@ class Browser:
         finally:
             conn.close()
         ms = (time.perf_counter() - start) * 1000
-        for cookie in response.headers.get_all("Set-Cookie") or []:
-            name, _eq, rest = cookie.partition("=")
-            value = rest.split(";", 1)[0]
-            if value and "max-age=0" not in cookie.lower():
-                self.cookies[name.strip()] = value
-            else:
-                self.cookies.pop(name.strip(), None)
+        take_cookies(self.cookies, response.headers.get_all("Set-Cookie") or [])
         return Answer(response.status, response.headers, data, ms)
 
 
@@ -230,6 +235,14 @@ def live_state(page: str) -> dict[str, str]:
         "action": attribute(form, "action"),
         "csrf": attribute(page, "value", 'name="csrfmiddlewaretoken"'),
     }
+
+
+def poll_path(state: dict) -> str:
+    """The poll live.js sends: what the phone has (the newest comment, the item, the status) and its token."""
+    return (
+        f"{state['poll']}?t={quote(state['token'], safe='')}&after={state['after']}"
+        f"&item={state['item']}&status={state['status']}"
+    )
 
 
 def multipart(fields: dict[str, str]) -> tuple[bytes, str]:
@@ -316,23 +329,27 @@ class Run:
         except NETWORK_ERRORS as error:
             self.stats.error("page", failure(error))
             return None
+        return self.page_outcome(answer, row["username"])
+
+    def page_outcome(self, answer: Answer, username: str) -> str | None:
+        """The live page's HTML when it came with the comment form."""
         if answer.status != 200 or 'id="comment-form"' not in answer.text:
             self.stats.error("page", f"http {answer.status}")
-            self.problem(f"live page for {row['username']}: HTTP {answer.status}")
+            self.unexpected_status(f"live page for {username}", answer)
             return None
         self.stats.ok("page", answer.ms)
         return answer.text
 
     def poll(self, browser: Browser, state: dict) -> None:
-        path = (
-            f"{state['poll']}?t={quote(state['token'], safe='')}&after={state['after']}"
-            f"&item={state['item']}&status={state['status']}"
-        )
         try:
-            answer = browser.request("GET", path, headers={"X-Requested-With": "fetch"})
+            answer = browser.request("GET", poll_path(state), headers={"X-Requested-With": "fetch"})
         except NETWORK_ERRORS as error:
             self.stats.error("poll", failure(error))
             return
+        self.poll_outcome(answer, state)
+
+    def poll_outcome(self, answer: Answer, state: dict) -> bool:
+        """Counts a poll's answer and follows it (the newest comment, item and status); True if it had news."""
         if answer.status == 204:
             self.stats.ok("poll", answer.ms)
             self.stats.note("poll 204 (nothing new)")
@@ -346,12 +363,29 @@ class Run:
                 state["status"] = attribute(update, "data-status", 'id="live-update"')
             except ValueError:
                 self.problem("poll answered 200 without #live-update")
+            return True
         else:
             self.stats.error("poll", f"http {answer.status}")
-            self.problem(f"poll: HTTP {answer.status}")
+            self.unexpected_status("poll", answer)
+        return False
 
     def comment(self, browser: Browser, row: dict, state: dict, n: int) -> bool:
         """The outbox: sends until answered (the same client id every time) or refused with a 4xx."""
+        record = self.new_comment(row, state, n, browser)
+        while True:
+            body, headers, sent = self.comment_attempt(record, browser.origin)
+            answer, kind = None, None
+            try:
+                answer = browser.request("POST", state["action"], body=body, headers=headers, sent=sent)
+            except NETWORK_ERRORS as error:
+                kind = failure(error)
+            done = self.comment_outcome(record, answer, kind)
+            if done is not None:
+                return done
+            time.sleep(outbox_backoff(record["attempts"]))
+
+    def new_comment(self, row: dict, state: dict, n: int, browser) -> dict:
+        """A comment put in the phone's outbox, kept by its client id."""
         item = {
             "client_id": str(uuid.uuid4()),
             "text": f"{TEXTS[n % len(TEXTS)]} ({row['username']}, ý kiến {n})",
@@ -369,45 +403,52 @@ class Run:
         }
         with self.lock:
             self.comments[item["client_id"]] = record
-        while True:
-            record["attempts"] += 1
-            body, content_type = multipart(item)
-            headers = {
-                "Accept": "application/json",
-                "X-CSRFToken": state["csrf"],
-                "Content-Type": content_type,
-                "Origin": browser.origin,
-            }
+        return record
 
-            def sent(port, client_id=item["client_id"]):
-                with self.lock:
-                    self.inflight[client_id] = port
+    def comment_attempt(self, record: dict, origin: str):
+        """The next POST of a comment: its body, headers, and the callback noting it in flight."""
+        record["attempts"] += 1
+        item = record["item"]
+        body, content_type = multipart(item)
+        headers = {
+            "Accept": "application/json",
+            "X-CSRFToken": record["state"]["csrf"],
+            "Content-Type": content_type,
+            "Origin": origin,
+        }
 
-            try:
-                answer = browser.request("POST", state["action"], body=body, headers=headers, sent=sent)
-            except NETWORK_ERRORS as error:
-                answer, kind = None, failure(error)
-            finally:
-                with self.lock:
-                    self.inflight.pop(item["client_id"], None)
-            if answer is not None and answer.status in (200, 201):
-                self.stats.ok("comment", answer.ms)
-                data = json.loads(answer.body)
-                record["answer"] = {"id": data["id"], "created": data["created"], "status": answer.status}
-                if record["attempts"] > 1:
-                    self.stats.note("comments sent again after a failed attempt")
-                return True
-            if answer is None:
-                self.stats.error("comment", kind)
-            else:
-                self.stats.error("comment", f"http {answer.status}")
-                self.problem(f"comment by {row['username']}: HTTP {answer.status} {answer.text[:200]}")
-                if 400 <= answer.status < 500:
-                    record["refused"] = answer.status
-                    return False
-            if time.monotonic() > self.drain_end:
+        def sent(port, client_id=item["client_id"]):
+            with self.lock:
+                self.inflight[client_id] = port
+
+        return body, headers, sent
+
+    def comment_outcome(self, record: dict, answer: Answer | None, kind: str | None) -> bool | None:
+        """True when answered, False when refused or the drain is over, None to send it again."""
+        with self.lock:
+            self.inflight.pop(record["item"]["client_id"], None)
+        if answer is not None and answer.status in (200, 201):
+            self.stats.ok("comment", answer.ms)
+            data = json.loads(answer.body)
+            record["answer"] = {"id": data["id"], "created": data["created"], "status": answer.status}
+            record["answered_at"] = time.monotonic()
+            if record["attempts"] > 1:
+                self.stats.note("comments sent again after a failed attempt")
+            return True
+        if answer is None:
+            self.stats.error("comment", kind)
+        else:
+            self.stats.error("comment", f"http {answer.status}")
+            self.unexpected_status(f"comment by {record['username']}", answer)
+            if 400 <= answer.status < 500:
+                record["refused"] = answer.status
                 return False
-            time.sleep(outbox_backoff(record["attempts"]))
+        if time.monotonic() > self.drain_end:
+            return False
+        return None
+
+    def unexpected_status(self, action: str, answer: Answer) -> None:
+        self.problem(f"{action}: HTTP {answer.status} {answer.text[:200]}")
 
     # --- logins through the form ----------------------------------------------------------------------
 
@@ -415,32 +456,40 @@ class Run:
         browser = Browser(self.port)
         try:
             form = browser.request("GET", "/accounts/login/")
-            if form.status != 200:
-                self.stats.error("login", f"http {form.status}")
-                self.problem(f"login form for {username}: HTTP {form.status}")
+            if not self.login_form_ok(form):
                 return
-            body = urlencode(
-                {
-                    "csrfmiddlewaretoken": attribute(form.text, "value", 'name="csrfmiddlewaretoken"'),
-                    "username": username,
-                    "password": self.password,
-                    "next": "",
-                }
-            )
             answer = browser.request(
-                "POST",
-                "/accounts/login/",
-                body=body,
-                headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": browser.origin},
+                "POST", "/accounts/login/", **self.login_post(form, username, browser.origin)
             )
         except NETWORK_ERRORS as error:
             self.stats.error("login", failure(error))
             return
-        if answer.status == 302 and answer.headers.get("Location") == "/" and "sessionid" in browser.cookies:
+        self.login_outcome(answer, browser.cookies)
+
+    def login_form_ok(self, form: Answer) -> bool:
+        if form.status != 200:
+            self.stats.error("login", f"http {form.status}")
+            self.unexpected_status("login form", form)
+        return form.status == 200
+
+    def login_post(self, form: Answer, username: str, origin: str) -> dict:
+        """The form's POST as a browser sends it: the CSRF token from the form, the member's password."""
+        fields = {
+            "csrfmiddlewaretoken": attribute(form.text, "value", 'name="csrfmiddlewaretoken"'),
+            "username": username,
+            "password": self.password,
+            "next": "",
+        }
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Origin": origin}
+        return {"body": urlencode(fields), "headers": headers}
+
+    def login_outcome(self, answer: Answer, cookies: dict) -> None:
+        """Logged in: sent home with a session cookie."""
+        if answer.status == 302 and answer.headers.get("Location") == "/" and "sessionid" in cookies:
             self.stats.ok("login", answer.ms)
         else:
             self.stats.error("login", f"http {answer.status}")
-            self.problem(f"login of {username}: HTTP {answer.status} to {answer.headers.get('Location')}")
+            self.unexpected_status(f"login to {answer.headers.get('Location')}", answer)
 
     def logins(self) -> None:
         threads = []
@@ -522,24 +571,11 @@ class Run:
         while True:
             workers = workers_of(master)
             if n % 4 == 0:
-                with conn.cursor() as cur:
-                    cur.execute(
-                        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                        "AND pid <> pg_backend_pid()"
-                    )
-                    backends = [row[0] for row in cur.fetchall()]
+                backends = backends_of(conn)
                 loads.append(os.getloadavg()[0])
-            for kind, pids in (("gunicorn", [master, *workers]), ("postgres", backends)):
-                for pid in pids:
-                    try:
-                        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                    except OSError:
-                        continue
-                    used = int(fields[11]) + int(fields[12])
-                    first.setdefault((kind, pid), used if self.now() < 1.5 else 0)  # a new process: all of it
-                    last[(kind, pid)] = used
-                    if pid in workers:
-                        states[fields[0]] += 1
+            groups = (("gunicorn", [master, *workers]), ("postgres", backends))
+            whole = ("gunicorn", "postgres") if self.now() < 1.5 else ()
+            sample_ticks(groups, workers, first, last, states, whole)
             if self.now() >= self.args.duration:
                 break
             n += 1
@@ -600,6 +636,39 @@ class Run:
             ):
                 wrong.append(f"{record['item']['client_id']}: HTTP {answer.status} {answer.text[:100]}")
         return {"sent_again": len(sample), "wrong": wrong}
+
+
+def stat_fields(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command's name; None once the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def backends_of(conn) -> list[int]:
+    """The PostgreSQL backends serving this database now, but the one asking."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cur.fetchall()]
+
+
+def sample_ticks(groups, workers, first: dict, last: dict, states: Counter, whole) -> None:
+    """One sample of each process's user+system ticks by (group, pid) into `first` and `last`, and the
+    scheduler states of the workers. A process first seen now counts from its start if its group is in
+    `whole`, else from nothing (it came during the run: all of it is the run's)."""
+    for kind, pids in groups:
+        for pid in pids:
+            fields = stat_fields(pid)
+            if fields is None:
+                continue
+            used = int(fields[11]) + int(fields[12])
+            first.setdefault((kind, pid), used if kind in whole else 0)
+            last[(kind, pid)] = used
+            if pid in workers:
+                states[fields[0]] += 1
 
 
 def workers_of(master: int) -> list[int]:
@@ -1062,6 +1131,21 @@ def print_table(table: dict) -> None:
         )
 
 
+def print_verdict(facts: dict, failures: list[str]) -> None:
+    """The record's side of a run: every answered comment stored exactly once; PASS or FAIL and why."""
+    print(
+        "exactly once: {comments_answered} comments answered, {rows} rows; missing {missing}, duplicated "
+        "{duplicated}, rows not sent {rows_not_sent_by_phones}, unsent {unsent_at_end}; {retried} sent again "
+        "after a failure ({retried_already_stored} of them already stored by the first attempt); "
+        "{sent_again_with_same_id} answered comments re-sent with the same client id, {sent_again_wrong} wrong".format(
+            **facts
+        )
+    )
+    print("RESULT: " + ("PASS" if not failures else "FAIL"))
+    for failure in failures:
+        print(f"  - {failure}")
+
+
 def report(args, run: Run, facts: dict, failures: list[str], meta: dict) -> dict:
     table = run.stats.table()
     print()
@@ -1103,17 +1187,7 @@ def report(args, run: Run, facts: dict, failures: list[str], meta: dict) -> dict
         if k["comment_in_flight"] and k["comment_in_flight"] in run.comments:
             c = run.comments[k["comment_in_flight"]]
             print(f"  that comment: {c['attempts']} attempts, final answer {c['answer']}")
-    print(
-        "exactly once: {comments_answered} comments answered, {rows} rows; missing {missing}, duplicated "
-        "{duplicated}, rows not sent {rows_not_sent_by_phones}, unsent {unsent_at_end}; {retried} sent again "
-        "after a failure ({retried_already_stored} of them already stored by the first attempt); "
-        "{sent_again_with_same_id} answered comments re-sent with the same client id, {sent_again_wrong} wrong".format(
-            **facts
-        )
-    )
-    print("RESULT: " + ("PASS" if not failures else "FAIL"))
-    for failure in failures:
-        print(f"  - {failure}")
+    print_verdict(facts, failures)
     return {
         "actions": table,
         "actions_after_logins": later,
@@ -1290,117 +1364,78 @@ def _main(args, env, var_dir, password, queue, pg, redis) -> int:
             args, env, stream_port, var_dir / "stream.log", "chibo.asgi:application", 1, uvicorn
         )
     try:
-        return _run(
-            args,
-            env,
-            var_dir,
-            password,
-            queue,
-            pg,
-            redis,
-            url,
-            members,
-            meetings,
-            port,
-            server,
-            stream_server,
-            stream_port,
-            started,
-            seed_s,
-            kind,
-        )
+        if args.push:
+            import load_push
+
+            stream_pid = stream_server.pid if stream_server else None
+            run = load_push.PushRun(args, port, members, password, url, redis, pg, stream_port, stream_pid)
+        else:
+            run = Run(args, port, members, password, url)
+        if args.cost:
+            return _cost(args, env, var_dir, run, queue, pg, redis, server, stream_server, stream_port)
+        return _evening(args, env, run, queue, url, meetings, server, started, seed_s)
     finally:
         stop(server)
         if stream_server is not None:
             stop(stream_server)
 
 
-def _run(
-    args,
-    env,
-    var_dir,
-    password,
-    queue,
-    pg,
-    redis,
-    url,
-    members,
-    meetings,
-    port,
-    server,
-    stream_server,
-    stream_port,
-    started,
-    seed_s,
-    kind,
-) -> int:
+def _cost(args, env, var_dir, run, queue, pg, redis, server, stream_server, stream_port) -> int:
+    """CPU per request of each kind, one at a time, against the bare apps measured in the same run."""
     uvicorn = "uvicorn_worker.UvicornWorker"
-    if args.push:
-        import load_push
+    try:
+        step(f"{args.cost} requests of each kind, one at a time")
+        cost = {
+            "bare WSGI app (gunicorn sync worker)": bare_cost(
+                args, env, var_dir, "sync", "bare_wsgi:application"
+            )
+        }
+        if args.push:
+            cost["bare ASGI app (gunicorn uvicorn worker)"] = bare_cost(
+                args, env, var_dir, uvicorn, "bare_wsgi:asgi"
+            )
+        cost.update(measure_cost(args, run, server.pid, pg, redis))
+        if args.push:
+            import load_push
 
-        run = load_push.PushRun(
-            args,
-            port,
-            members,
-            password,
-            url,
-            redis,
-            pg,
-            stream_port,
-            stream_server.pid if stream_server else None,
-        )
-    else:
-        run = Run(args, port, members, password, url)
-    if args.cost:
-        try:
-            step(f"{args.cost} requests of each kind, one at a time")
-            cost = {
-                "bare WSGI app (gunicorn sync worker)": bare_cost(
-                    args, env, var_dir, "sync", "bare_wsgi:application"
+            row = run.members[0]
+            browser = Browser(run.port)
+            browser.cookies["sessionid"] = row["session"]
+            state = live_state(run.open_page(browser, row))
+            step(f"{args.cost_phones} phones on one meeting's stream, {args.cost} updates published")
+            for name, ms in cost.items():
+                print(f"  {name:<44} {ms:>8} ms", flush=True)
+            ms, received, connected = load_push.delivery_cost(
+                run,
+                (stream_server or server).pid,
+                redis,
+                row,
+                state,
+                args.cost_phones,
+                args.cost,
+                stream_port or run.port,
+            )
+            cost["push: one update to one connected phone"] = ms
+            if received < args.cost_phones * args.cost:
+                run.problem(
+                    f"delivery cost: {received} of {args.cost_phones * args.cost} updates arrived "
+                    f"({connected} phones connected)"
                 )
-            }
-            if args.push:
-                cost["bare ASGI app (gunicorn uvicorn worker)"] = bare_cost(
-                    args, env, var_dir, uvicorn, "bare_wsgi:asgi"
-                )
-            cost.update(measure_cost(args, run, server.pid, pg, redis))
-            if args.push:
-                import load_push
+        args.cost_parts = getattr(run, "cost_parts", {})
+        cost = print_cost(args, cost)
+        cost["parts_ms"] = args.cost_parts
+    finally:
+        stop(server)
+        forget_queue(env.get("REDIS_URL", ""), queue)
+    if args.json:
+        Path(args.json).write_text(json.dumps(cost, indent=2, ensure_ascii=False))
+    if run.unexpected:
+        print("unexpected:", run.unexpected[:5])
+    return 1 if run.unexpected or run.stats.events else 0
 
-                row = run.members[0]
-                browser = Browser(port)
-                browser.cookies["sessionid"] = row["session"]
-                state = live_state(run.open_page(browser, row))
-                step(f"{args.cost_phones} phones on one meeting's stream, {args.cost} updates published")
-                for name, ms in cost.items():
-                    print(f"  {name:<44} {ms:>8} ms", flush=True)
-                ms, received, connected = load_push.delivery_cost(
-                    run,
-                    (stream_server or server).pid,
-                    redis,
-                    row,
-                    state,
-                    args.cost_phones,
-                    args.cost,
-                    stream_port or port,
-                )
-                cost["push: one update to one connected phone"] = ms
-                if received < args.cost_phones * args.cost:
-                    run.problem(
-                        f"delivery cost: {received} of {args.cost_phones * args.cost} updates arrived "
-                        f"({connected} phones connected)"
-                    )
-            args.cost_parts = getattr(run, "cost_parts", {})
-            cost = print_cost(args, cost)
-            cost["parts_ms"] = args.cost_parts
-        finally:
-            stop(server)
-            forget_queue(env.get("REDIS_URL", ""), queue)
-        if args.json:
-            Path(args.json).write_text(json.dumps(cost, indent=2, ensure_ascii=False))
-        if run.unexpected:
-            print("unexpected:", run.unexpected[:5])
-        return 1 if run.unexpected or run.stats.events else 0
+
+def _evening(args, env, run, queue, url, meetings, server, started, seed_s) -> int:
+    """The evening itself: phones, logins and faults for the run's duration, then the record checked."""
     try:
         step(f"load for {args.duration:.0f} s (set-up took {time.monotonic() - started:.0f} s)")
         run.go(server.pid)

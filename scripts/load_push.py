@@ -33,19 +33,17 @@ import pwd
 import random
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import load
 import psycopg2
-from load import HOST, TEXTS, Answer, attribute, live_state, multipart, outbox_backoff, percentile, workers_of
+from load import HOST, Answer, attribute, live_state, outbox_backoff, percentile, stat_fields, workers_of
 
 TIMEOUT = load.TIMEOUT
 STREAM_SILENCE = 45.0  # seconds without a byte (heartbeats come every 20 s) before a phone drops its stream
@@ -146,15 +144,6 @@ class AsyncBrowser:
         lines = [f"{method} {path} HTTP/1.1", *(f"{k}: {v}" for k, v in head.items()), "", ""]
         return "\r\n".join(lines).encode("latin-1") + (body or b"")
 
-    def _take_cookies(self, headers: Headers) -> None:
-        for cookie in headers.get_all("set-cookie"):
-            name, _eq, rest = cookie.partition("=")
-            value = rest.split(";", 1)[0]
-            if value and "max-age=0" not in cookie.lower():
-                self.cookies[name.strip()] = value
-            else:
-                self.cookies.pop(name.strip(), None)
-
     async def request(self, method, path, body=None, headers=None, sent=None) -> Answer:
         if isinstance(body, str):
             body = body.encode()
@@ -172,7 +161,7 @@ class AsyncBrowser:
         finally:
             if writer is not None:
                 writer.close()
-        self._take_cookies(head)
+        load.take_cookies(self.cookies, head.get_all("set-cookie"))
         return Answer(status, head, data, (time.perf_counter() - start) * 1000)
 
     async def open_stream(self, path: str):
@@ -297,18 +286,11 @@ class OwnPostgres:
 
     def cpu_ticks(self) -> int:
         """Everything the cluster has used so far."""
-        try:
-            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+        fields = stat_fields(self.pid)
+        if fields is None:
             return 0
-        total = sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime stime cutime cstime
-        for child in children_of(self.pid):
-            try:
-                f = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += int(f[11]) + int(f[12])
-        return total
+        own = sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime stime cutime cstime
+        return own + process_ticks(children_of(self.pid))
 
     def stop(self) -> None:
         subprocess.run(
@@ -328,13 +310,12 @@ def children_of(parent: int) -> list[int]:
 
 
 def process_ticks(pids) -> int:
+    """User and system ticks of these processes (gone ones count nothing)."""
     total = 0
     for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
+        fields = stat_fields(pid)
+        if fields is not None:
+            total += int(fields[11]) + int(fields[12])
     return total
 
 
@@ -437,12 +418,7 @@ class PushRun(load.Run):
         except NETWORK_ERRORS as error:
             self.stats.error("page", failure(error))
             return None
-        if answer.status != 200 or 'id="comment-form"' not in answer.text:
-            self.stats.error("page", f"http {answer.status}")
-            self.unexpected_status("page", answer)
-            return None
-        self.stats.ok("page", answer.ms)
-        return answer.text
+        return self.page_outcome(answer, p.row["username"])
 
     def in_restart(self, at: float | None = None) -> bool:
         at = at or time.monotonic()
@@ -452,31 +428,18 @@ class PushRun(load.Run):
     def unexpected_status(self, action: str, answer: Answer) -> None:
         if answer.status == 503 and self.in_restart():
             return  # the restart's: counted in its window
-        self.problem(f"{action} for {answer.status}: {answer.text[:160]}")
+        super().unexpected_status(action, answer)
 
     async def poll_async(self, p: Phone) -> None:
-        s = p.state
-        path = f"{s['poll']}?t={quote(s['token'], safe='')}&after={s['after']}&item={s['item']}&status={s['status']}"
         try:
-            answer = await p.browser.request("GET", path, headers={"X-Requested-With": "fetch"})
+            answer = await p.browser.request(
+                "GET", load.poll_path(p.state), headers={"X-Requested-With": "fetch"}
+            )
         except NETWORK_ERRORS as error:
             self.stats.error("poll", failure(error))
             return
-        if answer.status == 204:
-            self.stats.ok("poll", answer.ms)
-            self.stats.note("poll 204 (nothing new)")
-        elif answer.status == 200:
-            self.stats.ok("poll", answer.ms)
-            self.stats.note("poll 200 (new comments)")
+        if self.poll_outcome(answer, p.state):
             self.apply(p, answer.body, "poll")
-            try:
-                s["item"] = attribute(answer.text, "data-item", 'id="live-update"')
-                s["status"] = attribute(answer.text, "data-status", 'id="live-update"')
-            except ValueError:
-                self.problem("poll answered 200 without #live-update")
-        else:
-            self.stats.error("poll", f"http {answer.status}")
-            self.unexpected_status("poll", answer)
 
     async def listen(self, p: Phone) -> None:
         """The stream while it lasts; polling every --poll-every s while it does not; back with a backoff."""
@@ -554,99 +517,35 @@ class PushRun(load.Run):
             writer.close()
 
     async def comment_async(self, p: Phone, n: int) -> bool:
-        row, state = p.row, p.state
-        item = {
-            "client_id": str(uuid.uuid4()),
-            "text": f"{TEXTS[n % len(TEXTS)]} ({row['username']}, ý kiến {n})",
-            "kind": "opinion",
-            "agenda_item": state["item"],
-        }
-        record = {
-            "meeting": row["meeting"],
-            "username": row["username"],
-            "attempts": 0,
-            "answer": None,
-            "item": item,
-            "state": state,
-            "browser": p.sync_browser,
-        }
-        with self.lock:
-            self.comments[item["client_id"]] = record
+        record = self.new_comment(p.row, p.state, n, p.sync_browser)
         while True:
-            record["attempts"] += 1
-            body, content_type = multipart(item)
-            headers = {
-                "Accept": "application/json",
-                "X-CSRFToken": state["csrf"],
-                "Content-Type": content_type,
-                "Origin": p.browser.origin,
-            }
-
-            def sent(port, client_id=item["client_id"]):
-                with self.lock:
-                    self.inflight[client_id] = port
-
+            body, headers, sent = self.comment_attempt(record, p.browser.origin)
             answer, kind = None, None
             try:
                 answer = await p.browser.request(
-                    "POST", state["action"], body=body, headers=headers, sent=sent
+                    "POST", p.state["action"], body=body, headers=headers, sent=sent
                 )
             except NETWORK_ERRORS as error:
                 kind = failure(error)
-            finally:
-                with self.lock:
-                    self.inflight.pop(item["client_id"], None)
-            if answer is not None and answer.status in (200, 201):
-                self.stats.ok("comment", answer.ms)
-                data = json.loads(answer.body)
-                record["answer"] = {"id": data["id"], "created": data["created"], "status": answer.status}
-                record["answered_at"] = time.monotonic()
+            done = self.comment_outcome(record, answer, kind)
+            if done:
                 self.last_answer = max(self.last_answer, record["answered_at"])
-                if record["attempts"] > 1:
-                    self.stats.note("comments sent again after a failed attempt")
-                return True
-            if answer is None:
-                self.stats.error("comment", kind)
-            else:
-                self.stats.error("comment", f"http {answer.status}")
-                self.unexpected_status("comment", answer)
-                if 400 <= answer.status < 500:
-                    record["refused"] = answer.status
-                    return False
-            if time.monotonic() > self.drain_end:
-                return False
+            if done is not None:
+                return done
             await asyncio.sleep(outbox_backoff(record["attempts"]))
 
     async def login_async(self, username: str) -> None:
         browser = AsyncBrowser(self.port)
         try:
             form = await browser.request("GET", "/accounts/login/")
-            if form.status != 200:
-                self.stats.error("login", f"http {form.status}")
-                self.unexpected_status("login form", form)
+            if not self.login_form_ok(form):
                 return
-            body = urlencode(
-                {
-                    "csrfmiddlewaretoken": attribute(form.text, "value", 'name="csrfmiddlewaretoken"'),
-                    "username": username,
-                    "password": self.password,
-                    "next": "",
-                }
-            )
-            answer = await browser.request(
-                "POST",
-                "/accounts/login/",
-                body=body,
-                headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": browser.origin},
-            )
+            post = self.login_post(form, username, browser.origin)
+            answer = await browser.request("POST", "/accounts/login/", **post)
         except NETWORK_ERRORS as error:
             self.stats.error("login", failure(error))
             return
-        if answer.status == 302 and answer.headers.get("Location") == "/" and "sessionid" in browser.cookies:
-            self.stats.ok("login", answer.ms)
-        else:
-            self.stats.error("login", f"http {answer.status}")
-            self.unexpected_status("login", answer)
+        self.login_outcome(answer, browser.cookies)
 
     async def logins_async(self) -> None:
         usernames = [row["username"] for row in self.members]
@@ -721,26 +620,12 @@ class PushRun(load.Run):
             if n % 4 == 0:
                 loads.append(os.getloadavg()[0])
             if conn is not None:  # the shared server: this database's backends as sampled (undercounts)
-                with conn.cursor() as cur:
-                    cur.execute(
-                        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                        "AND pid <> pg_backend_pid()"
-                    )
-                    backends = [row[0] for row in cur.fetchall()]
+                backends = load.backends_of(conn)
             groups = [("web", [master, *workers]), ("redis", list(self.redis.pids)), ("postgres", backends)]
             if self.stream_master:  # --split: the stream's own gunicorn
                 groups.append(("stream", [self.stream_master, *workers_of(self.stream_master)]))
-            for kind, pids in groups:
-                for pid in pids:
-                    try:
-                        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                    except OSError:
-                        continue
-                    used = int(fields[11]) + int(fields[12])
-                    first.setdefault((kind, pid), used if self.now() < 1.5 or kind == "postgres" else 0)
-                    last[(kind, pid)] = used
-                    if pid in workers:
-                        states[fields[0]] += 1
+            whole = [kind for kind, _pids in groups] if self.now() < 1.5 else ["postgres"]
+            load.sample_ticks(groups, workers, first, last, states, whole)
             totals = Counter()
             for key in last:
                 totals[key[0]] += last[key] - first[key]
@@ -963,17 +848,7 @@ def report_push(args, run: PushRun, facts: dict, failures: list[str], meta: dict
     print("fault timeline:")
     for line in run.timeline:
         print(f"  {line}")
-    print(
-        "exactly once: {comments_answered} comments answered, {rows} rows; missing {missing}, duplicated "
-        "{duplicated}, rows not sent {rows_not_sent_by_phones}, unsent {unsent_at_end}; {retried} sent again "
-        "after a failure ({retried_already_stored} of them already stored by the first attempt); "
-        "{sent_again_with_same_id} answered comments re-sent with the same client id, {sent_again_wrong} wrong".format(
-            **facts
-        )
-    )
-    print("RESULT: " + ("PASS" if not failures else "FAIL"))
-    for item in failures:
-        print(f"  - {item}")
+    load.print_verdict(facts, failures)
     return {
         "mode": "push",
         "actions": table,
@@ -1085,15 +960,5 @@ def push_fragment(run, row, state) -> str:
     browser = load.Browser(run.port)
     browser.cookies["sessionid"] = row["session"]
     last = max(c["answer"]["id"] for c in run.comments.values() if c["answer"])
-    path = f"{state['poll']}?t={quote(state['token'], safe='')}&after={last - 1}&item={state['item']}&status="
+    path = load.poll_path({**state, "after": last - 1, "status": ""})
     return browser.request("GET", path, headers={"X-Requested-With": "fetch"}).text
-
-
-def stop_process(process) -> None:
-    if process is not None and process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

@@ -143,6 +143,39 @@ def test_a_new_comment_is_found_once_its_transaction_commits(
     assert found_comments(search(client, "nuoc sach")) == []
 
 
+def test_the_comments_of_a_meeting_in_progress_wait_at_most_a_minute_for_one_reindex_of_their_meeting(
+    world, live_meeting, login, django_capture_on_commit_callbacks, monkeypatch
+):
+    """2,000 phones post a comment a second per meeting and each reindex reads the meeting's whole record: a
+    meeting in progress sends one reindex a minute, not one per comment; closing it sends one at once."""
+    from archive import signals, tasks
+
+    sent = []
+    monkeypatch.setattr(
+        tasks.reindex_meetings, "apply_async", lambda args, countdown=None: sent.append((args[0], countdown))
+    )
+    monkeypatch.setattr(tasks.reindex_meetings, "delay", lambda ids: sent.append((ids, None)))
+    client = login("member")
+    for words in ("nước sạch", "đường điện", "trạm y tế"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("meetings:comment_post", args=[live_meeting.pk]),
+                {"text": f"Kiến nghị về {words}.", "kind": Comment.Kind.OPINION},
+            )
+        assert response.status_code == 302
+    assert sent == [([live_meeting.pk], signals.LIVE_REINDEX_DELAY)]
+    assert signals.LIVE_REINDEX_DELAY <= 60
+
+    # The job, when it runs, finds every comment of the minute.
+    tasks.reindex_meetings.run([live_meeting.pk])
+    assert len(found_comments(search(client, "kien nghi"))) == 3
+
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        live.close_meeting(meeting=live_meeting, by=world.secretary.user)
+    assert sent == [([live_meeting.pk], None)]
+
+
 # --- the same answers on SQLite and PostgreSQL -------------------------------------------------------------
 
 CORPUS = {

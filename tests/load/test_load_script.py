@@ -34,19 +34,13 @@ def _server_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/postgres"
 
 
-def test_every_answered_comment_is_stored_once_though_a_worker_dies(tmp_path):
-    require_service(connection.vendor == "postgresql", "PostgreSQL")
+def _run_load(tmp_path, *options: str) -> dict:
+    """Runs scripts/load.py with these options on the test database; its JSON report."""
     report_file = tmp_path / "report.json"
     command = [
         sys.executable,
         str(settings.BASE_DIR / "scripts" / "load.py"),
-        "--cells=2",
-        "--members=3",
-        "--duration=20",
-        "--comment-every=5",
-        "--logins=4",
-        "--login-window=5",
-        "--kill-at=6",
+        *options,
         "--workers=2",
         "--resend=1000",
         "--db",
@@ -60,19 +54,39 @@ def test_every_answered_comment_is_stored_once_though_a_worker_dies(tmp_path):
     env = {**os.environ, "DATABASE_URL": _server_url()}
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
-    report = json.loads(report_file.read_text())
+    return json.loads(report_file.read_text())
 
-    # The worker was killed under load and gunicorn forked another one.
-    assert report["kill"]["pid"] and report["kill"]["replaced_by"]
-    # What the phones were answered is exactly what the database holds: one row per client id, the same ids.
+
+def _stored_exactly_once(report: dict) -> dict:
+    """One row per client id the phones were answered with, the same ids, each sent again and answered with
+    the stored comment; the answered ids."""
     answered = report["answered"]
     assert answered
     stored = {str(c.client_id): c.pk for c in Comment.objects.all()}
     assert stored == answered
     assert not Comment.objects.values("client_id").annotate(n=Count("pk")).filter(n__gt=1).exists()
-    # Every answered comment was sent again with its client id and answered with the stored comment.
     assert report["facts"]["sent_again_with_same_id"] == len(answered)
     assert report["facts"]["sent_again_wrong"] == 0
+    return answered
+
+
+def test_every_answered_comment_is_stored_once_though_a_worker_dies(tmp_path):
+    require_service(connection.vendor == "postgresql", "PostgreSQL")
+    report = _run_load(
+        tmp_path,
+        "--cells=2",
+        "--members=3",
+        "--duration=20",
+        "--comment-every=5",
+        "--logins=4",
+        "--login-window=5",
+        "--kill-at=6",
+    )
+
+    # The worker was killed under load and gunicorn forked another one.
+    assert report["kill"]["pid"] and report["kill"]["replaced_by"]
+    # What the phones were answered is exactly what the database holds, each sent again with its client id.
+    _stored_exactly_once(report)
     # The phones' other work went through: polls, the live page and the logins through the form.
     for action in ("page", "poll", "login"):
         assert report["actions"][action]["p50"] is not None, action
@@ -86,10 +100,8 @@ def test_over_the_push_path_every_comment_reaches_every_other_phone_once_through
     back to the stream by themselves."""
     require_service(connection.vendor == "postgresql", "PostgreSQL")
     require_service(bool(shutil.which(REDIS_SERVER)), "redis-server")
-    report_file = tmp_path / "report.json"
-    command = [
-        sys.executable,
-        str(settings.BASE_DIR / "scripts" / "load.py"),
+    report = _run_load(
+        tmp_path,
         "--push",
         "--cells=2",
         "--members=3",
@@ -101,32 +113,13 @@ def test_over_the_push_path_every_comment_reaches_every_other_phone_once_through
         "--kill-at=5",
         "--redis-restart-at=9",
         "--redis-down=1.5",
-        "--workers=2",
-        "--resend=1000",
-        "--db",
-        connection.settings_dict["NAME"],
-        "--db-ready",
-        "--var-dir",
-        str(tmp_path),
-        "--json",
-        str(report_file),
-    ]
-    env = {**os.environ, "DATABASE_URL": _server_url()}
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
-    report = json.loads(report_file.read_text())
+    )
 
     # Both faults happened: a worker died and was replaced, Redis went away and came back.
     assert report["kill"]["pid"] and report["kill"]["replaced_by"]
     assert report["restart"]["up_at"] > report["restart"]["at"]
     # Exactly once: one row per answered client id, the ids the phones were answered with.
-    answered = report["answered"]
-    assert answered
-    stored = {str(c.client_id): c.pk for c in Comment.objects.all()}
-    assert stored == answered
-    assert not Comment.objects.values("client_id").annotate(n=Count("pk")).filter(n__gt=1).exists()
-    assert report["facts"]["sent_again_with_same_id"] == len(answered)
-    assert report["facts"]["sent_again_wrong"] == 0
+    _stored_exactly_once(report)
     # Every comment reached every other phone of its meeting (on its page, its stream or a poll), none of
     # another meeting.
     phones = report["phones"]

@@ -60,7 +60,14 @@ LIVE_REINDEX_DELAY = 60
 
 def schedule_soon(meeting_id: int) -> None:
     """One reindex of the meeting LIVE_REINDEX_DELAY seconds from now, unless one is already waiting."""
-    if suspended.active or not cache.add(f"archive:reindex-soon:{meeting_id}", 1, LIVE_REINDEX_DELAY):
+    if suspended.active:
+        return
+    try:
+        first = cache.add(f"archive:reindex-soon:{meeting_id}", 1, LIVE_REINDEX_DELAY)
+    except Exception:  # a cache that does not answer (Redis restarting): the reindex goes now, as for any save
+        schedule(meeting_id)
+        return
+    if not first:
         return
     transaction.on_commit(
         lambda: tasks.reindex_meetings.apply_async([[meeting_id]], countdown=LIVE_REINDEX_DELAY), robust=True

@@ -123,7 +123,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "chibo.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # An unreachable Redis (a cut rather than a refusal) costs a request one second, not a minute.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -381,6 +381,30 @@ def answer_question(*, comment: Comment, answer: str) -> Comment:
     return comment
 
 
+def update_state(meeting_id: int) -> Meeting | None:
+    """The meeting as a live update shows it, in one query: its current item, and as attributes its
+    comments' counts (`speakers`, `n_comments`, as `speaker_counts` counts them), its largest comment id
+    (`last`) and its latest vote on phones as "id.revision" (`vote_signature`, "" without one)."""
+    latest_vote = PhoneVote.objects.filter(meeting=OuterRef("pk")).order_by("-pk")
+    meeting = (
+        Meeting.objects.filter(pk=meeting_id)
+        .select_related("current_item")
+        .annotate(
+            n_comments=Count("comments"),
+            # A member is one speaker; a guest without a member row is one per name.
+            speakers=Count("comments__speaker", distinct=True)
+            + Count("comments__speaker_name", distinct=True, filter=Q(comments__speaker__isnull=True)),
+            last=Max("comments__id"),
+            vote=Subquery(latest_vote.values("pk")[:1]),
+            vote_revision=Subquery(latest_vote.values("revision")[:1]),
+        )
+        .first()
+    )
+    if meeting is not None:
+        meeting.vote_signature = f"{meeting.vote}.{meeting.vote_revision}" if meeting.vote else ""
+    return meeting
+
+
 def speaker_counts(meeting: Meeting) -> tuple[int, int]:
     """(speakers, comments): "10 đồng chí phát biểu 13 ý kiến"."""
     rows = list(meeting.comments.values_list("speaker_id", "speaker_name"))
@@ -572,7 +596,9 @@ def cast_ballot(*, vote: PhoneVote, member: Member, choice: str) -> PhoneBallot:
 def close_phone_vote(*, vote: PhoneVote, by) -> Vote | None:
     """Counts the ballots by `record_vote`, as a named show of hands entered by hand. A ballot of a member
     who is no longer present with a vote is left out; a vote nobody answered is withdrawn (None)."""
-    vote = PhoneVote.objects.select_for_update(of=("self",)).select_related("meeting", "subject").get(pk=vote.pk)
+    vote = (
+        PhoneVote.objects.select_for_update(of=("self",)).select_related("meeting", "subject").get(pk=vote.pk)
+    )
     if not vote.is_open:
         raise ValidationError(_("This vote is already closed."))
     voters = {a.member_id for a in quorum(vote.meeting).voters}

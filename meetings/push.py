@@ -28,7 +28,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from . import live, signals
-from .models import Meeting, PhoneVote
+from .models import Meeting
 
 log = logging.getLogger(__name__)
 
@@ -80,28 +80,33 @@ def _redis():
 
 
 def update_html(meeting_id: int, comment_ids=()) -> tuple[str, int | None]:
-    """The fragment every phone of the meeting applies, and the meeting's status; None when it is gone."""
-    meeting = Meeting.objects.select_related("current_item").filter(pk=meeting_id).first()
+    """The fragment every phone of the meeting applies, and the meeting's status; None when it is gone.
+    Two queries: the meeting with its counts and latest vote (`live.update_state`), and the comments."""
+    meeting = live.update_state(meeting_id)
     if meeting is None:
         return "", None
-    comments = list(
-        meeting.comments.filter(pk__in=comment_ids).select_related("speaker", "agenda_item").order_by("pk")
+    comments = (
+        list(
+            meeting.comments.filter(pk__in=comment_ids)
+            .select_related("speaker", "agenda_item")
+            .order_by("pk")
+        )
+        if comment_ids
+        else []
     )
-    speakers, n_comments = live.speaker_counts(meeting)
-    # The vote on phones, by its id and revision: a phone whose mark differs asks the poll for its own
-    # panel (the panel is drawn for each member: their choice, the close button for the secretary).
-    vote = PhoneVote.objects.filter(meeting=meeting).order_by("-pk").values_list("pk", "revision").first()
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(
             "meetings/_live_update.html",
             {
                 "meeting": meeting,
                 "comments": comments,
-                "speakers": speakers,
-                "n_comments": n_comments,
+                "speakers": meeting.speakers,
+                "n_comments": meeting.n_comments,
                 "last": "",  # a phone keeps its own high-water mark (the largest id it has shown)
                 "can_run": False,
-                "vote_signature": f"{vote[0]}.{vote[1]}" if vote else "",
+                # The vote on phones, by its id and revision: a phone whose mark differs asks the poll for its
+                # own panel (the panel is drawn for each member: their choice, the close button for the chair).
+                "vote_signature": meeting.vote_signature,
             },
         )
     return html, meeting.status

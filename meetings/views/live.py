@@ -123,14 +123,15 @@ def live_poll(request, pk):
         and state["status"] == request.GET.get("status")
     ):
         return HttpResponse(status=204)
-    meeting = Meeting.objects.select_related("current_item").get(pk=pk)
+    meeting = live.update_state(pk)
+    if meeting is None:
+        raise Http404
     comments = list(meeting.comments.filter(pk__gt=after).select_related("speaker", "agenda_item"))
-    speakers, n_comments = live.speaker_counts(meeting)
     context = {
         "meeting": meeting,
         "comments": comments,
-        "speakers": speakers,
-        "n_comments": n_comments,
+        "speakers": meeting.speakers,
+        "n_comments": meeting.n_comments,
         "last": comments[-1].pk if comments else after,
         "can_run": False,
         "vote_signature": vote,

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from meetings import live
+from meetings import live, push
 from meetings.models import Comment, Meeting
 
 from ..conftest import forget_cache
@@ -224,6 +224,22 @@ def test_poll_returns_only_the_comments_after_the_cursor(opened, world, login):
     assert "Ý kiến mới" in shown and "Võ Thị Ngọc Hân" in shown
     assert "Đã có từ trước" not in shown
     assert counts_text(2, 2) in shown
+
+
+def test_the_poll_and_the_pushed_update_count_a_guest_by_name_and_a_member_once(opened, world, login):
+    client = login("member")
+    state = live_state(client, opened)
+    add_comment(opened, world.member, "Một")
+    add_comment(opened, world.member, "Hai")
+    add_comment(opened, world.secretary, "Ba")
+    add_comment(opened, None, "Bốn", speaker_name="Lê Văn Khách")
+    add_comment(opened, None, "Năm", speaker_name="Lê Văn Khách")
+    add_comment(opened, None, "Sáu", speaker_name="Trần Thị Khách")
+
+    assert counts_text(4, 6) in text(client.get(poll_url(opened), state))
+    html, _status = push.update_html(opened.pk)
+    assert counts_text(4, 6) in html
+    assert live.speaker_counts(opened) == (4, 6)
 
 
 def test_poll_answers_nothing_new_with_204_in_two_queries(

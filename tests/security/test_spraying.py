@@ -64,7 +64,7 @@ def redis_down(settings):
     settings.CACHES = {
         **settings.CACHES,
         "throttle": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "chibo.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/7",
             "OPTIONS": {"socket_connect_timeout": 0.2},
         },

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -313,6 +313,11 @@ def set_current_item(*, meeting: Meeting, item: AgendaItem) -> None:
     signals.live_changed.send(sender=Meeting, meeting_id=meeting.pk, comment_ids=())
 
 
+# The first key of the advisory lock that orders a meeting's comments (`_in_id_order`); the second is the
+# meeting's id. An arbitrary number that no other lock of the project uses.
+COMMENT_ORDER_LOCK = 19_001
+
+
 def post_comment(
     *,
     meeting: Meeting,
@@ -339,6 +344,7 @@ def post_comment(
         raise ValidationError(_("The comment is empty."))
     try:
         with transaction.atomic():
+            _in_id_order(meeting.pk)
             comment = Comment.objects.create(
                 meeting=meeting,
                 speaker=speaker,
@@ -355,6 +361,16 @@ def post_comment(
         record_delegate(meeting=meeting, member=speaker)
     signals.live_changed.send(sender=Meeting, meeting_id=meeting.pk, comment_ids=(comment.pk,))
     return comment, True
+
+
+def _in_id_order(meeting_id: int) -> None:
+    """The comments of one meeting commit in the order of their ids: on PostgreSQL a lock per meeting is
+    held from before the id is drawn until the commit (SQLite writes one at a time anyway). A phone polls
+    for the ids above the largest it shows; without the lock a comment given a smaller id but committed
+    after a larger one would never reach a phone that heard the larger one and then lost its stream."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [COMMENT_ORDER_LOCK, meeting_id % 2**31])
 
 
 def _retried(comment: Comment, meeting: Meeting) -> Comment:

@@ -47,6 +47,7 @@ from load import HOST, Answer, attribute, live_state, outbox_backoff, percentile
 
 TIMEOUT = load.TIMEOUT
 STREAM_SILENCE = 45.0  # seconds without a byte (heartbeats come every 20 s) before a phone drops its stream
+SAFETY_POLL = 300.0  # seconds between a streaming phone's polls (static/js/live.js SAFETY_POLL)
 SETTLE = 5.0  # seconds the phones keep listening after the last comment was answered
 REDIS_WINDOW = 12.0  # seconds after Redis is back in which 503s and cuts are put down to the restart
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
@@ -335,6 +336,7 @@ class Phone:
         self.page_at = math.inf
         self.seq: int | None = None
         self.streaming = False
+        self.polled_at = time.monotonic()
         self.gaps = 0
         self.listener: asyncio.Task | None = None
         self.on_stream: list[tuple[float, float]] = []  # (from, to) monotonic: the stream was up
@@ -395,6 +397,8 @@ class PushRun(load.Run):
             if next_comment >= self.args.duration:
                 break
             await asyncio.sleep(max(0.0, wait))
+            if p.streaming and time.monotonic() - p.polled_at > SAFETY_POLL:
+                await self.poll_async(p)  # static/js/live.js's safety poll while the stream is up
             n += 1
             next_comment += self.args.comment_every
             await self.comment_async(p, n)
@@ -431,6 +435,7 @@ class PushRun(load.Run):
         super().unexpected_status(action, answer)
 
     async def poll_async(self, p: Phone) -> None:
+        p.polled_at = time.monotonic()
         try:
             answer = await p.browser.request(
                 "GET", load.poll_path(p.state), headers={"X-Requested-With": "fetch"}

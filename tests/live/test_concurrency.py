@@ -86,3 +86,38 @@ def test_ten_retries_of_the_same_comment_at_once_store_it_once(on_postgres, worl
     assert [created for _comment, created in results].count(True) == 1
     assert {comment.pk for comment, _created in results} == {stored.pk}
     assert stored.text == "Gửi lại khi có sóng"
+
+
+def test_a_phone_polling_after_the_newest_comment_it_heard_misses_none_committed_later(
+    on_postgres, world, opened
+):
+    """Comment A draws its id first but its commit is slow; comment B, posted meanwhile, gets a larger id.
+    A phone that heard B on its stream and then lost the stream polls for the ids above B's: A must not be
+    committed after B, or no poll would ever bring it."""
+    require_service(on_postgres, "PostgreSQL")
+    speakers = [MemberFactory(full_name=f"Đảng viên {n}", cell=world.cell) for n in range(2)]
+    a_drawn, b_posting = threading.Event(), threading.Event()
+    seen = {}
+
+    def slow_a():
+        from django.db import transaction
+
+        with transaction.atomic():
+            seen["a"], _created = post(opened.pk, speakers[0].pk, "A: chậm", uuid.uuid4())
+            a_drawn.set()
+            b_posting.wait(10)
+            threading.Event().wait(0.5)  # B tries to commit while A is still open
+
+    def quick_b():
+        a_drawn.wait(10)
+        b_posting.set()
+        seen["b"], _created = post(opened.pk, speakers[1].pk, "B: nhanh", uuid.uuid4())
+        # What a poll after B's answer finds below B's id: A, committed first.
+        seen["below_b"] = set(
+            Comment.objects.filter(meeting=opened, pk__lt=seen["b"].pk).values_list("pk", flat=True)
+        )
+
+    run_together(2, lambda i: (slow_a, quick_b)[i]())
+
+    assert seen["a"].pk < seen["b"].pk
+    assert seen["a"].pk in seen["below_b"]

@@ -265,6 +265,7 @@ class CommentForm(forms.Form):
             for n, (pk, title) in enumerate(items.queryset.values_list("pk", "title"), start=1)
         }
         now = meeting.current_item_id
+        self.agenda_labels = labels
         items.label_from_instance = lambda item: labels.get(item.pk, item.title)
         # A phone's list shows the start of a long title only: the whole title of the item chosen is written
         # under it (static/js/live.js keeps it in step with the choice). Escaped: help text is not.

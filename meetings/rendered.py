@@ -7,12 +7,16 @@ each was last answered and the meeting's status, so a block is rendered again on
 comments is answered (or the status changes); a new comment changes the last block only. Only the members'
 view is kept: the chair's list carries answer forms with the chair's own CSRF token, which must never be
 handed to anyone else, so it is rendered for each request (one page, not 2,000).
+
+The members' comment form is kept too (`comment_form`): crispy-forms' templates cost more than the rest of
+the page, and the form is the same for every member of the meeting (the CSRF token is outside it).
 """
 
 from __future__ import annotations
 
 import hashlib
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -67,3 +71,16 @@ def members_list(meeting: Meeting, rows: list[tuple]) -> SafeString:
         cache.set_many(fresh, TIMEOUT)
         kept |= fresh
     return mark_safe("".join(kept[key] for key in keys))  # noqa: S308  (our own templates' output)
+
+
+def comment_form(meeting: Meeting, form) -> SafeString:
+    """The unbound comment form of a member (no speaker fields) as crispy renders it, kept per meeting,
+    language, current item and agenda (its items' numbers and titles)."""
+    agenda = hashlib.blake2b(repr(sorted(form.agenda_labels.items())).encode(), digest_size=8).hexdigest()
+    language = translation.get_language()
+    key = f"live:comment-form:{meeting.pk}:{language}:{meeting.current_item_id}:{agenda}"
+    html = cache.get(key)
+    if html is None:
+        html = as_crispy_form(form)  # the template's `{{ form|crispy }}`: the fields, no <form> tag
+        cache.set(key, html, TIMEOUT)
+    return mark_safe(html)  # noqa: S308  (crispy's rendering of our own form)

@@ -887,6 +887,13 @@ def cpu_ticks(pids) -> dict[int, int]:
     return out
 
 
+PAGE_COMMENTS = 50
+PAGE_50 = f"live page ({PAGE_COMMENTS} comments)"
+# static/js/live.js: a streaming phone's safety poll; chibo/push.py: the stream's heartbeat.
+SAFETY_POLL_S = 300
+HEARTBEAT_S = 20
+
+
 def measure_cost(args, run: Run, master: int, pg=None, redis=None) -> dict:
     """CPU per request of each action, one request at a time on one worker: CPU time, not wall time, so a
     busy machine slows it down but does not change it. Worker plus PostgreSQL (the run's own cluster, all of
@@ -956,6 +963,15 @@ def measure_cost(args, run: Run, master: int, pg=None, redis=None) -> dict:
     out["poll, nothing new"] = cost(lambda: poll(last), n, "poll, nothing new")
     page_name = f"live page ({n + 3} comments)"
     out[page_name] = cost(lambda: run.open_page(browser, row), n, page_name)
+    # The issue's page: another meeting's, with 50 comments, as one of its members opens it.
+    other = next((r for r in run.members if r["meeting"] != row["meeting"]), None)
+    if other is not None:
+        other_browser = Browser(run.port)
+        other_browser.cookies["sessionid"] = other["session"]
+        other_state = live_state(run.open_page(other_browser, other))
+        for i in range(PAGE_COMMENTS):
+            run.comment(other_browser, other, other_state, i)
+        out[PAGE_50] = cost(lambda: run.open_page(other_browser, other), n, PAGE_50)
     out["login (form and post)"] = cost(
         lambda: run.login(row["username"]), max(5, n // 10), "login (form and post)"
     )
@@ -985,6 +1001,31 @@ def bare_cost(args, env: dict, var_dir: Path, worker_class: str, app: str) -> fl
         stop(server)
 
 
+def push_evening(
+    cost: dict, phones: int, members: int, comment_every: float, logins: int, login_window: float
+) -> dict:
+    """The cores an evening over the push path needs, from the CPU per request (ms): every phone comments
+    every `comment_every` s, each comment reaches the other members of its meeting, each phone polls for
+    safety and hears a heartbeat; in the first minute every phone opens its live page and `logins` members
+    log in through the form."""
+    comments = phones / comment_every
+    delivery = cost["push: one update to one connected phone"]
+    page = cost.get(PAGE_50) or next(v for k, v in cost.items() if k.startswith("live page"))
+    parts = {
+        "comments": comments * cost["comment"],
+        "deliveries": comments * (members - 1) * delivery,
+        "safety polls": phones / SAFETY_POLL_S * cost["poll, nothing new"],
+        "heartbeats": phones / HEARTBEAT_S * delivery,
+    }
+    steady = sum(parts.values()) / 1000
+    first = (phones * page + logins * cost["login (form and post)"]) / 60 / 1000
+    return {
+        "steady_cores": round(steady, 2),
+        "first_minute_extra_cores": round(first, 2),
+        "steady_parts_cores": {k: round(v / 1000, 3) for k, v in parts.items()},
+    }
+
+
 def print_cost(args, cost: dict) -> dict:
     """The CPU each request costs, and what the configured evening would need from the machine."""
     print()
@@ -999,15 +1040,16 @@ def print_cost(args, cost: dict) -> dict:
     comments = phones / args.comment_every
     logins = args.logins / args.login_window * cost["login (form and post)"] / 1000 if args.logins else 0.0
     if args.push:
-        delivery = cost["push: one update to one connected phone"]
-        steady = comments * (cost["comment"] + (args.members - 1) * delivery) / 1000
+        model = push_evening(cost, phones, args.members, args.comment_every, args.logins, args.login_window)
         print(
             f"the evening configured ({phones} phones) over the push path: {comments:.1f} comments/s, each "
-            f"delivered to {args.members - 1} phones, need {steady:.2f} cores (without the heartbeats and "
-            f"the polls of the fallback); the logins add {logins:.2f} cores for {args.login_window:g} s; "
-            f"this machine has {os.cpu_count()}"
+            f"delivered to {args.members - 1} phones, a safety poll every {SAFETY_POLL_S} s and a heartbeat "
+            f"every {HEARTBEAT_S} s per phone, need {model['steady_cores']:.2f} cores (without the polls of "
+            f"the fallback); the first minute ({phones} live pages, {args.logins} logins in "
+            f"{args.login_window:g} s) adds {model['first_minute_extra_cores']:.2f} cores; this machine "
+            f"has {os.cpu_count()}"
         )
-        return {"cpu_ms": cost, "steady_cores": round(steady, 2), "login_cores": round(logins, 2)}
+        return {"cpu_ms": cost, **model, "login_cores": round(logins, 2)}
     polls = phones / args.poll_every
     # Comments reach a meeting as a Poisson stream; a poll finds news if one came since the last poll.
     news = 1 - math.exp(-args.poll_every * args.members / args.comment_every)

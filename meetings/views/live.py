@@ -47,8 +47,12 @@ def _live_context(
     member = access.access_for(request.user).member
     rows = rendered.comment_rows(meeting)
     speakers, n_comments = rendered.counts(rows)
+    form = comment_form or CommentForm(meeting=meeting, for_others=may.run)
+    form_html = None
     if kept and not may.run:
         comments, comments_html = [], rendered.members_list(meeting, rows)
+        if not form.is_bound and meeting.status == Meeting.Status.IN_PROGRESS:
+            form_html = rendered.comment_form(meeting, form)
     else:
         comments, comments_html = list(meeting.comments.select_related("speaker", "agenda_item")), None
     attendance = meeting.attendances.filter(member=member).first() if member else None
@@ -61,7 +65,8 @@ def _live_context(
         "n_comments": n_comments,
         "my_attendance": attendance,
         "can_run": may.run,
-        "comment_form": comment_form or CommentForm(meeting=meeting, for_others=may.run),
+        "comment_form": form,
+        "comment_form_html": form_html,
         "token": access.poll_token(meeting, request.user),
         # The live stream (chibo/push.py), where the server runs it; the page polls without it.
         "stream_url": f"{settings.LIVE_STREAM_PATH}{meeting.pk}/" if settings.LIVE_PUSH else "",

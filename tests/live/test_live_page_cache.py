@@ -58,3 +58,35 @@ def test_the_chairs_answer_form_is_never_kept_for_a_member(opened, world, login)
     assert 'name="answer"' in again
     assert 'name="answer"' not in member_list and "csrfmiddlewaretoken" not in member_list
     assert "Khi nào tập huấn PCCC?" in member_list
+
+
+FORM = re.compile(r'<form[^>]*id="comment-form".*?</form>', re.S)
+
+
+def comment_form(client, meeting) -> str:
+    page = client.get(reverse("meetings:live", args=[meeting.pk])).content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", FORM.search(page).group(0))
+
+
+def test_the_kept_comment_form_follows_the_current_item_and_the_agenda(opened, world, login):
+    items = list(opened.agenda_items.order_by("position", "pk"))
+    member = login("member")
+    first = comment_form(member, opened)  # rendered and kept
+    assert comment_form(member, opened) == first  # from the cache
+    assert first.count("<form") == 1 and 'name="client_id"' in first  # the fields inside the page's form
+    assert f'<option value="{items[0].pk}" selected' in first or opened.current_item_id is None
+
+    live.set_current_item(meeting=opened, item=items[1])
+    moved = comment_form(member, opened)
+    assert f'<option value="{items[1].pk}" selected' in moved
+
+    items[2].title = "Kiểm điểm công tác phòng cháy chữa cháy"
+    items[2].save()
+    renamed = comment_form(member, opened)
+    assert "Kiểm điểm công tác phòng cháy chữa cháy" in renamed
+    forget_cache()
+    assert comment_form(member, opened) == renamed  # what a fresh rendering shows
+
+    # The chair's form (speaker fields) is never the members' one.
+    chair = comment_form(login("secretary"), opened)
+    assert 'name="speaker"' in chair and 'name="speaker"' not in renamed

@@ -4,13 +4,22 @@ Figures are server times measured in-process with Django's test client (no netwo
 app's own work: the dashboard against the bare SQL of its figures, the comment post / live poll / login
 against a bare Django view, the PDF against WeasyPrint on a one-line page, the beat run against the bare SQL
 of its main query. Results are printed one per line and written to bench-results.json.
+
+`evening_2000_cores` is the exception: the cores an evening of 2,000 phones needs over the push path, from
+the CPU per request that `scripts/load.py --push --split --cost` measures on real servers (gunicorn,
+PostgreSQL and Redis clusters of its own, needs PostgreSQL) beside a bare WSGI app in the same run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
+import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
 import uuid
@@ -118,6 +127,8 @@ class Command(BaseCommand):
             self._pdf(repeat)
         if measure("beat"):
             self._beat(root)
+        if measure("evening"):
+            self._evening(repeat * 3)
         if wanted and Path(out).exists():
             self.results = {**json.loads(Path(out).read_text()), **self.results}
         Path(out).write_text(json.dumps(self.results, indent=2, ensure_ascii=False) + "\n")
@@ -423,4 +434,44 @@ class Command(BaseCommand):
                 if c.pk not in have
             ],
             batch_size=2000,
+        )
+
+    def _evening(self, n):
+        """The 2,000-phone evening (#19): 100 cells of 20, a comment every 30 s per phone, 1,000 logins and
+        2,000 live pages in the first minute, priced with the CPU per request of a small real run."""
+        if connection.vendor != "postgresql":
+            self.stdout.write("evening_2000_cores           skipped: scripts/load.py needs PostgreSQL")
+            return
+        script = settings.BASE_DIR / "scripts" / "load.py"
+        with tempfile.TemporaryDirectory() as tmp:
+            report = Path(tmp) / "cost.json"
+            command = [sys.executable, str(script), "--push", "--split", f"--cost={n}", "--cells=2"]
+            command += ["--members=20", "--var-dir", tmp, "--json", str(report)]
+            done = subprocess.run(command, env=os.environ.copy(), capture_output=True, text=True)
+            if done.returncode != 0 or not report.exists():
+                self.stdout.write(
+                    f"evening_2000_cores           failed: {(done.stdout + done.stderr)[-400:]}"
+                )
+                return
+            cost = json.loads(report.read_text())["cpu_ms"]
+        sys.path.insert(0, str(script.parent))
+        load = importlib.import_module("load")
+        model = load.push_evening(cost, 2000, 20, 30, 1000, 60)
+        bare = cost["bare WSGI app (gunicorn sync worker)"]
+        # The same requests (comments and safety polls) answered by the bare app: the floor.
+        requests_per_s = 2000 / 30 + 2000 / load.SAFETY_POLL_S
+        floor = requests_per_s * bare / 1000
+        self.results["evening_2000_cores"] = {
+            "median": model["steady_cores"],
+            "first_minute_extra": model["first_minute_extra_cores"],
+            "unit": "cores",
+            "baseline": "the same requests on a bare WSGI app, same run",
+            "baseline_value": round(floor, 3),
+            "ratio": round(model["steady_cores"] / floor, 1) if floor else None,
+            "parts": model["steady_parts_cores"],
+            "cpu_ms": cost,
+        }
+        self.stdout.write(
+            f"{'evening_2000_cores':<28} steady {model['steady_cores']:.2f} cores, first minute "
+            f"+{model['first_minute_extra_cores']:.2f}; bare WSGI {bare} ms a request ({floor:.3f} cores)"
         )

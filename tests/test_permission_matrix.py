@@ -331,6 +331,8 @@ MATRIX = {
     "documents:pdf_status": ("get", lambda w: [_adopted(w).pk, "minutes"], CELL_PAGE, None),
     "documents:pdf_request": ("post", lambda w: [_adopted(w).pk, "minutes"], RUN_POST, {}),
     "notifications:notifications": ("get", lambda w: [], LOGGED_IN_OK, None),
+    # Each member's own page: no id in the address, nothing of anyone else's (tests/meetings/test_my_page.py).
+    "meetings:mine": ("get", lambda w: [], EVERYONE_BELOW | {"admin": 404}, None),
     "notifications:notification": ("get", lambda w: [_notification(w).pk], OWN_NOTIFICATION, None),
     "notifications:notifications_read": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),
     "notifications:calendar": ("get", lambda w: [], LOGGED_IN_OK, None),

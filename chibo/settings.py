@@ -265,6 +265,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 # Served at the site's root by WhiteNoise (/favicon.ico), for the browsers and readers that ask there.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+# The installable app's manifest (static/root/manifest.webmanifest): WhiteNoise would call it octet-stream.
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Uploaded files are never served directly: every download goes through a view that checks access.
 STORAGES = {

@@ -3,7 +3,7 @@
  * Pages (navigations) go to the network first; a good answer is kept, and without a connection the kept
  * copy is shown (the next meeting's agenda and papers, opened once while online, read in a basement hall).
  * Static files whose names carry a hash of their content (production's collectstatic) come from the kept
- * copy first; unhashed ones (`make run`) are left to the browser. Nothing else is
+ * copy first; unhashed ones (`make run`) from the network first, like pages. Nothing else is
  * touched: no POST, no poll, no live stream goes through here, so the comment outbox works as before.
  * The kept pages belong to whoever was signed in: a page shown signed out (the login page, after a logout)
  * deletes them (static/js/app.js), so the next person on a shared phone finds nothing.
@@ -11,6 +11,28 @@
 "use strict";
 
 var PAGES = "chibo-pages-v1", STATIC = "chibo-static-v1";
+var HASHED = /\.[0-9a-f]{12}\.\w+$/;  // collectstatic's names: the content never changes under them
+
+function keep(cacheName, request, response) {
+  if (response.ok && !response.redirected && response.type === "basic") {
+    var copy = response.clone();
+    caches.open(cacheName).then(function (cache) { cache.put(request, copy); });
+  }
+  return response;
+}
+
+function networkFirst(request, cacheName) {
+  return fetch(request).then(function (response) { return keep(cacheName, request, response); })
+    .catch(function () {
+      return caches.match(request).then(function (kept) { return kept || Response.error(); });
+    });
+}
+
+function keptFirst(request) {
+  return caches.match(request).then(function (kept) {
+    return kept || fetch(request).then(function (response) { return keep(STATIC, request, response); });
+  });
+}
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 
@@ -27,24 +49,8 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
   if (request.mode === "navigate") {
-    event.respondWith(fetch(request).then(function (response) {
-      if (response.ok && !response.redirected && response.type === "basic") {
-        var copy = response.clone();
-        caches.open(PAGES).then(function (cache) { cache.put(request, copy); });
-      }
-      return response;
-    }).catch(function () {
-      return caches.match(request).then(function (kept) { return kept || Response.error(); });
-    }));
-  } else if (url.pathname.indexOf("/static/") === 0 && /\.[0-9a-f]{12}\.\w+$/.test(url.pathname)) {
-    event.respondWith(caches.match(request).then(function (kept) {
-      return kept || fetch(request).then(function (response) {
-        if (response.ok) {
-          var copy = response.clone();
-          caches.open(STATIC).then(function (cache) { cache.put(request, copy); });
-        }
-        return response;
-      });
-    }));
+    event.respondWith(networkFirst(request, PAGES));
+  } else if (url.pathname.indexOf("/static/") === 0) {
+    event.respondWith(HASHED.test(url.pathname) ? keptFirst(request) : networkFirst(request, STATIC));
   }
 });

@@ -209,6 +209,15 @@ def test_adopted_minutes_are_for_everyone_who_reads_the_meeting(adopted, login, 
     assert login(persona).get(url(adopted.meeting, "minutes")).status_code == status
 
 
+def test_the_draft_is_there_from_the_opening_of_the_meeting(in_progress, login):
+    _response, document = download(login("fellow"), in_progress.meeting, "minutes")
+
+    assert marks(document) == [vi(DRAFT), vi(DRAFT)]
+    assert "- Đồng chí Nguyễn Hoàng Nam: Tổ kỹ thuật đã hoàn thành bảo trì trạm biến áp." in body_paragraphs(
+        document
+    )
+
+
 def test_there_is_no_draft_before_the_meeting_opens(world, cell, login):
     meeting, _created = plan_regular_meeting(cell=cell, period=NOVEMBER)
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("meetings/<int:pk>/pdf/<slug:kind>/", views.pdf_download, name="pdf"),
     path("meetings/<int:pk>/pdf/<slug:kind>/status/", views.pdf_status, name="pdf_status"),
     path("meetings/<int:pk>/pdf/<slug:kind>/request/", views.pdf_request, name="pdf_request"),
+    path("meetings/<int:pk>/docx/<slug:kind>/", views.docx_download, name="docx"),
 ]

@@ -1,5 +1,7 @@
 """The minutes page: the draft assembled from the record, the secretary's text, adoption, versions, PDFs."""
 
+from io import BytesIO
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,7 +17,7 @@ from core.forms import error_text
 from core.views import confirmation_page
 from meetings.models import Meeting
 
-from . import minutes, pdf
+from . import minutes, pdf, word
 from .models import GeneratedPdf, Minutes, MinutesVersion
 
 
@@ -162,3 +164,28 @@ def pdf_download(request, pk, kind):
         raise Http404 from None
     filename = download_name(kind, meeting.cell.code, f"{meeting.period:%Y-%m}", extension="pdf")
     return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+
+
+@login_required
+def docx_download(request, pk, kind):
+    """The document as a Word file, rendered now from what its PDF is rendered from (documents/word.py).
+    The minutes: their draft for those who write it, the adopted text for everyone who reads the meeting
+    (`minutes_for`); the resolution and the programme: a copy of their PDF once it is ready, for whoever
+    may download that PDF (`pdf_for`: it also issued the resolution's number)."""
+    if kind == GeneratedPdf.Kind.MINUTES:
+        meeting, _may = access.minutes_for(request.user, pk)
+    else:
+        generated, _may = access.pdf_for(request.user, pk, kind)
+        meeting = generated.meeting
+    try:
+        source = word.source_for(meeting, kind)
+    except ValidationError:
+        raise Http404 from None
+    draft = ["draft"] if word.is_draft(source) else []
+    filename = download_name(kind, *draft, meeting.cell.code, f"{meeting.period:%Y-%m}", extension="docx")
+    return FileResponse(
+        BytesIO(word.render_docx(kind, source)),
+        as_attachment=True,
+        filename=filename,
+        content_type=word.CONTENT_TYPE,
+    )

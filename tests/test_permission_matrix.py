@@ -330,6 +330,8 @@ MATRIX = {
     "documents:pdf": ("get", lambda w: [_ready_pdf(w).pk, "minutes"], CELL_PAGE, None),
     "documents:pdf_status": ("get", lambda w: [_adopted(w).pk, "minutes"], CELL_PAGE, None),
     "documents:pdf_request": ("post", lambda w: [_adopted(w).pk, "minutes"], RUN_POST, {}),
+    # The Word file: the draft minutes are their writers' (adopted ones are everyone's: tests/minutes/test_docx.py).
+    "documents:docx": ("get", lambda w: [_closed(w).pk, "minutes"], RUN, None),
     "notifications:notifications": ("get", lambda w: [], LOGGED_IN_OK, None),
     # Each member's own page: no id in the address, nothing of anyone else's (tests/meetings/test_my_page.py).
     "meetings:mine": ("get", lambda w: [], EVERYONE_BELOW | {"admin": 404}, None),

@@ -49,7 +49,9 @@ class SigningCertificateForm(forms.ModelForm):
             return cleaned
         if not signing.available():
             raise forms.ValidationError(
-                _("Digital signing is not set up on this server (SIGNING_KEY): the certificate cannot be kept.")
+                _(
+                    "Digital signing is not set up on this server (SIGNING_KEY): the certificate cannot be kept."
+                )
             )
         if upload.size > MAX_PKCS12_BYTES:
             self.add_error("upload", _("This file is too large for a certificate."))

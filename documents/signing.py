@@ -106,10 +106,11 @@ def read_pkcs12(data: bytes, passphrase: str) -> CertificateFacts:
     )
 
 
-def store_certificate(
+def certificate_from(
     *, organization: Organization, data: bytes, passphrase: str, by=None, instance=None
 ) -> SigningCertificate:
-    """Keeps a committee's PKCS#12 file, its passphrase encrypted. ValueError when the file does not open."""
+    """A committee's PKCS#12 file as a (not yet saved) row, its passphrase encrypted. ValueError when the file
+    does not open with the passphrase."""
     facts = read_pkcs12(data, passphrase)
     certificate = instance or SigningCertificate()
     certificate.organization = organization
@@ -122,6 +123,12 @@ def store_certificate(
     certificate.valid_until = facts.valid_until
     certificate.uploaded_at = timezone.now()
     certificate.uploaded_by = by
+    return certificate
+
+
+def store_certificate(**kwargs) -> SigningCertificate:
+    """Keeps a committee's PKCS#12 file, its passphrase encrypted (arguments of `certificate_from`)."""
+    certificate = certificate_from(**kwargs)
     certificate.save()
     return certificate
 

@@ -20,18 +20,25 @@ from members.models import Organization
 from ops.demo.members import MODEL_CELL
 
 DEMO_PASSPHRASE = "chibo-demo-ky-so"
-CA_NAME = "Chi bộ — CA thử nghiệm (demo, không có giá trị pháp lý)"
+CA_NAME = "CA thử nghiệm Chi bộ (demo)"
 # From before the demo's first meeting (December 2025) so that every adopted demo minutes can be signed.
 VALID_FROM = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 YEARS = 10
+
+
+def _fit(value: str, limit: int = 64) -> str:
+    """X.509 names hold at most 64 bytes (UTF-8): a long committee name is cut at a letter."""
+    while len(value.encode()) > limit:
+        value = value[:-1]
+    return value.strip()
 
 
 def _name(common_name: str, organization: str = "Chi bộ demo") -> x509.Name:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(organization)),
+            x509.NameAttribute(NameOID.COMMON_NAME, _fit(common_name)),
         ]
     )
 
@@ -128,6 +135,8 @@ def seed() -> bool:
         return False
     if SigningCertificate.objects.filter(organization=committee).exists():
         return False
-    data = make_pkcs12(f"{committee.name}", make_authority())
+    # A certificate's name holds 64 bytes: "Đảng bộ Trường ĐH Kỹ thuật - CN Cần Thơ".
+    common_name = committee.name.replace("Trường Đại học", "Trường ĐH").replace("Công nghệ", "CN")
+    data = make_pkcs12(common_name, make_authority())
     signing.store_certificate(organization=committee, data=data, passphrase=DEMO_PASSPHRASE)
     return True

@@ -132,7 +132,9 @@ def test_one_byte_changed_in_the_signed_range_invalidates_the_signature(
     assert not verdicts[0].intact
 
 
-def test_a_correction_is_signed_anew(closed, world, certificate, authority, django_capture_on_commit_callbacks):
+def test_a_correction_is_signed_anew(
+    closed, world, certificate, authority, django_capture_on_commit_callbacks
+):
     adopt(closed, world, django_capture_on_commit_callbacks)
     first = stored(closed.meeting, GeneratedPdf.Kind.MINUTES).read_bytes()
 
@@ -223,9 +225,7 @@ def test_the_nearest_committee_with_a_valid_certificate_signs(cell, authority):
 
 def test_the_passphrase_is_not_stored_in_the_clear(certificate):
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT * FROM {SigningCertificate._meta.db_table} WHERE id = %s", [certificate.pk]
-        )
+        cursor.execute(f"SELECT * FROM {SigningCertificate._meta.db_table} WHERE id = %s", [certificate.pk])
         row = cursor.fetchone()
     raw = b"".join(bytes(v) if isinstance(v, (bytes, memoryview)) else str(v).encode() for v in row)
     assert DEMO_PASSPHRASE.encode() not in raw
@@ -312,3 +312,31 @@ def test_the_programme_is_never_signed(closed, certificate, django_capture_on_co
         minutes.request_pdf(meeting=closed.meeting, kind=GeneratedPdf.Kind.PROGRAMME)
     path = stored(closed.meeting, GeneratedPdf.Kind.PROGRAMME)
     assert signing.verify(path.read_bytes()) == []
+
+
+def test_the_demo_signs_its_committees_adopted_minutes(db, tmp_path):
+    """`make run` seeds the demo with SIGNING_KEY: the model cell's committee has a certificate from the demo
+    CA, the article's minutes come out signed, and verify_pdf trusts them through the stored CA."""
+    import datetime as dt
+
+    from meetings.models import Meeting
+    from ops.demo.members import MODEL_CELL
+
+    require_service(shutil.which("pdftotext") is not None, "poppler-utils pdftotext")
+    call_command("seed_demo", stdout=io.StringIO())
+    meeting = Meeting.objects.get(
+        cell__name=MODEL_CELL, kind=Meeting.Kind.REGULAR, period=dt.date(2026, 11, 1)
+    )
+    kept = SigningCertificate.objects.get()
+    assert kept.organization == Organization.objects.get_parent(meeting.cell)
+    assert DEMO_PASSPHRASE not in kept.passphrase_encrypted
+
+    out = tmp_path / "bien-ban.pdf"
+    call_command("render_minutes", meeting.pk, "--out", str(out), stdout=io.StringIO())
+    [verdict] = signing.verify(out.read_bytes())  # the trust roots: the CA stored with the demo's file
+    assert verdict.valid, verdict.summary
+    assert verdict.signer == kept.subject_cn == "Đảng bộ Trường ĐH Kỹ thuật - CN Cần Thơ"
+    assert pdfa_identification(out) == ("2", "B")
+    said = io.StringIO()
+    call_command("verify_pdf", str(out), stdout=said)
+    assert "trusted: yes" in said.getvalue()

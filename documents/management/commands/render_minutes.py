@@ -36,7 +36,9 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(error_text(error)) from None
         except signing.SigningUnavailable as error:
-            raise CommandError(f"Cannot sign with the certificate of {certificate.organization}: {error}") from None
+            raise CommandError(
+                f"Cannot sign with the certificate of {certificate.organization}: {error}"
+            ) from None
         Path(out).write_bytes(data)
         signed = f"signed by {certificate.subject_cn}" if certificate else "not digitally signed"
         self.stdout.write(f"{out}: {len(data)} bytes, PDF/A-2b, {signed}")

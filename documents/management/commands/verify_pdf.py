@@ -27,7 +27,9 @@ class Command(BaseCommand):
         if not verdicts:
             raise CommandError(f"{file}: not digitally signed.")
         for verdict in verdicts:
-            when = timezone.localtime(verdict.signed_at).strftime("%H:%M %d/%m/%Y") if verdict.signed_at else "?"
+            when = (
+                timezone.localtime(verdict.signed_at).strftime("%H:%M %d/%m/%Y") if verdict.signed_at else "?"
+            )
             self.stdout.write(
                 f"{verdict.field}: signed by {verdict.signer or '?'} at {when}\n"
                 f"  intact: {'yes' if verdict.intact else 'NO'}; "

@@ -340,3 +340,17 @@ def test_the_demo_signs_its_committees_adopted_minutes(db, tmp_path):
     said = io.StringIO()
     call_command("verify_pdf", str(out), stdout=said)
     assert "trusted: yes" in said.getvalue()
+
+
+def test_the_minutes_book_is_pdfa_with_embedded_fonts(adopted, tmp_path):
+    from documents import book
+
+    content, pages = book.render_book_bytes(book.source(adopted.meeting.cell, adopted.meeting.period.year))
+    path = tmp_path / "so-bien-ban.pdf"
+    path.write_bytes(content)
+
+    assert pages >= 2
+    assert pdfa_identification(path) == ("2", "B")
+    assert pdf_version(path) == "1.7"
+    assert fonts(path) and all(embedded == "yes" for _name, embedded in fonts(path)), fonts(path)
+    assert signing.verify(content) == []  # the book gathers adopted texts; it is not itself signed

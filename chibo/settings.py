@@ -21,6 +21,10 @@ VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY") if not DEBUG else env("SECRET_KEY", default="dev-only-not-secret")
+# Encrypts the passphrases of the committees' signing certificates (documents/signing.py). Unset when DEBUG is
+# off, digital signing is unavailable: PDFs are produced unsigned and the minutes page says so. `make run`
+# writes a random one into .env; DEBUG gets a fixed development key.
+SIGNING_KEY = env("SIGNING_KEY", default="dev-only-signing-key" if DEBUG else "")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

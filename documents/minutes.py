@@ -261,6 +261,9 @@ def adopt(*, meeting: Meeting, by) -> MinutesVersion:
     version = _new_version(minutes, by=by, reason="")
     meeting.apply("adopt_minutes", by=by)
     request_pdf(meeting=meeting, kind=GeneratedPdf.Kind.MINUTES)
+    if meeting.pdfs.filter(kind=GeneratedPdf.Kind.RESOLUTION).exists():
+        # Prepared once the meeting closed; adopted now, it is prepared again to be signed (documents/signing.py).
+        request_pdf(meeting=meeting, kind=GeneratedPdf.Kind.RESOLUTION)
     return version
 
 

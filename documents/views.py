@@ -17,7 +17,7 @@ from core.forms import error_text
 from core.views import confirmation_page
 from meetings.models import Meeting
 
-from . import minutes, pdf, word
+from . import minutes, pdf, signing, word
 from .models import GeneratedPdf, Minutes, MinutesVersion
 
 
@@ -79,6 +79,7 @@ def minutes_view(request, pk):
         "correction_vote": minutes.correction_vote(meeting) if correction else None,
         "correction_doc": minutes.assemble(meeting, correction["notes"]) if correction else None,
         "pdfs": {p.kind: p for p in meeting.pdfs.all()},
+        "signing": signing.status(meeting) if versions else None,
         "editable": runs
         and meeting.status in (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED, Meeting.Status.ADOPTED),
     }

@@ -22,7 +22,7 @@ def test_on_a_phone_a_member_reaches_their_own_page_from_the_menu(browse, world,
     page = browse.open("member", "/", phone=True)
 
     page.get_by_role("button", name=vi("Menu")).click()
-    page.get_by_role("link", name=vi("My page")).click()
+    page.get_by_role("link", name=vi("My page"), exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(vi("My page"))
     for heading in ("Next meeting", "My tasks", "Party dues", "My comments"):

@@ -15,7 +15,7 @@ from django.utils import translation
 from core.jobs import failure_recorded
 from core.storage import AtomicFileSystemStorage, generated_storage
 
-from . import minutes
+from . import minutes, verification
 from .models import GeneratedPdf
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,7 @@ def render(pdf_id: int) -> bool:
     if pdf is None:
         return False
     source = minutes.pdf_source(pdf.meeting, pdf.kind)
+    code = verification.stamp(pdf.meeting, pdf.kind, source)  # an adopted text's code and QR, printed on it
     digest = minutes.content_hash(source)
     name = f"pdf/{pdf.meeting_id}/{pdf.kind}.pdf"
     if pdf.is_current(name, digest):
@@ -66,5 +67,6 @@ def render(pdf_id: int) -> bool:
     with failure_recorded(GeneratedPdf, pdf.pk):  # the file written too: a full disk is a failure shown
         data = render_bytes(pdf.kind, source)
         pdf.store(name, data, digest)
+        verification.record_file(code, data)  # the SHA-256 of the very bytes stored, for /xac-minh/
     log.info("rendered %s for meeting %s (%d bytes)", pdf.kind, pdf.meeting_id, len(data))
     return True

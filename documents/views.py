@@ -14,8 +14,10 @@ from core.downloads import download_name
 from core.forms import error_text
 from core.views import confirmation_page
 from meetings.models import Meeting
+from members import throttle
 
-from . import minutes, pdf
+from . import minutes, pdf, verification
+from .forms import CodeForm, FileCheckForm
 from .models import GeneratedPdf, Minutes, MinutesVersion
 
 
@@ -162,3 +164,49 @@ def pdf_download(request, pk, kind):
         raise Http404 from None
     filename = download_name(kind, meeting.cell.code, f"{meeting.period:%Y-%m}", extension="pdf")
     return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+
+
+# --- The public verification page (/xac-minh/): no login; what it shows depends on who asks -----------------
+
+
+def verify_form(request):
+    """/xac-minh/: type the code printed on the paper (a GET form: the address is the answer's address)."""
+    form = CodeForm(request.GET if "code" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        return redirect("documents:verify", verification.grouped(form.cleaned_data["code"]))
+    return render(request, "documents/verify_form.html", {"form": form}, status=422 if form.is_bound else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request, code):
+    """/xac-minh/<code>: valid, superseded or unknown, with the number and date; a user who sees the meeting
+    also sees which it is. A POSTed file is compared with the document's stored SHA-256, never stored."""
+    uploading = request.method == "POST"
+    if throttle.is_blocked(verification.GUESSES, request) or (
+        uploading and throttle.is_blocked(verification.UPLOADS, request)
+    ):
+        return render(request, "documents/verify.html", {"throttled": True}, status=429)
+    code = verification.normalise(code)
+    found, may = access.verification_for(request.user, code if verification.is_well_formed(code) else "")
+    if found is None:
+        throttle.record_failure(verification.GUESSES, request)
+        context = {
+            "unknown": True,
+            "typed": verification.grouped(code) if verification.is_well_formed(code) else "",
+        }
+        return render(request, "documents/verify.html", context, status=404)
+    form = FileCheckForm(request.POST, request.FILES) if uploading else FileCheckForm()
+    context = {
+        "code": verification.grouped(found.code),
+        "document": verification.public(found),
+        "may": may,
+        "form": form,
+        "version": found.version if may.read else None,
+        "meeting": found.version.minutes.meeting if may.read else None,
+    }
+    if uploading:
+        throttle.record_failure(verification.UPLOADS, request)  # each check hashes up to 20 MB: counted
+        if form.is_valid():
+            context["match"] = verification.match(found, verification.file_digest(form.cleaned_data["file"]))
+    status = 422 if uploading and not form.is_valid() else 200
+    return render(request, "documents/verify.html", context, status=status)

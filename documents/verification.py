@@ -122,7 +122,7 @@ def record_file(code: VerificationCode | None, data: bytes) -> None:
     """The digest of the bytes stored under that code; the digests of files it replaced stay valid."""
     if code is None:
         return
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256_of(data)
     with transaction.atomic():
         row = VerificationCode.objects.select_for_update().get(pk=code.pk)
         if row.sha256 == digest:
@@ -191,6 +191,18 @@ def number_of(code: VerificationCode) -> str:
         DocumentNumber.objects.select_related("organization").filter(meeting_id=meeting_id, kind=kind).first()
     )
     return str(number) if number else ""
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def codes_of_file(digest: str) -> list[VerificationCode]:
+    """Every code under which a file with this SHA-256 was issued (the shell's check: no code at hand)."""
+    rows = VerificationCode.objects.select_related("version__minutes__meeting__cell")
+    exact = list(rows.filter(sha256=digest))
+    earlier = [row for row in rows.exclude(earlier_sha256=[]).exclude(sha256=digest) if digest in row.digests]
+    return exact + earlier
 
 
 def file_digest(upload) -> str:

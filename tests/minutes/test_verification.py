@@ -3,6 +3,7 @@ the paper learns whether it is the current adopted version, with its number and 
 who sees the meeting learns which it is; a file's bytes are compared with the file issued under the code."""
 
 import hashlib
+import io
 import re
 import shutil
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from documents import minutes, pdf, verification
@@ -308,3 +310,35 @@ def test_file_checks_are_limited_per_address(adopted, client):
 
     assert check(client, code, b"%PDF-1.7 x").status_code == 429
     assert page(client, code).status_code == 200  # reading the page is not checking a file
+
+
+def test_the_file_written_by_render_minutes_carries_the_code_and_checks_as_the_document(
+    adopted, poppler, tmp_path, client
+):
+    out = tmp_path / "bien-ban.pdf"
+
+    call_command("render_minutes", adopted.meeting.pk, "--out", str(out), stdout=io.StringIO())
+
+    code = code_of(adopted.version)
+    assert verification.grouped(code.code) in flat(pdf_text(out))
+    assert match_of(check(client, code, out.read_bytes())) == "exact"
+
+
+def test_verify_file_names_the_code_of_a_file_and_refuses_a_changed_one(corrected, tmp_path):
+    old, new = code_of(corrected.version), code_of(corrected.v2)
+    first, changed = tmp_path / "v1.pdf", tmp_path / "v1-changed.pdf"
+    first.write_bytes(corrected.v1_bytes)
+    changed.write_bytes(corrected.v1_bytes[:-10] + b"0" * 10)
+    out = io.StringIO()
+
+    call_command("verify_file", str(first), stdout=out)
+
+    assert out.getvalue().startswith(
+        f"{verification.grouped(old.code)}: superseded — Số 01-BB/CB, 05/11/2026"
+    )
+    with pytest.raises(CommandError, match="no document issued by the app"):
+        call_command("verify_file", str(changed), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="not the document of this code"):
+        call_command(
+            "verify_file", str(first), "--code", verification.grouped(new.code), stdout=io.StringIO()
+        )

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from core.forms import error_text
-from documents import minutes, pdf
+from documents import minutes, pdf, verification
 from documents.models import GeneratedPdf
 from meetings.models import Meeting
 
@@ -29,8 +29,11 @@ class Command(BaseCommand):
         if meeting is None:
             raise CommandError(f"No meeting {meeting_id}.")
         try:
-            data = pdf.render_bytes(kind, minutes.pdf_source(meeting, kind))
+            source = minutes.pdf_source(meeting, kind)
+            code = verification.stamp(meeting, kind, source)  # the same code and QR as the job's file
+            data = pdf.render_bytes(kind, source)
         except ValidationError as error:
             raise CommandError(error_text(error)) from None
         Path(out).write_bytes(data)
+        verification.record_file(code, data)  # a file issued under the code: /xac-minh/ recognises it
         self.stdout.write(f"{out}: {len(data)} bytes")

@@ -82,6 +82,12 @@ def code_for(version: MinutesVersion, kind: str) -> VerificationCode:
     raise RuntimeError("could not draw a verification code")
 
 
+def printed_code(version: MinutesVersion) -> str:
+    """The code printed on the version's minutes (K7QX-M4TR-9B), for the minutes page."""
+    code = VerificationCode.objects.filter(version=version, kind=GeneratedPdf.Kind.MINUTES).first()
+    return grouped(code.code) if code else ""
+
+
 def stamp(meeting, kind: str, source: dict) -> VerificationCode | None:
     """The code an official PDF carries, put into what it is rendered from (so a new code is a new render).
     None for what is not an adopted text: a programme, a resolution before the minutes are adopted."""

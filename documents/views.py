@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import access
 from core.downloads import download_name
@@ -79,6 +79,7 @@ def minutes_view(request, pk):
         "correction_vote": minutes.correction_vote(meeting) if correction else None,
         "correction_doc": minutes.assemble(meeting, correction["notes"]) if correction else None,
         "pdfs": {p.kind: p for p in meeting.pdfs.all()},
+        "minutes_code": verification.printed_code(versions[0]) if versions else "",
         "editable": runs
         and meeting.status in (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED, Meeting.Status.ADOPTED),
     }
@@ -169,6 +170,7 @@ def pdf_download(request, pk, kind):
 # --- The public verification page (/xac-minh/): no login; what it shows depends on who asks -----------------
 
 
+@require_GET
 def verify_form(request):
     """/xac-minh/: type the code printed on the paper (a GET form: the address is the answer's address)."""
     form = CodeForm(request.GET if "code" in request.GET else None)

@@ -342,3 +342,11 @@ def test_verify_file_names_the_code_of_a_file_and_refuses_a_changed_one(correcte
         call_command(
             "verify_file", str(first), "--code", verification.grouped(new.code), stdout=io.StringIO()
         )
+
+
+def test_the_minutes_page_names_the_code_of_the_adopted_version(corrected, login):
+    html = login("member").get(reverse("documents:minutes", args=[corrected.meeting.pk])).content.decode()
+
+    new = verification.grouped(code_of(corrected.v2).code)
+    assert reverse("documents:verify", args=[new]) in html
+    assert verification.grouped(code_of(corrected.version).code) not in html

@@ -21,6 +21,10 @@ VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY") if not DEBUG else env("SECRET_KEY", default="dev-only-not-secret")
+# Encrypts the passphrases of the committees' signing certificates (documents/signing.py). Unset when DEBUG is
+# off, digital signing is unavailable: PDFs are produced unsigned and the minutes page says so. `make run`
+# writes a random one into .env; DEBUG gets a fixed development key.
+SIGNING_KEY = env("SIGNING_KEY", default="dev-only-signing-key" if DEBUG else "")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
@@ -265,6 +269,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 # Served at the site's root by WhiteNoise (/favicon.ico), for the browsers and readers that ask there.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+# The installable app's manifest (static/root/manifest.webmanifest): WhiteNoise would call it octet-stream.
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Uploaded files are never served directly: every download goes through a view that checks access.
 STORAGES = {

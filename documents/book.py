@@ -75,7 +75,7 @@ def render_book_bytes(data: dict) -> tuple[bytes, int]:
     with translation.override("vi"):
         html = render_to_string("documents/book.html", {"book": data, "made_on": timezone.localdate()})
     document = pdf._html_class()(string=html, base_url=str(pdf.settings.BASE_DIR / "static")).render()
-    return document.write_pdf(), len(document.pages)
+    return document.write_pdf(pdf_variant=pdf.PDF_VARIANT), len(document.pages)
 
 
 def request_book(*, cell: Organization, year: int, by) -> MinutesBook:

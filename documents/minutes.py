@@ -343,7 +343,7 @@ def _new_version(minutes: Minutes, *, by, reason: str) -> MinutesVersion:
 
 def _renew_resolution(meeting: Meeting) -> None:
     """A resolution already rendered (before adoption, or from an earlier version) is rendered again: it then
-    carries the new version's verification code (verification.stamp)."""
+    carries the new version's verification code (verification.stamp) and is signed (documents/signing.py)."""
     if GeneratedPdf.objects.filter(meeting=meeting, kind=GeneratedPdf.Kind.RESOLUTION).exists():
         request_pdf(meeting=meeting, kind=GeneratedPdf.Kind.RESOLUTION)
 

@@ -164,6 +164,8 @@ class GeneratedPdf(Rendered):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pdfs")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     file = models.FileField(upload_to=_pdf_path, blank=True)
+    # Who signed the stored file (the certificate's subject), empty when it is not digitally signed.
+    signed_by = models.CharField(max_length=255, blank=True)
 
     class Meta:
         db_table = "meetings_generatedpdf"
@@ -258,3 +260,41 @@ class BookArchive(Prepared):
 
     def __str__(self):
         return f"{self.organization} {self.year}"
+
+
+# --- Digital signatures -----------------------------------------------------------------------------------
+
+
+class SigningCertificate(models.Model):
+    """A committee's certificate for signing its cells' adopted minutes and resolutions (PAdES, pyHanko).
+
+    The PKCS#12 file is kept as uploaded; its passphrase only encrypted (Fernet, with a key derived from
+    settings.SIGNING_KEY: documents/signing.py), never in the clear. Subject, validity and the certificate
+    chain (public) are read from the file when it is uploaded, so choosing and verifying never decrypt it."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="signing_certificates",
+        verbose_name=_("issuing committee"),
+    )
+    pkcs12 = models.BinaryField(_("PKCS#12 file"))
+    passphrase_encrypted = models.TextField(editable=False)
+    subject_cn = models.CharField(_("signer (certificate subject)"), max_length=255, editable=False)
+    fingerprint = models.CharField(max_length=64, editable=False, help_text="SHA-256 of the certificate.")
+    chain_pem = models.TextField(editable=False, help_text="The certificate and the chain in the file, PEM.")
+    valid_from = models.DateTimeField(_("valid from"), editable=False)
+    valid_until = models.DateTimeField(_("valid until"), editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+    uploaded_by = by_user()
+
+    class Meta:
+        verbose_name = _("signing certificate")
+        verbose_name_plural = _("signing certificates")
+        ordering = ["organization", "-valid_until"]
+
+    def __str__(self):
+        return f"{self.subject_cn} — {self.organization}"
+
+    def is_valid_on(self, moment) -> bool:
+        return self.valid_from <= moment <= self.valid_until

@@ -15,7 +15,7 @@ from django.utils import translation
 from core.jobs import failure_recorded
 from core.storage import AtomicFileSystemStorage, generated_storage
 
-from . import minutes, verification
+from . import minutes, signing, verification
 from .models import GeneratedPdf
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,9 @@ TEMPLATES = {
     GeneratedPdf.Kind.RESOLUTION: "documents/resolution.html",
     GeneratedPdf.Kind.PROGRAMME: "documents/programme.html",
 }
+# Archivable (ISO 19005-2, level B): XMP identification, sRGB output intent, every font embedded. The
+# templates use no transparency. The signature (documents/signing.py) is added incrementally on top.
+PDF_VARIANT = "pdf/a-2b"
 _weasyprint = None
 
 
@@ -44,13 +47,19 @@ def pdf_storage() -> AtomicFileSystemStorage:
 
 
 def render_html(kind: str, source: dict) -> str:
+    context = {"doc": source.get("minutes", source), "source": source, "signature_area": True}
     with translation.override("vi"):
-        return render_to_string(TEMPLATES[kind], {"doc": source.get("minutes", source), "source": source})
+        return render_to_string(TEMPLATES[kind], context)
 
 
-def render_bytes(kind: str, source: dict) -> bytes:
+def render_bytes(kind: str, source: dict, certificate=None) -> bytes:
+    """The PDF/A file; signed with `certificate` (a SigningCertificate) when one is given."""
     html = render_html(kind, source)
-    return _html_class()(string=html, base_url=str(settings.BASE_DIR / "static")).write_pdf()
+    document = _html_class()(string=html, base_url=str(settings.BASE_DIR / "static")).render()
+    data = document.write_pdf(pdf_variant=PDF_VARIANT)
+    if certificate is not None:
+        data = signing.sign(data, certificate, signing.signature_area(document))
+    return data
 
 
 def render(pdf_id: int) -> bool:
@@ -60,13 +69,19 @@ def render(pdf_id: int) -> bool:
         return False
     source = minutes.pdf_source(pdf.meeting, pdf.kind)
     code = verification.stamp(pdf.meeting, pdf.kind, source)  # an adopted text's code and QR, printed on it
-    digest = minutes.content_hash(source)
+    certificate = signing.certificate_for(pdf.meeting, pdf.kind)  # None: unsigned, as a draft or programme
+    digest = signing.source_digest(minutes.content_hash(source), certificate)
     name = f"pdf/{pdf.meeting_id}/{pdf.kind}.pdf"
     if pdf.is_current(name, digest):
         return False
     with failure_recorded(GeneratedPdf, pdf.pk):  # the file written too: a full disk is a failure shown
-        data = render_bytes(pdf.kind, source)
-        pdf.store(name, data, digest)
+        try:
+            data = render_bytes(pdf.kind, source, certificate)
+        except signing.SigningUnavailable as error:  # e.g. SIGNING_KEY changed since the upload
+            log.error("cannot sign %s of meeting %s: %s", pdf.kind, pdf.meeting_id, error)
+            certificate, digest = None, minutes.content_hash(source)
+            data = render_bytes(pdf.kind, source)
+        pdf.store(name, data, digest, signed_by=certificate.subject_cn if certificate else "")
         verification.record_file(code, data)  # the SHA-256 of the very bytes stored, for /xac-minh/
     log.info("rendered %s for meeting %s (%d bytes)", pdf.kind, pdf.meeting_id, len(data))
     return True

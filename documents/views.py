@@ -1,5 +1,7 @@
 """The minutes page: the draft assembled from the record, the secretary's text, adoption, versions, PDFs."""
 
+from io import BytesIO
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,7 +18,7 @@ from core.views import confirmation_page
 from meetings.models import Meeting
 from members import throttle
 
-from . import minutes, pdf, verification
+from . import minutes, pdf, signing, verification, word
 from .forms import CodeForm, FileCheckForm
 from .models import GeneratedPdf, Minutes, MinutesVersion
 
@@ -80,6 +82,7 @@ def minutes_view(request, pk):
         "correction_doc": minutes.assemble(meeting, correction["notes"]) if correction else None,
         "pdfs": {p.kind: p for p in meeting.pdfs.all()},
         "minutes_code": verification.printed_code(versions[0]) if versions else "",
+        "signing": signing.status(meeting) if versions else None,
         "editable": runs
         and meeting.status in (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED, Meeting.Status.ADOPTED),
     }
@@ -165,6 +168,31 @@ def pdf_download(request, pk, kind):
         raise Http404 from None
     filename = download_name(kind, meeting.cell.code, f"{meeting.period:%Y-%m}", extension="pdf")
     return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+
+
+@login_required
+def docx_download(request, pk, kind):
+    """The document as a Word file, rendered now from what its PDF is rendered from (documents/word.py).
+    The minutes: their draft for those who write it, the adopted text for everyone who reads the meeting
+    (`minutes_for`); the resolution and the programme: a copy of their PDF once it is ready, for whoever
+    may download that PDF (`pdf_for`: it also issued the resolution's number)."""
+    if kind == GeneratedPdf.Kind.MINUTES:
+        meeting, _may = access.minutes_for(request.user, pk)
+    else:
+        generated, _may = access.pdf_for(request.user, pk, kind)
+        meeting = generated.meeting
+    try:
+        source = word.source_for(meeting, kind)
+    except ValidationError:
+        raise Http404 from None
+    draft = ["draft"] if word.is_draft(source) else []
+    filename = download_name(kind, *draft, meeting.cell.code, f"{meeting.period:%Y-%m}", extension="docx")
+    return FileResponse(
+        BytesIO(word.render_docx(kind, source)),
+        as_attachment=True,
+        filename=filename,
+        content_type=word.CONTENT_TYPE,
+    )
 
 
 # --- The public verification page (/xac-minh/): no login; what it shows depends on who asks -----------------

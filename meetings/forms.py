@@ -232,6 +232,38 @@ class ClerkForm(forms.Form):
         )
 
 
+class _ListedChoices(forms.models.ModelChoiceIterator):
+    """The choices of a `ListedChoiceField`, from its list: no query per rendering."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.objects:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.objects) + (self.field.empty_label is not None)
+
+
+class ListedChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField over objects already loaded (`objects`): choosing one is a look-up in the list,
+    not a query. For a short list every request of a busy page needs (the agenda of a live meeting)."""
+
+    iterator = _ListedChoices
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.objects = []
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        chosen = next((obj for obj in self.objects if str(obj.pk) == str(value)), None)
+        if chosen is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return chosen
+
+
 class CommentForm(forms.Form):
     text = forms.CharField(
         label=_("Your comment"),
@@ -241,7 +273,7 @@ class CommentForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Comment.Kind.choices, initial=Comment.Kind.OPINION)
     client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    agenda_item = forms.ModelChoiceField(
+    agenda_item = ListedChoiceField(
         label=_("On the item"),
         queryset=AgendaItem.objects.none(),
         required=False,
@@ -260,10 +292,8 @@ class CommentForm(forms.Form):
         # The item under discussion by default; any item of the agenda by choice (numbered as the agenda).
         items = self.fields["agenda_item"]
         items.queryset = meeting.agenda_items.order_by("position", "pk")
-        labels = {
-            pk: f"{n}. {title}"
-            for n, (pk, title) in enumerate(items.queryset.values_list("pk", "title"), start=1)
-        }
+        items.objects = list(items.queryset)  # the one query: the choices and the choice come from it
+        labels = {item.pk: f"{n}. {item.title}" for n, item in enumerate(items.objects, start=1)}
         now = meeting.current_item_id
         self.agenda_labels = labels
         items.label_from_instance = lambda item: labels.get(item.pk, item.title)

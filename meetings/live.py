@@ -342,24 +342,31 @@ def post_comment(
     text = text.strip()
     if not text:
         raise ValidationError(_("The comment is empty."))
+    comment = Comment(
+        meeting=meeting,
+        speaker=speaker,
+        speaker_name=speaker_name[:150],
+        text=text[:5000],
+        kind=kind,
+        client_id=client_id,
+        entered_by=by,
+    )
+    if agenda_item is not None:
+        comment.agenda_item = agenda_item
+    else:
+        comment.agenda_item_id = meeting.current_item_id  # the item under discussion
     try:
         with transaction.atomic():
             _in_id_order(meeting.pk)
-            comment = Comment.objects.create(
-                meeting=meeting,
-                speaker=speaker,
-                speaker_name=speaker_name[:150],
-                text=text[:5000],
-                kind=kind,
-                client_id=client_id,
-                agenda_item_id=agenda_item.pk if agenda_item else meeting.current_item_id,
-                entered_by=by,
-            )
+            comment.save(force_insert=True)
     except IntegrityError:
         return _retried(Comment.objects.get(client_id=client_id), meeting), False
     if speaker is not None:
         record_delegate(meeting=meeting, member=speaker)
-    signals.live_changed.send(sender=Meeting, meeting_id=meeting.pk, comment_ids=(comment.pk,))
+    # The comment in hand, with its speaker and item: the publication draws it without reading it back.
+    signals.live_changed.send(
+        sender=Meeting, meeting_id=meeting.pk, comment_ids=(comment.pk,), comments=(comment,)
+    )
     return comment, True
 
 

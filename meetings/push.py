@@ -28,7 +28,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from . import live, signals
-from .models import Meeting
+from .models import Comment, Meeting
 
 log = logging.getLogger(__name__)
 
@@ -79,21 +79,26 @@ def _redis():
     return _client, _script
 
 
-def update_html(meeting_id: int, comment_ids=()) -> tuple[str, int | None]:
+def update_html(meeting_id: int, comment_ids=(), comments=None) -> tuple[str, int | None]:
     """The fragment every phone of the meeting applies, and the meeting's status; None when it is gone.
-    Two queries: the meeting with its counts and latest vote (`live.update_state`), and the comments."""
+    One query, the meeting with its counts and latest vote (`live.update_state`), and one for the comments
+    unless the caller has them in hand (a comment just posted, with its speaker and item)."""
     meeting = live.update_state(meeting_id)
     if meeting is None:
         return "", None
-    comments = (
-        list(
+    if comments is not None:
+        comments = sorted(comments, key=lambda c: c.pk)
+        for c in comments:
+            if not Comment.agenda_item.is_cached(c) and c.agenda_item_id == meeting.current_item_id:
+                c.agenda_item = meeting.current_item
+    elif comment_ids:
+        comments = list(
             meeting.comments.filter(pk__in=comment_ids)
             .select_related("speaker", "agenda_item")
             .order_by("pk")
         )
-        if comment_ids
-        else []
-    )
+    else:
+        comments = []
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(
             "meetings/_live_update.html",
@@ -112,11 +117,11 @@ def update_html(meeting_id: int, comment_ids=()) -> tuple[str, int | None]:
     return html, meeting.status
 
 
-def publish(meeting_id: int, comment_ids=()) -> int | None:
+def publish(meeting_id: int, comment_ids=(), comments=None) -> int | None:
     """Renders the update and publishes it; its sequence number, or None when nothing was published."""
     if not enabled() or time.monotonic() - _failed_at < RETRY_AFTER_FAILURE:
         return None
-    html, status = update_html(meeting_id, comment_ids)
+    html, status = update_html(meeting_id, comment_ids, comments)
     if status is None:
         return None
     return send(meeting_id, json.dumps({"html": html, "status": status}, ensure_ascii=False))
@@ -145,14 +150,14 @@ def reset() -> None:
     _failed_at = 0.0
 
 
-def _after_commit(meeting_id: int, comment_ids=()) -> None:
+def _after_commit(meeting_id: int, comment_ids=(), comments=None) -> None:
     if enabled():
-        transaction.on_commit(lambda: publish(meeting_id, tuple(comment_ids)), robust=True)
+        transaction.on_commit(lambda: publish(meeting_id, tuple(comment_ids), comments), robust=True)
 
 
 @receiver(signals.live_changed, sender=Meeting)
-def _live_changed(sender, meeting_id, comment_ids=(), **kwargs):
-    _after_commit(meeting_id, comment_ids)
+def _live_changed(sender, meeting_id, comment_ids=(), comments=None, **kwargs):
+    _after_commit(meeting_id, comment_ids, comments)
 
 
 @receiver(signals.status_changed, sender=Meeting)

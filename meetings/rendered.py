@@ -15,6 +15,7 @@ the page, and the form is the same for every member of the meeting (the CSRF tok
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.core.cache import cache
@@ -23,6 +24,8 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Comment, Meeting
+
+log = logging.getLogger(__name__)
 
 BLOCK = 20
 TIMEOUT = 6 * 3600  # a meeting's evening; a renamed speaker shows under the new name by the next one
@@ -50,11 +53,21 @@ def _key(meeting: Meeting, block: list[tuple]) -> str:
     return f"live:comments:{meeting.pk}:{language}:{meeting.status}:{first}:{last}:{answered}"
 
 
+def _cached(call, otherwise):
+    """A cache call that cannot fail the page: the cache is a shortcut, and a Redis restarting in the middle
+    of an evening must not turn every phone's reload into an error (the page is rendered instead)."""
+    try:
+        return call()
+    except Exception:  # the cache backend's connection or timeout errors
+        log.warning("live page rendered without the cache", exc_info=False)
+        return otherwise
+
+
 def members_list(meeting: Meeting, rows: list[tuple]) -> SafeString:
     """The <li> of every comment as a member sees them (no answer forms), from the cache where it can."""
     blocks = [rows[i : i + BLOCK] for i in range(0, len(rows), BLOCK)]
     keys = [_key(meeting, block) for block in blocks]
-    kept = cache.get_many(keys) if keys else {}
+    kept = _cached(lambda: cache.get_many(keys), {}) if keys else {}
     missing = [(key, block) for key, block in zip(keys, blocks, strict=True) if key not in kept]
     if missing:
         wanted = [pk for _key_, block in missing for pk, *_rest in block]
@@ -68,7 +81,7 @@ def members_list(meeting: Meeting, rows: list[tuple]) -> SafeString:
             )
             for key, block in missing
         }
-        cache.set_many(fresh, TIMEOUT)
+        _cached(lambda: cache.set_many(fresh, TIMEOUT), None)
         kept |= fresh
     return mark_safe("".join(kept[key] for key in keys))  # noqa: S308  (our own templates' output)
 
@@ -79,8 +92,8 @@ def comment_form(meeting: Meeting, form) -> SafeString:
     agenda = hashlib.blake2b(repr(sorted(form.agenda_labels.items())).encode(), digest_size=8).hexdigest()
     language = translation.get_language()
     key = f"live:comment-form:{meeting.pk}:{language}:{meeting.current_item_id}:{agenda}"
-    html = cache.get(key)
+    html = _cached(lambda: cache.get(key), None)
     if html is None:
         html = as_crispy_form(form)  # the template's `{{ form|crispy }}`: the fields, no <form> tag
-        cache.set(key, html, TIMEOUT)
+        _cached(lambda: cache.set(key, html, TIMEOUT), None)
     return mark_safe(html)  # noqa: S308  (crispy's rendering of our own form)

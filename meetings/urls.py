@@ -1,10 +1,11 @@
 from django.urls import path
 
-from .views import agenda, cells, documents, guidance, live, meeting, record
+from .views import agenda, cells, documents, guidance, live, meeting, mine, record
 
 app_name = "meetings"
 
 urlpatterns = [
+    path("me/", mine.my_page, name="mine"),
     path("cells/<int:pk>/meetings/", cells.cell_meetings, name="cell"),
     path("cells/<int:pk>/meetings/thematic/", cells.thematic_create, name="thematic_create"),
     path("cells/<int:pk>/meetings/plan/", cells.plan_regular, name="plan_regular"),

@@ -961,16 +961,25 @@ def measure_cost(args, run: Run, master: int, pg=None, redis=None) -> dict:
 
     out["poll, 1 new comment"] = cost(lambda: poll(last - 1), n, "poll, 1 new comment")
     out["poll, nothing new"] = cost(lambda: poll(last), n, "poll, nothing new")
+    # The live page as the phones open it: an ordinary member's (the first member chairs the meeting and is
+    # its secretary: that page, with the answer forms, is drawn anew for each request; one per meeting).
+    reader = next((r for r in run.members[1:] if r["meeting"] == row["meeting"]), row)
+    reader_browser = Browser(run.port)
+    reader_browser.cookies["sessionid"] = reader["session"]
     page_name = f"live page ({n + 3} comments)"
-    out[page_name] = cost(lambda: run.open_page(browser, row), n, page_name)
+    out[page_name] = cost(lambda: run.open_page(reader_browser, reader), n, page_name)
+    out["live page, the chair's"] = cost(lambda: run.open_page(browser, row), n, "live page, the chair's")
     # The page: another meeting's, with 50 comments, as one of its members opens it.
-    other = next((r for r in run.members if r["meeting"] != row["meeting"]), None)
-    if other is not None:
+    others = [r for r in run.members if r["meeting"] != row["meeting"]]
+    if len(others) > 1:
+        poster, other = others[0], others[1]
+        poster_browser = Browser(run.port)
+        poster_browser.cookies["sessionid"] = poster["session"]
+        poster_state = live_state(run.open_page(poster_browser, poster))
+        for i in range(PAGE_COMMENTS):
+            run.comment(poster_browser, poster, poster_state, i)
         other_browser = Browser(run.port)
         other_browser.cookies["sessionid"] = other["session"]
-        other_state = live_state(run.open_page(other_browser, other))
-        for i in range(PAGE_COMMENTS):
-            run.comment(other_browser, other, other_state, i)
         out[PAGE_50] = cost(lambda: run.open_page(other_browser, other), n, PAGE_50)
     out["login (form and post)"] = cost(
         lambda: run.login(row["username"]), max(5, n // 10), "login (form and post)"

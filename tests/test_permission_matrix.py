@@ -342,7 +342,11 @@ MATRIX = {
     # in tests/minutes/test_verification.py).
     "documents:verify_form": ("get", lambda w: [], dict.fromkeys(PERSONAS, 200), None),
     "documents:verify": ("get", lambda w: [_verification_code(w)], dict.fromkeys(PERSONAS, 200), None),
+    # The Word file: the draft minutes are their writers' (adopted ones are everyone's: tests/minutes/test_docx.py).
+    "documents:docx": ("get", lambda w: [_closed(w).pk, "minutes"], RUN, None),
     "notifications:notifications": ("get", lambda w: [], LOGGED_IN_OK, None),
+    # Each member's own page: no id in the address, nothing of anyone else's (tests/meetings/test_my_page.py).
+    "meetings:mine": ("get", lambda w: [], EVERYONE_BELOW | {"admin": 404}, None),
     "notifications:notification": ("get", lambda w: [_notification(w).pk], OWN_NOTIFICATION, None),
     "notifications:notifications_read": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),
     "notifications:calendar": ("get", lambda w: [], LOGGED_IN_OK, None),

@@ -28,3 +28,12 @@ document.addEventListener("click", function (event) {
     dialog.showModal();
   }
 });
+
+// The installable app (/manifest.webmanifest): its service worker (/sw.js) keeps the pages a member opened
+// readable without a connection. A page shown signed out deletes what was kept for whoever was signed in.
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/sw.js").catch(function () {});
+}
+if (document.body.dataset.signedOut && window.caches) {
+  caches.delete("chibo-pages-v1");
+}

@@ -93,6 +93,12 @@ def test_three_phones_check_in_and_comment_one_offline(request, transport, world
     )
     assert not Comment.objects.filter(text=offline).exists()
 
+    # Closed and opened again with no signal (the app keeps the page it showed): the comment still waits.
+    phones["thu"].wait_for_function("navigator.serviceWorker.controller !== null")
+    phones["thu"].reload()
+    expect(outbox).to_contain_text(offline)
+    assert not Comment.objects.filter(text=offline).exists()
+
     # The signal returns: sent once, shown once on each phone, the outbox empty.
     phones["thu"].context.set_offline(False)
     for page in phones.values():

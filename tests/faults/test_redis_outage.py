@@ -31,6 +31,21 @@ def test_logged_in_pages_answer_with_redis_down(private_redis, world, client):
         assert response.redirect_chain[-1][0] == reverse("meetings:cell", args=[world.cell.pk])
 
 
+def test_a_members_live_page_answers_with_redis_down(private_redis, in_progress, world, client):
+    """The page's comment list and form are kept in the cache; without it they are drawn for the request."""
+    opened = in_progress.meeting
+    client.force_login(world.member.user)
+    url = reverse("meetings:live", args=[opened.pk])
+    kept = client.get(url)
+    assert kept.status_code == 200
+
+    private_redis.stop()
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert 'id="comment-form"' in response.content.decode()
+
+
 def test_a_login_succeeds_with_redis_down(private_redis, world, client):
     private_redis.stop()
 

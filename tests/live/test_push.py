@@ -4,6 +4,7 @@ other, refuses a forged token, and ends when Redis goes, so the phones poll, and
 
 import asyncio
 import json
+import re
 import shutil
 import uuid
 
@@ -84,6 +85,35 @@ def test_a_new_comment_is_published_once_with_its_text_and_the_counts(
     again, update = published(listener)
     assert again == sequence + 1 and TEXT in update["html"]
     assert Comment.objects.filter(client_id=client_id).count() == 1
+
+
+def test_a_comment_is_published_as_the_poll_draws_it_with_its_item(
+    opened, world, pushing, django_capture_on_commit_callbacks
+):
+    """The comment just posted is drawn from the objects in hand: the same <li> the poll answers with, on
+    the item under discussion or on the item the member chose."""
+    items = list(opened.agenda_items.order_by("position"))
+    live.set_current_item(meeting=opened, item=items[0])
+    listener = subscribe(pushing, opened)
+    posted = []
+    for chosen in (None, items[-1]):
+        with django_capture_on_commit_callbacks(execute=True):
+            c, _created = live.post_comment(
+                meeting=opened,
+                speaker=world.fellow,
+                text=f"Ý kiến về mục {chosen.position if chosen else 'hiện tại'}",
+                kind=Comment.Kind.OPINION,
+                client_id=uuid.uuid4(),
+                agenda_item=chosen,
+                by=world.fellow.user,
+            )
+        posted.append((c, published(listener)[1]["html"]))
+
+    for c, html in posted:
+        li = re.search(rf'<li [^>]*id="c-{c.pk}".*?</li>', html, re.S).group(0)
+        again, _status = push.update_html(opened.pk, (c.pk,))  # read back from the database
+        assert li == re.search(rf'<li [^>]*id="c-{c.pk}".*?</li>', again, re.S).group(0)
+    assert items[0].title in posted[0][1] and items[-1].title in posted[1][1]
 
 
 def test_moving_the_current_item_and_closing_are_published_in_order(

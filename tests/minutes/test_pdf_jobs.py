@@ -94,7 +94,7 @@ def test_the_status_says_preparing_until_the_file_is_ready_then_offers_the_downl
 def test_a_failed_rendering_is_shown_as_failed(
     voted, world, login, monkeypatch, django_capture_on_commit_callbacks
 ):
-    def broken(kind, source):
+    def broken(kind, source, certificate=None):
         raise RuntimeError("no fonts")
 
     monkeypatch.setattr(pdf, "render_bytes", broken)

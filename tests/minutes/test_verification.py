@@ -260,7 +260,7 @@ def test_a_file_handed_out_before_the_pdf_was_rendered_again_still_matches(
     code = code_of(adopted.version)
     first = stored(adopted.meeting, "minutes").read_bytes()
     render_bytes = pdf.render_bytes
-    monkeypatch.setattr(pdf, "render_bytes", lambda kind, source: render_bytes(kind, source) + b"\n%again\n")
+    monkeypatch.setattr(pdf, "render_bytes", lambda *args: render_bytes(*args) + b"\n%again\n")
     with django_capture_on_commit_callbacks(execute=True):
         minutes.request_pdf(meeting=adopted.meeting, kind=GeneratedPdf.Kind.MINUTES)
     second = stored(adopted.meeting, "minutes").read_bytes()

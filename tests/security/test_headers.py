@@ -33,10 +33,11 @@ def test_an_authenticated_page_is_private_and_not_stored(world, login):
     [
         lambda w: reverse("members:export", args=[w.cell.pk]),
         lambda w: reverse("documents:pdf", args=[_ready_pdf(w).pk, "minutes"]),
+        lambda w: reverse("documents:docx", args=[_adopted(w).pk, "minutes"]),
         lambda w: reverse("archive:archive_download", args=[_ready_archive(w).pk, 2026]),
         lambda w: reverse("evaluations:dashboard_xlsx", args=[w.branch_a.pk]),
     ],
-    ids=["member-xlsx", "minutes-pdf", "archive-zip", "dashboard-xlsx"],
+    ids=["member-xlsx", "minutes-pdf", "minutes-docx", "archive-zip", "dashboard-xlsx"],
 )
 def test_every_download_is_private_and_not_stored(url, world, login):
     response = login("admin").get(url(world))

@@ -4,14 +4,15 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from core.forms import error_text
-from documents import minutes, pdf, verification
+from documents import minutes, pdf, signing, verification
 from documents.models import GeneratedPdf
 from meetings.models import Meeting
 
 
 class Command(BaseCommand):
     help = (
-        "Renders a meeting's adopted minutes to PDF, as the Celery job does: render_minutes ID --out FILE.pdf"
+        "Renders a meeting's adopted minutes to PDF/A, signed with the issuing committee's certificate when it "
+        "has one, as the Celery job does: render_minutes ID --out FILE.pdf"
     )
 
     def add_arguments(self, parser):
@@ -31,9 +32,15 @@ class Command(BaseCommand):
         try:
             source = minutes.pdf_source(meeting, kind)
             code = verification.stamp(meeting, kind, source)  # the same code and QR as the job's file
-            data = pdf.render_bytes(kind, source)
+            certificate = signing.certificate_for(meeting, kind)
+            data = pdf.render_bytes(kind, source, certificate)
         except ValidationError as error:
             raise CommandError(error_text(error)) from None
+        except signing.SigningUnavailable as error:
+            raise CommandError(
+                f"Cannot sign with the certificate of {certificate.organization}: {error}"
+            ) from None
         Path(out).write_bytes(data)
         verification.record_file(code, data)  # a file issued under the code: /xac-minh/ recognises it
-        self.stdout.write(f"{out}: {len(data)} bytes")
+        signed = f"signed by {certificate.subject_cn}" if certificate else "not digitally signed"
+        self.stdout.write(f"{out}: {len(data)} bytes, PDF/A-2b, {signed}")

@@ -39,13 +39,14 @@ from django.utils import timezone
 from access import poll_token
 from archive import index, search
 from archive.models import SearchEntry
-from documents import book, minutes, pdf
+from documents import book, minutes, pdf, signing
 from evaluations.models import CellMonth
 from meetings.models import Comment, Meeting
 from members.models import Member, Organization, Role
 from notifications import reminders
 from notifications.models import Notification
 from ops import live_meeting
+from ops.demo import signing as signing_demo
 
 from .seed_scale import ROOT
 
@@ -332,7 +333,24 @@ class Command(BaseCommand):
             peak = tracemalloc.get_traced_memory()[1] / 1e6
             tracemalloc.stop()
             self._record(name, samples, "WeasyPrint on a one-line page", baseline, peak_mb=round(peak, 1))
+        self._signed(article, baseline, n)
         self._book(article, baseline)
+
+    def _signed(self, article, baseline, n):
+        """The article's minutes as adoption stores them: PDF/A signed with the committee's certificate (the
+        demo's, a P-256 key; a throw-away one of the same kind when the demo has none or SIGNING_KEY is unset).
+        Target: median under 1.5 s."""
+        source = minutes.pdf_source(article, "minutes")
+        with override_settings(SIGNING_KEY=settings.SIGNING_KEY or "bench-only-signing-key"):
+            certificate = signing.certificate_for_cell(article.cell) or signing.certificate_from(
+                organization=signing.issuing_committee(article.cell),
+                data=signing_demo.make_pkcs12("Bench", signing_demo.make_authority()),
+                passphrase=signing_demo.DEMO_PASSPHRASE,
+            )
+            samples = _time(lambda: pdf.render_bytes("minutes", source, certificate), max(5, n // 3))
+        self._record(
+            "pdf_minutes_article_signed", samples, "WeasyPrint on a one-line page", baseline, target_ms=1500
+        )
 
     def _book(self, article, baseline):
         """The minutes book of a year with 14 meetings (the issue's 12 regular and 2 thematic): the model

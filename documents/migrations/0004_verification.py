@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0002_rendered_files'),
+        ('documents', '0003_signing'),
     ]
 
     operations = [

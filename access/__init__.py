@@ -18,6 +18,7 @@ from .objects import (
     MeetingMay,
     MemberMay,
     OrganizationMay,
+    VerificationMay,
     agenda_item_for,
     calendar_feed_owner,
     cell_for,
@@ -38,6 +39,7 @@ from .objects import (
     score_sheet_for,
     status_period_for,
     task_for,
+    verification_for,
 )
 from .rules import (
     NO_ACCESS,
@@ -62,6 +64,7 @@ __all__ = [
     "MemberMay",
     "NO_ACCESS",
     "OrganizationMay",
+    "VerificationMay",
     "access_for",
     "agenda_item_for",
     "calendar_feed_owner",
@@ -91,4 +94,5 @@ __all__ = [
     "status_period_for",
     "search_entries_visible_to",
     "task_for",
+    "verification_for",
 ]

@@ -16,7 +16,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from documents.models import GeneratedPdf, MinutesVersion
+from documents.models import GeneratedPdf, MinutesVersion, VerificationCode
 from evaluations.models import Evaluation, Rubric
 from meetings.models import AgendaItem, Comment, Document, Guidance, Meeting, PhoneVote, Task
 from members.models import Member, MemberImport, Organization, StatusPeriod
@@ -242,6 +242,26 @@ def pdf_for(user, pk: int, kind: str) -> tuple[GeneratedPdf, MeetingMay]:
         raise Http404
     generated.meeting = meeting
     return generated, may
+
+
+@dataclass(frozen=True)
+class VerificationMay:
+    read: bool  # sees the meeting: the cell, the meeting, the version and a link to the minutes
+
+
+def verification_for(user, code: str) -> tuple[VerificationCode | None, VerificationMay]:
+    """A verification code (stored form, documents/verification.normalise) on the public page /xac-minh/:
+    never a 404 or a 403, since anyone holding the paper may ask; an unknown code is None, and only a user
+    who sees the meeting (its cell's members and readers, the committees above) may learn more than the
+    anonymous answer."""
+    found = (
+        VerificationCode.objects.select_related("version__minutes__meeting__cell").filter(code=code).first()
+        if code
+        else None
+    )
+    if found is None or not user.is_authenticated:
+        return found, VerificationMay(read=False)
+    return found, VerificationMay(read=access_for(user).sees(found.version.minutes.meeting.cell))
 
 
 def score_sheet_for(user, pk: int, *, rubric_kind: str, kind: str) -> tuple[Meeting, MeetingMay]:

@@ -16,7 +16,7 @@ from meetings import live
 from meetings.models import Attendance, Meeting, Vote
 from members.models import NO_TERM, Organization
 
-from . import signals
+from . import signals, verification
 from .models import DocumentNumber, GeneratedPdf, Minutes, MinutesVersion
 
 # What an official form shows where a fact was never recorded: a line to fill in by hand, not "tại , …".
@@ -261,9 +261,7 @@ def adopt(*, meeting: Meeting, by) -> MinutesVersion:
     version = _new_version(minutes, by=by, reason="")
     meeting.apply("adopt_minutes", by=by)
     request_pdf(meeting=meeting, kind=GeneratedPdf.Kind.MINUTES)
-    if meeting.pdfs.filter(kind=GeneratedPdf.Kind.RESOLUTION).exists():
-        # Prepared once the meeting closed; adopted now, it is prepared again to be signed (documents/signing.py).
-        request_pdf(meeting=meeting, kind=GeneratedPdf.Kind.RESOLUTION)
+    _renew_resolution(meeting)
     return version
 
 
@@ -324,13 +322,14 @@ def adopt_correction(*, meeting: Meeting, by) -> MinutesVersion:
     minutes.save()
     version = _new_version(minutes, by=by, reason=correction["reason"])
     request_pdf(meeting=meeting, kind=GeneratedPdf.Kind.MINUTES)
+    _renew_resolution(meeting)
     return version
 
 
 def _new_version(minutes: Minutes, *, by, reason: str) -> MinutesVersion:
     content = assemble(minutes.meeting, minutes.notes)
     last = minutes.versions.aggregate(m=Max("version"))["m"] or 0
-    return MinutesVersion.objects.create(
+    version = MinutesVersion.objects.create(
         minutes=minutes,
         version=last + 1,
         content=content,
@@ -338,6 +337,15 @@ def _new_version(minutes: Minutes, *, by, reason: str) -> MinutesVersion:
         created_by=by,
         reason=reason,
     )
+    verification.code_for(version, GeneratedPdf.Kind.MINUTES)  # printed on its PDF, checked at /xac-minh/
+    return version
+
+
+def _renew_resolution(meeting: Meeting) -> None:
+    """A resolution already rendered (before adoption, or from an earlier version) is rendered again: it then
+    carries the new version's verification code (verification.stamp) and is signed (documents/signing.py)."""
+    if GeneratedPdf.objects.filter(meeting=meeting, kind=GeneratedPdf.Kind.RESOLUTION).exists():
+        request_pdf(meeting=meeting, kind=GeneratedPdf.Kind.RESOLUTION)
 
 
 def latest_version(meeting: Meeting) -> MinutesVersion | None:

@@ -179,6 +179,42 @@ class GeneratedPdf(Rendered):
         return f"{self.get_kind_display()} — {self.meeting}"
 
 
+class VerificationCode(models.Model):
+    """The code printed on an official PDF (an adopted version's minutes or resolution), with the SHA-256 of
+    the file stored under it: the public page /xac-minh/<code> answers from this row (documents/verification.py)."""
+
+    class Kind(models.TextChoices):
+        MINUTES = GeneratedPdf.Kind.MINUTES.value, GeneratedPdf.Kind.MINUTES.label
+        RESOLUTION = GeneratedPdf.Kind.RESOLUTION.value, GeneratedPdf.Kind.RESOLUTION.label
+
+    code = models.CharField(max_length=10, unique=True)  # stored without its dashes: K7QXM4TR9B
+    version = models.ForeignKey(MinutesVersion, on_delete=models.CASCADE, related_name="verification_codes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    sha256 = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the file stored under this code."
+    )
+    # Files stored before under the same code (rendered again from the same version, signed anew): a copy
+    # handed out earlier is still the adopted document.
+    earlier_sha256 = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("verification code")
+        verbose_name_plural = _("verification codes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "kind"], name="one_verification_code_per_version_and_kind"
+            )
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def digests(self) -> set[str]:
+        return {d for d in [self.sha256, *(self.earlier_sha256 or [])] if d}
+
+
 # --- The yearly minutes books ---------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from django.utils import translation
 from core.jobs import failure_recorded
 from core.storage import AtomicFileSystemStorage, generated_storage
 
-from . import minutes, signing
+from . import minutes, signing, verification
 from .models import GeneratedPdf
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,7 @@ def render(pdf_id: int) -> bool:
     if pdf is None:
         return False
     source = minutes.pdf_source(pdf.meeting, pdf.kind)
+    code = verification.stamp(pdf.meeting, pdf.kind, source)  # an adopted text's code and QR, printed on it
     certificate = signing.certificate_for(pdf.meeting, pdf.kind)  # None: unsigned, as a draft or programme
     digest = signing.source_digest(minutes.content_hash(source), certificate)
     name = f"pdf/{pdf.meeting_id}/{pdf.kind}.pdf"
@@ -81,5 +82,6 @@ def render(pdf_id: int) -> bool:
             certificate, digest = None, minutes.content_hash(source)
             data = render_bytes(pdf.kind, source)
         pdf.store(name, data, digest, signed_by=certificate.subject_cn if certificate else "")
+        verification.record_file(code, data)  # the SHA-256 of the very bytes stored, for /xac-minh/
     log.info("rendered %s for meeting %s (%d bytes)", pdf.kind, pdf.meeting_id, len(data))
     return True

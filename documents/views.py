@@ -9,15 +9,17 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import access
 from core.downloads import download_name
 from core.forms import error_text
 from core.views import confirmation_page
 from meetings.models import Meeting
+from members import throttle
 
-from . import minutes, pdf, signing, word
+from . import minutes, pdf, signing, verification, word
+from .forms import CodeForm, FileCheckForm
 from .models import GeneratedPdf, Minutes, MinutesVersion
 
 
@@ -79,6 +81,7 @@ def minutes_view(request, pk):
         "correction_vote": minutes.correction_vote(meeting) if correction else None,
         "correction_doc": minutes.assemble(meeting, correction["notes"]) if correction else None,
         "pdfs": {p.kind: p for p in meeting.pdfs.all()},
+        "minutes_code": verification.printed_code(versions[0]) if versions else "",
         "signing": signing.status(meeting) if versions else None,
         "editable": runs
         and meeting.status in (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED, Meeting.Status.ADOPTED),
@@ -190,3 +193,50 @@ def docx_download(request, pk, kind):
         filename=filename,
         content_type=word.CONTENT_TYPE,
     )
+
+
+# --- The public verification page (/xac-minh/): no login; what it shows depends on who asks -----------------
+
+
+@require_GET
+def verify_form(request):
+    """/xac-minh/: type the code printed on the paper (a GET form: the address is the answer's address)."""
+    form = CodeForm(request.GET if "code" in request.GET else None)
+    if form.is_bound and form.is_valid():
+        return redirect("documents:verify", verification.grouped(form.cleaned_data["code"]))
+    return render(request, "documents/verify_form.html", {"form": form}, status=422 if form.is_bound else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request, code):
+    """/xac-minh/<code>: valid, superseded or unknown, with the number and date; a user who sees the meeting
+    also sees which it is. A POSTed file is compared with the document's stored SHA-256, never stored."""
+    uploading = request.method == "POST"
+    if throttle.is_blocked(verification.GUESSES, request) or (
+        uploading and throttle.is_blocked(verification.UPLOADS, request)
+    ):
+        return render(request, "documents/verify.html", {"throttled": True}, status=429)
+    code = verification.normalise(code)
+    found, may = access.verification_for(request.user, code if verification.is_well_formed(code) else "")
+    if found is None:
+        throttle.record_failure(verification.GUESSES, request)
+        context = {
+            "unknown": True,
+            "typed": verification.grouped(code) if verification.is_well_formed(code) else "",
+        }
+        return render(request, "documents/verify.html", context, status=404)
+    form = FileCheckForm(request.POST, request.FILES) if uploading else FileCheckForm()
+    context = {
+        "code": verification.grouped(found.code),
+        "document": verification.public(found),
+        "may": may,
+        "form": form,
+        "version": found.version if may.read else None,
+        "meeting": found.version.minutes.meeting if may.read else None,
+    }
+    if uploading:
+        throttle.record_failure(verification.UPLOADS, request)  # each check hashes up to 20 MB: counted
+        if form.is_valid():
+            context["match"] = verification.match(found, verification.file_digest(form.cleaned_data["file"]))
+    status = 422 if uploading and not form.is_valid() else 200
+    return render(request, "documents/verify.html", context, status=status)

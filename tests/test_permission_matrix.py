@@ -164,6 +164,14 @@ def _ready_pdf(world):
     return meeting
 
 
+def _verification_code(world):
+    from documents import verification
+    from documents.models import VerificationCode
+
+    code = VerificationCode.objects.get(version__minutes__meeting=_adopted(world), kind="minutes")
+    return verification.grouped(code.code)
+
+
 def _notification(world):
     return Notification.objects.create(
         key="test:1", kind="test", recipient=world.member.user, title="Nhắc", body="…", url="/"
@@ -330,6 +338,10 @@ MATRIX = {
     "documents:pdf": ("get", lambda w: [_ready_pdf(w).pk, "minutes"], CELL_PAGE, None),
     "documents:pdf_status": ("get", lambda w: [_adopted(w).pk, "minutes"], CELL_PAGE, None),
     "documents:pdf_request": ("post", lambda w: [_adopted(w).pk, "minutes"], RUN_POST, {}),
+    # The verification page is public: anyone holding the paper may ask (what each persona reads there is
+    # in tests/minutes/test_verification.py).
+    "documents:verify_form": ("get", lambda w: [], dict.fromkeys(PERSONAS, 200), None),
+    "documents:verify": ("get", lambda w: [_verification_code(w)], dict.fromkeys(PERSONAS, 200), None),
     # The Word file: the draft minutes are their writers' (adopted ones are everyone's: tests/minutes/test_docx.py).
     "documents:docx": ("get", lambda w: [_closed(w).pk, "minutes"], RUN, None),
     "notifications:notifications": ("get", lambda w: [], LOGGED_IN_OK, None),

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from core.forms import error_text
-from documents import minutes, pdf, signing
+from documents import minutes, pdf, signing, verification
 from documents.models import GeneratedPdf
 from meetings.models import Meeting
 
@@ -31,6 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"No meeting {meeting_id}.")
         try:
             source = minutes.pdf_source(meeting, kind)
+            code = verification.stamp(meeting, kind, source)  # the same code and QR as the job's file
             certificate = signing.certificate_for(meeting, kind)
             data = pdf.render_bytes(kind, source, certificate)
         except ValidationError as error:
@@ -40,5 +41,6 @@ class Command(BaseCommand):
                 f"Cannot sign with the certificate of {certificate.organization}: {error}"
             ) from None
         Path(out).write_bytes(data)
+        verification.record_file(code, data)  # a file issued under the code: /xac-minh/ recognises it
         signed = f"signed by {certificate.subject_cn}" if certificate else "not digitally signed"
         self.stdout.write(f"{out}: {len(data)} bytes, PDF/A-2b, {signed}")

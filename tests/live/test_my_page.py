@@ -15,15 +15,20 @@ from .conftest import NOVEMBER, mark
 from .pages import text, vi
 
 
-def test_a_member_reads_their_own_record_and_nothing_of_a_fellows(opened, world, login):
-    Document.objects.create(
-        meeting=opened,
-        title="Báo cáo kết quả tháng 10",
-        file=ContentFile(b"%PDF-1.4", name="bc.pdf"),
-        original_name="bc.pdf",
+def paper(meeting, title: str) -> Document:
+    """A paper attached to the meeting (a one-line PDF)."""
+    return Document.objects.create(
+        meeting=meeting,
+        title=title,
+        file=ContentFile(b"%PDF-1.4", name="paper.pdf"),
+        original_name="paper.pdf",
         content_type="application/pdf",
         size=8,
     )
+
+
+def test_a_member_reads_their_own_record_and_nothing_of_a_fellows(opened, world, login):
+    paper(opened, "Báo cáo kết quả tháng 10")
     Task.objects.create(
         meeting=opened,
         title="Vận động đóng góp quỹ khuyến học",
@@ -56,14 +61,7 @@ def test_an_unpublished_meeting_shows_its_date_but_not_its_papers(world, login, 
     from .conftest import plan
 
     meeting = plan(world, publish=False)
-    Document.objects.create(
-        meeting=meeting,
-        title="Dự thảo nghị quyết",
-        file=ContentFile(b"%PDF-1.4", name="d.pdf"),
-        original_name="d.pdf",
-        content_type="application/pdf",
-        size=8,
-    )
+    paper(meeting, "Dự thảo nghị quyết")
 
     page = text(login("member").get(reverse("meetings:mine")))
 

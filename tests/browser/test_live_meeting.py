@@ -62,18 +62,27 @@ def test_three_phones_check_in_and_comment_one_offline(request, transport, world
         else:
             expect(page.locator("#comments")).not_to_have_attribute("data-transport", "stream")
 
+    listener = phones["thu"]  # sends nothing in the next round, so it polls only for news
+    polled = polls_of(listener)
     for page in phones.values():
         page.get_by_role("button", name=vi("I am here — check in")).click()
         expect(page.get_by_role("status")).to_have_text(vi("You are checked in. Welcome!"))
     present = meeting.attendances.filter(status=Attendance.Status.PRESENT, self_checked_in=True)
     assert {a.member for a in present} == {world.member, world.fellow, third}
+    if transport == "stream":
+        # The page came back after the check-in: its stream again, and the one poll each stream's `hello`
+        # makes for what was said before it.
+        for page in phones.values():
+            expect(page.locator("#comments")).to_have_attribute("data-transport", "stream")
+        listener.wait_for_function(
+            "performance.getEntriesByType('resource').some(e => e.name.includes('/poll/'))"
+        )
+    polled.clear()
 
     said = {
         "member": "Tổ kỹ thuật đã hoàn thành bảo trì trạm biến áp đúng hạn.",
         "fellow": "Đề nghị chi bộ tổ chức học tập nghị quyết trong tháng.",
     }
-    listener = phones["thu"]  # sends nothing in this round, so it polls only for news
-    polled = polls_of(listener)
     for who, text in said.items():
         send(phones[who], text)
     for page in phones.values():  # every phone gets every comment

@@ -158,16 +158,21 @@ NOTES = {
 }
 
 
+def adopt_record(record: Record, world, django_capture_on_commit_callbacks) -> Record:
+    """The record's minutes, with the meeting secretary's text, voted on and adopted; the minutes PDF has
+    been rendered (the transaction's on-commit jobs ran)."""
+    minutes.save_notes(meeting=record.meeting, notes=NOTES, by=world.fellow.user)
+    adopt_vote(record.meeting, by=world.fellow.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        record.version = minutes.adopt(meeting=record.meeting, by=world.fellow.user)
+    record.meeting.refresh_from_db()
+    return record
+
+
 @pytest.fixture
 def adopted(closed, world, django_capture_on_commit_callbacks) -> Record:
-    """The closed meeting's minutes, with the meeting secretary's text, voted on and adopted; the minutes
-    PDF has been rendered (the transaction's on-commit jobs ran)."""
-    minutes.save_notes(meeting=closed.meeting, notes=NOTES, by=world.fellow.user)
-    adopt_vote(closed.meeting, by=world.fellow.user)
-    with django_capture_on_commit_callbacks(execute=True):
-        closed.version = minutes.adopt(meeting=closed.meeting, by=world.fellow.user)
-    closed.meeting.refresh_from_db()
-    return closed
+    """The closed meeting's minutes adopted (`adopt_record`)."""
+    return adopt_record(closed, world, django_capture_on_commit_callbacks)
 
 
 def correct(meeting, *, notes, reason, by):

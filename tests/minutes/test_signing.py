@@ -22,7 +22,7 @@ from members.models import Organization
 from ops.demo.signing import DEMO_PASSPHRASE, make_authority, make_pkcs12
 
 from ..conftest import require_service
-from .conftest import NOTES, adopt_vote, correct
+from .conftest import NOTES, adopt_record, correct
 from .pages import pdf_text, text, vi
 
 COMMITTEE_CN = "Đảng ủy Khối A — chữ ký số"
@@ -61,13 +61,7 @@ def stored(meeting, kind) -> Path:
     return Path(settings.MEDIA_ROOT) / generated.file.name
 
 
-def adopt(record, world, django_capture_on_commit_callbacks):
-    minutes.save_notes(meeting=record.meeting, notes=NOTES, by=world.fellow.user)
-    adopt_vote(record.meeting, by=world.fellow.user)
-    with django_capture_on_commit_callbacks(execute=True):
-        record.version = minutes.adopt(meeting=record.meeting, by=world.fellow.user)
-    record.meeting.refresh_from_db()
-    return record
+adopt = adopt_record  # after the test has set up (or not) the committee's certificate
 
 
 def pdfa_identification(path: Path) -> tuple[str, str]:

@@ -517,6 +517,12 @@ class Run:
         before = workers_of(master)
         victim, target = None, None
         give_up = time.monotonic() + min(20.0, max(1.0, self.args.duration - self.args.kill_at - 3))
+        # The kill and the Redis restart are two faults, one after the other: a kill that waited into the
+        # restart would retry its comment while Redis is away, a third fault the run does not claim to survive
+        # (a comment stored, its publication lost with the worker, its retry's lost with Redis).
+        restart = getattr(self.args, "redis_restart_at", math.inf) or math.inf
+        if restart < math.inf:
+            give_up = min(give_up, time.monotonic() + max(0.5, restart - self.now() - 2.0))
         while victim is None and time.monotonic() < give_up:
             with self.lock:
                 flying = list(self.inflight.items())

@@ -227,6 +227,9 @@
   var flush = function (now) {
     var queue = load().filter(function (item) { return !item.error; });
     if (sending || !queue.length || (now !== true && Date.now() < retryAt)) { return; }
+    // The phone says it has no connection (a phone says so only when it has none): nothing to try; the
+    // "online" event below sends the outbox when the connection returns.
+    if (navigator.onLine === false) { render(); return; }
     sending = true;
     var item = queue[0];
     var body = new FormData();

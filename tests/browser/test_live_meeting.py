@@ -13,6 +13,7 @@ from meetings.services import plan_regular_meeting, publish_meeting
 
 from ..factories import MemberFactory, UserFactory
 from ..meetings.pages import vi
+from .waits import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,9 +75,7 @@ def test_three_phones_check_in_and_comment_one_offline(request, transport, world
         # makes for what was said before it.
         for page in phones.values():
             expect(page.locator("#comments")).to_have_attribute("data-transport", "stream")
-        listener.wait_for_function(
-            "performance.getEntriesByType('resource').some(e => e.name.includes('/poll/'))"
-        )
+        wait_until(listener, "performance.getEntriesByType('resource').some(e => e.name.includes('/poll/'))")
     polled.clear()
 
     said = {
@@ -103,7 +102,7 @@ def test_three_phones_check_in_and_comment_one_offline(request, transport, world
     assert not Comment.objects.filter(text=offline).exists()
 
     # Closed and opened again with no signal (the app keeps the page it showed): the comment still waits.
-    phones["thu"].wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(phones["thu"], "navigator.serviceWorker.controller !== null")
     phones["thu"].reload()
     expect(outbox).to_contain_text(offline)
     assert not Comment.objects.filter(text=offline).exists()

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..meetings.pages import vi
+from .waits import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +49,7 @@ def test_the_app_installs_and_a_meeting_page_opened_online_reads_offline(browse,
     assert worker.ok and "javascript" in worker.headers["content-type"]
 
     # The service worker takes the page; Chromium then finds nothing missing to install the app.
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+    wait_until(page, "navigator.serviceWorker.controller !== null")
     session = page.context.new_cdp_session(page)
     errors = {e["errorId"] for e in session.send("Page.getInstallabilityErrors")["installabilityErrors"]}
     # Playwright's contexts are incognito ones, where Chromium installs nothing: every other check passes.
@@ -58,9 +59,12 @@ def test_the_app_installs_and_a_meeting_page_opened_online_reads_offline(browse,
     page.goto(f"/meetings/{meeting.pk}/")
     title = meeting.agenda_items.order_by("position").first().title
     expect(page.get_by_text(title).first).to_be_visible()
+    # Changed on the server meanwhile: the phone without a connection shows the copy it kept, not the server's.
+    meeting.agenda_items.filter(title=title).update(title="Tiêu đề đã đổi trên máy chủ")
     page.context.set_offline(True)
     try:
         page.reload()
         expect(page.get_by_text(title).first).to_be_visible()
+        expect(page.get_by_text("Tiêu đề đã đổi trên máy chủ")).to_have_count(0)
     finally:
         page.context.set_offline(False)

@@ -64,7 +64,9 @@ def schedule_soon(meeting_id: int) -> None:
         return
     try:
         first = cache.add(f"archive:reindex-soon:{meeting_id}", 1, LIVE_REINDEX_DELAY)
-    except Exception:  # a cache that does not answer (Redis restarting): the reindex goes now, as for any save
+    except (
+        Exception
+    ):  # a cache that does not answer (Redis restarting): the reindex goes now, as for any save
         schedule(meeting_id)
         return
     if not first:

@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -167,8 +168,35 @@ else:
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-# Tests that start a real worker give it a queue of its own, so nothing else on the broker interferes.
-CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
+# Two queues, each with workers of its own in production (docker-compose.yml: worker-now, worker-render), so
+# a batch of books never holds up a reminder (#22): `now` for what must leave at once (notifications and
+# their emails, the search index, indicator refreshes, reminders, the recovery sweeps), `render` for the
+# heavy work (PDFs, minutes books, archives, and the nightly rebuild of every cell's indicators, a batch of
+# minutes on a province). A worker started without -Q reads both (`make run`, .ci's tests). Tests and
+# scripts/load.py that start real workers put a name of their own in front (CELERY_QUEUE_PREFIX), so nothing
+# else on the broker interferes.
+CELERY_QUEUE_PREFIX = env("CELERY_QUEUE_PREFIX", default="")
+CELERY_QUEUE_NOW = f"{CELERY_QUEUE_PREFIX}now"
+CELERY_QUEUE_RENDER = f"{CELERY_QUEUE_PREFIX}render"
+CELERY_TASK_DEFAULT_QUEUE = CELERY_QUEUE_NOW
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name) for name in (CELERY_QUEUE_NOW, CELERY_QUEUE_RENDER)
+]
+_NOW, _RENDER = {"queue": CELERY_QUEUE_NOW}, {"queue": CELERY_QUEUE_RENDER}
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.run_reminders": _NOW,
+    "notifications.tasks.send_pending_emails": _NOW,
+    "archive.tasks.reindex_meetings": _NOW,
+    "archive.tasks.recover": _NOW,
+    "evaluations.tasks.refresh_meeting_indicators": _NOW,
+    "meetings.tasks.plan_next_month": _NOW,
+    "members.tasks.apply_due_transfers": _NOW,
+    "documents.tasks.recover_renders": _NOW,  # only queues renders again: quick
+    "documents.tasks.render_pdf": _RENDER,
+    "documents.tasks.render_book": _RENDER,
+    "documents.tasks.render_archive": _RENDER,
+    "evaluations.tasks.rebuild_indicators": _RENDER,
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -272,9 +300,29 @@ WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # The installable app's manifest (static/root/manifest.webmanifest): WhiteNoise would call it octet-stream.
 WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-# Uploaded files are never served directly: every download goes through a view that checks access.
+# Uploads ("default") and rendered PDFs, books and archives ("generated") are on the local disk (MEDIA_ROOT)
+# unless S3_BUCKET names a bucket of an S3-compatible object store (MinIO in docker-compose.yml), which every
+# web node and worker then shares (chibo/storages.py). Either way no file is ever served directly: every
+# download goes through a view that checks access, and the bucket stays private.
+S3_BUCKET = env("S3_BUCKET", default="")
+if S3_BUCKET:
+    from chibo.storages import object_storages
+
+    _FILE_STORAGES = object_storages(
+        bucket=S3_BUCKET,
+        endpoint_url=env("S3_ENDPOINT_URL", default=""),
+        region=env("S3_REGION", default=""),
+        access_key=env("AWS_ACCESS_KEY_ID", default=""),
+        secret_key=env("AWS_SECRET_ACCESS_KEY", default=""),
+        prefix=env("S3_PREFIX", default=""),
+        addressing_style=env("S3_ADDRESSING_STYLE", default=""),
+    )
+else:
+    from chibo.storages import local_storages
+
+    _FILE_STORAGES = local_storages()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **_FILE_STORAGES,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

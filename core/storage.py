@@ -1,20 +1,24 @@
-"""Generated files (minutes PDFs, books, archives) are replaced whole or not at all.
+"""The stored files: uploads (`uploads()`, Django's default storage) and rendered files (`generated_storage()`),
+on the local disk or in an S3-compatible bucket (chibo/storages.py, STORAGES in settings). Everything that
+reads or writes a file goes through these storages' API (open, save, exists, delete, listdir), never a path.
+
+Generated files (minutes PDFs, books, archives) are replaced whole or not at all.
 
 Writing straight into the final path (`allow_overwrite`) left an already adopted minutes PDF truncated when a
 render failed midway (a full disk): no reader opened it and its download answered 404. Here the content goes
 to a hidden temporary file beside the target, is flushed to disk, and is renamed over the target only when
 complete (a rename within one folder is atomic on POSIX); on any failure the temporary file is removed and
-the previous good file is untouched.
+the previous good file is untouched. In a bucket, a PUT replaces an object whole by itself.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import suppress
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, default_storage, storages
 
 
 class AtomicFileSystemStorage(FileSystemStorage):
@@ -55,5 +59,35 @@ def _umask() -> int:
     return current
 
 
-def generated_storage() -> AtomicFileSystemStorage:
-    return AtomicFileSystemStorage(location=settings.MEDIA_ROOT)
+def generated_storage() -> Storage:
+    """Rendered files: a fixed name per document, each save replacing the previous file whole."""
+    return storages["generated"]
+
+
+def uploads() -> Storage:
+    """Uploaded files: each saved under a new name."""
+    return default_storage
+
+
+def walk(storage: Storage, top: str = "") -> Iterator[str]:
+    """Every stored file's name under `top`, sorted, skipping hidden names (a local write in progress)."""
+    try:
+        directories, files = storage.listdir(top)
+    except FileNotFoundError:  # a local MEDIA_ROOT not made yet: no file
+        return
+    prefix = f"{top.rstrip('/')}/" if top else ""
+    for name in sorted(files):
+        if not name.startswith("."):
+            yield prefix + name
+    for directory in sorted(directories):
+        if not directory.startswith("."):
+            yield from walk(storage, prefix + directory)
+
+
+def location() -> str:
+    """Where the files are, for an operator's message: a folder, or s3://bucket/prefix."""
+    storage = generated_storage()
+    bucket = getattr(storage, "bucket_name", None)
+    if bucket:
+        return f"s3://{bucket}/{getattr(storage, 'location', '')}".rstrip("/")
+    return str(getattr(storage, "location", ""))

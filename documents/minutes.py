@@ -136,7 +136,9 @@ def _assemble(meeting: Meeting, notes: dict, *, votes_until: int | None = None) 
     ]
     speakers, n_comments = live.speaker_counts(meeting)
     # The month's dues are the regular meeting's business; a thematic meeting's minutes do not repeat them.
-    dues_rows = list(meeting.cell.dues.filter(period=meeting.period)) if meeting.kind == Meeting.Kind.REGULAR else []
+    dues_rows = (
+        list(meeting.cell.dues.filter(period=meeting.period)) if meeting.kind == Meeting.Kind.REGULAR else []
+    )
     number = DocumentNumber.objects.filter(meeting=meeting, kind=DocumentNumber.Kind.MINUTES).first()
     kind_title = _("regular") if meeting.kind == Meeting.Kind.REGULAR else _("thematic")
     return {

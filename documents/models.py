@@ -126,14 +126,23 @@ class Rendered(models.Model):
     @classmethod
     def request(cls, defaults=None, **lookup):
         """Marks the file (found by `lookup`, made if new) as being prepared; it is rendered after commit."""
-        fields = {"status": cls.Status.PENDING, "requested_at": timezone.now(), "error": "", **(defaults or {})}
+        fields = {
+            "status": cls.Status.PENDING,
+            "requested_at": timezone.now(),
+            "error": "",
+            **(defaults or {}),
+        }
         rendered, _created = cls.objects.update_or_create(**lookup, defaults=fields)
         signals.render_requested.send(sender=cls, pk=rendered.pk)
         return rendered
 
     def is_current(self, name: str, digest: str) -> bool:
         """The stored file was rendered from this very source: nothing to do."""
-        return self.status == self.Status.READY and self.source_hash == digest and generated_storage().exists(name)
+        return (
+            self.status == self.Status.READY
+            and self.source_hash == digest
+            and generated_storage().exists(name)
+        )
 
     def store(self, name: str, content: bytes, digest: str, **fields) -> None:
         """Writes the file under its fixed name and marks it ready."""

@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from core.jobs import failure_recorded
-from core.storage import AtomicFileSystemStorage, generated_storage
+from core.storage import generated_storage
 
 from . import minutes, signing, verification
 from .models import GeneratedPdf
@@ -40,9 +41,10 @@ def _html_class():
     return _weasyprint.HTML
 
 
-def pdf_storage() -> AtomicFileSystemStorage:
-    """Generated files keep a fixed name per meeting and kind; regenerating replaces the file whole (written
-    beside it, renamed into place when complete), never piles up, never leaves half a file."""
+def pdf_storage() -> Storage:
+    """Generated files keep a fixed name per meeting and kind; regenerating replaces the file whole (on disk:
+    written beside it, renamed into place when complete; in a bucket: one PUT), never piles up, never leaves
+    half a file."""
     return generated_storage()
 
 

@@ -30,7 +30,9 @@ def render_pdf(pdf_id: int) -> bool:
     return pdf.render(pdf_id)
 
 
-@shared_task(base=RecordedTask, recorded_model="documents.MinutesBook", acks_late=True, time_limit=600, **RETRY)
+@shared_task(
+    base=RecordedTask, recorded_model="documents.MinutesBook", acks_late=True, time_limit=600, **RETRY
+)
 def render_book(book_id: int) -> bool:
     return book.render_book(book_id)
 

@@ -96,7 +96,9 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
         # newline="": the csv module reads line ends itself (a lone CR inside a field is data, not an error).
         return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)]
     except csv.Error:
-        raise ImportFileError(_("The CSV file is damaged and cannot be read; save it again as CSV.")) from None
+        raise ImportFileError(
+            _("The CSV file is damaged and cannot be read; save it again as CSV.")
+        ) from None
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:

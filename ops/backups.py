@@ -2,14 +2,16 @@
 
 - database.dump (PostgreSQL: pg_dump's custom format, one consistent snapshot) or database.sqlite3
   (SQLite's online backup API: a consistent copy even while web, worker and beat write);
-- media.tar: MEDIA_ROOT (uploaded documents, generated PDFs and books), taken after the database, so every
-  file the database names is in it (a file newer than the dump is harmless);
+- media.tar: every stored file (uploaded documents, generated PDFs, books and archives), read through the
+  storage API, so from MEDIA_ROOT or from the S3 bucket alike (core/storage.py); taken after the database,
+  so every file the database names is in it (a file newer than the dump is harmless);
 - manifest.json: what was copied, when, from which engine, and a SHA-256 of each file.
 
 It is written under a hidden name and renamed when complete, so a half-written backup is never listed.
 Restoring checks every checksum before touching anything, then replaces the database (pg_restore --clean
---if-exists in one transaction, or SQLite's backup API in reverse) and swaps MEDIA_ROOT in by renames.
-The management commands `backup` and `restore` (members/management/commands/) call these functions.
+--if-exists in one transaction, or SQLite's backup API in reverse), then writes every file of the backup
+back through the storage API (each replaced whole) and deletes the stored files the backup does not have.
+The management commands `backup` and `restore` (ops/management/commands/) call these functions.
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.files import File
 from django.db import connections
+
+from core import storage as file_storage
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -156,55 +161,66 @@ def _restore_database(folder: Path, entry: dict) -> None:
             backup.close()
 
 
-# --- Files -----------------------------------------------------------------------------------------
-
-
-# Left inside MEDIA_ROOT only while a restore runs (or if one was interrupted): never backed up.
-WORK_PREFIXES = (".restoring-", ".replaced-")
+# --- Files ---------------------------------------------------------------------------------------
 
 
 def _pack_media(folder: Path) -> dict:
-    media = Path(settings.MEDIA_ROOT)
+    """Every stored file into one tar, read through the storage API (a disk or a bucket alike). Each file is
+    copied whole into a spooled buffer first, so its size in the tar is the size actually read even if a
+    render replaces it meanwhile."""
+    storage = file_storage.generated_storage()
     target = folder / MEDIA_FILE
     count = 0
     with tarfile.open(target, "w") as tar:
-        if media.is_dir():
-            for path in sorted(media.rglob("*")):
-                relative = path.relative_to(media)
-                if relative.parts[0].startswith(WORK_PREFIXES):
-                    continue
-                tar.add(path, arcname=str(relative), recursive=False)
-                count += path.is_file()
+        for name in file_storage.walk(storage):
+            buffer = tempfile.SpooledTemporaryFile(max_size=8 << 20)
+            try:
+                with storage.open(name, "rb") as source:
+                    shutil.copyfileobj(source, buffer, 1 << 20)
+            except FileNotFoundError:  # deleted between the listing and now
+                buffer.close()
+                continue
+            with buffer:
+                info = tarfile.TarInfo(name)
+                info.size = buffer.tell()
+                info.mtime = int(dt.datetime.now(dt.UTC).timestamp())
+                info.mode = 0o600
+                buffer.seek(0)
+                tar.addfile(info, buffer)
+            count += 1
     return {"file": MEDIA_FILE, "sha256": _sha256(target), "files": count}
 
 
+def _media_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    """The regular files of the tar, with names that stay inside the storage (no absolute path, no "..")."""
+    members = []
+    for member in tar.getmembers():
+        if not member.isfile():
+            continue  # folders (older backups list them) are implied by the names
+        parts = Path(member.name).parts
+        if member.name.startswith("/") or ".." in parts or not parts or parts[0].startswith("."):
+            raise BackupError(f"The backup names a file outside the stored files: {member.name!r}.")
+        members.append(member)
+    return members
+
+
 def _restore_media(folder: Path) -> None:
-    """Unpacks into a folder inside MEDIA_ROOT, then swaps the top-level entries by renames. Everything
-    stays on MEDIA_ROOT's file system, so this works when MEDIA_ROOT is a mount point (a Docker volume),
-    and a failure while unpacking leaves the current files untouched."""
-    media = Path(settings.MEDIA_ROOT)
-    media.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=WORK_PREFIXES[0], dir=media))
-    try:
-        with tarfile.open(folder / MEDIA_FILE) as tar:
-            tar.extractall(fresh, filter="data")  # no absolute paths, no escaping the folder, no devices
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    replaced = Path(tempfile.mkdtemp(prefix=WORK_PREFIXES[1], dir=media))
-    try:
-        for entry in list(media.iterdir()):
-            if entry not in (fresh, replaced):
-                entry.rename(replaced / entry.name)
-        for entry in list(fresh.iterdir()):
-            entry.rename(media / entry.name)
-    except OSError as error:
-        raise BackupError(
-            f"Swapping the files in {media} failed half-way ({error}): the current files are in {replaced},"
-            f" the backup's in {fresh}; move them back by hand."
-        ) from error
-    shutil.rmtree(fresh)
-    shutil.rmtree(replaced)
+    """Writes every file of the backup through the storage API, each replaced whole under its own name,
+    then deletes the stored files the backup does not have. Object storage has no rename, so this is not
+    one atomic swap: a restore stopped half-way leaves some files old and some restored, and running it
+    again finishes it."""
+    storage = file_storage.generated_storage()
+    with tarfile.open(folder / MEDIA_FILE) as tar:
+        members = _media_members(tar)
+        for member in members:
+            with tar.extractfile(member) as data:
+                saved = storage.save(member.name, File(data, name=member.name))
+            if saved != member.name:
+                raise BackupError(f"{member.name} was stored as {saved}: the storage does not overwrite.")
+    kept = {member.name for member in members}
+    for name in list(file_storage.walk(storage)):
+        if name not in kept:
+            storage.delete(name)
 
 
 # --- Backup and restore ----------------------------------------------------------------------------
@@ -279,7 +295,7 @@ def read_backup(folder: Path) -> dict:
 
 
 def restore_backup(folder: Path) -> dict:
-    """Replaces the database and MEDIA_ROOT with the backup's. Nothing is touched unless it is intact."""
+    """Replaces the database and the stored files with the backup's. Nothing is touched unless it is intact."""
     folder = Path(folder)
     manifest = read_backup(folder)
     _restore_database(folder, manifest["database"])

@@ -865,14 +865,15 @@ def server_version(database_url: str) -> str:
         conn.close()
 
 
-def forget_queue(redis_url: str, queue: str) -> None:
-    """The tasks the run enqueued (search index, emails) have no worker here: drop them."""
+def forget_queue(redis_url: str, prefix: str) -> None:
+    """The tasks the run enqueued (search index, emails, PDFs) have no worker here: drop both queues."""
     if not redis_url:
         return
     import redis
 
     client = redis.Redis.from_url(redis_url)
-    client.delete(queue, f"_kombu.binding.{queue}")
+    for queue in (f"{prefix}now", f"{prefix}render"):
+        client.delete(queue, f"_kombu.binding.{queue}")
 
 
 def step(message: str) -> None:
@@ -1341,7 +1342,7 @@ def main(argv=None) -> int:
     var_dir = Path(args.var_dir)
     var_dir.mkdir(parents=True, exist_ok=True)
     password = "tai-" + secrets.token_urlsafe(12)
-    queue = f"chibo-load-{args.db}"
+    queue = f"chibo-load-{args.db}-"  # a prefix: the run's tasks go to <prefix>now and <prefix>render
     env = {
         **os.environ,
         "ENV_FILE": os.devnull,
@@ -1352,7 +1353,7 @@ def main(argv=None) -> int:
         "SECURE_COOKIES": "false",
         "STATIC_MANIFEST": "false",
         "VAR_DIR": str(var_dir),
-        "CELERY_QUEUE": queue,
+        "CELERY_QUEUE_PREFIX": queue,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "LOG_LEVEL": "WARNING",
     }

@@ -1,11 +1,19 @@
 """A real `celery worker` process for the tests that need one (PostgreSQL and Redis): it reads the test's own
-database and takes tasks from the test's own queue."""
+database and takes tasks from the test's own queues: settings' two queues (`now`, `render`) with a name of
+the test's own in front (CELERY_QUEUE_PREFIX), in the worker and in the test's process alike."""
 
+import os
 import sys
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+import redis
+from django.conf import settings
 from django.db import connection
+
+from chibo.celery import app as celery_app
 
 
 def worker_database_url() -> str:
@@ -19,8 +27,46 @@ def worker_database_url() -> str:
     return f"postgres://{auth}@{host}{port}/{db['NAME']}"
 
 
+def new_prefix(what: str = "test") -> str:
+    return f"chibo-{what}-{uuid.uuid4().hex[:12]}-"
+
+
+def queues(prefix: str, *names: str) -> str:
+    """The -Q argument for the test's own queues `names` (default: both)."""
+    return ",".join(prefix + name for name in names or ("now", "render"))
+
+
+def prefixed_routes(prefix: str) -> dict:
+    """settings.CELERY_TASK_ROUTES with the test's own queue names."""
+    base = settings.CELERY_QUEUE_PREFIX
+    return {
+        task: {**route, "queue": prefix + route["queue"].removeprefix(base)}
+        for task, route in settings.CELERY_TASK_ROUTES.items()
+    }
+
+
+@contextmanager
+def own_queues(prefix: str):
+    """This process sends every task to the test's own queues (routed as in production) instead of running
+    it eagerly; afterwards the queues are removed from Redis."""
+    conf = celery_app.conf
+    keys = ("task_always_eager", "task_default_queue", "task_routes")
+    saved = {key: conf[key] for key in keys}
+    conf.update(
+        task_always_eager=False, task_default_queue=f"{prefix}now", task_routes=prefixed_routes(prefix)
+    )
+    try:
+        yield prefix
+    finally:
+        conf.update(saved)
+        if os.environ.get("REDIS_URL"):
+            broker = redis.Redis.from_url(os.environ["REDIS_URL"])
+            for name in queues(prefix).split(","):
+                broker.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
+
+
 def worker_command(queue: str, *options: str) -> list[str]:
-    """One worker process, one task at a time, on `queue` only."""
+    """One worker process, one task at a time, on `queue` only (comma-separated names: those queues)."""
     celery = Path(sys.executable).with_name("celery")
     return [
         str(celery),

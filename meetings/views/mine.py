@@ -1,4 +1,4 @@
-""""Của tôi": a member's own record on one page (#21) — the next meeting and its documents, the tasks given
+""" "Của tôi": a member's own record on one page (#21) — the next meeting and its documents, the tasks given
 to them, their dues by month, their attendance this year, their self-criticism turn and their comments.
 
 Read-only, and only the signed-in user's own member row: nothing here takes an id from the URL, so nobody can
@@ -51,7 +51,9 @@ def my_page(request):
         "entries": entries,
         "paid_through": dues.paid_through(entries),
         "this_month": dues.due_for(member, today.replace(day=1)),
-        "adjustments": member.dues_adjustments.filter(ends_on__gte=today.replace(day=1)).order_by("starts_on"),
+        "adjustments": member.dues_adjustments.filter(ends_on__gte=today.replace(day=1)).order_by(
+            "starts_on"
+        ),
         "attendances": attendances,
         "present": sum(a.status == Attendance.Status.PRESENT for a in attendances),
         "year": today.year,

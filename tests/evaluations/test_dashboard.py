@@ -510,7 +510,9 @@ def test_a_confirmed_score_shows_who_confirmed_it_and_when_on_the_dashboard_and_
     clock.set(at(2027, 1, 10, 9, 0))
     client = login("reviewer")
     confirmed = vi(
-        "Confirmed by %(who)s (superior officer), %(when)s.", who=world.officer.full_name, when="10:30 08/01/2027"
+        "Confirmed by %(who)s (superior officer), %(when)s.",
+        who=world.officer.full_name,
+        when="10:30 08/01/2027",
     )
 
     row = next(r for r in table(dashboard(client, world.root)) if r[0] == "Chi bộ Mẫu mực")

@@ -4,18 +4,16 @@ import os
 import shutil
 import subprocess
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from chibo.celery import app as celery_app
 from documents import minutes
 from documents.models import GeneratedPdf
 
 from ..conftest import require_service
-from ..worker import worker_command, worker_database_url
+from ..worker import new_prefix, own_queues, queues, worker_command, worker_database_url
 from .conftest import adopt_vote
 from .pages import flat, pdf_text
 
@@ -24,26 +22,22 @@ WAIT_SECONDS = 90
 
 @pytest.fixture
 def worker_queue():
-    """A queue of this test's own; the test process sends to it instead of running tasks eagerly."""
-    queue = f"chibo-test-{uuid.uuid4().hex[:12]}"
-    saved = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
-    yield queue
-    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = saved
+    """Queues of this test's own; the test process sends to them instead of running tasks eagerly."""
+    with own_queues(new_prefix()) as prefix:
+        yield prefix
 
 
-def start_worker(queue: str, log) -> subprocess.Popen:
+def start_worker(prefix: str, log) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": worker_database_url(),
-        "CELERY_QUEUE": queue,
+        "CELERY_QUEUE_PREFIX": prefix,
         "SECRET_KEY": os.environ.get("SECRET_KEY") or "worker-test-secret",
         "DEBUG": "false",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     return subprocess.Popen(
-        worker_command(queue),
+        worker_command(queues(prefix)),  # both queues, as `make run`'s worker
         cwd=settings.BASE_DIR,
         env=env,
         stdout=log,

@@ -34,7 +34,8 @@ def meetings(world, regular, clock):
 def address(client) -> str:
     client.post(reverse("notifications:calendar_renew"))
     return reverse(
-        "notifications:calendar_feed", args=[CalendarFeed.objects.get(user=client.session["_auth_user_id"]).token]
+        "notifications:calendar_feed",
+        args=[CalendarFeed.objects.get(user=client.session["_auth_user_id"]).token],
     )
 
 

@@ -88,7 +88,9 @@ def test_sending_again_sends_nothing_twice(world, regular):
 def test_two_senders_at_the_same_moment_send_each_email_once(world, regular, on_postgres, monkeypatch):
     require_service(on_postgres, "PostgreSQL")
     many_cells(world.branch_b, 40, meeting_at=at(2026, 12, 5, 14, 0), officer=world.officer)
-    monkeypatch.setattr(tasks.send_pending_emails, "delay", lambda: None)  # the two senders below do the sending
+    monkeypatch.setattr(
+        tasks.send_pending_emails, "delay", lambda: None
+    )  # the two senders below do the sending
     reminders.run(now=at(2026, 12, 4, 8, 5))
 
     sent = at_once(notify.send_pending)

@@ -14,17 +14,15 @@ import os
 import signal
 import subprocess
 import time
-import uuid
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from chibo.celery import app as celery_app
 from meetings.models import Meeting
 from members.models import Organization
 from notifications import notify, tasks
@@ -32,7 +30,7 @@ from notifications.models import Notification
 
 from ..conftest import require_service
 from ..factories import make_org
-from ..worker import worker_command, worker_database_url
+from ..worker import new_prefix, own_queues, queues, worker_command, worker_database_url
 from .conftest import many_cells
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -46,7 +44,8 @@ class Worker:
 
     def __init__(self, name: str, env: dict, log_dir: Path):
         self.name, self.log = name, log_dir / f"{name}.log"
-        command = worker_command(env["CELERY_QUEUE"], "-n", f"{name}-{env['CELERY_QUEUE']}@%h")
+        prefix = env["CELERY_QUEUE_PREFIX"]
+        command = worker_command(queues(prefix), "-n", f"{name}-{prefix}@%h")
         with open(self.log, "wb") as out:
             self.process = subprocess.Popen(
                 command, env=env, cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT
@@ -129,12 +128,12 @@ def test_a_worker_killed_mid_run_and_mid_sending_tells_everyone_exactly_once(on_
     )  # (meeting, its secretary): one committee-session reminder each
     assert len(expected) == CELLS
 
-    queue = f"test-kill-{uuid.uuid4().hex[:12]}"
+    prefix = new_prefix("kill")
     outbox = tmp_path / "outbox"
     env = {
         **os.environ,
         "DATABASE_URL": worker_database_url(),
-        "CELERY_QUEUE": queue,
+        "CELERY_QUEUE_PREFIX": prefix,
         "CELERY_VISIBILITY_TIMEOUT": "5",
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "SECRET_KEY": "worker-kill-test",
@@ -144,9 +143,8 @@ def test_a_worker_killed_mid_run_and_mid_sending_tells_everyone_exactly_once(on_
         "CONN_MAX_AGE": "0",
         "PYTHONUNBUFFERED": "1",
     }
-    eager, default_queue = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
+    sending = ExitStack()
+    sending.enter_context(own_queues(prefix))  # the test sends to the workers' queues; removed at the end
     workers: list[Worker] = []
 
     def start(name):
@@ -159,7 +157,7 @@ def test_a_worker_killed_mid_run_and_mid_sending_tells_everyone_exactly_once(on_
     try:
         # 1. The first worker is killed while it runs the reminders.
         first = start("first")
-        task_id = tasks.run_reminders.apply_async(queue=queue).id
+        task_id = tasks.run_reminders.apply_async().id
         received = f"run_reminders[{task_id}] received"
         wait_for(lambda: received in first.output(), "the first worker to take the reminder run", workers)
         first.kill()
@@ -177,7 +175,7 @@ def test_a_worker_killed_mid_run_and_mid_sending_tells_everyone_exactly_once(on_
         wait_for(lambda: Notification.objects.count() == CELLS, "the redelivered run", workers)
         if not wait_for_soft(lambda: status_counts()[Notification.Email.SENT] > 0, 10):
             # The first worker died between its commit and queueing the emails: the beat's tick sends them.
-            tasks.send_pending_emails.apply_async(queue=queue)
+            tasks.send_pending_emails.apply_async()
         wait_for(
             lambda: 20 <= status_counts()[Notification.Email.SENT] < CELLS - 20,
             "the second worker to be part-way through the emails",
@@ -203,22 +201,19 @@ def test_a_worker_killed_mid_run_and_mid_sending_tells_everyone_exactly_once(on_
         )
         time.sleep(max(0.0, sending_since + 6 - time.monotonic()))
         start("third")
-        tasks.send_pending_emails.apply_async(queue=queue)
+        tasks.send_pending_emails.apply_async()
         wait_for(
             lambda: status_counts()[Notification.Email.SENT] == CELLS,
             "every email to be sent",
             workers,
             every=0.1,
         )
-        tasks.run_reminders.apply_async(queue=queue)  # the next hourly run: nothing new
+        tasks.run_reminders.apply_async()  # the next hourly run: nothing new
         time.sleep(3)
     finally:
         for worker in workers:
             worker.stop()
-        celery_app.conf.task_always_eager = eager
-        celery_app.conf.task_default_queue = default_queue
-        broker = redis.Redis.from_url(os.environ["REDIS_URL"])
-        broker.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+        sending.close()
 
     logs = "\n".join(f"--- {w.name} ---\n{w.output()[-4000:]}" for w in workers)
     told = sorted(Notification.objects.values_list("meeting_id", "recipient_id"))

@@ -41,15 +41,26 @@ def _fill_old_schema(apps) -> dict:
     meeting = apps.get_model("meetings", "Meeting").objects.create(
         cell=organization, kind="regular", period=dt.date(2026, 11, 1), scheduled_at=timezone.now()
     )
-    minutes = apps.get_model("meetings", "Minutes").objects.create(meeting=meeting, notes={"opening": "Khai mạc"})
-    apps.get_model("meetings", "HistoricalMinutes").objects.create(
-        id=minutes.pk, meeting=meeting, notes={}, updated_at=timezone.now(), history_date=timezone.now(), history_type="+"
+    minutes = apps.get_model("meetings", "Minutes").objects.create(
+        meeting=meeting, notes={"opening": "Khai mạc"}
     )
-    apps.get_model("meetings", "MinutesVersion").objects.create(minutes=minutes, version=1, content={}, sha256="0" * 64)
+    apps.get_model("meetings", "HistoricalMinutes").objects.create(
+        id=minutes.pk,
+        meeting=meeting,
+        notes={},
+        updated_at=timezone.now(),
+        history_date=timezone.now(),
+        history_type="+",
+    )
+    apps.get_model("meetings", "MinutesVersion").objects.create(
+        minutes=minutes, version=1, content={}, sha256="0" * 64
+    )
     apps.get_model("meetings", "DocumentNumber").objects.create(
         organization=organization, term="2025-2030", kind="BB", number=5, meeting=meeting
     )
-    apps.get_model("meetings", "GeneratedPdf").objects.create(meeting=meeting, kind="minutes", source_hash="a" * 64)
+    apps.get_model("meetings", "GeneratedPdf").objects.create(
+        meeting=meeting, kind="minutes", source_hash="a" * 64
+    )
     apps.get_model("meetings", "ReminderPolicy").objects.create(organization=organization, member_days=2)
     apps.get_model("meetings", "Notification").objects.create(
         key="old-key", kind="published", recipient=user, meeting=meeting, title="Đã công bố", body="..."
@@ -58,7 +69,11 @@ def _fill_old_schema(apps) -> dict:
     apps.get_model("archive", "MinutesBook").objects.create(cell=organization, year=2026, entries=3)
     apps.get_model("archive", "BookArchive").objects.create(organization=organization, year=2026, books=1)
     content_type = apps.get_model("contenttypes", "ContentType")
-    for app_label, model in [("meetings", "minutes"), ("meetings", "notification"), ("archive", "minutesbook")]:
+    for app_label, model in [
+        ("meetings", "minutes"),
+        ("meetings", "notification"),
+        ("archive", "minutesbook"),
+    ]:
         content_type.objects.get_or_create(app_label=app_label, model=model)
     return {"meeting": meeting.pk, "minutes": minutes.pk, "user": user.pk}
 

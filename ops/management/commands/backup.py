@@ -6,7 +6,7 @@ from ops import backups
 class Command(BaseCommand):
     help = (
         "Writes a consistent copy of the database (pg_dump custom format, or SQLite's online backup) and of"
-        " MEDIA_ROOT into BACKUP_DIR/<timestamp>/ and prints that folder."
+        " every stored file (MEDIA_ROOT or the S3 bucket) into BACKUP_DIR/<timestamp>/ and prints that folder."
     )
 
     def add_arguments(self, parser):

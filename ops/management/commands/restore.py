@@ -1,12 +1,12 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
+from core import storage
 from ops import backups
 
 
 class Command(BaseCommand):
-    help = "Replaces the database and MEDIA_ROOT with a backup made by `manage.py backup`."
+    help = "Replaces the database and the stored files with a backup made by `manage.py backup`."
 
     def add_arguments(self, parser):
         parser.add_argument("backup", help="The backup folder, e.g. var/backups/20261125-021500")
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         database = connections["default"].settings_dict["NAME"]
         self.stdout.write(
             f"Backup of {manifest['created_at']}: {manifest['media']['files']} files.\n"
-            f"This REPLACES the database {database} and everything in {settings.MEDIA_ROOT}.\n"
+            f"This REPLACES the database {database} and every stored file in {storage.location()}.\n"
             "Stop the web server, worker and beat first."
         )
         if interactive and input("Type 'yes' to restore: ").strip().lower() != "yes":

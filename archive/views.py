@@ -161,7 +161,7 @@ def download(request, pk, year, shelf):
     if item is None or item.status != item.Status.READY or not item.file:
         raise Http404
     try:
-        handle = pdf.pdf_storage().open(item.file.name, "rb")
+        handle = pdf.pdf_storage().open(item.file, "rb")
     except FileNotFoundError:
         raise Http404 from None
     filename = shelf.filename(owner, year)

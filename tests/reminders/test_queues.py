@@ -1,0 +1,136 @@
+"""A batch of books never delays a reminder (#22): twenty minutes books are asked for, then the hourly reminder
+run is queued; a `now` worker and a `render` worker (real `celery worker` processes on the test database and
+Redis, each on one of the two queues of settings.CELERY_TASK_ROUTES) take them. The reminders' emails are out
+while most of the books are still being prepared: the order is read from what the database recorded (each
+book's `rendered_at`, each email's `email_sent_at`), not from a clock in the test.
+
+With one queue for both (the routes lost), the reminder waits behind the twenty books and this test fails.
+"""
+
+import datetime as dt
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from documents.models import MinutesBook
+from members.models import Organization
+from notifications import tasks
+from notifications.models import Notification
+
+from ..conftest import require_service
+from ..factories import make_org
+from ..worker import new_prefix, own_queues, queues, worker_command, worker_database_url
+from .conftest import many_cells
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+BOOKS = 20
+WAIT_SECONDS = 240
+
+
+class Worker:
+    def __init__(self, name: str, queue: str, env: dict, log_dir: Path):
+        self.name, self.log = name, log_dir / f"{name}.log"
+        command = worker_command(queue, "-n", f"{name}-{env['CELERY_QUEUE_PREFIX']}@%h")
+        with open(self.log, "wb") as out:
+            self.process = subprocess.Popen(
+                command, env=env, cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT
+            )
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def wait_for(condition, what: str, workers) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        for worker in workers:
+            assert worker.process.poll() is None, (
+                f"the {worker.name} worker stopped:\n{worker.output()[-4000:]}"
+            )
+        time.sleep(0.2)
+    logs = "\n".join(f"--- {w.name} ---\n{w.output()[-4000:]}" for w in workers)
+    pytest.fail(f"timed out waiting for {what}\n{logs}")
+
+
+def test_twenty_books_do_not_hold_up_a_reminder(on_postgres, tmp_path):
+    require_service(on_postgres, "PostgreSQL")
+    require_service(bool(os.environ.get("REDIS_URL")), "Redis")
+    root = make_org("Đảng ủy Khối Thử nghiệm", Organization.Kind.BLOC)
+    branch = make_org("Đảng bộ Thử nghiệm", Organization.Kind.GRASSROOTS, root)
+    # Each cell's regular meeting is in three days and has no committee session: one reminder per secretary.
+    meeting_at = timezone.make_aware(
+        dt.datetime.combine(timezone.localdate() + dt.timedelta(days=3), dt.time(14))
+    )
+    cells = many_cells(branch, BOOKS, meeting_at=meeting_at)
+
+    prefix = new_prefix("queues")
+    env = {
+        **os.environ,
+        "DATABASE_URL": worker_database_url(),
+        "CELERY_QUEUE_PREFIX": prefix,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "SECRET_KEY": "queue-test",
+        "DEBUG": "false",
+        "EMAIL_URL": f"filemail:///{tmp_path / 'outbox'}",
+        "VAR_DIR": str(tmp_path / "var"),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CONN_MAX_AGE": "0",
+        "PYTHONUNBUFFERED": "1",
+    }
+    workers: list[Worker] = []
+    with own_queues(prefix):
+        try:
+            workers.append(Worker("now", queues(prefix, "now"), env, tmp_path))
+            workers.append(Worker("render", queues(prefix, "render"), env, tmp_path))
+            for worker in workers:  # both consume before anything is queued: neither gets a head start
+                wait_for(lambda w=worker: " ready." in w.output(), f"the {worker.name} worker", workers)
+
+            year = timezone.localdate().year
+            for cell in cells:  # as the secretary's button does: the render is queued at commit
+                MinutesBook.request(cell=cell, year=year)
+            tasks.run_reminders.delay()
+
+            wait_for(
+                lambda: MinutesBook.objects.filter(status=MinutesBook.Status.READY).count() == BOOKS,
+                "every book",
+                workers,
+            )
+            wait_for(
+                lambda: (
+                    Notification.objects.exists()
+                    and not Notification.objects.exclude(email_status=Notification.Email.SENT).exists()
+                ),
+                "every reminder's email",
+                workers,
+            )
+        finally:
+            for worker in workers:
+                worker.stop()
+
+    assert Notification.objects.filter(kind="committee_session").count() == BOOKS  # one per secretary
+    last_email = max(Notification.objects.values_list("email_sent_at", flat=True))
+    rendered = sorted(MinutesBook.objects.values_list("rendered_at", flat=True))
+    done_before = sum(1 for when in rendered if when <= last_email)
+    # Every reminder was out while more than half of the books were still being prepared.
+    assert done_before < BOOKS // 2, f"{done_before} of {BOOKS} books were ready before the last reminder"
+
+    now, render = (w.output() for w in workers)  # "Task <name>[<id>] received" for each task a worker took
+    assert "run_reminders[" in now and "send_pending_emails[" in now and "render_book[" not in now
+    assert render.count("render_book[") >= BOOKS and "run_reminders[" not in render

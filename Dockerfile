@@ -54,7 +54,8 @@ RUN SECRET_KEY=build-only-not-secret DEBUG=false python manage.py compilemessage
 
 # Only VAR_DIR/media is a volume, not the whole VAR_DIR: VAR_DIR/static comes from this image, and a
 # volume over it would keep the first build's static files (and manifest) after every later rebuild.
-# docker-compose.yml mounts named volumes here and on VAR_DIR/beat.
+# docker-compose.yml keeps the files in MinIO instead (S3_BUCKET) and mounts a named volume on VAR_DIR/beat;
+# this volume holds them for a container run without object storage.
 VOLUME ["/var/lib/chibo/media"]
 
 USER chibo

@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 from contextlib import contextmanager
 
+import botocore.exceptions
 import kombu.exceptions
 import redis.exceptions
 from django.apps import apps
@@ -34,6 +35,9 @@ INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
     kombu.exceptions.OperationalError,
     ConnectionError,
     TimeoutError,
+    # The object storage (S3 API, chibo/storages.py) unreachable or cut off mid-answer.
+    botocore.exceptions.ConnectionError,
+    botocore.exceptions.HTTPClientError,
 )
 
 # Retries for a render or a reindex: 5 s, 10 s, 20 s... capped at 5 minutes, each drawn at random below

@@ -13,7 +13,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from chibo.storages import object_storages
+from core.jobs import INFRASTRUCTURE_ERRORS
 from documents import book
+from documents import pdf as pdf_module
 from documents.models import BookArchive, GeneratedPdf, MinutesBook
 from meetings.models import Document
 from meetings.services import publish_meeting
@@ -21,6 +24,7 @@ from members.models import Member
 
 from ..conftest import require_service
 from ..meetings.files import pdf, upload
+from .conftest import KEYS, free_port
 
 YEAR = 2026
 
@@ -96,6 +100,28 @@ def test_a_rendered_pdf_and_a_book_and_a_zip_of_books_live_in_the_bucket(
     assert book.render_book(minutes_book.pk) is False
     assert local_files(settings) == []
     assert bucket.is_private()
+
+
+def test_with_the_object_storage_down_a_download_answers_503_and_a_render_stays_pending(
+    bucket, adopted, login, settings
+):
+    generated = GeneratedPdf.objects.get(meeting=adopted.meeting, kind=GeneratedPdf.Kind.MINUTES)
+    settings.STORAGES = {  # the same bucket, where nothing answers any more
+        **settings.STORAGES,
+        **object_storages(bucket=bucket.name, endpoint_url=f"http://127.0.0.1:{free_port()}", **KEYS),
+    }
+    client = login("member")
+    client.raise_request_exception = False
+
+    response = client.get(reverse("documents:pdf", args=[adopted.meeting.pk, "minutes"]))
+
+    assert response.status_code == 503  # "temporarily unavailable, try again", not a server error
+    # Asked again (a correction): the render cannot store its file, and Celery retries it with backoff.
+    GeneratedPdf.objects.filter(pk=generated.pk).update(status=GeneratedPdf.Status.PENDING, source_hash="")
+    with pytest.raises(INFRASTRUCTURE_ERRORS):
+        pdf_module.render(generated.pk)
+    generated.refresh_from_db()
+    assert generated.status == GeneratedPdf.Status.PENDING  # still being prepared, not failed
 
 
 @pytest.mark.django_db(transaction=True)

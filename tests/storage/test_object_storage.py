@@ -102,8 +102,10 @@ def test_a_rendered_pdf_and_a_book_and_a_zip_of_books_live_in_the_bucket(
     assert bucket.is_private()
 
 
+# Autocommit, as in production: the refused save would leave a test's transaction unusable.
+@pytest.mark.django_db(transaction=True)
 def test_with_the_object_storage_down_a_download_answers_503_and_a_render_stays_pending(
-    bucket, adopted, login, settings
+    bucket, adopted, regular, login, settings
 ):
     generated = GeneratedPdf.objects.get(meeting=adopted.meeting, kind=GeneratedPdf.Kind.MINUTES)
     settings.STORAGES = {  # the same bucket, where nothing answers any more
@@ -116,6 +118,10 @@ def test_with_the_object_storage_down_a_download_answers_503_and_a_render_stays_
     response = client.get(reverse("documents:pdf", args=[adopted.meeting.pk, "minutes"]))
 
     assert response.status_code == 503  # "temporarily unavailable, try again", not a server error
+    secretary = login("secretary")
+    secretary.raise_request_exception = False
+    assert upload(secretary, regular, "Báo cáo.pdf", pdf()).status_code == 503
+    assert not Document.objects.exists()
     # Asked again (a correction): the render cannot store its file, and Celery retries it with backoff.
     GeneratedPdf.objects.filter(pk=generated.pk).update(status=GeneratedPdf.Status.PENDING, source_hash="")
     with pytest.raises(INFRASTRUCTURE_ERRORS):

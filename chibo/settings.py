@@ -81,6 +81,21 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Prometheus metrics (chibo/metrics.py, `GET /metrics` with `Authorization: Bearer <METRICS_TOKEN>`): request
+# latency per view from django-prometheus's two middlewares, around the rest (the second just inside Axes,
+# which must stay last). Off by default: `make run` and the load test's CPU figures measure without them.
+METRICS = env.bool("METRICS", default=False)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Several processes add up through this shared folder (prometheus_client's multiprocess mode).
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+if METRICS:
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE[:-1],
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+        MIDDLEWARE[-1],
+    ]
+
 ROOT_URLCONF = "chibo.urls"
 WSGI_APPLICATION = "chibo.wsgi.application"
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 import access
 from core.downloads import download_name
+from core.replica import replica_reads
 from core.views import attempt
 from documents import book, pdf
 from documents.models import BookArchive, MinutesBook
@@ -23,6 +24,7 @@ PER_PAGE = 20
 
 
 @login_required
+@replica_reads
 def search_view(request):
     query = request.GET.get("q", "").strip()[:200]
     context = {"query": query, "results": None}

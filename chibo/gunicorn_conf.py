@@ -55,3 +55,12 @@ control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
 def on_starting(server):
     if not server.cfg.control_socket:
         server.cfg.set("control_socket", control_socket_for(server.cfg.bind))
+
+
+def child_exit(server, worker):
+    """A worker that ended leaves its metrics' files to be summed, not its live gauges (prometheus_client's
+    multiprocess mode, chibo/metrics.py)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

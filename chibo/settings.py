@@ -82,6 +82,25 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Prometheus metrics (chibo/metrics.py, `GET /metrics` with `Authorization: Bearer <METRICS_TOKEN>`): request
+# latency per view from django-prometheus's two middlewares, around the rest (the second just inside Axes,
+# which must stay last). Off by default: `make run` and the load test's CPU figures measure without them.
+METRICS = env.bool("METRICS", default=False)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Several processes add up through this shared folder (prometheus_client's multiprocess mode).
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+if env.str("DATABASE_REPLICA_URL", default=""):
+    # After the user is known: a signed-in user's write keeps their reads on the primary for a while.
+    after_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+    MIDDLEWARE.insert(after_auth, "core.replica.StickyWritesMiddleware")
+if METRICS:
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE[:-1],
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+        MIDDLEWARE[-1],
+    ]
+
 ROOT_URLCONF = "chibo.urls"
 WSGI_APPLICATION = "chibo.wsgi.application"
 
@@ -116,8 +135,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction pooling (docker-compose.yml's `pgbouncer`), a server-side cursor
+    # would outlive the transaction that opened it on whichever server connection PgBouncer lent.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("PGBOUNCER", default=False)
     # An unreachable server fails a request in seconds (a 503, chibo/errors.py) rather than hanging it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+# A read replica (#22): the dashboard, its exports and search read from it (core/replica.py), except for a
+# user who has just written something. Its tests use the primary (Django's test mirror).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=DATABASES["default"].get("CONN_MAX_AGE", 0),
+        CONN_HEALTH_CHECKS=True,
+        DISABLE_SERVER_SIDE_CURSORS=DATABASES["default"].get("DISABLE_SERVER_SIDE_CURSORS", False),
+        OPTIONS={**DATABASES["replica"].get("OPTIONS", {}), "connect_timeout": 5},
+        TEST={"MIRROR": "default"},
+    )
+    DATABASE_ROUTERS = ["chibo.routers.ReplicaRouter"]
+# How long after a write a user's reads stay on the primary: more than the replica's lag.
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=30)
 # Two test runs on one PostgreSQL server need two test databases (pytest-xdist adds _gw0, _gw1...).
 if env("DATABASE_TEST_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env("DATABASE_TEST_NAME")}

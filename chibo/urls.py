@@ -6,10 +6,12 @@ from django.views.generic import RedirectView
 from members.views import accounts, organizations, twofactor
 
 from .health import healthz, livez
+from .metrics import metrics
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
+    path("metrics", metrics, name="metrics"),
     path("", organizations.home, name="home"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/login/code/", accounts.login_code, name="login_code"),

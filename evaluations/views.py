@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 import access
 from core.forms import error_text
+from core.replica import replica_reads
 
 from . import dashboard as board
 from . import inbox as todo
@@ -159,6 +160,7 @@ EXPORTS = {
 
 
 @login_required
+@replica_reads
 def dashboard(request, pk):
     organization, _may = access.organization_for(request.user, pk, need="review")
     filters = DashboardFilter(request.GET).values()
@@ -169,6 +171,7 @@ def dashboard(request, pk):
 
 
 @login_required
+@replica_reads
 def dashboard_export(request, pk, kind):
     """The dashboard's table as a spreadsheet or a printable PDF, with the page's filters."""
     organization, _may = access.organization_for(request.user, pk, need="review")
@@ -180,6 +183,7 @@ def dashboard_export(request, pk, kind):
 
 
 @login_required
+@replica_reads
 def cell_indicators(request, pk):
     """A cell's own months, and its yearly level proposal from them."""
     cell, _may = access.organization_for(request.user, pk)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -404,11 +405,20 @@ def answer_question(*, comment: Comment, answer: str) -> Comment:
     return comment
 
 
-def update_state(meeting_id: int) -> Meeting | None:
+def update_state(meeting_id: int, published: Sequence[int] = ()) -> Meeting | None:
     """The meeting as a live update shows it, in one query: its current item, and as attributes its
     comments' counts (`speakers`, `n_comments`, as `speaker_counts` counts them), its largest comment id
-    (`last`) and its latest vote on phones as "id.revision" (`vote_signature`, "" without one)."""
+    (`last`) and its latest vote on phones as "id.revision" (`vote_signature`, "" without one).
+
+    With the ids of the comments an update `published`, also `prev`: the largest id of the meeting below
+    the largest published one that the update does not carry (0 if none). A phone that has every comment up
+    to `prev` has every comment up to the update's last; one that has not missed a publication and polls
+    (static/js/live.js). Comments commit in id order (`_in_id_order`), so `prev` is final when read."""
     latest_vote = PhoneVote.objects.filter(meeting=OuterRef("pk")).order_by("-pk")
+    extra = {}
+    if published:
+        below = Q(comments__id__lt=max(published)) & ~Q(comments__id__in=list(published))
+        extra["prev"] = Max("comments__id", filter=below)
     meeting = (
         Meeting.objects.filter(pk=meeting_id)
         .select_related("current_item")
@@ -420,10 +430,12 @@ def update_state(meeting_id: int) -> Meeting | None:
             last=Max("comments__id"),
             vote=Subquery(latest_vote.values("pk")[:1]),
             vote_revision=Subquery(latest_vote.values("revision")[:1]),
+            **extra,
         )
         .first()
     )
     if meeting is not None:
+        meeting.prev = (meeting.prev or 0) if published else None
         meeting.vote_signature = f"{meeting.vote}.{meeting.vote_revision}" if meeting.vote else ""
     return meeting
 

@@ -83,7 +83,8 @@ def update_html(meeting_id: int, comment_ids=(), comments=None) -> tuple[str, in
     """The fragment every phone of the meeting applies, and the meeting's status; None when it is gone.
     One query, the meeting with its counts and latest vote (`live.update_state`), and one for the comments
     unless the caller has them in hand (a comment just posted, with its speaker and item)."""
-    meeting = live.update_state(meeting_id)
+    published = [c.pk for c in comments] if comments is not None else list(comment_ids)
+    meeting = live.update_state(meeting_id, published)
     if meeting is None:
         return "", None
     if comments is not None:
@@ -107,7 +108,10 @@ def update_html(meeting_id: int, comment_ids=(), comments=None) -> tuple[str, in
                 "comments": comments,
                 "speakers": meeting.speakers,
                 "n_comments": meeting.n_comments,
-                "last": "",  # a phone keeps its own high-water mark (the largest id it has shown)
+                "last": "",  # a phone keeps its own poll cursor (static/js/live.js)
+                # The largest id below these comments that this update does not carry: a phone that has
+                # not polled past it missed a publication, and polls.
+                "prev": meeting.prev,
                 "can_run": False,
                 # The vote on phones, by its id and revision: a phone whose mark differs asks the poll for its
                 # own panel (the panel is drawn for each member: their choice, the close button for the chair).

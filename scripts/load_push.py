@@ -53,6 +53,7 @@ REDIS_WINDOW = 12.0  # seconds after Redis is back in which 503s and cuts are pu
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
 COMMENT_ID = re.compile(rb'id="c-(\d+)"')
+PREV = re.compile(rb'data-prev="(\d+)"')
 
 
 class ProtocolError(Exception):
@@ -403,7 +404,10 @@ class PushRun(load.Run):
             next_comment += self.args.comment_every
             await self.comment_async(p, n)
 
-    def apply(self, p: Phone, fragment: bytes, source: str, at: float | None = None) -> None:
+    def apply(self, p: Phone, fragment: bytes, source: str, at: float | None = None) -> bool:
+        """Shows the update's comments; True when a streamed one says the phone missed a publication.
+        As static/js/live.js: the poll's cursor moves with what a poll brought, and with a pushed update
+        only when its `prev` (the largest id below it that it does not carry) is not beyond the cursor."""
         at = at or time.monotonic()
         newest = 0
         for match in COMMENT_ID.finditer(fragment):
@@ -413,8 +417,16 @@ class PushRun(load.Run):
                 p.duplicates += 1
             else:
                 p.seen[pk] = (at, source)
-        if newest and p.state and newest > int(p.state["after"] or 0):
+        if not (newest and p.state):
+            return False
+        cursor = int(p.state["after"] or 0)
+        if source == "stream":
+            prev = PREV.search(fragment)
+            if prev and int(prev.group(1)) > cursor:
+                return True
+        if newest > cursor:
             p.state["after"] = str(newest)
+        return False
 
     async def open_page_async(self, p: Phone) -> str | None:
         try:
@@ -500,7 +512,7 @@ class PushRun(load.Run):
                     at = time.monotonic()
                     n = int(ident)
                     payload = json.loads(data)
-                    self.apply(p, payload["html"].encode(), "stream", at)
+                    missed = self.apply(p, payload["html"].encode(), "stream", at)
                     p.state["status"] = payload.get("status") or p.state["status"]
                     try:
                         p.state["item"] = attribute(payload["html"], "data-item", 'id="live-update"')
@@ -510,6 +522,9 @@ class PushRun(load.Run):
                         p.gaps += 1
                         self.stats.note("sequence gaps (polled)")
                         p.seq = n
+                        await self.poll_async(p)
+                    elif missed:
+                        self.stats.note("comments missed by the stream (polled)")
                         await self.poll_async(p)
                     p.seq = max(p.seq or 0, n)
             return "ended"

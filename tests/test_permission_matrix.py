@@ -220,6 +220,8 @@ def _ready_archive(world):
 MATRIX = {
     "healthz": ("get", lambda w: [], dict.fromkeys(PERSONAS, 200), None),
     "livez": ("get", lambda w: [], dict.fromkeys(PERSONAS, 200), None),
+    # Prometheus scrapes with a bearer token (tests/test_metrics.py); a session, even the admin's, is not one.
+    "metrics": ("get", lambda w: [], dict.fromkeys(PERSONAS, 404), None),
     "home": ("get", lambda w: [], dict.fromkeys(PERSONAS, 302) | {"nobody": 200}, None),
     "login": ("get", lambda w: [], dict.fromkeys(PERSONAS, 302) | {"anon": 200}, None),
     "logout": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),

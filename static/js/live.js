@@ -37,9 +37,12 @@
 
   // --- Polling --------------------------------------------------------------------------------------
   if (list) {
-    var polling = false, pollFailures = 0, pollNotBefore = 0, lastPoll = 0;
-    var poll = function () {
-      if (polling || document.hidden || Date.now() < pollNotBefore) { return; }
+    var polling = false, pollAgain = false, pollFailures = 0, pollNotBefore = 0, lastPoll = 0;
+    // `wanted`: a poll asked for a reason (a gap, a missed publication) is made once more after one that
+    // is out; the 3 s timer's are not (a slow server is not asked twice as often).
+    var poll = function (wanted) {
+      if (polling) { pollAgain = pollAgain || wanted === true; return; }
+      if (document.hidden || Date.now() < pollNotBefore) { return; }
       polling = true;
       lastPoll = Date.now();
       var url = list.dataset.pollUrl + "?t=" + encodeURIComponent(list.dataset.token) +
@@ -53,7 +56,10 @@
           if (response.status === 401) { return response.json().then(toLogin); }
         })
         .catch(function () { pollFailures += 1; pollNotBefore = Date.now() + backoff(pollFailures, 0); })
-        .then(function () { polling = false; });
+        .then(function () {
+          polling = false;
+          if (pollAgain) { pollAgain = false; setTimeout(poll, 0); }
+        });
     };
     // An update, from the poll or pushed (then drawn once for every phone: no vote panel, no answer forms).
     var apply = function (html, pushed) {
@@ -61,7 +67,12 @@
       var update = doc.getElementById("live-update");
       if (!update) { return; }
       var statusChanged = update.dataset.status !== list.dataset.status;
-      list.dataset.after = update.dataset.last || list.dataset.after;
+      // The poll's cursor (data-after): every comment up to it is on this phone. A poll moves it to what it
+      // brought; a pushed update only when it carries every comment from the cursor on (its `prev`, the
+      // largest id below its comments it does not carry, is not beyond the cursor). Otherwise a publication
+      // was lost (a worker killed after its commit while Redis was away): the phone polls from its cursor.
+      var cursor = parseInt(list.dataset.after, 10) || 0, newest = 0, missed = false;
+      if (!pushed) { cursor = Math.max(cursor, parseInt(update.dataset.last, 10) || 0); }
       if (pushed && (update.dataset.vote || "") !== (list.dataset.vote || "")) { setTimeout(poll, 0); }
       if (update.dataset.item !== list.dataset.item) { followItem(update.dataset.item); }
       list.dataset.item = update.dataset.item;
@@ -77,8 +88,7 @@
       var empty = document.getElementById("no-comments");
       update.querySelectorAll("[data-part=comments] > li").forEach(function (li) {
         var shown = document.getElementById(li.id);
-        // The phone's high-water mark follows what it shows, so a poll never asks for it again.
-        list.dataset.after = Math.max(parseInt(list.dataset.after, 10) || 0, parseInt(li.dataset.id, 10) || 0);
+        newest = Math.max(newest, parseInt(li.dataset.id, 10) || 0);
         if (shown) {
           if (li.dataset.answered && !shown.dataset.answered) { shown.replaceWith(li); }  // the chair's answer
           return;
@@ -86,6 +96,12 @@
         if (empty) { empty.remove(); empty = null; }
         if (list.dataset.newestFirst) { list.insertBefore(li, list.firstChild); } else { list.appendChild(li); }
       });
+      if (newest) {
+        if (!pushed || (parseInt(update.dataset.prev, 10) || 0) <= cursor) { cursor = Math.max(cursor, newest); }
+        else { missed = true; }
+      }
+      list.dataset.after = cursor;
+      if (missed) { setTimeout(function () { poll(true); }, 0); }
       if (statusChanged && update.dataset.status !== "in_progress") { window.location.reload(); }
     };
 
@@ -103,7 +119,7 @@
         list.dataset.transport = "stream";
         streamFailures = 0;
         lastSeq = parseInt(event.data, 10) || 0;
-        poll();  // what was said between this page and its stream
+        poll(true);  // what was said between this page and its stream
       });
       source.addEventListener("update", function (event) {
         var seq = parseInt(event.lastEventId, 10) || 0, data;
@@ -111,7 +127,7 @@
         var gap = lastSeq !== null && seq > lastSeq + 1;
         lastSeq = Math.max(lastSeq || 0, seq);
         apply(data.html, true);
-        if (gap) { poll(); }
+        if (gap) { poll(true); }
       });
       source.addEventListener("error", function () {
         streaming = false;  // the browser reconnects by itself after a cut; the phone polls meanwhile

@@ -180,3 +180,29 @@ def test_a_phone_whose_stream_is_blocked_polls_and_sees_every_comment_once(push_
     blocked.reload()
     for text in said:
         expect(comments(blocked, text)).to_have_count(1)
+
+
+def test_a_comment_whose_publication_was_lost_reaches_every_streaming_phone(push_browse, world, third, clock):
+    """A worker stored a comment and was killed before publishing it, and the phone's retry came while Redis
+    was away: no stream carried it. The next comment's update says what came before it, and every phone
+    that never showed that one asks for it, at once rather than at the five-minute safety poll."""
+    meeting = open_meeting(world)
+    path = f"/meetings/{meeting.pk}/live/"
+    phones = [push_browse.open(who, path, phone=True) for who in ("member", "thu")]
+    for page in phones:
+        expect(page.locator("#comments")).to_have_attribute("data-transport", "stream")
+    said = "Ý kiến thứ nhất, nghe trên luồng trực tiếp."
+    send(phones[0], said)
+    for page in phones:
+        expect(comments(page, said)).to_have_count(1)
+
+    lost = "Ý kiến đã lưu nhưng chưa phát tới máy nào."
+    Comment.objects.create(
+        meeting=meeting, agenda_item=meeting.current_item, speaker=world.fellow, text=lost
+    )  # stored, and its publication lost with its worker
+    then = "Ý kiến sau đó, phát bình thường."
+    send(phones[0], then)
+    for page in phones:
+        expect(comments(page, then)).to_have_count(1)
+        expect(comments(page, lost)).to_have_count(1)
+        expect(page.locator("#comments")).to_have_attribute("data-transport", "stream")

@@ -116,6 +116,28 @@ def test_a_comment_is_published_as_the_poll_draws_it_with_its_item(
     assert items[0].title in posted[0][1] and items[-1].title in posted[1][1]
 
 
+def test_a_published_comment_names_the_comment_before_it_so_a_phone_knows_it_missed_one(
+    opened, world, pushing, django_capture_on_commit_callbacks
+):
+    """A comment stored without its publication (its worker killed after the commit, its retry in a Redis
+    outage): the next comment's update names it as `prev`, so a phone that never heard it polls for it."""
+    listener = subscribe(pushing, opened)
+    with django_capture_on_commit_callbacks(execute=True):
+        first, _created = comment(opened, world.fellow, text="Ý kiến thứ nhất")
+    assert 'data-prev="0"' in published(listener)[1]["html"]  # nothing before it
+
+    lost, _created = comment(
+        opened, world.member, text="Ý kiến mà không máy nào nghe"
+    )  # commit hooks never run
+    with django_capture_on_commit_callbacks(execute=True):
+        comment(opened, world.fellow, text="Ý kiến thứ ba")
+    html = published(listener)[1]["html"]
+    assert f'data-prev="{lost.pk}"' in html and "Ý kiến mà không máy nào nghe" not in html
+    # An update that is not about comments names none: it does not move a phone's cursor.
+    html, _status = push.update_html(opened.pk)
+    assert "data-prev" not in html
+
+
 def test_moving_the_current_item_and_closing_are_published_in_order(
     opened, world, pushing, django_capture_on_commit_callbacks
 ):

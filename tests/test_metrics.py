@@ -1,0 +1,86 @@
+"""Prometheus metrics (#22): behind a token, per-view latency, task durations, the record's figures."""
+
+import pytest
+from django.test import Client
+
+from chibo import metrics
+from core.tasks import Task
+from notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "scrape-token-for-tests"
+MIDDLEWARE_ON = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "members.middleware.SessionTimeoutMiddleware",
+    "members.middleware.TwoFactorMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+
+def scrape(client: Client, token: str | None = TOKEN):
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+    return client.get("/metrics", headers=headers)
+
+
+def test_without_the_token_the_endpoint_is_not_there(client, settings, world):
+    settings.METRICS_TOKEN = ""
+    assert scrape(client).status_code == 404  # no token set: nobody, whatever they send
+    settings.METRICS_TOKEN = TOKEN
+    assert scrape(client, None).status_code == 404
+    assert scrape(client, "guess").status_code == 404
+    client.force_login(world.officer.user)  # a committee officer's session is not the token
+    assert scrape(client, None).status_code == 404
+
+
+def test_a_scrape_shows_each_views_latency_and_the_records_figures(client, settings, world):
+    settings.METRICS, settings.METRICS_TOKEN, settings.MIDDLEWARE = True, TOKEN, MIDDLEWARE_ON
+    member = Client()
+    member.force_login(world.member.user)
+    assert member.get("/me/").status_code == 200
+    Notification.objects.create(key="k1", kind="meeting", recipient=world.member.user, title="t", body="b")
+    Notification.objects.create(
+        key="k2",
+        kind="meeting",
+        recipient=world.member.user,
+        title="t",
+        body="b",
+        email_status=Notification.Email.SENT,
+    )
+
+    answer = scrape(client)
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/plain")
+    text = answer.content.decode()
+    assert (
+        'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="meetings:mine"}' in text
+    )
+    assert 'chibo_notifications{channel="app",state="created"} 2.0' in text
+    assert 'chibo_notifications{channel="email",state="sent"} 1.0' in text
+
+
+def test_a_tasks_duration_is_observed_in_the_worker(settings, client):
+    settings.METRICS, settings.METRICS_TOKEN = True, TOKEN
+
+    @metrics_test_app_task
+    def measured():
+        return 1
+
+    before = metrics.TASK_DURATION.labels(task=measured.name, state="SUCCESS")._sum.get()
+    measured.apply()
+    text = scrape(client).content.decode()
+    assert f'chibo_task_duration_seconds_count{{state="SUCCESS",task="{measured.name}"}}' in text
+    assert metrics.TASK_DURATION.labels(task=measured.name, state="SUCCESS")._sum.get() > before
+
+
+def metrics_test_app_task(fn):
+    from chibo.celery import app
+
+    return app.task(name="tests.metrics.measured", base=Task)(fn)

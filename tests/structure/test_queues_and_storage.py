@@ -65,6 +65,26 @@ def test_docker_compose_has_a_worker_for_each_queue_and_object_storage():
         assert environment["S3_BUCKET"] and environment["S3_ENDPOINT_URL"] == "http://minio:9000", name
 
 
+def test_docker_compose_names_every_service_of_the_production_shape():
+    """#22: two web replicas behind the front door, PgBouncer in front of PostgreSQL for every app process
+    (the migrations go straight to PostgreSQL, once, before the web starts), metrics not behind the proxy."""
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    assert {"postgres", "pgbouncer", "redis", "minio", "migrate", "web", "push", "proxy", "beat"} <= set(
+        services
+    )
+    assert services["web"]["deploy"]["replicas"] == "${WEB_REPLICAS:-2}"
+    assert services["pgbouncer"]["environment"]["POOL_MODE"] == "transaction"
+    for name in ("web", "push", "beat", "worker-now", "worker-render"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"].startswith("postgres://chibo:chibo@pgbouncer:"), name
+        assert environment["PGBOUNCER"] == "true", name
+    assert "@postgres:" in services["migrate"]["environment"]["DATABASE_URL"]
+    assert services["web"]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    assert "migrate" not in " ".join(services["web"]["command"])  # two replicas must not migrate at once
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "location = /metrics" in nginx and "server web:8000" in nginx
+
+
 def test_no_module_reaches_a_stored_file_by_its_path():
     """Files are read and written through the storage API (a disk or a bucket alike): no MEDIA_ROOT path
     and no storage .path() outside core/storage.py, the local storage itself."""

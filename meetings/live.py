@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from members import rules
 from members.models import Member, Membership, Role, StatusPeriod, Supervision
 
-from . import signals
+from . import signals, speakers
 from .models import (
     AgendaItem,
     Attendance,
@@ -406,32 +406,40 @@ def answer_question(*, comment: Comment, answer: str) -> Comment:
 
 def update_state(meeting_id: int) -> Meeting | None:
     """The meeting as a live update shows it, in one query: its current item, and as attributes its
-    comments' counts (`speakers`, `n_comments`, as `speaker_counts` counts them), its largest comment id
-    (`last`) and its latest vote on phones as "id.revision" (`vote_signature`, "" without one)."""
+    comments' counts (`speakers`, `n_comments`, as `speaker_counts` counts them, speaking turns included), its
+    largest comment id (`last`), its latest vote on phones as "id.revision" (`vote_signature`, "" without
+    one) and the speaker queue's signature (`queue_signature`)."""
     latest_vote = PhoneVote.objects.filter(meeting=OuterRef("pk")).order_by("-pk")
     meeting = (
         Meeting.objects.filter(pk=meeting_id)
         .select_related("current_item")
         .annotate(
-            n_comments=Count("comments"),
+            comment_count=Count("comments"),
             # A member is one speaker; a guest without a member row is one per name.
-            speakers=Count("comments__speaker", distinct=True)
+            comment_speakers=Count("comments__speaker", distinct=True)
             + Count("comments__speaker_name", distinct=True, filter=Q(comments__speaker__isnull=True)),
             last=Max("comments__id"),
             vote=Subquery(latest_vote.values("pk")[:1]),
             vote_revision=Subquery(latest_vote.values("revision")[:1]),
+            # The speaker queue: its signature, and the turns' share of the counts (meetings/speakers.py).
+            queue_signature=speakers.signature_subquery(),
+            **speakers.count_subqueries(),
         )
         .first()
     )
     if meeting is not None:
         meeting.vote_signature = f"{meeting.vote}.{meeting.vote_revision}" if meeting.vote else ""
+        meeting.speakers = meeting.comment_speakers + meeting.turn_speakers
+        meeting.n_comments = meeting.comment_count + meeting.turn_opinions
+        meeting.queue_signature = str(meeting.queue_signature)
     return meeting
 
 
 def speaker_counts(meeting: Meeting) -> tuple[int, int]:
-    """(speakers, comments): "10 đồng chí phát biểu 13 ý kiến"."""
-    rows = list(meeting.comments.values_list("speaker_id", "speaker_name"))
-    return len({r for r in rows}), len(rows)
+    """(speakers, opinions): "10 đồng chí phát biểu 13 ý kiến", from the comments and the speaking turns
+    (a member who spoke in a turn counts even when nobody typed what they said; `speakers.counts`)."""
+    rows = meeting.comments.values_list("speaker_id", "speaker_name", "agenda_item_id")
+    return speakers.counts(rows, speakers.called_turns(meeting))
 
 
 def is_delegate(comment: Comment, meeting: Meeting) -> bool:
@@ -708,5 +716,6 @@ def close_meeting(*, meeting: Meeting, by) -> int:
             attendance.status, attendance.reason = Attendance.Status.EXCUSED, str(kind.label)
     # One UPDATE for the roll and one INSERT for its audit history.
     bulk_update_with_history(pending, Attendance, ["status", "reason"], default_user=by)
+    speakers.end_on_close(meeting)
     meeting.apply("close", by=by, ended_at=timezone.now(), current_item=None)
     return unmarked

@@ -45,6 +45,8 @@
       var url = list.dataset.pollUrl + "?t=" + encodeURIComponent(list.dataset.token) +
         "&after=" + list.dataset.after + "&item=" + list.dataset.item + "&status=" + list.dataset.status +
         "&vote=" + encodeURIComponent(list.dataset.vote || "") + (list.dataset.screen ? "&screen=1" : "");
+      // --- speaker queue (static/js/speakers.js): its signature, so the poll answers when the queue moved ---
+      if (list.dataset.speakers !== undefined) { url += "&speakers=" + encodeURIComponent(list.dataset.speakers); }
       fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
         .then(function (response) {
           if (response.status >= 500) { throw new Error(response.status); }
@@ -86,6 +88,8 @@
         if (empty) { empty.remove(); empty = null; }
         if (list.dataset.newestFirst) { list.insertBefore(li, list.firstChild); } else { list.appendChild(li); }
       });
+      // --- speaker queue (static/js/speakers.js): it draws the queue from the update ---
+      document.dispatchEvent(new CustomEvent("chibo:update", { detail: update }));
       if (statusChanged && update.dataset.status !== "in_progress") { window.location.reload(); }
     };
 
@@ -125,6 +129,7 @@
     openStream();
     setInterval(function () { if (!streaming || Date.now() - lastPoll > SAFETY_POLL) { poll(); } }, 3000);
     document.addEventListener("visibilitychange", poll);
+    document.addEventListener("chibo:poll", poll);  // speaker queue (static/js/speakers.js): a queue it missed
     // A comment just sent comes back on the stream like everyone's; without a stream the poll fetches it.
     document.addEventListener("chibo:sent", function () { if (!streaming) { poll(); } });
   }

@@ -67,7 +67,10 @@ def ask(*, meeting: Meeting, member: Member) -> SpeakingTurn:
     try:
         with transaction.atomic():
             turn = SpeakingTurn.objects.create(
-                meeting=meeting, member=member, agenda_item_id=meeting.current_item_id
+                meeting=meeting,
+                member=member,
+                agenda_item_id=meeting.current_item_id,
+                requested_at=timezone.now(),
             )
     except IntegrityError:  # one_open_turn_per_member_and_item
         return SpeakingTurn.objects.get(
@@ -166,7 +169,8 @@ class Queue:
     waiting: list[SpeakingTurn] = field(default_factory=list)
     hint: str = ""  # the rules' time for the current item, where they give one
     signature: str = "0"
-    drawn_at: dt.datetime = field(default_factory=timezone.now)
+    # timezone.now looked up at each call, not bound once (the tests' clock replaces it)
+    drawn_at: dt.datetime = field(default_factory=lambda: timezone.now())
 
     @property
     def speaking_since_ms(self) -> int:

@@ -104,7 +104,9 @@ def withdraw(*, meeting: Meeting, member: Member) -> int:
 
 
 def _end_current(meeting: Meeting, now: dt.datetime) -> SpeakingTurn | None:
-    turn = SpeakingTurn.objects.filter(meeting=meeting, called_at__isnull=False, ended_at__isnull=True).first()
+    turn = SpeakingTurn.objects.filter(
+        meeting=meeting, called_at__isnull=False, ended_at__isnull=True
+    ).first()
     if turn is not None:
         turn.ended_at = now
         turn.save(update_fields=["ended_at"])
@@ -209,7 +211,10 @@ def time_hint(meeting: Meeting, item: AgendaItem | None) -> str:
 def signature(turns) -> str:
     """The queue's signature from the meeting's turns, as `signature_subquery` computes it in SQL."""
     return str(
-        sum(1 + (t.called_at is not None) + (t.ended_at is not None) + (t.withdrawn_at is not None) for t in turns)
+        sum(
+            1 + (t.called_at is not None) + (t.ended_at is not None) + (t.withdrawn_at is not None)
+            for t in turns
+        )
     )
 
 
@@ -299,4 +304,3 @@ def count_subqueries(meeting_ref: str = "pk") -> dict:
         "turn_speakers": counted(no_comment, Count("member", distinct=True)),
         "turn_opinions": counted(no_comment_on_item, Count("pk")),
     }
-

@@ -74,7 +74,11 @@ def test_the_chair_calls_speakers_in_the_order_they_asked_and_the_next_ends_the_
     second.refresh_from_db()
     assert (second.called_at, second.ended_at) == (at(2026, 11, 5, 14, 7), at(2026, 11, 5, 14, 9))
     turn = SpeakingTurn.objects.get(member=world.target)
-    assert (turn.meeting, turn.agenda_item, turn.requested_at) == (room, room.current_item, at(2026, 11, 5, 14))
+    assert (turn.meeting, turn.agenda_item, turn.requested_at) == (
+        room,
+        room.current_item,
+        at(2026, 11, 5, 14),
+    )
 
 
 def test_one_open_request_per_member_and_item(room, world):
@@ -139,7 +143,9 @@ def test_only_members_present_ask_and_only_while_the_meeting_is_in_progress(room
     ):
         with pytest.raises(ValidationError) as refused, translation.override("vi"):
             step()
-        assert vi("The speaker queue is open only while the meeting is in progress.") in refused.value.messages
+        assert (
+            vi("The speaker queue is open only while the meeting is in progress.") in refused.value.messages
+        )
 
 
 # --- Who may do what, through the pages --------------------------------------------------------------------

@@ -37,9 +37,14 @@
     tick();
   }
 
+  // The signature only grows (each step adds one): a queue drawn before the one shown (an update that
+  // arrives after the answer to this phone's own tap) is left aside.
+  function number(signature) { return parseInt(signature, 10) || 0; }
   function show(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var drawn = doc.querySelector("[data-queue-signature]");
+    if (drawn && list && number(drawn.dataset.queueSignature) < number(list.dataset.speakers)) { return; }
     panel.innerHTML = html;
-    var drawn = panel.querySelector("[data-queue-signature]");
     if (drawn && list) { list.dataset.speakers = drawn.dataset.queueSignature; }
     refresh();
   }
@@ -59,7 +64,7 @@
     var part = update.querySelector("[data-part=speakers]");
     if (part) { show(part.innerHTML); return; }
     var signature = update.dataset.speakers;
-    if (list && signature !== undefined && signature !== "" && signature !== list.dataset.speakers) {
+    if (list && signature && number(signature) > number(list.dataset.speakers)) {
       document.dispatchEvent(new Event("chibo:poll"));  // a change this page did not see drawn
     }
   });

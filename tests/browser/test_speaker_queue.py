@@ -15,6 +15,7 @@ from meetings.services import plan_regular_meeting, publish_meeting
 from ..factories import MemberFactory, UserFactory
 from ..meetings.pages import vi
 from .axe import horizontal_overflow
+from .waits import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,13 +43,32 @@ def place(n: int) -> str:
     return vi("You are number {n} in the queue.").replace("{n}", str(n))
 
 
-def test_three_phones_ask_one_withdraws_the_chair_calls_the_next(browse, world, clock, shoot):
+def polls_of(page) -> list:
+    """The poll requests the page makes from now on."""
+    made = []
+    page.on("request", lambda request: made.append(request.url) if "/live/poll/" in request.url else None)
+    return made
+
+
+@pytest.mark.parametrize("transport", ["poll", "stream"])
+def test_three_phones_ask_one_withdraws_the_chair_calls_the_next(request, transport, world, clock, shoot):
+    """Over the poll (`make run`), and over the live stream (the push server: uvicorn, a Redis)."""
+    browse = request.getfixturevalue("browse" if transport == "poll" else "push_browse")
+    if transport == "stream":
+        shoot = lambda page, name: None  # noqa: E731  (the pictures are the poll run's)
     thu = MemberFactory(full_name="Lâm Thị Thu", cell=world.cell, user=UserFactory(username="thu"))
     meeting = open_meeting(world, world.secretary, world.member, world.fellow, thu)
     path = f"/meetings/{meeting.pk}/live/"
     phones = {who: browse.open(who, path, phone=True) for who in ("member", "fellow", "thu")}
     chair = browse.open("secretary", path, phone=True)
     screen = browse.open("secretary", f"/meetings/{meeting.pk}/screen/")
+    polled = []
+    if transport == "stream":
+        for page in [*phones.values(), chair, screen]:
+            expect(page.locator("#comments")).to_have_attribute("data-transport", "stream")
+        # The projector's one poll for what was said before its stream; from now on it only listens.
+        wait_until(screen, "performance.getEntriesByType('resource').some(e => e.name.includes('/poll/'))")
+        polled = polls_of(screen)
 
     ask = {who: page.get_by_role("button", name=vi("Ask to speak")) for who, page in phones.items()}
     expect(ask["member"]).to_be_visible()
@@ -87,6 +107,9 @@ def test_three_phones_ask_one_withdraws_the_chair_calls_the_next(browse, world, 
     expect(now).to_contain_text(world.fellow.full_name)
     expect(waiting(screen)).to_have_count(0)
     expect(chair.get_by_role("button", name=vi("Call the next speaker"))).to_be_disabled()
+
+    if transport == "stream":
+        assert polled == []  # the projector heard every step on its stream
 
     turns = list(SpeakingTurn.objects.order_by("requested_at", "pk"))
     assert [t.member.full_name for t in turns] == names

@@ -406,31 +406,32 @@ def answer_question(*, comment: Comment, answer: str) -> Comment:
 
 def update_state(meeting_id: int) -> Meeting | None:
     """The meeting as a live update shows it, in one query: its current item, and as attributes its
-    comments' counts (`speakers`, `n_comments`, as `speaker_counts` counts them, speaking turns included), its
-    largest comment id (`last`), its latest vote on phones as "id.revision" (`vote_signature`, "" without
-    one) and the speaker queue's signature (`queue_signature`)."""
+    comments' counts (`speakers`, `n_comments`, as `speaker_counts` counts them), its largest comment id
+    (`last`) and its latest vote on phones as "id.revision" (`vote_signature`, "" without one)."""
     latest_vote = PhoneVote.objects.filter(meeting=OuterRef("pk")).order_by("-pk")
     meeting = (
         Meeting.objects.filter(pk=meeting_id)
         .select_related("current_item")
         .annotate(
-            comment_count=Count("comments"),
+            n_comments=Count("comments"),
             # A member is one speaker; a guest without a member row is one per name.
-            comment_speakers=Count("comments__speaker", distinct=True)
+            speakers=Count("comments__speaker", distinct=True)
             + Count("comments__speaker_name", distinct=True, filter=Q(comments__speaker__isnull=True)),
             last=Max("comments__id"),
             vote=Subquery(latest_vote.values("pk")[:1]),
             vote_revision=Subquery(latest_vote.values("revision")[:1]),
-            # The speaker queue: its signature, and the turns' share of the counts (meetings/speakers.py).
-            queue_signature=speakers.signature_subquery(),
-            **speakers.count_subqueries(),
         )
+        # The speaker queue, in the same query: its signature (`queue_signature`) and the speaking turns'
+        # share of the counts (meetings/speakers.py), which are added to `speakers` and `n_comments` below.
+        .annotate(queue_signature=speakers.signature_subquery(), **speakers.count_subqueries())
         .first()
     )
     if meeting is not None:
         meeting.vote_signature = f"{meeting.vote}.{meeting.vote_revision}" if meeting.vote else ""
-        meeting.speakers = meeting.comment_speakers + meeting.turn_speakers
-        meeting.n_comments = meeting.comment_count + meeting.turn_opinions
+
+    if meeting is not None:  # the speaking turns: a member called to speak spoke, typed comment or not
+        meeting.speakers += meeting.turn_speakers
+        meeting.n_comments += meeting.turn_opinions
         meeting.queue_signature = str(meeting.queue_signature)
     return meeting
 

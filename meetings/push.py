@@ -82,8 +82,7 @@ def _redis():
 def update_html(meeting_id: int, comment_ids=(), comments=None, queue=False) -> tuple[str, int | None]:
     """The fragment every phone of the meeting applies, and the meeting's status; None when it is gone.
     One query, the meeting with its counts and latest vote (`live.update_state`), and one for the comments
-    unless the caller has them in hand (a comment just posted, with its speaker and item); `queue`: the
-    speaker queue moved, and is drawn too (one query for its turns)."""
+    unless the caller has them in hand (a comment just posted, with its speaker and item)."""
     meeting = live.update_state(meeting_id)
     if meeting is None:
         return "", None
@@ -113,7 +112,8 @@ def update_html(meeting_id: int, comment_ids=(), comments=None, queue=False) -> 
                 # The vote on phones, by its id and revision: a phone whose mark differs asks the poll for its
                 # own panel (the panel is drawn for each member: their choice, the close button for the chair).
                 "vote_signature": meeting.vote_signature,
-                # Every phone compares the queue's signature; the queue itself comes when it moved.
+                # The speaker queue's signature is every update's (`update_state`); the queue itself comes
+                # when it moved (`queue`: a step of meetings/speakers.py), one query for its turns.
                 **({"queue": speakers.queue_of(meeting)} if queue else {}),
             },
         )

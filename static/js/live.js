@@ -76,6 +76,8 @@
       if (current) { current.innerHTML = update.querySelector("[data-part=current]").innerHTML; }
       var counts = document.getElementById("counts");
       if (counts) { counts.innerHTML = update.querySelector("[data-part=counts]").innerHTML; }
+      // --- speaker queue (static/js/speakers.js): it draws the queue from the update ---
+      document.dispatchEvent(new CustomEvent("chibo:update", { detail: update }));
       var empty = document.getElementById("no-comments");
       update.querySelectorAll("[data-part=comments] > li").forEach(function (li) {
         var shown = document.getElementById(li.id);
@@ -88,8 +90,6 @@
         if (empty) { empty.remove(); empty = null; }
         if (list.dataset.newestFirst) { list.insertBefore(li, list.firstChild); } else { list.appendChild(li); }
       });
-      // --- speaker queue (static/js/speakers.js): it draws the queue from the update ---
-      document.dispatchEvent(new CustomEvent("chibo:update", { detail: update }));
       if (statusChanged && update.dataset.status !== "in_progress") { window.location.reload(); }
     };
 

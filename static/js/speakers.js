@@ -60,10 +60,10 @@
   setInterval(tick, 1000);
 
   document.addEventListener("chibo:update", function (event) {
-    var update = event.detail;
-    var part = update.querySelector("[data-part=speakers]");
-    if (part) { show(part.innerHTML); return; }
-    var signature = update.dataset.speakers;
+    var part = event.detail.querySelector("[data-part=speakers]");
+    if (!part) { return; }
+    if (part.querySelector("[data-queue-signature]")) { show(part.innerHTML); return; }
+    var signature = part.dataset.signature;
     if (list && signature && number(signature) > number(list.dataset.speakers)) {
       document.dispatchEvent(new Event("chibo:poll"));  // a change this page did not see drawn
     }

@@ -271,7 +271,7 @@ def test_the_poll_brings_the_queue_when_it_moved_and_costs_nothing_more_otherwis
     response = phone.get(poll, state)
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'data-part="speakers"' in html and world.member.full_name in text(response)
+    assert 'data-queue-signature="1"' in html and world.member.full_name in text(response)
 
     state["speakers"] = speakers.signature(SpeakingTurn.objects.all())
     assert phone.get(poll, state).status_code == 204
@@ -286,12 +286,11 @@ def test_a_queue_step_is_pushed_with_the_queue_and_a_comment_only_with_its_signa
     with django_capture_on_commit_callbacks(execute=True):
         speakers.ask(meeting=room, member=world.member)
     _sequence, update = published(listener)
-    assert 'data-part="speakers"' in update["html"] and world.member.full_name in update["html"]
-    assert 'data-speakers="1"' in update["html"]
+    assert 'data-queue-signature="1"' in update["html"] and world.member.full_name in update["html"]
 
     with django_assert_max_num_queries(1):  # a comment's update: the one query of live.update_state
         html, _status = push.update_html(room.pk, ())
-    assert 'data-speakers="1"' in html and 'data-part="speakers"' not in html
+    assert 'data-signature="1"' in html and "data-queue-signature" not in html
 
 
 # --- Counting who spoke ------------------------------------------------------------------------------------

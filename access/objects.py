@@ -210,6 +210,24 @@ def phone_vote_for(user, pk: int, *, need: str | None = None) -> tuple[PhoneVote
     return vote, may
 
 
+@dataclass(frozen=True)
+class SpeakerMay:
+    run: bool  # the committee or the meeting's secretary: calls the next speaker, ends a turn
+    ask: bool  # a member on the meeting's roll, present: asks to speak, withdraws
+
+
+def speaker_queue_for(user, pk: int, *, need: str | None = None) -> tuple[Meeting, SpeakerMay]:
+    """A meeting's speaker queue: seen with its meeting (outsiders 404); the members present ask to speak,
+    the chair's side calls them (the others who see the meeting, guests from above included, 403)."""
+    meeting = Meeting.objects.select_related("cell").filter(pk=pk).first()
+    meeting_may = _seen_meeting(user, meeting, None)
+    member = access_for(user).member
+    attendance = meeting.attendances.filter(member=member).first() if member else None
+    may = SpeakerMay(run=meeting_may.run, ask=attendance is not None and attendance.present)
+    _check(may, need)
+    return meeting, may
+
+
 def minutes_for(user, pk: int, *, need: str | None = None) -> tuple[Meeting, MeetingMay]:
     """The minutes page of a meeting: the draft is the meeting secretary's and the committee's until
     adoption (403 to the others); once a version is adopted everyone who sees the meeting reads it."""

@@ -27,6 +27,7 @@ from meetings.models import (
     DuesEntry,
     Meeting,
     SelfCriticismTurn,
+    SpeakingTurn,
     Task,
     Vote,
 )
@@ -52,6 +53,7 @@ TRACKED = (
     DuesEntry,
     DuesAdjustment,
     SelfCriticismTurn,
+    SpeakingTurn,
     Minutes,
     Evaluation,
     Score,

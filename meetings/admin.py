@@ -11,6 +11,7 @@ from .models import (
     DuesEntry,
     Meeting,
     SelfCriticismTurn,
+    SpeakingTurn,
     Task,
     Vote,
 )
@@ -82,3 +83,9 @@ class SelfCriticismTurnAdmin(RecordAdmin):
     list_display = ["member", "cell", "period", "done"]
     list_filter = ["done"]
     list_select_related = ["member", "cell"]
+
+
+@admin.register(SpeakingTurn)
+class SpeakingTurnAdmin(RecordAdmin):
+    list_display = ["member", "meeting", "agenda_item", "requested_at", "called_at", "ended_at", "withdrawn_at"]
+    list_select_related = ["member", "meeting__cell", "agenda_item"]

@@ -17,7 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from members import rules
 from members.models import Member, Membership, Role, StatusPeriod, Supervision
 
-from . import signals
+from . import signals, speakers
 from .models import (
     AgendaItem,
     Attendance,
@@ -432,18 +432,27 @@ def update_state(meeting_id: int, published: Sequence[int] = ()) -> Meeting | No
             vote_revision=Subquery(latest_vote.values("revision")[:1]),
             **extra,
         )
+        # The speaker queue, in the same query: its signature (`queue_signature`) and the speaking turns'
+        # share of the counts (meetings/speakers.py), which are added to `speakers` and `n_comments` below.
+        .annotate(queue_signature=speakers.signature_subquery(), **speakers.count_subqueries())
         .first()
     )
     if meeting is not None:
         meeting.prev = (meeting.prev or 0) if published else None
         meeting.vote_signature = f"{meeting.vote}.{meeting.vote_revision}" if meeting.vote else ""
+
+    if meeting is not None:  # the speaking turns: a member called to speak spoke, typed comment or not
+        meeting.speakers += meeting.turn_speakers
+        meeting.n_comments += meeting.turn_opinions
+        meeting.queue_signature = str(meeting.queue_signature)
     return meeting
 
 
 def speaker_counts(meeting: Meeting) -> tuple[int, int]:
-    """(speakers, comments): "10 đồng chí phát biểu 13 ý kiến"."""
-    rows = list(meeting.comments.values_list("speaker_id", "speaker_name"))
-    return len({r for r in rows}), len(rows)
+    """(speakers, opinions): "10 đồng chí phát biểu 13 ý kiến", from the comments and the speaking turns
+    (a member who spoke in a turn counts even when nobody typed what they said; `speakers.counts`)."""
+    rows = meeting.comments.values_list("speaker_id", "speaker_name", "agenda_item_id")
+    return speakers.counts(rows, speakers.called_turns(meeting))
 
 
 def is_delegate(comment: Comment, meeting: Meeting) -> bool:
@@ -720,5 +729,6 @@ def close_meeting(*, meeting: Meeting, by) -> int:
             attendance.status, attendance.reason = Attendance.Status.EXCUSED, str(kind.label)
     # One UPDATE for the roll and one INSERT for its audit history.
     bulk_update_with_history(pending, Attendance, ["status", "reason"], default_user=by)
+    speakers.end_on_close(meeting)
     meeting.apply("close", by=by, ended_at=timezone.now(), current_item=None)
     return unmarked

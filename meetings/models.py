@@ -659,6 +659,46 @@ class PhoneBallot(models.Model):
         return f"{self.member}: {self.choice}"
 
 
+class SpeakingTurn(models.Model):
+    """A member's request to speak on an agenda item ("Xin phát biểu") and, once the chair calls them, their
+    turn: asked (`requested_at`), withdrawn before being called, or called and later ended. One open request
+    per member and item; one member speaks at a time (meetings/speakers.py)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speaking_turns")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="speaking_turns"
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="speaking_turns", verbose_name=_("speaker")
+    )
+    requested_at = models.DateTimeField(_("asked to speak at"), default=timezone.now)
+    called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("speaking turn")
+        verbose_name_plural = _("speaking turns")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "agenda_item", "member"],
+                condition=Q(withdrawn_at__isnull=True, ended_at__isnull=True),
+                name="one_open_turn_per_member_and_item",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(called_at__isnull=False, ended_at__isnull=True),
+                name="one_speaker_at_a_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member}: {self.agenda_item}"
+
+
 class Task(models.Model):
     """A task from the chair's conclusion: someone, something, a date. It comes back next month."""
 

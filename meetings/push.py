@@ -27,7 +27,7 @@ from django.utils import translation
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from . import live, signals
+from . import live, signals, speakers
 from .models import Comment, Meeting
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def _redis():
     return _client, _script
 
 
-def update_html(meeting_id: int, comment_ids=(), comments=None) -> tuple[str, int | None]:
+def update_html(meeting_id: int, comment_ids=(), comments=None, queue=False) -> tuple[str, int | None]:
     """The fragment every phone of the meeting applies, and the meeting's status; None when it is gone.
     One query, the meeting with its counts and latest vote (`live.update_state`), and one for the comments
     unless the caller has them in hand (a comment just posted, with its speaker and item)."""
@@ -116,16 +116,19 @@ def update_html(meeting_id: int, comment_ids=(), comments=None) -> tuple[str, in
                 # The vote on phones, by its id and revision: a phone whose mark differs asks the poll for its
                 # own panel (the panel is drawn for each member: their choice, the close button for the chair).
                 "vote_signature": meeting.vote_signature,
+                # The speaker queue's signature is every update's (`update_state`); the queue itself comes
+                # when it moved (`queue`: a step of meetings/speakers.py), one query for its turns.
+                **({"queue": speakers.queue_of(meeting)} if queue else {}),
             },
         )
     return html, meeting.status
 
 
-def publish(meeting_id: int, comment_ids=(), comments=None) -> int | None:
+def publish(meeting_id: int, comment_ids=(), comments=None, queue=False) -> int | None:
     """Renders the update and publishes it; its sequence number, or None when nothing was published."""
     if not enabled() or time.monotonic() - _failed_at < RETRY_AFTER_FAILURE:
         return None
-    html, status = update_html(meeting_id, comment_ids, comments)
+    html, status = update_html(meeting_id, comment_ids, comments, queue)
     if status is None:
         return None
     return send(meeting_id, json.dumps({"html": html, "status": status}, ensure_ascii=False))
@@ -154,14 +157,14 @@ def reset() -> None:
     _failed_at = 0.0
 
 
-def _after_commit(meeting_id: int, comment_ids=(), comments=None) -> None:
+def _after_commit(meeting_id: int, comment_ids=(), comments=None, queue=False) -> None:
     if enabled():
-        transaction.on_commit(lambda: publish(meeting_id, tuple(comment_ids), comments), robust=True)
+        transaction.on_commit(lambda: publish(meeting_id, tuple(comment_ids), comments, queue), robust=True)
 
 
 @receiver(signals.live_changed, sender=Meeting)
-def _live_changed(sender, meeting_id, comment_ids=(), comments=None, **kwargs):
-    _after_commit(meeting_id, comment_ids, comments)
+def _live_changed(sender, meeting_id, comment_ids=(), comments=None, speakers=False, **kwargs):
+    _after_commit(meeting_id, comment_ids, comments, speakers)
 
 
 @receiver(signals.status_changed, sender=Meeting)

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
+from . import speakers
 from .models import Comment, Meeting
 
 log = logging.getLogger(__name__)
@@ -32,21 +33,24 @@ TIMEOUT = 6 * 3600  # a meeting's evening; a renamed speaker shows under the new
 
 
 def comment_rows(meeting: Meeting) -> list[tuple]:
-    """(id, answered_at, speaker_id, speaker_name) of every comment, in order: one light query that
-    also gives the counts (`counts`)."""
+    """(id, answered_at, speaker_id, speaker_name, agenda_item_id) of every comment, in order: one light
+    query that also gives the counts (`counts`)."""
     return list(
-        meeting.comments.order_by("pk").values_list("pk", "answered_at", "speaker_id", "speaker_name")
+        meeting.comments.order_by("pk").values_list(
+            "pk", "answered_at", "speaker_id", "speaker_name", "agenda_item_id"
+        )
     )
 
 
-def counts(rows: list[tuple]) -> tuple[int, int]:
-    """(speakers, comments), as live.speaker_counts counts them."""
-    return len({(speaker, name) for _pk, _answered, speaker, name in rows}), len(rows)
+def counts(rows: list[tuple], turns=()) -> tuple[int, int]:
+    """(speakers, opinions), as live.speaker_counts counts them; `turns`: the called speaking turns as
+    (member_id, agenda_item_id)."""
+    return speakers.counts(((speaker, name, item) for _pk, _a, speaker, name, item in rows), turns)
 
 
 def _key(meeting: Meeting, block: list[tuple]) -> str:
     answered = hashlib.blake2b(
-        "|".join(str(a.timestamp()) if a else "" for _pk, a, _s, _n in block).encode(), digest_size=8
+        "|".join(str(a.timestamp()) if a else "" for _pk, a, *_rest in block).encode(), digest_size=8
     ).hexdigest()
     first, last = block[0][0], block[-1][0]
     language = translation.get_language()

@@ -11,5 +11,6 @@ status_changed = Signal()
 # What the phones of an open meeting show changed: a comment was posted or answered, the current item moved
 # (after the change, outside or inside a transaction). sender: Meeting; meeting_id; comment_ids: the
 # comments to show again (new or answered), possibly empty; comments (optional): those comments in hand,
-# with their speaker and item, so they need not be read back. meetings/push.py tells the phones.
+# with their speaker and item, so they need not be read back; speakers (optional): the speaker queue moved
+# (meetings/speakers.py), so the update draws it. meetings/push.py tells the phones.
 live_changed = Signal()

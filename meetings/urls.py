@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agenda, cells, documents, guidance, live, meeting, mine, record
+from .views import agenda, cells, documents, guidance, live, meeting, mine, record, speakers
 
 app_name = "meetings"
 
@@ -33,6 +33,10 @@ urlpatterns = [
     path("meetings/<int:pk>/check-in/", live.check_in, name="check_in"),
     path("meetings/<int:pk>/current-item/", live.current_item, name="current_item"),
     path("meetings/<int:pk>/close/", live.close_view, name="close"),
+    path("meetings/<int:pk>/speakers/ask/", speakers.ask, name="speaker_ask"),
+    path("meetings/<int:pk>/speakers/withdraw/", speakers.withdraw, name="speaker_withdraw"),
+    path("meetings/<int:pk>/speakers/next/", speakers.call_next, name="speaker_next"),
+    path("meetings/<int:pk>/speakers/end/", speakers.end_turn, name="speaker_end"),
     path("comments/<int:pk>/answer/", live.answer, name="answer"),
     path("phone-votes/<int:pk>/ballot/", live.ballot, name="ballot"),
     path("phone-votes/<int:pk>/close/", live.phone_vote_close, name="phone_vote_close"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from documents import minutes
 from documents.models import GeneratedPdf, MinutesVersion
 from documents.pdf import pdf_storage
-from meetings import live
+from meetings import live, speakers
 from meetings.models import Attendance, Comment, Document, Guidance, Meeting, Task, Vote
 from meetings.services import plan_regular_meeting
 from members.models import MemberImport, StatusPeriod
@@ -119,6 +119,22 @@ BALLOT = (
     | {"member": 302, "fellow": 302}
     | dict.fromkeys(["secretary", "officer", "reviewer", "admin"], 403)
 )
+
+
+def _queue(world):
+    """A meeting in progress where `member` and `fellow` are present and `member` asked to speak."""
+    meeting = _live(world)
+    for present in (world.member, world.fellow):
+        live.mark_attendance(
+            attendance=meeting.attendances.get(member=present), status=Attendance.Status.PRESENT
+        )
+    speakers.ask(meeting=meeting, member=world.member)
+    return meeting
+
+
+# The members present ask to speak; the others who see the meeting (the committee not checked in, readers
+# from above, the admin) get 403; the chair's side calls the speakers.
+ASK = BALLOT
 
 
 def _question(world):
@@ -304,6 +320,10 @@ MATRIX = {
         lambda w: {"item": Meeting.objects.get(cell=w.cell, status="in_progress").agenda_items.last().pk},
     ),
     "meetings:close": ("post", lambda w: [_live(w).pk], MANAGE_DONE, {}),
+    "meetings:speaker_ask": ("post", lambda w: [_queue(w).pk], ASK, {}),
+    "meetings:speaker_withdraw": ("post", lambda w: [_queue(w).pk], ASK, {}),
+    "meetings:speaker_next": ("post", lambda w: [_queue(w).pk], RUN_POST, {}),
+    "meetings:speaker_end": ("post", lambda w: [_queue(w).pk], RUN_POST, {}),
     "meetings:answer": ("post", lambda w: [_question(w).pk], RUN_POST, {"answer": "Trả lời"}),
     "meetings:attendance": ("get", lambda w: [_live(w).pk], RUN, None),
     "meetings:all_present": ("post", lambda w: [_live(w).pk], RUN_POST, {}),

@@ -18,6 +18,7 @@ from core.forms import error_text
 from core.views import attempt, confirmation_page
 
 from .. import live, rendered
+from .. import speakers as speaker_queue
 from ..forms import AnswerForm, CommentForm, CurrentItemForm, OpenMeetingForm
 from ..models import Ballot, Meeting, PhoneVote
 
@@ -46,7 +47,9 @@ def _live_context(
     the chair's (answer forms with the chair's CSRF token) and the projector's are rendered here."""
     member = access.access_for(request.user).member
     rows = rendered.comment_rows(meeting)
-    speakers, n_comments = rendered.counts(rows)
+    turns = speaker_queue.turns_of(meeting)
+    called = [(t.member_id, t.agenda_item_id) for t in turns if t.called_at]
+    speakers, n_comments = rendered.counts(rows, called)
     form = comment_form or CommentForm(meeting=meeting, for_others=may.run)
     form_html = None
     if kept and not may.run:
@@ -72,6 +75,20 @@ def _live_context(
         "stream_url": f"{settings.LIVE_STREAM_PATH}{meeting.pk}/" if settings.LIVE_PUSH else "",
         "items": meeting.agenda_items.all(),
         **_vote_context(meeting, member, may.run),
+        **speaker_context(meeting, member, attendance, may.run, turns),
+    }
+
+
+def speaker_context(meeting: Meeting, member, attendance, can_run: bool, turns=None) -> dict:
+    """The speaker queue as the live pages show it, and this user's place in it (meetings/speakers.py)."""
+    queue = speaker_queue.queue_of(meeting, turns)
+    me = member.pk if member else None
+    return {
+        "queue": queue,
+        "may_ask": attendance is not None and attendance.present,
+        "me": me or "",
+        "my_place": queue.position_of(me) if me else None,
+        "i_speak": bool(me and queue.speaking and queue.speaking.member_id == me),
     }
 
 
@@ -113,6 +130,7 @@ def live_poll(request, pk):
             last=Max("comments__id"),
             vote=Subquery(latest_vote.values("pk")[:1]),
             vote_revision=Subquery(latest_vote.values("revision")[:1]),
+            queue=speaker_queue.signature_subquery(),
         )
     )
     if not rows:
@@ -121,10 +139,14 @@ def live_poll(request, pk):
     unchanged_item = str(state["current_item_id"] or "") == item
     vote = f"{state['vote']}.{state['vote_revision']}" if state["vote"] else ""
     unchanged_vote = vote == request.GET.get("vote", "")
+    # The speaker queue's signature (a page without the queue sends none: nothing to compare).
+    asked_queue = request.GET.get("speakers")
+    unchanged_queue = asked_queue is None or asked_queue == str(state["queue"])
     if (
         (state["last"] or 0) <= after
         and unchanged_item
         and unchanged_vote
+        and unchanged_queue
         and state["status"] == request.GET.get("status")
     ):
         return HttpResponse(status=204)
@@ -143,6 +165,8 @@ def live_poll(request, pk):
         "vote_changed": not unchanged_vote,
         "screen": request.GET.get("screen") == "1",
     }
+    if not unchanged_queue:  # the queue moved: drawn once more (the same for everyone)
+        context["queue"] = speaker_queue.queue_of(meeting)
     if not unchanged_vote:
         # The tally moved: the panel is drawn for this user (their choice, the close button for the secretary).
         _meeting, may = access.meeting_for(request.user, pk)

@@ -48,6 +48,8 @@
       var url = list.dataset.pollUrl + "?t=" + encodeURIComponent(list.dataset.token) +
         "&after=" + list.dataset.after + "&item=" + list.dataset.item + "&status=" + list.dataset.status +
         "&vote=" + encodeURIComponent(list.dataset.vote || "") + (list.dataset.screen ? "&screen=1" : "");
+      // --- speaker queue (static/js/speakers.js): its signature, so the poll answers when the queue moved ---
+      if (list.dataset.speakers !== undefined) { url += "&speakers=" + encodeURIComponent(list.dataset.speakers); }
       fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
         .then(function (response) {
           if (response.status >= 500) { throw new Error(response.status); }
@@ -85,6 +87,8 @@
       if (current) { current.innerHTML = update.querySelector("[data-part=current]").innerHTML; }
       var counts = document.getElementById("counts");
       if (counts) { counts.innerHTML = update.querySelector("[data-part=counts]").innerHTML; }
+      // --- speaker queue (static/js/speakers.js): it draws the queue from the update ---
+      document.dispatchEvent(new CustomEvent("chibo:update", { detail: update }));
       var empty = document.getElementById("no-comments");
       update.querySelectorAll("[data-part=comments] > li").forEach(function (li) {
         var shown = document.getElementById(li.id);
@@ -141,6 +145,7 @@
     openStream();
     setInterval(function () { if (!streaming || Date.now() - lastPoll > SAFETY_POLL) { poll(); } }, 3000);
     document.addEventListener("visibilitychange", poll);
+    document.addEventListener("chibo:poll", poll);  // speaker queue (static/js/speakers.js): a queue it missed
     // A comment just sent comes back on the stream like everyone's; without a stream the poll fetches it.
     document.addEventListener("chibo:sent", function () { if (!streaming) { poll(); } });
   }

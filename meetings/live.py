@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -406,46 +406,67 @@ def answer_question(*, comment: Comment, answer: str) -> Comment:
 
 
 def update_state(meeting_id: int, published: Sequence[int] = ()) -> Meeting | None:
-    """The meeting as a live update shows it, in one query: its current item, and as attributes its
-    comments' counts (`speakers`, `n_comments`, as `speaker_counts` counts them), its largest comment id
-    (`last`) and its latest vote on phones as "id.revision" (`vote_signature`, "" without one).
+    """The meeting as a live update shows it: the meeting with its current item (one ORM query), and as
+    attributes, from one SQL statement, its counts (`speakers`, `n_comments`: the comments and the speaking
+    turns, as `speaker_counts` counts them), its largest comment id (`last`), its latest vote on phones as
+    "id.revision" (`vote_signature`, "" without one) and the speaker queue's signature (`queue_signature`).
 
     With the ids of the comments an update `published`, also `prev`: the largest id of the meeting below
     the largest published one that the update does not carry (0 if none). A phone that has every comment up
     to `prev` has every comment up to the update's last; one that has not missed a publication and polls
-    (static/js/live.js). Comments commit in id order (`_in_id_order`), so `prev` is final when read."""
-    latest_vote = PhoneVote.objects.filter(meeting=OuterRef("pk")).order_by("-pk")
-    extra = {}
-    if published:
-        below = Q(comments__id__lt=max(published)) & ~Q(comments__id__in=list(published))
-        extra["prev"] = Max("comments__id", filter=below)
-    meeting = (
-        Meeting.objects.filter(pk=meeting_id)
-        .select_related("current_item")
-        .annotate(
-            n_comments=Count("comments"),
-            # A member is one speaker; a guest without a member row is one per name.
-            speakers=Count("comments__speaker", distinct=True)
-            + Count("comments__speaker_name", distinct=True, filter=Q(comments__speaker__isnull=True)),
-            last=Max("comments__id"),
-            vote=Subquery(latest_vote.values("pk")[:1]),
-            vote_revision=Subquery(latest_vote.values("revision")[:1]),
-            **extra,
-        )
-        # The speaker queue, in the same query: its signature (`queue_signature`) and the speaking turns'
-        # share of the counts (meetings/speakers.py), which are added to `speakers` and `n_comments` below.
-        .annotate(queue_signature=speakers.signature_subquery(), **speakers.count_subqueries())
-        .first()
-    )
-    if meeting is not None:
-        meeting.prev = (meeting.prev or 0) if published else None
-        meeting.vote_signature = f"{meeting.vote}.{meeting.vote_revision}" if meeting.vote else ""
+    (static/js/live.js). Comments commit in id order (`_in_id_order`), so `prev` is final when read.
 
-    if meeting is not None:  # the speaking turns: a member called to speak spoke, typed comment or not
-        meeting.speakers += meeting.turn_speakers
-        meeting.n_comments += meeting.turn_opinions
-        meeting.queue_signature = str(meeting.queue_signature)
+    The counts are written in SQL rather than built with the ORM: this runs for every comment posted and
+    every poll with news, and building the same statement from expressions cost about 2 ms of CPU a time
+    (docs/PERFORMANCE.md)."""
+    meeting = Meeting.objects.select_related("current_item").filter(pk=meeting_id).first()
+    if meeting is None:
+        return None
+    published = list(published)
+    if published:
+        marks = ", ".join(["%s"] * len(published))
+        prev = f"MAX(CASE WHEN id < %s AND id NOT IN ({marks}) THEN id END)"
+        prev_params = [max(published), *published]
+    else:
+        prev, prev_params = "NULL", []
+    with connection.cursor() as cursor:
+        cursor.execute(_STATE_SQL.format(prev=prev), [*[meeting_id] * 5, *prev_params, meeting_id])
+        n, members, guests, last, prev_id, vote, revision, queue, turn_speakers, turn_opinions = (
+            cursor.fetchone()
+        )
+    meeting.n_comments = n + turn_opinions
+    meeting.speakers = members + guests + turn_speakers
+    meeting.last = last
+    meeting.prev = (prev_id or 0) if published else None
+    meeting.vote, meeting.vote_revision = vote, revision
+    meeting.vote_signature = f"{vote}.{revision}" if vote else ""
+    meeting.queue_signature = str(queue)
     return meeting
+
+
+# A member is one speaker; a guest without a member row is one per name. A called turn counts as a speaker
+# when the member has no comment in the meeting, and as an opinion when they have none on that item
+# (meetings/speakers.py `counts` says the same in Python).
+_STATE_SQL = """
+SELECT c.n, c.members, c.guests, c.last, c.prev,
+  (SELECT v.id FROM meetings_phonevote v WHERE v.meeting_id = %s ORDER BY v.id DESC LIMIT 1),
+  (SELECT v.revision FROM meetings_phonevote v WHERE v.meeting_id = %s ORDER BY v.id DESC LIMIT 1),
+  (SELECT COUNT(*) + COUNT(t.called_at) + COUNT(t.ended_at) + COUNT(t.withdrawn_at)
+     FROM meetings_speakingturn t WHERE t.meeting_id = %s),
+  (SELECT COUNT(DISTINCT t.member_id) FROM meetings_speakingturn t
+     WHERE t.meeting_id = %s AND t.called_at IS NOT NULL AND NOT EXISTS (
+       SELECT 1 FROM meetings_comment x WHERE x.meeting_id = t.meeting_id AND x.speaker_id = t.member_id)),
+  (SELECT COUNT(*) FROM meetings_speakingturn t
+     WHERE t.meeting_id = %s AND t.called_at IS NOT NULL AND NOT EXISTS (
+       SELECT 1 FROM meetings_comment x WHERE x.meeting_id = t.meeting_id AND x.speaker_id = t.member_id
+         AND x.agenda_item_id = t.agenda_item_id))
+FROM (
+  SELECT COUNT(*) AS n, COUNT(DISTINCT speaker_id) AS members,
+    COUNT(DISTINCT CASE WHEN speaker_id IS NULL THEN speaker_name END) AS guests,
+    MAX(id) AS last, {prev} AS prev
+  FROM meetings_comment WHERE meeting_id = %s
+) c
+"""
 
 
 def speaker_counts(meeting: Meeting) -> tuple[int, int]:

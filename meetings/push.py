@@ -81,7 +81,7 @@ def _redis():
 
 def update_html(meeting_id: int, comment_ids=(), comments=None, queue=False) -> tuple[str, int | None]:
     """The fragment every phone of the meeting applies, and the meeting's status; None when it is gone.
-    One query, the meeting with its counts and latest vote (`live.update_state`), and one for the comments
+    Two queries, the meeting and one statement for its counts and latest vote (`live.update_state`), and one for the comments
     unless the caller has them in hand (a comment just posted, with its speaker and item)."""
     published = [c.pk for c in comments] if comments is not None else list(comment_ids)
     meeting = live.update_state(meeting_id, published)

@@ -5,11 +5,13 @@ chair calls the next in the order they asked (`call_next`, which ends the turn b
 (`end_turn`). Every step is a `SpeakingTurn` row (with its audit history), and the phones hear of it through
 the live path (`signals.live_changed` with `speakers=True`: meetings/push.py then draws the queue).
 
-The poll and the push learn that the queue moved from its signature (`signature_subquery`), one subquery of
-the query they run anyway: every step adds one to (turns + called + ended + withdrawn), and no row is deleted.
+The poll and the push learn that the queue moved from its signature (`signature_subquery`, and the same sum
+in `live.update_state`'s SQL), part of the query they run anyway: every step adds one to (turns + called +
+ended + withdrawn), and no row is deleted.
 
 Counting speakers: a member who spoke in a turn is a speaker even when nobody typed what they said; a turn on
-an item where that member also has a comment is not counted again (`counts`).
+an item where that member also has a comment is not counted again (`counts`; `live.update_state` counts the
+same in SQL for the live page).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +29,7 @@ from django.utils.translation import gettext as _
 from members.models import Member
 
 from . import signals
-from .models import AgendaItem, Comment, Meeting, SpeakingTurn
+from .models import AgendaItem, Meeting, SpeakingTurn
 
 
 def _changed(meeting_id: int) -> None:
@@ -276,31 +278,3 @@ def called_turns(meeting: Meeting) -> list[tuple[int, int | None]]:
     return list(
         meeting.speaking_turns.filter(called_at__isnull=False).values_list("member_id", "agenda_item_id")
     )
-
-
-def count_subqueries(meeting_ref: str = "pk") -> dict:
-    """The turns' share of the live counts, as two subqueries (`live.update_state`): the members who spoke
-    in a turn with no comment in the meeting (more speakers), and the turns with no comment of that member
-    on that item (more opinions); `counts` says the same in Python."""
-    called = SpeakingTurn.objects.filter(meeting=OuterRef(meeting_ref), called_at__isnull=False).order_by()
-    no_comment = called.exclude(
-        Exists(Comment.objects.filter(meeting=OuterRef("meeting"), speaker=OuterRef("member")))
-    )
-    no_comment_on_item = called.exclude(
-        Exists(
-            Comment.objects.filter(
-                meeting=OuterRef("meeting"), speaker=OuterRef("member"), agenda_item=OuterRef("agenda_item")
-            )
-        )
-    )
-
-    def counted(qs, what):
-        return Coalesce(
-            Subquery(qs.values("meeting").annotate(n=what).values("n"), output_field=IntegerField()),
-            Value(0),
-        )
-
-    return {
-        "turn_speakers": counted(no_comment, Count("member", distinct=True)),
-        "turn_opinions": counted(no_comment_on_item, Count("pk")),
-    }

@@ -288,7 +288,7 @@ def test_a_queue_step_is_pushed_with_the_queue_and_a_comment_only_with_its_signa
     _sequence, update = published(listener)
     assert 'data-queue-signature="1"' in update["html"] and world.member.full_name in update["html"]
 
-    with django_assert_max_num_queries(1):  # a comment's update: the one query of live.update_state
+    with django_assert_max_num_queries(2):  # a comment's update: live.update_state's meeting and its counts
         html, _status = push.update_html(room.pk, ())
     assert 'data-signature="1"' in html and "data-queue-signature" not in html
 

@@ -72,7 +72,9 @@ class PushReceiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 name = self.path.rsplit("/", 1)[-1]
                 with receiver.lock:
-                    receiver.received.append(Received(name, {k.lower(): v for k, v in self.headers.items()}, body))
+                    receiver.received.append(
+                        Received(name, {k.lower(): v for k, v in self.headers.items()}, body)
+                    )
                     status = receiver.answers.get(name, 201)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
@@ -103,7 +105,9 @@ class PushReceiver:
         """Every message that reached the device, checked and decrypted as the browser would."""
         out = []
         for message in self.reaching(device):
-            check_vapid(message.headers["authorization"], vapid_public_key, audience=self.origin, subject=subject)
+            check_vapid(
+                message.headers["authorization"], vapid_public_key, audience=self.origin, subject=subject
+            )
             assert message.headers["content-encoding"] == "aes128gcm"
             plain = http_ece.decrypt(
                 message.body, private_key=device.key, auth_secret=device.auth, version="aes128gcm"

@@ -26,7 +26,13 @@ from ..push_receiver import PushReceiver
 from .conftest import page_text, run_at, vi
 
 SUBJECT = "mailto:vanphong@example.org"
-D_MINUS_1 = (2026, 12, 4, 8, 5)  # the members' reminder of the 05/12 meeting is due (tests/reminders/conftest.py)
+D_MINUS_1 = (
+    2026,
+    12,
+    4,
+    8,
+    5,
+)  # the members' reminder of the 05/12 meeting is due (tests/reminders/conftest.py)
 
 
 def _vapid_pair():
@@ -155,7 +161,9 @@ def test_a_worker_killed_after_sending_sends_again_under_the_same_tag_once_its_c
     )
     assert webpush.send_pending() == 1
     first, second = shown(receiver, phone)
-    assert first == second  # the same notification, same tag: the service worker replaces, the member sees one
+    assert (
+        first == second
+    )  # the same notification, same tag: the service worker replaces, the member sees one
     topics = {m.headers["topic"] for m in receiver.reaching(phone)}
     assert len(topics) == 1
     delivery.refresh_from_db()
@@ -208,17 +216,23 @@ def test_a_push_service_that_is_down_leaves_the_delivery_for_the_retry(world, re
     receiver.answers["phone"] = 503
     run_at(*D_MINUS_1)
 
-    with pytest.raises(webpush.PushServiceUnavailable):  # the task retries with backoff (notifications/tasks.py)
+    with pytest.raises(
+        webpush.PushServiceUnavailable
+    ):  # the task retries with backoff (notifications/tasks.py)
         webpush.send_pending()
     assert PushDelivery.objects.get().status == PushDelivery.Status.PENDING
 
     del receiver.answers["phone"]
     assert tasks.send_pending_pushes.apply().get() == 1
-    assert len(receiver.reaching(phone)) == 2 and len(shown(receiver, phone)) == 2  # the refused one, then this
+    assert (
+        len(receiver.reaching(phone)) == 2 and len(shown(receiver, phone)) == 2
+    )  # the refused one, then this
     assert PushDelivery.objects.get().status == PushDelivery.Status.SENT
 
 
-def test_a_member_who_turns_push_off_gets_no_push_and_still_the_list_and_email(world, regular, receiver, login):
+def test_a_member_who_turns_push_off_gets_no_push_and_still_the_list_and_email(
+    world, regular, receiver, login
+):
     client = login("member")
     phone = receiver.device("phone")
     turn_on(client, phone)
@@ -348,7 +362,9 @@ def test_without_vapid_keys_push_is_explained_and_nothing_breaks(world, regular,
     page = page_text(client.get(reverse("notifications:settings")))
     assert vi("Push notifications are not set up on this server.") in page
     assert 'id="push-toggle"' not in client.get(reverse("notifications:settings")).content.decode()
-    response = client.post(reverse("notifications:push_subscribe"), {"endpoint": "https://fcm.googleapis.com/x"})
+    response = client.post(
+        reverse("notifications:push_subscribe"), {"endpoint": "https://fcm.googleapis.com/x"}
+    )
     assert response.status_code == 400
     run_at(*D_MINUS_1)
     assert webpush.send_pending() == 0 and not PushDelivery.objects.exists()

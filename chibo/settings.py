@@ -308,7 +308,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="chibo@localhost")
 VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default="")
 VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="")
 # Who the push services may write to about this server (Apple's refuses a localhost address).
-VAPID_SUBJECT = env("VAPID_SUBJECT", default=f"mailto:{DEFAULT_FROM_EMAIL}")
+VAPID_SUBJECT = env("VAPID_SUBJECT", default="") or f"mailto:{DEFAULT_FROM_EMAIL}"
 # The only addresses the job posts push messages to (a subscription elsewhere is refused): the push services
 # of Chrome and Android (FCM), Firefox, Edge and Safari. "*." matches any subdomain.
 PUSH_SERVICES = env.list(

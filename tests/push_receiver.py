@@ -65,6 +65,10 @@ class PushReceiver:
         self.received: list[Received] = []
         self.answers: dict[str, int] = {}
         self.lock = threading.Lock()
+        # hold_at = n: the n-th message is taken (kept) and its answer held back until `release` is set, as a
+        # push service that is slow to answer: the sender is then "mid-send".
+        self.hold_at: int | None = None
+        self.holding, self.release = threading.Event(), threading.Event()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -76,6 +80,10 @@ class PushReceiver:
                         Received(name, {k.lower(): v for k, v in self.headers.items()}, body)
                     )
                     status = receiver.answers.get(name, 201)
+                    hold = len(receiver.received) == receiver.hold_at
+                if hold:
+                    receiver.holding.set()
+                    receiver.release.wait(60)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -90,6 +98,7 @@ class PushReceiver:
         self.devices: dict[str, Device] = {}
 
     def stop(self):
+        self.release.set()
         self.server.shutdown()
         self.server.server_close()
 

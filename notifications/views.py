@@ -119,7 +119,7 @@ def push_subscribe(request):
 def push_unsubscribe(request):
     """This browser turned push off: its subscription is forgotten (only among the user's own)."""
     endpoint = request.POST.get("endpoint", "").strip()
-    if not endpoint:
+    if not endpoint or len(endpoint) > 1000 or "\x00" in endpoint:  # no subscription has such an address
         return JsonResponse({"error": _("No device was named.")}, status=400)
     removed = webpush.unsubscribe(access.push_subscriptions_of(request.user), endpoint)
     return JsonResponse({"removed": removed})

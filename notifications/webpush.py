@@ -44,6 +44,7 @@ TIMEOUT = 10  # seconds per push service request
 TTL = 24 * 3600  # how long a push service keeps a message for a phone that is off
 BODY_CHARS = 600  # the encrypted payload must stay under 4 KB; Vietnamese letters take 2–3 bytes
 GONE = (404, 410)
+MAX_DEVICES = 10  # per user: a new one beyond them replaces the one turned on longest ago
 
 
 class PushServiceUnavailable(Exception):
@@ -132,6 +133,8 @@ def subscribe(user, *, endpoint: str, p256dh: str, auth: str, user_agent: str = 
         endpoint=endpoint,
         defaults={"user": user, "p256dh": p256dh, "auth": auth, "label": device_label(user_agent)},
     )
+    kept = PushSubscription.objects.filter(user=user).order_by("-created_at", "-pk")[:MAX_DEVICES]
+    PushSubscription.objects.filter(user=user).exclude(pk__in=list(kept.values_list("pk", flat=True))).delete()
     return subscription
 
 

@@ -382,3 +382,13 @@ def test_the_settings_page_offers_this_device_and_keeps_the_choice(world, receiv
     form = page.context["form"]
     assert form["email"].value() is False and form["push"].value() is True
     assert vi("Your notification settings were saved.") in page_text(page)
+
+
+def test_a_member_keeps_at_most_ten_devices_the_oldest_makes_way(receiver, login, world):
+    client = login("member")
+    devices = [receiver.device(f"phone-{i}") for i in range(webpush.MAX_DEVICES + 2)]
+    for device in devices:
+        turn_on(client, device)
+
+    kept = set(PushSubscription.objects.filter(user=world.member.user).values_list("endpoint", flat=True))
+    assert kept == {d.endpoint for d in devices[2:]}

@@ -20,9 +20,9 @@ TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=false
 # as its own reading of .env would override `make run DEBUG=true` and the three below.
 LOCAL_HTTP := SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0
 
-.PHONY: run test bench load screenshots screenshots-journeys install install-dev system-deps system-deps-test signing-key migrate static demo messages lint check backup restore
+.PHONY: run test bench load screenshots screenshots-journeys install install-dev system-deps system-deps-test signing-key vapid-keys migrate static demo messages lint check backup restore
 
-run: install system-deps .env signing-key migrate static demo
+run: install system-deps .env signing-key vapid-keys migrate static demo
 	@echo ""
 	@echo "  Chi bộ is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops the web server, worker and beat)"
 	@echo ""
@@ -71,6 +71,11 @@ system-deps-test:
 # that has none, so the demo's adopted minutes are digitally signed.
 signing-key: .env
 	@grep -qs '^SIGNING_KEY=.' .env || echo "SIGNING_KEY=$$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')" >> .env
+
+# The server's key pair for push notifications (notifications/webpush.py): added once to a .env that has
+# none. New keys would make every device's subscription useless, so an existing pair is never replaced.
+vapid-keys: .env install
+	@grep -qs '^VAPID_PRIVATE_KEY=.' .env || $(PY) scripts/vapid_keys.py >> .env
 
 migrate: install
 	$(PY) manage.py migrate --noinput

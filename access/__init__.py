@@ -8,7 +8,7 @@ a domain function that needs a decision takes it as an argument from the view.
 - per-object getters, `obj, may = access.meeting_for(user, pk, need="manage")`: outsider 404, a `need`
   the user lacks 403 (access/objects.py);
 - lists of what a user may see: `organizations_visible_to`, `search_entries_visible_to`,
-  `notifications_of`, `calendar_meetings_of`, `cells_managed_by`, `inbox_scope_of` (access/rules.py).
+  `notifications_of`, `push_subscriptions_of`, `calendar_meetings_of`, `cells_managed_by`, `inbox_scope_of` (access/rules.py).
 """
 
 from .objects import (
@@ -54,6 +54,7 @@ from .rules import (
     is_committee_account,
     notifications_of,
     organizations_visible_to,
+    push_subscriptions_of,
     search_entries_visible_to,
 )
 
@@ -88,6 +89,7 @@ __all__ = [
     "minutes_for",
     "minutes_version_for",
     "notifications_of",
+    "push_subscriptions_of",
     "organization_for",
     "organizations_visible_to",
     "pdf_for",

@@ -25,7 +25,7 @@ from archive.models import SearchEntry
 from evaluations.inbox import Scope
 from meetings.models import Meeting
 from members.models import Member, Organization, Role, Supervision
-from notifications.models import Notification
+from notifications.models import Notification, PushSubscription
 
 
 @dataclass(frozen=True)
@@ -224,6 +224,11 @@ def inbox_scope_of(user) -> Scope:
 def notifications_of(user) -> QuerySet[Notification]:
     """A notification is its recipient's alone; anyone else asking for one gets 404."""
     return Notification.objects.filter(recipient=user)
+
+
+def push_subscriptions_of(user) -> QuerySet[PushSubscription]:
+    """A device's push subscription is its owner's alone; anyone else asking for one gets 404."""
+    return PushSubscription.objects.filter(user=user)
 
 
 def calendar_meetings_of(user) -> QuerySet[Meeting]:

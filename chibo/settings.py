@@ -222,6 +222,7 @@ _NOW, _RENDER = {"queue": CELERY_QUEUE_NOW}, {"queue": CELERY_QUEUE_RENDER}
 CELERY_TASK_ROUTES = {
     "notifications.tasks.run_reminders": _NOW,
     "notifications.tasks.send_pending_emails": _NOW,
+    "notifications.tasks.send_pending_pushes": _NOW,
     "archive.tasks.reindex_meetings": _NOW,
     "archive.tasks.recover": _NOW,
     "evaluations.tasks.refresh_meeting_indicators": _NOW,
@@ -258,6 +259,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-emails": {
         "task": "notifications.tasks.send_pending_emails",
         "schedule": crontab(minute="*/10"),
+    },
+    # Pushes whose first attempt met a push service that was down, or whose worker died (claim per delivery).
+    "send-pending-pushes": {
+        "task": "notifications.tasks.send_pending_pushes",
+        "schedule": crontab(minute="*/5"),
     },
     # Renders pending too long and a search index behind its record are queued again (core/jobs.py), so a
     # killed worker or a broker that lost its queue delays a job by minutes, never for ever.
@@ -378,6 +384,27 @@ MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=20 * 1024 * 1024)
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="chibo@localhost")
+
+# --- Push notifications (Web Push, VAPID; notifications/webpush.py) ------------------------------------
+# The server's VAPID key pair, base64url: the public key as an uncompressed P-256 point, the private one as
+# its 32-byte number (`make run` writes a pair into .env once: scripts/vapid_keys.py). Without them the
+# settings page explains that push is not available and nothing is sent. Changing them makes every device's
+# subscription useless: members turn push on again.
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default="")
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="")
+# Who the push services may write to about this server (Apple's refuses a localhost address).
+VAPID_SUBJECT = env("VAPID_SUBJECT", default="") or f"mailto:{DEFAULT_FROM_EMAIL}"
+# The only addresses the job posts push messages to (a subscription elsewhere is refused): the push services
+# of Chrome and Android (FCM), Firefox, Edge and Safari. "*." matches any subdomain.
+PUSH_SERVICES = env.list(
+    "PUSH_SERVICES",
+    default=[
+        "https://fcm.googleapis.com",
+        "https://*.push.services.mozilla.com",
+        "https://*.notify.windows.com",
+        "https://*.push.apple.com",
+    ],
+)
 
 # --- Audit history (django-simple-history) -------------------------------------------------------
 # Viewing an object's history in the admin needs the "view historical …" permission, as the history page

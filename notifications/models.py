@@ -53,6 +53,7 @@ class Notification(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
         NONE = "none", _("no email address")
+        OFF = "off", _("turned off")
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=40)
@@ -99,3 +100,73 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"{self.user} calendar"
+
+
+class Channels(models.Model):
+    """Where a user's notifications go besides the app's own list, which is always kept: the list is the
+    record that a notification exists (its row is the exactly-once key, emails and pushes are sent from it),
+    and the one place a member can look back at what was sent. No row: both channels on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_channels"
+    )
+    email = models.BooleanField(_("by email"), default=True)
+    push = models.BooleanField(_("on my devices (push notifications)"), default=True)
+
+    class Meta:
+        verbose_name = _("notification channels")
+        verbose_name_plural = _("notification channels")
+
+    def __str__(self):
+        return f"{self.user} channels"
+
+
+class PushSubscription(models.Model):
+    """One browser on one device that turned push notifications on (Web Push, RFC 8030/8291). The endpoint
+    is the push service's address for that browser; whoever turns push on last on a browser owns it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.CharField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=120)
+    auth = models.CharField(max_length=60)
+    label = models.CharField(_("device"), max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.user} · {self.label}"
+
+
+class PushDelivery(models.Model):
+    """One notification to one device: made with the notification (unique per pair), claimed with a
+    conditional UPDATE before it is sent, so two workers never send it both."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("to be sent")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="push_deliveries")
+    subscription = models.ForeignKey(PushSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "subscription"], name="one_push_per_device")
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.notification_id} → {self.subscription_id}"

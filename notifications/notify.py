@@ -20,8 +20,8 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
-from . import signals
-from .models import Notification
+from . import signals, webpush
+from .models import Channels, Notification
 
 log = logging.getLogger(__name__)
 MAX_EMAIL_ATTEMPTS = 5
@@ -76,14 +76,36 @@ def notify_many(messages: list[Message]) -> int:
             )
     if not rows:
         return 0
+    no_email = set(
+        Channels.objects.filter(user_id__in={r.recipient_id for r in rows}, email=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    for row in rows:
+        if row.recipient_id in no_email:
+            row.email_status = Notification.Email.OFF
     keys = [r.key for r in rows]
     before = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    new = len({r.key for r in rows} - before)
-    if new:
+    new_keys = {r.key for r in rows} - before
+    if any(r.key in new_keys and r.email_status == Notification.Email.PENDING for r in rows):
         # sent after commit by notifications.tasks; unsent emails are picked up every 10 minutes anyway
         signals.emails_waiting.send(sender=Notification)
-    return new
+    # one push per device of each recipient who takes them, sent after commit too (notifications/webpush.py)
+    webpush.deliveries_for(sorted(new_keys))
+    return len(new_keys)
+
+
+def set_channels(user, *, email: bool, push: bool) -> Channels:
+    """The member's choice, for what is still waiting too: an email or a push not yet sent is not sent."""
+    channels, _created = Channels.objects.update_or_create(user=user, defaults={"email": email, "push": push})
+    if not email:
+        Notification.objects.filter(recipient=user, email_status=Notification.Email.PENDING).update(
+            email_status=Notification.Email.OFF
+        )
+    if not push:
+        webpush.drop_pending(user)
+    return channels
 
 
 def _absolute(url: str) -> str:

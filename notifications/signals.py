@@ -4,3 +4,6 @@ from django.dispatch import Signal
 
 # New notifications with an email to send were created. sender: Notification.
 emails_waiting = Signal()
+
+# New notifications with a push to send to a device were created. sender: Notification.
+pushes_waiting = Signal()

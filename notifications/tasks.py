@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from meetings import signals as meeting_signals
 from meetings.models import Meeting
 
-from . import notify, reminders, signals
+from . import notify, reminders, signals, webpush
 from .models import Notification
 
 
@@ -31,6 +31,24 @@ def send_pending_emails() -> int:
 @receiver(signals.emails_waiting, sender=Notification)
 def _send_after_commit(sender, **kwargs):
     send_pending_emails.delay_on_commit()
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(webpush.PushServiceUnavailable,),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=6,
+)
+def send_pending_pushes() -> int:
+    """Sends the push notifications not yet sent, one claimed delivery at a time; a push service that is
+    down leaves its deliveries pending and the task retries with backoff (the beat's run picks them up too)."""
+    return webpush.send_pending()
+
+
+@receiver(signals.pushes_waiting, sender=Notification)
+def _push_after_commit(sender, **kwargs):
+    send_pending_pushes.delay_on_commit()
 
 
 @receiver(meeting_signals.published, sender=Meeting)

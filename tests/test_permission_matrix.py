@@ -17,7 +17,7 @@ from meetings import live, speakers
 from meetings.models import Attendance, Comment, Document, Guidance, Meeting, Task, Vote
 from meetings.services import plan_regular_meeting
 from members.models import MemberImport, StatusPeriod
-from notifications.models import CalendarFeed, Notification
+from notifications.models import CalendarFeed, Notification, PushSubscription
 
 from .conftest import PERSONAS
 from .factories import post_comment
@@ -191,6 +191,16 @@ def _verification_code(world):
 def _notification(world):
     return Notification.objects.create(
         key="test:1", kind="test", recipient=world.member.user, title="Nhắc", body="…", url="/"
+    )
+
+
+def _push_device(world):
+    """The member's phone, where they turned push notifications on."""
+    return PushSubscription.objects.create(
+        user=world.member.user,
+        endpoint="https://fcm.googleapis.com/fcm/send/matrix-phone",
+        p256dh="BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+        auth="tBHItJI5svbpez7KI4CCXg",
     )
 
 
@@ -372,6 +382,18 @@ MATRIX = {
     "notifications:notification": ("get", lambda w: [_notification(w).pk], OWN_NOTIFICATION, None),
     "notifications:notifications_read": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),
     "notifications:calendar": ("get", lambda w: [], LOGGED_IN_OK, None),
+    # Notification channels and this device's push notifications: each user's own (tests/reminders/test_push.py).
+    "notifications:settings": ("get", lambda w: [], LOGGED_IN_OK, None),
+    # Posted by static/js/push.js; without a subscription in the form, a 400 with a Vietnamese message.
+    "notifications:push_subscribe": ("post", lambda w: [], dict.fromkeys(PERSONAS, 400) | {"anon": 302}, {}),
+    "notifications:push_unsubscribe": ("post", lambda w: [], dict.fromkeys(PERSONAS, 400) | {"anon": 302}, {}),
+    # A device in the list is its owner's to remove; anyone else is told it does not exist.
+    "notifications:push_remove": (
+        "post",
+        lambda w: [_push_device(w).pk],
+        dict.fromkeys(PERSONAS, 404) | {"anon": 302, "member": 302},
+        {},
+    ),
     "notifications:calendar_renew": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),
     "notifications:calendar_revoke": ("post", lambda w: [], dict.fromkeys(PERSONAS, 302), {}),
     "notifications:calendar_feed": ("get", lambda w: [_feed(w).token], dict.fromkeys(PERSONAS, 200), None),

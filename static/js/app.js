@@ -37,3 +37,26 @@ if ("serviceWorker" in navigator) {
 if (document.body.dataset.signedOut && window.caches) {
   caches.delete("chibo-pages-v1");
 }
+// Logging out also ends this browser's push notifications (notifications/webpush.py): the next person on a
+// shared phone does not get those of whoever was signed in. The server forgets the subscription first; the
+// logout goes ahead whatever happens. (A session that merely expired keeps them: no one logged out.)
+document.addEventListener("submit", function (event) {
+  var form = event.target.closest("form[data-push-forget]");
+  if (!form || form.dataset.pushForgotten || !("serviceWorker" in navigator && "PushManager" in window)) {
+    return;
+  }
+  event.preventDefault();
+  form.dataset.pushForgotten = "1";
+  var csrf = form.querySelector("[name=csrfmiddlewaretoken]");
+  navigator.serviceWorker.getRegistration().then(function (registration) {
+    return registration && registration.pushManager.getSubscription();
+  }).then(function (subscription) {
+    if (!subscription) { return null; }
+    return fetch(form.dataset.pushForget, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf ? csrf.value : "" },
+      body: new URLSearchParams({ endpoint: subscription.endpoint })
+    }).then(function () { return subscription.unsubscribe(); });
+  }).catch(function () {}).then(function () { form.submit(); });
+});

@@ -7,6 +7,11 @@
  * touched: no POST, no poll, no live stream goes through here, so the comment outbox works as before.
  * The kept pages belong to whoever was signed in: a page shown signed out (the login page, after a logout)
  * deletes them (static/js/app.js), so the next person on a shared phone finds nothing.
+ *
+ * Push notifications (notifications/webpush.py, static/js/push.js): a push message is the JSON
+ * {title, body, tag, url}; it is shown under its tag, so the same notification sent twice (a worker killed
+ * after sending and before recording it) replaces the first rather than showing a second. A tap on it
+ * focuses the app's window already at the notification's address, or opens one there.
  */
 "use strict";
 
@@ -53,4 +58,27 @@ self.addEventListener("fetch", function (event) {
   } else if (url.pathname.indexOf("/static/") === 0) {
     event.respondWith(HASHED.test(url.pathname) ? keptFirst(request) : networkFirst(request, STATIC));
   }
+});
+
+self.addEventListener("push", function (event) {
+  var message = {};
+  try { message = event.data ? event.data.json() : {}; } catch (error) { message = {}; }
+  var url = message.url || "/notifications/";
+  event.waitUntil(self.registration.showNotification(message.title || "Chi bộ", {
+    body: message.body || "",
+    tag: message.tag || undefined,
+    icon: "/icons/icon-192.png",
+    data: { url: url }
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+    for (var i = 0; i < windows.length; i++) {
+      if (windows[i].url === target.href && "focus" in windows[i]) { return windows[i].focus(); }
+    }
+    return self.clients.openWindow(target.href);
+  }));
 });

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from documents.models import MinutesVersion
 from meetings import absences, live
+from meetings import speakers as speaker_queue
 from meetings.models import CommitteeSession, Meeting, Task, Vote
 
 
@@ -27,9 +28,16 @@ def facts_for(meeting: Meeting) -> dict[str, Fact]:
     session = CommitteeSession.objects.filter(meeting=meeting).first()
     # Members who spoke: a delegate's remarks (the superior officer's, a guest's) are not the members'
     # participation, so only speakers on the meeting's roll call count.
-    by_members = meeting.comments.filter(speaker__in=meeting.attendances.values("member"))
-    speakers = by_members.values("speaker").distinct().count()
-    n_comments = by_members.count()
+    # A member called in a turn of the speaker queue spoke, typed comment or not (as the minutes count).
+    on_roll = meeting.attendances.values("member")
+    speakers, n_comments = speaker_queue.counts(
+        meeting.comments.filter(speaker__in=on_roll).values_list(
+            "speaker_id", "speaker_name", "agenda_item_id"
+        ),
+        meeting.speaking_turns.filter(called_at__isnull=False, member__in=on_roll).values_list(
+            "member_id", "agenda_item_id"
+        ),
+    )
     duration = (
         int((meeting.ended_at - meeting.started_at).total_seconds() // 60)
         if meeting.ended_at and meeting.started_at

@@ -13,6 +13,7 @@ from django.utils import timezone
 from core.months import add_months, month_end, month_start, next_month, previous_month, quarter_start
 from documents.models import MinutesVersion
 from meetings import absences
+from meetings import speakers as speaker_queue
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -22,6 +23,7 @@ from meetings.models import (
     Guest,
     Meeting,
     SelfCriticismTurn,
+    SpeakingTurn,
     Vote,
 )
 from members import rules
@@ -83,6 +85,7 @@ def refresh(period: dt.date, cells=None) -> int:
         .values("meeting_id")
         .annotate(n=Count("pk"), speakers=Count("speaker", distinct=True))
     }
+    talk |= _talk_with_turns(ids)
     sessions = set(CommitteeSession.objects.filter(meeting_id__in=ids).values_list("meeting_id", flat=True))
     minutes_by_category = defaultdict(dict)
     for r in (
@@ -283,3 +286,31 @@ def rebuild_recent(months: int = 3, today: dt.date | None = None) -> int:
 
 def level_counts(rows) -> Counter:
     return Counter(r.level or "none" for r in rows)
+
+
+def _talk_with_turns(meeting_ids: list[int]) -> dict[int, dict]:
+    """The meetings among these whose speaker queue called someone: their members who spoke and their
+    opinions counted as the minutes count them (a turn with no comment of that member on that item is one
+    more; meetings/speakers.py `counts`). Most meetings have no called turn and keep the plain count."""
+    turns = defaultdict(list)
+    for meeting_id, member_id, item_id in SpeakingTurn.objects.filter(
+        meeting_id__in=meeting_ids, called_at__isnull=False
+    ).values_list("meeting_id", "member_id", "agenda_item_id"):
+        turns[meeting_id].append((member_id, item_id))
+    if not turns:
+        return {}
+    comments = defaultdict(list)
+    for meeting_id, *row in Comment.objects.filter(meeting_id__in=list(turns)).values_list(
+        "meeting_id", "speaker_id", "speaker_name", "agenda_item_id"
+    ):
+        comments[meeting_id].append(tuple(row))
+    talk = {}
+    for meeting_id, called in turns.items():
+        said = [row for row in comments[meeting_id] if row[0] is not None]  # members, as the plain count
+        speakers, n = speaker_queue.counts(said, called)
+        talk[meeting_id] = {
+            "meeting_id": meeting_id,
+            "n": n + len(comments[meeting_id]) - len(said),
+            "speakers": speakers,
+        }
+    return talk

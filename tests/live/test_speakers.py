@@ -327,3 +327,22 @@ def test_the_minutes_count_the_speakers_of_turns(room, world):
     with translation.override("vi"):
         doc = minutes.assemble(room)
     assert (doc["speakers"], doc["comments"]) == (2, 2)
+
+
+def test_the_quality_score_and_the_dashboard_count_the_speakers_of_turns(room, world):
+    """What the minutes say the quality score and the committee's dashboard say too: the fellow spoke in a
+    turn nobody typed, the member typed a comment."""
+    from evaluations import facts, indicators
+    from evaluations.models import CellMonth
+
+    speakers.ask(meeting=room, member=world.fellow)
+    speakers.call_next(meeting=room)
+    post_comment(room, world.member, "Ý kiến đã ghi.")
+    live.close_meeting(meeting=room, by=world.secretary.user)
+    room.refresh_from_db()
+
+    fact = facts.facts_for(room)["speakers_share"]
+    assert fact.value == 2 / 4 and fact.text == "2/4 đồng chí có mặt phát biểu 2 ý kiến"
+    indicators.refresh_meeting(room.pk)
+    row = CellMonth.objects.get(cell=room.cell, period=room.period)
+    assert (row.speakers, row.comments) == (2, 2)

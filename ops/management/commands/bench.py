@@ -128,6 +128,8 @@ class Command(BaseCommand):
             self._pdf(repeat)
         if measure("beat"):
             self._beat(root)
+        if measure("rebuild"):
+            self._rebuild(root)
         if measure("evening"):
             self._evening(repeat * 3)
         if wanted and Path(out).exists():
@@ -413,6 +415,33 @@ class Command(BaseCommand):
             baseline,
             cells=len(cells),
             notifications=created,
+        )
+
+    def _rebuild(self, root):
+        """The nightly indicator rebuild (`evaluations.tasks.rebuild_indicators`: the last three months of
+        every cell), once, against the bare SQL that reads those months' meetings."""
+        from evaluations import indicators
+
+        samples = _time(indicators.rebuild_recent, 1)
+        since = (timezone.localdate().replace(day=1) - dt.timedelta(days=62)).replace(day=1)
+
+        def bare():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT m.id, m.cell_id, m.status, m.started_at, m.ended_at FROM meetings_meeting m"
+                    " WHERE m.period >= %s",
+                    [since],
+                )
+                cursor.fetchall()
+
+        baseline = _stats(_time(bare, 3))[0]
+        self._record(
+            "nightly_rebuild",
+            samples,
+            "bare SQL reading the three months' meetings",
+            baseline,
+            cells=Organization.objects.under(root).cells().count(),
+            rows=CellMonth.objects.count(),
         )
 
     def _beat_fixtures(self, root, cells):

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
@@ -102,6 +102,12 @@ class Command(BaseCommand):
         if not Organization.objects.filter(name=ROOT).exists():
             call_command("seed_scale", cells=cells, months=months, stdout=self.stdout)
         root = Organization.objects.get(name=ROOT)
+        held = Organization.objects.under(root).cells().count()
+        if held != cells:
+            raise CommandError(
+                f"This database was seeded with {held} cells, not {cells}: give another one for this size "
+                "(scripts/bench: BENCH_DB=<name>)."
+            )
         self.results = {}
         self.stdout.write(
             f"database: {connection.vendor}; data: {Organization.objects.under(root).cells().count()} cells, "

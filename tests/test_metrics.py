@@ -10,20 +10,6 @@ from notifications.models import Notification
 pytestmark = pytest.mark.django_db
 
 TOKEN = "scrape-token-for-tests"
-MIDDLEWARE_ON = [
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "members.middleware.SessionTimeoutMiddleware",
-    "members.middleware.TwoFactorMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
-    "axes.middleware.AxesMiddleware",
-]
 
 
 def scrape(client: Client, token: str | None = TOKEN):
@@ -42,7 +28,14 @@ def test_without_the_token_the_endpoint_is_not_there(client, settings, world):
 
 
 def test_a_scrape_shows_each_views_latency_and_the_records_figures(client, settings, world):
-    settings.METRICS, settings.METRICS_TOKEN, settings.MIDDLEWARE = True, TOKEN, MIDDLEWARE_ON
+    settings.METRICS, settings.METRICS_TOKEN = True, TOKEN
+    *inner, axes = settings.MIDDLEWARE  # as chibo/settings.py wraps them with METRICS on
+    settings.MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *inner,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+        axes,
+    ]
     member = Client()
     member.force_login(world.member.user)
     assert member.get("/me/").status_code == 200

@@ -27,6 +27,24 @@ def worker_database_url() -> str:
     return f"postgres://{auth}@{host}{port}/{db['NAME']}"
 
 
+def worker_env(prefix: str, tmp_path, **extra: str) -> dict:
+    """The environment of a real worker (or server) process for this test: its database, its queues, a
+    folder of its own, the test's files, no connection kept between tasks; `extra` adds or overrides."""
+    return {
+        **os.environ,
+        "DATABASE_URL": worker_database_url(),
+        "CELERY_QUEUE_PREFIX": prefix,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "worker-test-secret",
+        "DEBUG": "false",
+        "VAR_DIR": str(tmp_path / "var"),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CONN_MAX_AGE": "0",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
 def new_prefix(what: str = "test") -> str:
     return f"chibo-{what}-{uuid.uuid4().hex[:12]}-"
 

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 import access
@@ -35,43 +35,35 @@ def _answer(request, meeting: Meeting, perform, done: str):
     return redirect(reverse("meetings:live", args=[meeting.pk]) + "#speakers")
 
 
-@login_required
-@require_POST
-def ask(request, pk):
-    meeting, _may = access.speaker_queue_for(request.user, pk, need="ask")
-    member = access.access_for(request.user).member
-    return _answer(
-        request,
-        meeting,
-        lambda: speakers.ask(meeting=meeting, member=member),
-        _("You are in the queue to speak."),
-    )
+def _step(need: str, act, done):
+    """A view for one step of the queue: who may take it (`need`: "ask" for members present, "run" for the
+    chair), the step (`act(meeting, member)`), and what the page says once it is taken."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        meeting, _may = access.speaker_queue_for(request.user, pk, need=need)
+        member = access.access_for(request.user).member
+        return _answer(request, meeting, lambda: act(meeting, member), str(done))
+
+    return view
 
 
-@login_required
-@require_POST
-def withdraw(request, pk):
-    meeting, _may = access.speaker_queue_for(request.user, pk, need="ask")
-    member = access.access_for(request.user).member
-    return _answer(
-        request,
-        meeting,
-        lambda: speakers.withdraw(meeting=meeting, member=member),
-        _("Your request to speak is withdrawn."),
-    )
-
-
-@login_required
-@require_POST
-def call_next(request, pk):
-    meeting, _may = access.speaker_queue_for(request.user, pk, need="run")
-    return _answer(
-        request, meeting, lambda: speakers.call_next(meeting=meeting), _("The next speaker has the floor.")
-    )
-
-
-@login_required
-@require_POST
-def end_turn(request, pk):
-    meeting, _may = access.speaker_queue_for(request.user, pk, need="run")
-    return _answer(request, meeting, lambda: speakers.end_turn(meeting=meeting), _("The turn is ended."))
+ask = _step(
+    "ask",
+    lambda meeting, member: speakers.ask(meeting=meeting, member=member),
+    gettext_lazy("You are in the queue to speak."),
+)
+withdraw = _step(
+    "ask",
+    lambda meeting, member: speakers.withdraw(meeting=meeting, member=member),
+    gettext_lazy("Your request to speak is withdrawn."),
+)
+call_next = _step(
+    "run",
+    lambda meeting, _member: speakers.call_next(meeting=meeting),
+    gettext_lazy("The next speaker has the floor."),
+)
+end_turn = _step(
+    "run", lambda meeting, _member: speakers.end_turn(meeting=meeting), gettext_lazy("The turn is ended.")
+)

@@ -2,7 +2,6 @@
 one withdraws, the chair calls the next speaker from the live page, and the projector shows who speaks and
 for how long; every phone follows the queue through the live updates."""
 
-import datetime as dt
 import re
 
 import pytest
@@ -10,24 +9,19 @@ from playwright.sync_api import expect
 
 from meetings import live
 from meetings.models import Attendance, SpeakingTurn
-from meetings.services import plan_regular_meeting, publish_meeting
 
 from ..factories import MemberFactory, UserFactory
 from ..meetings.pages import vi
 from .axe import horizontal_overflow
+from .test_live_meeting import open_meeting as opened_live
+from .test_live_meeting import polls_of
 from .waits import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-NOVEMBER = dt.date(2026, 11, 1)
-
 
 def open_meeting(world, *present):
-    meeting, _created = plan_regular_meeting(cell=world.cell, period=NOVEMBER)
-    publish_meeting(meeting=meeting, by=world.secretary.user)
-    meeting = live.open_meeting(
-        meeting=meeting, chair=world.secretary, clerk=world.fellow, by=world.secretary.user
-    )
+    meeting = opened_live(world)
     for member in present:
         live.mark_attendance(
             attendance=meeting.attendances.get(member=member), status=Attendance.Status.PRESENT
@@ -41,13 +35,6 @@ def waiting(page):
 
 def place(n: int) -> str:
     return vi("You are number {n} in the queue.").replace("{n}", str(n))
-
-
-def polls_of(page) -> list:
-    """The poll requests the page makes from now on."""
-    made = []
-    page.on("request", lambda request: made.append(request.url) if "/live/poll/" in request.url else None)
-    return made
 
 
 @pytest.mark.parametrize("transport", ["poll", "stream"])

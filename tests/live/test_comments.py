@@ -15,7 +15,7 @@ from meetings.models import Comment, Meeting
 from ..conftest import forget_cache
 from ..factories import MemberFactory, post_comment, thematic_meeting
 from .conftest import at
-from .pages import text, vi, vi_n
+from .pages import live_state, text, vi, vi_n
 
 JSON = {"Accept": "application/json"}
 
@@ -198,17 +198,6 @@ def test_speakers_and_comments_are_counted_on_the_live_page_and_the_projector(op
 
 def poll_url(meeting):
     return reverse("meetings:poll", args=[meeting.pk])
-
-
-def live_state(client, meeting):
-    """What the live page hands its script: the poll token, the last comment id, the item and the state."""
-    context = client.get(reverse("meetings:live", args=[meeting.pk])).context
-    return {
-        "t": context["token"],
-        "after": context["last_id"],
-        "item": context["meeting"].current_item_id or "",
-        "status": context["meeting"].status,
-    }
 
 
 def test_poll_returns_only_the_comments_after_the_cursor(opened, world, login):

@@ -13,7 +13,7 @@ from meetings.models import Attendance, Ballot, PhoneBallot, PhoneVote, Vote
 
 from ..factories import MemberFactory, UserFactory
 from .conftest import mark
-from .pages import messages_of, text, vi
+from .pages import live_state, messages_of, text, vi
 
 S = Attendance.Status
 FETCH = {"X-Requested-With": "fetch"}
@@ -260,22 +260,11 @@ def test_the_minutes_vote_may_be_taken_on_phones_after_the_close(room, world):
 # --- The tally, live --------------------------------------------------------------------------------------
 
 
-def poll_state(client, meeting):
-    context = client.get(live_url(meeting)).context
-    return {
-        "t": context["token"],
-        "after": context["last_id"],
-        "item": context["meeting"].current_item_id or "",
-        "status": context["meeting"].status,
-        "vote": context["vote_signature"],
-    }
-
-
 def test_the_secretary_poll_brings_the_tally_when_a_member_taps(
     phone_vote, world, login, django_assert_max_num_queries
 ):
     secretary = login("secretary")
-    state = poll_state(secretary, phone_vote.meeting)
+    state = live_state(secretary, phone_vote.meeting)
     poll = reverse("meetings:poll", args=[phone_vote.meeting_id])
     with django_assert_max_num_queries(2):
         assert secretary.get(poll, state).status_code == 204  # nothing new: still two queries
@@ -292,7 +281,7 @@ def test_the_secretary_poll_brings_the_tally_when_a_member_taps(
 
 def test_a_member_poll_shows_the_vote_when_it_opens(room, world, login):
     member = login("member")
-    state = poll_state(member, room)
+    state = live_state(member, room)
     assert state["vote"] == ""
 
     vote = live.open_phone_vote(meeting=room, kind=Vote.Kind.RESOLUTION, question=QUESTION, by=None)

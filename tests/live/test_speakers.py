@@ -16,7 +16,7 @@ from meetings.models import Meeting, SpeakingTurn
 from ..clock import at
 from ..factories import MemberFactory, UserFactory, post_comment
 from .conftest import mark
-from .pages import messages_of, text, vi
+from .pages import live_state, messages_of, text, vi
 from .test_push import published, pushing, subscribe  # noqa: F401  (the fixture)
 
 FETCH = {"X-Requested-With": "fetch"}
@@ -246,23 +246,11 @@ def test_the_rules_give_the_self_criticism_item_its_time_and_other_items_none(ro
     assert speakers.time_hint(room, room.agenda_items.get(section="discussion")) == ""
 
 
-def poll_state(client, meeting):
-    context = client.get(reverse("meetings:live", args=[meeting.pk])).context
-    return {
-        "t": context["token"],
-        "after": context["last_id"],
-        "item": context["meeting"].current_item_id or "",
-        "status": context["meeting"].status,
-        "vote": context["vote_signature"],
-        "speakers": context["queue"].signature,
-    }
-
-
 def test_the_poll_brings_the_queue_when_it_moved_and_costs_nothing_more_otherwise(
     room, world, login, django_assert_max_num_queries
 ):
     phone = login("fellow")
-    state = poll_state(phone, room)
+    state = live_state(phone, room)
     poll = reverse("meetings:poll", args=[room.pk])
     with django_assert_max_num_queries(2):
         assert phone.get(poll, state).status_code == 204  # nothing new: still the user and one summary

@@ -21,7 +21,7 @@ from notifications.models import Notification, PushDelivery, PushSubscription
 
 from ..conftest import require_service
 from ..push_receiver import PushReceiver
-from ..worker import new_prefix, own_queues, worker_database_url
+from ..worker import new_prefix, own_queues, worker_env
 from .test_push import SUBJECT, _vapid_pair
 from .test_worker_kill import Worker, wait_for
 
@@ -61,22 +61,16 @@ def test_a_worker_killed_mid_send_sends_nothing_twice_but_the_message_in_flight_
         devices[device.name] = (device, note)
 
     prefix = new_prefix("push-kill")
-    env = {
-        **os.environ,
-        "DATABASE_URL": worker_database_url(),
-        "CELERY_QUEUE_PREFIX": prefix,
-        "CELERY_VISIBILITY_TIMEOUT": "5",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "SECRET_KEY": "push-kill-test",
-        "DEBUG": "false",
-        "VAR_DIR": str(tmp_path / "var"),
-        "CONN_MAX_AGE": "0",
-        "PYTHONUNBUFFERED": "1",
-        "VAPID_PUBLIC_KEY": public,
-        "VAPID_PRIVATE_KEY": private,
-        "VAPID_SUBJECT": SUBJECT,
-        "PUSH_SERVICES": "http://127.0.0.1",
-    }
+    env = worker_env(
+        prefix,
+        tmp_path,
+        CELERY_VISIBILITY_TIMEOUT="5",
+        SECRET_KEY="push-kill-test",
+        VAPID_PUBLIC_KEY=public,
+        VAPID_PRIVATE_KEY=private,
+        VAPID_SUBJECT=SUBJECT,
+        PUSH_SERVICES="http://127.0.0.1",
+    )
     sending = own_queues(prefix)  # the test sends to the workers' queues; removed at the end
     sending.__enter__()
     workers: list[Worker] = []

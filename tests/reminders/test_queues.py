@@ -24,7 +24,7 @@ from notifications.models import Notification
 
 from ..conftest import require_service
 from ..factories import make_org
-from ..worker import new_prefix, own_queues, queues, worker_command, worker_database_url
+from ..worker import new_prefix, own_queues, queues, worker_command, worker_env
 from .conftest import many_cells
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -81,19 +81,12 @@ def test_twenty_books_do_not_hold_up_a_reminder(on_postgres, tmp_path):
     cells = many_cells(branch, BOOKS, meeting_at=meeting_at)
 
     prefix = new_prefix("queues")
-    env = {
-        **os.environ,
-        "DATABASE_URL": worker_database_url(),
-        "CELERY_QUEUE_PREFIX": prefix,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "SECRET_KEY": "queue-test",
-        "DEBUG": "false",
-        "EMAIL_URL": f"filemail:///{tmp_path / 'outbox'}",
-        "VAR_DIR": str(tmp_path / "var"),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "CONN_MAX_AGE": "0",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = worker_env(
+        prefix,
+        tmp_path,
+        SECRET_KEY="queue-test",
+        EMAIL_URL=f"filemail:///{tmp_path / 'outbox'}",
+    )
     workers: list[Worker] = []
     with own_queues(prefix):
         try:

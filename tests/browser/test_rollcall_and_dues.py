@@ -170,3 +170,69 @@ def test_dues_of_17_where_16_pay_the_standard_amount_in_4_actions(browse, world,
     check_phone_screen(page)
     assert cut_labels(page, "#dues-ledger .btn") == []
     shoot(page, "dues")
+
+
+def test_a_slow_answer_never_leaves_an_old_count_on_the_screen(browse, world, meeting, clock, monkeypatch):
+    """Two rows marked in quick succession while the first answer is slow: the counts on the screen are the
+    counts after both, never the first answer's (each answer carries the counts as they were when it left;
+    the rows' saves go one after another, so the last to arrive is the last made)."""
+    import time
+
+    from meetings.views import record
+
+    slow_row = meeting.attendances.get(member__full_name="Lê Thị Bình").pk
+    drawn = record.render
+
+    def render_slowly(request, template, context=None, *args, **kwargs):
+        response = drawn(request, template, context, *args, **kwargs)
+        if template == "meetings/_roll_saved.html" and f"/{slow_row}/" in request.path:
+            time.sleep(1.5)  # the counts are drawn; the answer is late
+        return response
+
+    monkeypatch.setattr(record, "render", render_slowly)
+    page = browse.open("secretary", f"/meetings/{meeting.pk}/attendance/", phone=True)
+    page.get_by_role("button", name=vi("Everyone present")).click()
+    expect(page.locator("#quorum")).to_contain_text(re.compile(rf"{vi('Present')}\s*17(?!\d)"))
+    ill, away = row(page, "Lê Thị Bình"), row(page, "Vũ Văn Khánh")
+    ill.get_by_text(vi("Absent with reason"), exact=False).click()
+    away.get_by_text(vi("Absent without reason"), exact=False).click()
+
+    expect(away.locator("[aria-live]")).to_contain_text(
+        vi("Saved: %(status)s", status=vi("Absent without reason"))
+    )
+    expect(ill.locator("[aria-live]")).to_contain_text(
+        vi("Saved: %(status)s", status=vi("Absent with reason"))
+    )
+    page.wait_for_timeout(500)  # any answer still on its way has arrived
+    expect(page.locator("#quorum")).to_contain_text(re.compile(rf"{vi('Present')}\s*15(?!\d)"))
+
+
+def test_a_slow_answer_never_leaves_old_dues_totals_on_the_screen(browse, world, meeting, clock, monkeypatch):
+    """The same for the dues: two "not paid" taps, the first answer late; the totals are those after both."""
+    import time
+
+    from meetings.views import record
+
+    slow_member = "Lê Thị Bình"
+    drawn = record.render
+
+    def render_slowly(request, template, context=None, *args, **kwargs):
+        response = drawn(request, template, context, *args, **kwargs)
+        if template == "meetings/_dues_row.html" and context["e"].member.full_name == slow_member:
+            time.sleep(1.5)  # the totals are drawn; the answer is late
+        return response
+
+    monkeypatch.setattr(record, "render", render_slowly)
+    page = browse.open("secretary", f"/meetings/{meeting.pk}/dues/", phone=True)
+    page.get_by_role("button", name=vi("Everyone paid the standard amount")).click()
+    expect(page.locator("#dues-summary")).to_contain_text(
+        vi("Collected %(paid)s of %(due)s đồng", paid="1.700.000", due="1.700.000")
+    )
+    for name in (slow_member, "Ngô Văn Cường"):
+        page.get_by_role("button", name=f"{vi('Mark as not paid')} — {name}").click()
+    for name in (slow_member, "Ngô Văn Cường"):
+        expect(page.locator("#dues-ledger li").filter(has_text=name)).to_contain_text(vi("Not paid yet"))
+    page.wait_for_timeout(500)  # any answer still on its way has arrived
+    expect(page.locator("#dues-summary")).to_contain_text(
+        vi("Collected %(paid)s of %(due)s đồng", paid="1.500.000", due="1.700.000")
+    )

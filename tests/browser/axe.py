@@ -1,6 +1,7 @@
 """Accessibility checks in the browser: axe-core (vendored, tests/browser/vendor) and layout measurements."""
 
 from .conftest import AXE
+from .waits import wait_until
 
 _source = None
 
@@ -11,6 +12,14 @@ def serious_violations(page) -> list[str]:
     axe is evaluated through the DevTools protocol, which the page's Content Security Policy does not
     govern: the page is checked exactly as the app serves it."""
     global _source
+    # Colours are measured as they end, not halfway through a transition: htmx settles a swapped element's
+    # attributes after the swap (a button whose class changed fades to its new colours for 0.15 s), and axe
+    # measured the half-faded button as unreadable. Endless animations (a spinner) are not waited for.
+    wait_until(
+        page,
+        "!document.querySelector('.htmx-swapping, .htmx-settling') && document.getAnimations().every("
+        "a => a.playState !== 'running' || a.effect.getComputedTiming().iterations === Infinity)",
+    )
     if _source is None:
         _source = AXE.read_text(encoding="utf-8")
     if not page.evaluate("() => typeof window.axe === 'object'"):

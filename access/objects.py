@@ -16,6 +16,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from core import rows
 from documents.models import GeneratedPdf, MinutesVersion, VerificationCode
 from evaluations.models import Evaluation, Rubric
 from meetings.models import AgendaItem, Comment, Document, Guidance, Meeting, PhoneVote, Task
@@ -170,7 +171,9 @@ def _seen_meeting(user, meeting: Meeting | None, need: str | None) -> MeetingMay
 
 def meeting_for(user, pk: int, *, need: str | None = None) -> tuple[Meeting, MeetingMay]:
     """Anyone who sees the cell sees its meetings; only its committee changes them."""
-    meeting = Meeting.objects.select_related("cell").filter(pk=pk).first()
+    meeting = rows.first(Meeting, "t.id = %s", [pk])  # the live path's every request: see core/rows.py
+    if meeting is not None:
+        rows.load_related(meeting, "cell")
     return meeting, _seen_meeting(user, meeting, need)
 
 

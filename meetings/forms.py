@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import cached_property, lazy
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -255,6 +256,18 @@ class ListedChoiceField(forms.ModelChoiceField):
         super().__init__(*args, **kwargs)
         self.objects = []
 
+    @property
+    def objects(self) -> list:
+        """The objects, loaded the first time they are needed when given as a function: a form posted without
+        a choice and valid never reads them (a phone's comment on the item under discussion)."""
+        if callable(self._objects):
+            self._objects = list(self._objects())
+        return self._objects
+
+    @objects.setter
+    def objects(self, value) -> None:
+        self._objects = value
+
     def to_python(self, value):
         if value in self.empty_values:
             return None
@@ -292,15 +305,15 @@ class CommentForm(forms.Form):
         # The item under discussion by default; any item of the agenda by choice (numbered as the agenda).
         items = self.fields["agenda_item"]
         items.queryset = meeting.agenda_items.order_by("position", "pk")
-        items.objects = list(items.queryset)  # the one query: the choices and the choice come from it
-        labels = {item.pk: f"{n}. {item.title}" for n, item in enumerate(items.objects, start=1)}
+        # One query, when the list is drawn or an item chosen: the choices and the choice come from it.
+        items.objects = items.queryset.all
         now = meeting.current_item_id
-        self.agenda_labels = labels
-        items.label_from_instance = lambda item: labels.get(item.pk, item.title)
+        items.label_from_instance = lambda item: self.agenda_labels.get(item.pk, item.title)
         # A phone's list shows the start of a long title only: the whole title of the item chosen is written
         # under it (static/js/live.js keeps it in step with the choice). Escaped: help text is not.
         chosen = self.data.get(self.add_prefix("agenda_item")) if self.is_bound else now
-        items.help_text = escape(labels.get(_as_int(chosen), ""))
+        chosen = _as_int(chosen)
+        items.help_text = lazy(lambda: escape(self.agenda_labels.get(chosen, "")), str)() if chosen else ""
         items.initial = now
         if now is not None:
             items.empty_label = None
@@ -311,6 +324,13 @@ class CommentForm(forms.Form):
         else:
             del self.fields["speaker"]
             del self.fields["speaker_name"]
+
+
+    @cached_property
+    def agenda_labels(self) -> dict[int, str]:
+        """Each item's title numbered as on the agenda."""
+        objects = self.fields["agenda_item"].objects
+        return {item.pk: f"{n}. {item.title}" for n, item in enumerate(objects, start=1)}
 
 
 def _as_int(value) -> int | None:

@@ -13,7 +13,9 @@ Used where a request pays it on the live path: the signed-in member (access.rule
 from django.db import models
 
 
-def first(model: type[models.Model], where: str, params=(), *, columns: str = "", joins: str = "", order="id"):
+def first(
+    model: type[models.Model], where: str, params=(), *, columns: str = "", joins: str = "", order="id"
+):
     """The first row of `model`'s table (alias `t`) matching `where` (SQL, `%s` placeholders), or None.
     `columns`: more columns, which become attributes of the instance; `joins`: what they need after the table
     (`CROSS JOIN (SELECT ...) c`). `params` go in the order the placeholders stand: columns, joins, where."""

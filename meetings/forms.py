@@ -325,7 +325,6 @@ class CommentForm(forms.Form):
             del self.fields["speaker"]
             del self.fields["speaker_name"]
 
-
     @cached_property
     def agenda_labels(self) -> dict[int, str]:
         """Each item's title numbered as on the agenda."""

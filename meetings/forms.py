@@ -7,6 +7,7 @@ from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from core import rows
 from members.forms import DateInput, SensibleDateField
 from members.models import Member, Supervision
 
@@ -255,11 +256,12 @@ class ListedChoiceField(forms.ModelChoiceField):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.objects = []
+        self.known = None
 
     @property
     def objects(self) -> list:
-        """The objects, loaded the first time they are needed when given as a function: a form posted without
-        a choice and valid never reads them (a phone's comment on the item under discussion)."""
+        """The objects, loaded the first time they are needed when given as a function: a valid form whose
+        choice is `known` never reads them (a phone's comment on the item under discussion)."""
         if callable(self._objects):
             self._objects = list(self._objects())
         return self._objects
@@ -271,6 +273,8 @@ class ListedChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
+        if self.known is not None and str(self.known.pk) == str(value):
+            return self.known
         chosen = next((obj for obj in self.objects if str(obj.pk) == str(value)), None)
         if chosen is None:
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
@@ -311,9 +315,13 @@ class CommentForm(forms.Form):
         items.label_from_instance = lambda item: self.agenda_labels.get(item.pk, item.title)
         # A phone's list shows the start of a long title only: the whole title of the item chosen is written
         # under it (static/js/live.js keeps it in step with the choice). Escaped: help text is not.
-        chosen = self.data.get(self.add_prefix("agenda_item")) if self.is_bound else now
-        chosen = _as_int(chosen)
-        items.help_text = lazy(lambda: escape(self.agenda_labels.get(chosen, "")), str)() if chosen else ""
+        # A form posted is drawn again only when it has errors (`full_clean`); a phone posts the item under
+        # discussion, which is known without the list.
+        if not self.is_bound:
+            items.help_text = self._chosen_title(now)
+        elif now is not None and _as_int(self.data.get(self.add_prefix("agenda_item"))) == now:
+            items.known = meeting.current_item if Meeting.current_item.is_cached(meeting) else None
+            items.known = items.known or rows.load_related(meeting, "current_item")
         items.initial = now
         if now is not None:
             items.empty_label = None
@@ -324,6 +332,20 @@ class CommentForm(forms.Form):
         else:
             del self.fields["speaker"]
             del self.fields["speaker_name"]
+
+    def full_clean(self):
+        super().full_clean()
+        if (
+            self._errors and "agenda_item" in self.fields
+        ):  # drawn again, with the whole title of the item chosen
+            self.fields["agenda_item"].help_text = self._chosen_title(
+                self.data.get(self.add_prefix("agenda_item"))
+            )
+            self._bound_fields_cache.pop("agenda_item", None)
+
+    def _chosen_title(self, chosen) -> str:
+        chosen = _as_int(chosen)
+        return lazy(lambda: escape(self.agenda_labels.get(chosen, "")), str)() if chosen else ""
 
     @cached_property
     def agenda_labels(self) -> dict[int, str]:

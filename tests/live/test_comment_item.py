@@ -4,6 +4,8 @@
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings.models import Comment
@@ -100,3 +102,27 @@ def test_the_whole_title_of_the_item_chosen_is_written_under_the_list_escaped(op
 
     assert "1. Báo cáo &lt;b&gt;tình hình&lt;/b&gt; thực hiện nghị quyết" in page
     assert "<b>tình hình</b>" not in page
+
+
+def test_after_an_error_the_whole_title_of_the_item_chosen_is_under_the_list(opened, later_item, login):
+    response = login("member").post(
+        comment_url(opened), {"text": "   ", "kind": "opinion", "agenda_item": later_item.pk}
+    )
+
+    items = list(opened.agenda_items.order_by("position", "pk"))
+    hint = response.content.decode().split('id="id_agenda_item_helptext"', 1)[1].split("</div>", 1)[0]
+    assert f"{items.index(later_item) + 1}. {later_item.title}" in hint
+
+
+def test_a_phones_comment_on_the_item_under_discussion_does_not_read_the_whole_agenda(opened, login):
+    """A phone posts the item its list shows; the item under discussion is known from the meeting."""
+    client = login("member")
+    comment = {"text": "Tán thành.", "kind": "opinion", "agenda_item": opened.current_item_id}
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(comment_url(opened), comment | {"client_id": str(uuid.uuid4())}, headers=JSON)
+
+    assert response.status_code == 201
+    assert Comment.objects.get().agenda_item == opened.current_item
+    agenda_lists = [q["sql"] for q in queries if '"meetings_agendaitem"."meeting_id"' in q["sql"]]
+    assert agenda_lists == []

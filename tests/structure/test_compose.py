@@ -91,6 +91,23 @@ def test_compose_reads_the_file_and_names_every_service_of_the_production_shape(
     assert [name for name, service in services.items() if service.get("ports")] == ["proxy"]
 
 
+def test_each_worker_serves_its_own_metrics_inside_the_compose_network_only(services):
+    for name in ("worker-now", "worker-render"):
+        worker = services[name]
+        environment = worker["environment"]
+        assert environment["METRICS"] == "true", name
+        assert environment["WORKER_METRICS_HOST"] == "0.0.0.0", name  # inside its container
+        assert worker["expose"] == [environment["WORKER_METRICS_PORT"]], name
+        assert not worker.get("ports"), name  # never published on the host
+        # The prefork children's figures add up in a folder of the container's own, emptied at each start.
+        folder = environment["PROMETHEUS_MULTIPROC_DIR"]
+        assert folder.startswith("/tmp/") and not worker.get("volumes"), name
+        assert 'rm -rf "$$PROMETHEUS_MULTIPROC_DIR"' in command_of(worker), name
+    prometheus = (ROOT / "deploy" / "prometheus.yml").read_text()
+    for target in ("web", "worker-now", "worker-render"):
+        assert f"names: [{target}]" in prometheus, target
+
+
 @pytest.mark.parametrize("missing", sorted(SECRETS))
 def test_without_a_required_secret_compose_refuses_and_names_it(tmp_path, missing):
     given = {name: value for name, value in SECRETS.items() if name != missing}

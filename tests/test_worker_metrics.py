@@ -110,7 +110,11 @@ def test_a_worker_with_the_port_serves_the_duration_of_the_task_its_child_ran(se
     prefix = new_prefix("metrics")
     with own_queues(prefix):
         worker = Worker(
-            tmp_path, prefix, pool="prefork", WORKER_METRICS_PORT=str(port), PROMETHEUS_MULTIPROC_DIR=str(folder)
+            tmp_path,
+            prefix,
+            pool="prefork",
+            WORKER_METRICS_PORT=str(port),
+            PROMETHEUS_MULTIPROC_DIR=str(folder),
         )
         try:
             worker.wait_for(lambda: " ready." in worker.output(), "the worker")

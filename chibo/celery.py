@@ -11,5 +11,6 @@ app = Celery("chibo", task_cls="core.tasks:Task")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Task durations for /metrics (chibo/metrics.py), observed around every task where METRICS is on.
+# Task durations (chibo/metrics.py), observed around every task where METRICS is on, and served by the worker
+# itself when WORKER_METRICS_PORT is set (started on worker_ready).
 connect_worker_signals()

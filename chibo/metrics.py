@@ -8,21 +8,41 @@ What a scrape shows, and where it comes from:
 - queue depth, notifications sent, files rendered: read from the broker and the database when scraped
   (`RecordCollector`), so every web node answers the same and nothing is lost when a process restarts.
 
-Several processes (gunicorn's workers, the Celery workers of one machine or of one compose project with a
-shared volume) add up through prometheus_client's multiprocess mode: `PROMETHEUS_MULTIPROC_DIR` names the
-shared folder, as prometheus_client requires. The endpoint is a 404 to anyone without the token, and to
-everyone when no token is set: the figures say how busy each committee's cells are.
+Several processes (gunicorn's workers, a Celery worker's prefork children) add up through prometheus_client's
+multiprocess mode: `PROMETHEUS_MULTIPROC_DIR` names a folder of one machine or container, emptied when it
+starts (docker-compose.yml's commands), as prometheus_client requires.
+
+The task durations are observed in the worker, which shares nothing with a web container in the compose
+shape, so each worker serves its own: with `WORKER_METRICS_PORT` set (and METRICS on), the worker's main
+process starts a small HTTP server when it is ready (Celery's `worker_ready`), answering any path with the
+figures of the worker and its children (task durations; with no multiprocess folder, its process metrics
+too), behind the same token. It listens on `WORKER_METRICS_HOST` (127.0.0.1 unless set; docker-compose.yml
+sets 0.0.0.0 inside the container and publishes no port, so only the compose network reaches it).
+
+Every endpoint is a 404 to anyone without the token, and to everyone when no token is set: the figures say
+how busy each committee's cells are.
 """
 
 import hmac
+import logging
+import threading
 import time
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 from django.conf import settings
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_GET
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Histogram,
+    generate_latest,
+    make_wsgi_app,
+)
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.exposition import ThreadingWSGIServer
 from prometheus_client.multiprocess import MultiProcessCollector
 
 TASK_DURATION = Histogram(
@@ -32,6 +52,7 @@ TASK_DURATION = Histogram(
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300),
 )
 _started: dict[str, float] = {}
+log = logging.getLogger(__name__)
 
 
 def task_started(task_id=None, **kwargs):
@@ -45,11 +66,56 @@ def task_finished(task_id=None, task=None, state=None, **kwargs):
         TASK_DURATION.labels(task=task.name, state=state or "UNKNOWN").observe(time.monotonic() - began)
 
 
+def own_registry() -> CollectorRegistry:
+    """This process's figures, or those of every process writing to the multiprocess folder."""
+    if not settings.PROMETHEUS_MULTIPROC_DIR:
+        return REGISTRY
+    processes = CollectorRegistry()
+    MultiProcessCollector(processes, path=settings.PROMETHEUS_MULTIPROC_DIR)
+    return processes
+
+
+def token_matches(authorization: str) -> bool:
+    token = settings.METRICS_TOKEN
+    given = authorization.removeprefix("Bearer ").strip()
+    return bool(token) and hmac.compare_digest(given.encode(), token.encode())
+
+
+def _behind_the_token(app):
+    def guarded(environ, start_response):
+        if not token_matches(environ.get("HTTP_AUTHORIZATION", "")):
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"Not Found\n"]
+        return app(environ, start_response)
+
+    return guarded
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format, *args):  # a scrape every 15 s is not news
+        pass
+
+
+def serve_worker_metrics(sender=None, **kwargs) -> ThreadingWSGIServer | None:
+    """Celery's `worker_ready`, in the worker's main process: its figures on WORKER_METRICS_PORT."""
+    port = settings.WORKER_METRICS_PORT
+    if not (settings.METRICS and port):
+        return None
+    app = _behind_the_token(make_wsgi_app(own_registry()))
+    server = make_server(
+        settings.WORKER_METRICS_HOST, port, app, ThreadingWSGIServer, handler_class=_QuietHandler
+    )
+    threading.Thread(target=server.serve_forever, name="worker-metrics", daemon=True).start()
+    log.info("worker metrics on %s:%d", settings.WORKER_METRICS_HOST, port)
+    return server
+
+
 def connect_worker_signals() -> None:
-    from celery.signals import task_postrun, task_prerun
+    from celery.signals import task_postrun, task_prerun, worker_ready
 
     task_prerun.connect(task_started, weak=False, dispatch_uid="chibo.metrics.task_started")
     task_postrun.connect(task_finished, weak=False, dispatch_uid="chibo.metrics.task_finished")
+    worker_ready.connect(serve_worker_metrics, weak=False, dispatch_uid="chibo.metrics.serve_worker_metrics")
 
 
 def queue_depths() -> dict[str, int]:
@@ -107,22 +173,12 @@ class RecordCollector:
         yield files
 
 
-def _allowed(request) -> bool:
-    token = settings.METRICS_TOKEN
-    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    return bool(token) and hmac.compare_digest(given.encode(), token.encode())
-
-
 @require_GET
 def metrics(request):
-    if not _allowed(request):
+    if not token_matches(request.headers.get("Authorization", "")):
         raise Http404
     record = CollectorRegistry()
     record.register(RecordCollector())
-    if settings.PROMETHEUS_MULTIPROC_DIR:
-        processes = CollectorRegistry()
-        MultiProcessCollector(processes, path=settings.PROMETHEUS_MULTIPROC_DIR)
-        own = generate_latest(processes)
-    else:
-        own = generate_latest(REGISTRY)
-    return HttpResponse(own + generate_latest(record), content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(
+        generate_latest(own_registry()) + generate_latest(record), content_type=CONTENT_TYPE_LATEST
+    )

@@ -89,6 +89,10 @@ METRICS = env.bool("METRICS", default=False)
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # Several processes add up through this shared folder (prometheus_client's multiprocess mode).
 PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+# A Celery worker's own task durations, served by the worker itself on this port (0: none) behind the same
+# token; docker-compose.yml binds it inside the compose network only (chibo/metrics.py).
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=0)
+WORKER_METRICS_HOST = env.str("WORKER_METRICS_HOST", default="127.0.0.1")
 if env.str("DATABASE_REPLICA_URL", default=""):
     # After the user is known: a signed-in user's write keeps their reads on the primary for a while.
     after_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1

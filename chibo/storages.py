@@ -8,6 +8,8 @@ Two shapes, chosen by settings.py from the environment (#22):
   django-storages, so every web node and worker reads and writes the same files. The bucket stays private:
   no ACL is set and no URL of it is ever given out; every download is streamed through a view that checked
   access first. A PUT replaces an object whole, so rendered files keep their "never half a file" promise.
+  Its class, `core.objectstorage.ObjectStorage`, is django-storages' S3Storage with the store throttling or
+  failing (SlowDown, 429, 5xx) raised as an outage: a 503 page, a render retried (core/storage.py).
 
 No Django import here: settings.py calls `object_storages` while it is being read, and so do the tests that
 start their own S3 server (tests/storage/).
@@ -48,7 +50,7 @@ def object_storages(
         "querystring_expire": 300,
         "signature_version": "s3v4",
     }
-    backend = "storages.backends.s3.S3Storage"
+    backend = "core.objectstorage.ObjectStorage"  # django-storages' S3Storage, an outage told apart
     return {
         # Uploads get a new unique name each (meetings.models._document_path); never overwrite by accident.
         "default": {"BACKEND": backend, "OPTIONS": {**options, "file_overwrite": False}},

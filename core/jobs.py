@@ -1,8 +1,9 @@
 """What a background job does when it fails, shared by every job that renders a file or writes an index.
 
 Two kinds of failure:
-- the infrastructure (the database or Redis unreachable, a connection cut, a full disk): Celery tries again
-  with backoff and jitter (`RETRY`) while the job stays "being prepared"; the last failure marks it failed;
+- the infrastructure (the database, Redis or the object store unreachable, a connection cut, the object
+  store throttling, a full disk): Celery tries again with backoff and jitter (`RETRY`) while the job stays
+  "being prepared"; the last failure marks it failed;
 - anything else (a bug, a bad template): the job is marked failed at once, with the reason kept for the
   operator; the page shows a Vietnamese message and a "try again" button.
 A job whose worker was killed, or whose message the broker lost (Redis restarted without persistence), is
@@ -15,13 +16,13 @@ import datetime as dt
 import logging
 from contextlib import contextmanager
 
-import botocore.exceptions
 import kombu.exceptions
 import redis.exceptions
 from django.apps import apps
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from .storage import STORAGE_OUTAGES
 from .tasks import Task
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,8 @@ INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
     kombu.exceptions.OperationalError,
     ConnectionError,
     TimeoutError,
-    # The object storage (S3 API, chibo/storages.py) unreachable or cut off mid-answer.
-    botocore.exceptions.ConnectionError,
-    botocore.exceptions.HTTPClientError,
+    # The object storage (S3 API, chibo/storages.py) unreachable, cut off mid-answer, throttling or failing.
+    *STORAGE_OUTAGES,
 )
 
 # Retries for a render or a reindex: 5 s, 10 s, 20 s... capped at 5 minutes, each drawn at random below

@@ -9,6 +9,11 @@ render failed midway (a full disk): no reader opened it and its download answere
 to a hidden temporary file beside the target, is flushed to disk, and is renamed over the target only when
 complete (a rename within one folder is atomic on POSIX); on any failure the temporary file is removed and
 the previous good file is untouched. In a bucket, a PUT replaces an object whole by itself.
+
+A bucket that cannot answer now is an outage, not a bug (`STORAGE_OUTAGES`, part of
+`core.jobs.INFRASTRUCTURE_ERRORS`): unreachable (botocore's connection errors), or answering that it is
+throttling or failing (SlowDown, 429, a 5xx: `StorageUnavailable`, raised by `core.objectstorage`). A page
+answers 503 with Retry-After (chibo/errors.py) and a render is retried with backoff.
 """
 
 from __future__ import annotations
@@ -18,7 +23,20 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import suppress
 
+import botocore.exceptions
 from django.core.files.storage import FileSystemStorage, Storage, default_storage, storages
+
+
+class StorageUnavailable(botocore.exceptions.ClientError):
+    """The object store answered "not now" (throttled, or failing on its side) after botocore's own retries;
+    a ClientError still, so code that asks for a 404 keeps working."""
+
+
+STORAGE_OUTAGES: tuple[type[BaseException], ...] = (
+    StorageUnavailable,
+    botocore.exceptions.ConnectionError,  # refused, timed out, the name not resolved
+    botocore.exceptions.HTTPClientError,  # cut off mid-answer
+)
 
 
 class AtomicFileSystemStorage(FileSystemStorage):

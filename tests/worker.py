@@ -83,8 +83,9 @@ def own_queues(prefix: str):
                 broker.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
 
 
-def worker_command(queue: str, *options: str) -> list[str]:
-    """One worker process, one task at a time, on `queue` only (comma-separated names: those queues)."""
+def worker_command(queue: str, *options: str, pool: str = "solo") -> list[str]:
+    """One worker process, one task at a time, on `queue` only (comma-separated names: those queues);
+    `pool="prefork"`: the task runs in one child process, as docker compose's workers run them."""
     celery = Path(sys.executable).with_name("celery")
     return [
         str(celery),
@@ -92,7 +93,7 @@ def worker_command(queue: str, *options: str) -> list[str]:
         "chibo",
         "worker",
         "--pool",
-        "solo",
+        pool,
         "--concurrency",
         "1",
         "--without-mingle",

@@ -79,5 +79,5 @@ def bucket(settings, s3_server) -> Bucket:
         **settings.STORAGES,
         **object_storages(bucket=name, endpoint_url=s3_server, **KEYS),
     }
-    assert type(storages["default"]).__name__ == "S3Storage"
+    assert type(storages["default"]).__name__ == "ObjectStorage"
     return made

@@ -31,7 +31,7 @@ from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 from django.conf import settings
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.views.decorators.http import require_GET
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -173,12 +173,33 @@ class RecordCollector:
         yield files
 
 
-@require_GET
-def metrics(request):
-    if not token_matches(request.headers.get("Authorization", "")):
-        raise Http404
+def _scrape() -> HttpResponse:
     record = CollectorRegistry()
     record.register(RecordCollector())
     return HttpResponse(
         generate_latest(own_registry()) + generate_latest(record), content_type=CONTENT_TYPE_LATEST
     )
+
+
+@require_GET
+def metrics(request):
+    if not token_matches(request.headers.get("Authorization", "")):
+        raise Http404
+    return _scrape()
+
+
+class ScrapeMiddleware:
+    """`GET /metrics` answered first, before anything reads the Host header (SecurityMiddleware's HTTPS
+    redirect, CommonMiddleware): a scraper inside the compose network reaches each web replica by its
+    address, which no ALLOWED_HOSTS can list in advance. The token is the key; without it, a 404 as from
+    the view. Nothing here builds a URL from the Host header, which is what ALLOWED_HOSTS protects."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info != "/metrics":
+            return self.get_response(request)
+        if request.method != "GET" or not token_matches(request.META.get("HTTP_AUTHORIZATION", "")):
+            return HttpResponseNotFound(b"Not Found\n", content_type="text/plain")
+        return _scrape()

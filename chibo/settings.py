@@ -99,6 +99,8 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     MIDDLEWARE.insert(after_auth, "core.replica.StickyWritesMiddleware")
 if METRICS:
     MIDDLEWARE = [
+        # /metrics before the Host check: scraped by each replica's address (chibo/metrics.py).
+        "chibo.metrics.ScrapeMiddleware",
         "django_prometheus.middleware.PrometheusBeforeMiddleware",
         *MIDDLEWARE[:-1],
         "django_prometheus.middleware.PrometheusAfterMiddleware",

@@ -77,3 +77,20 @@ def metrics_test_app_task(fn):
     from chibo.celery import app
 
     return app.task(name="tests.metrics.measured", base=Task)(fn)
+
+
+def test_each_web_replica_is_scraped_by_its_address_and_nothing_else_is(client, settings, world):
+    """A scraper names a replica by its address (one A record each in compose), which ALLOWED_HOSTS cannot
+    list in advance: /metrics is answered before the Host check; every other page is still refused."""
+    settings.METRICS, settings.METRICS_TOKEN = True, TOKEN
+    settings.MIDDLEWARE = ["chibo.metrics.ScrapeMiddleware", *settings.MIDDLEWARE]
+    settings.ALLOWED_HOSTS = ["chibo.example.org"]
+    replica = {"HTTP_HOST": "172.18.0.5:8000"}
+
+    answer = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, **replica)
+
+    assert answer.status_code == 200
+    assert "chibo_notifications" in answer.content.decode()
+    assert client.get("/metrics", **replica).status_code == 404
+    assert client.get("/metrics", headers={"Authorization": "Bearer guess"}, **replica).status_code == 404
+    assert client.get("/accounts/login/", **replica).status_code == 400

@@ -171,9 +171,7 @@ def _seen_meeting(user, meeting: Meeting | None, need: str | None) -> MeetingMay
 
 def meeting_for(user, pk: int, *, need: str | None = None) -> tuple[Meeting, MeetingMay]:
     """Anyone who sees the cell sees its meetings; only its committee changes them."""
-    meeting = rows.first(Meeting, "t.id = %s", [pk])  # the live path's every request: see core/rows.py
-    if meeting is not None:
-        rows.load_related(meeting, "cell")
+    meeting = rows.first(Meeting, "t.id = %s", [pk], related="cell")  # every live request: core/rows.py
     return meeting, _seen_meeting(user, meeting, need)
 
 

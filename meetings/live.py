@@ -407,10 +407,10 @@ def answer_question(*, comment: Comment, answer: str) -> Comment:
 
 
 def update_state(meeting_id: int, published: Sequence[int] = ()) -> Meeting | None:
-    """The meeting as a live update shows it: the meeting and, as attributes from the same statement, its
-    counts (`speakers`, `n_comments`: the comments and the speaking
-    turns, as `speaker_counts` counts them), its largest comment id (`last`), its latest vote on phones as
-    "id.revision" (`vote_signature`, "" without one) and the speaker queue's signature (`queue_signature`); then its current item (a second statement).
+    """The meeting as a live update shows it, from one statement: the meeting with its current item and, as
+    attributes, its counts (`speakers`, `n_comments`: the comments and the speaking turns, as
+    `speaker_counts` counts them), its largest comment id (`last`), its latest vote on phones as
+    "id.revision" (`vote_signature`, "" without one) and the speaker queue's signature (`queue_signature`).
 
     With the ids of the comments an update `published`, also `prev`: the largest id of the meeting below
     the largest published one that the update does not carry (0 if none). A phone that has every comment up
@@ -431,12 +431,12 @@ def update_state(meeting_id: int, published: Sequence[int] = ()) -> Meeting | No
         Meeting,
         "t.id = %s",
         [*prev_params, meeting_id, meeting_id],
+        related="current_item",
         columns=_STATE_COLUMNS,
         joins=_STATE_JOIN.format(prev=prev),
     )
     if meeting is None:
         return None
-    rows.load_related(meeting, "current_item")
     meeting.n_comments = meeting.state_n + meeting.state_turn_opinions
     meeting.speakers = meeting.state_members + meeting.state_guests + meeting.state_turn_speakers
     meeting.last = meeting.state_last

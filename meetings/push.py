@@ -81,8 +81,8 @@ def _redis():
 
 def update_html(meeting_id: int, comment_ids=(), comments=None, queue=False) -> tuple[str, int | None]:
     """The fragment every phone of the meeting applies, and the meeting's status; None when it is gone.
-    Two queries, the meeting with its counts and latest vote, and its current item (`live.update_state`), and one
-    for the comments unless the caller has them in hand (a comment just posted, with its speaker and item)."""
+    One query for the meeting with its current item, counts and latest vote (`live.update_state`), and one for
+    the comments unless the caller has them in hand (a comment just posted, with its speaker and item)."""
     published = [c.pk for c in comments] if comments is not None else list(comment_ids)
     meeting = live.update_state(meeting_id, published)
     if meeting is None:

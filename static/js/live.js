@@ -17,7 +17,7 @@
     });
   }
 
-  // The session ended: to the login page (static/js/app.js); comments not yet sent wait in the outbox.
+  // The session ended: to the login page (static/js/taps.js); comments not yet sent wait in the outbox.
   var toLogin = chibo.toLogin;
 
   var BACKOFF_BASE = 1000, BACKOFF_CAP = 60000;

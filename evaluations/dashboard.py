@@ -26,6 +26,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.months import month_start, previous_month
 from core.spreadsheets import append_row
 from documents import pdf
 from members.models import Organization
@@ -76,11 +77,11 @@ def month_choices(period: dt.date, back: int = 36) -> list[dt.date]:
     """The months the filter offers, newest first: this month and the `back` before it, and the month
     shown if it is older. A list, not the browser's month field: that one speaks the browser's language
     ("November 2026") and is missing from some phones' browsers."""
-    month = timezone.localdate().replace(day=1)
+    month = month_start(timezone.localdate())
     months = []
     for _i in range(back + 1):
         months.append(month)
-        month = (month - dt.timedelta(days=1)).replace(day=1)
+        month = previous_month(month)
     if period not in months:
         months.append(period)
     return months
@@ -95,7 +96,7 @@ def trend(scope: Organization, period: dt.date, months: int = 12) -> list[dict]:
     aggregates (about 3 ms) than PostgreSQL takes to run it on 12,000 rows."""
     start = period
     for _i in range(months - 1):
-        start = (start - dt.timedelta(days=1)).replace(day=1)
+        start = previous_month(start)
     q = connection.ops.quote_name
     now = "m.period = %s AND "
     sql = (

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from core import rows
-from members.forms import DateInput, SensibleDateField
+from members.forms import DateInput, PickedDates, SensibleDateField
 from members.models import Member, Supervision
 
 from . import dues, uploads
@@ -94,17 +94,15 @@ class ReasonForm(forms.Form):
 
 
 class CommitteeSessionForm(forms.ModelForm):
-    class Meta:
+    class Meta(PickedDates):
         model = CommitteeSession
         fields = ["held_on", "attendees", "content", "focus", "draft_resolution"]
         widgets = {
-            "held_on": DateInput(),
             "attendees": forms.CheckboxSelectMultiple,
             "content": forms.Textarea(attrs={"rows": 4}),
             "focus": forms.Textarea(attrs={"rows": 3}),
             "draft_resolution": forms.Textarea(attrs={"rows": 6}),
         }
-        field_classes = {"held_on": SensibleDateField}
         error_messages = {"content": {"required": _("Write what the committee agreed.")}}
 
     def __init__(self, *args, **kwargs):
@@ -420,11 +418,9 @@ class VoteForm(forms.Form):
 
 
 class TaskForm(forms.ModelForm):
-    class Meta:
+    class Meta(PickedDates):
         model = Task
         fields = ["title", "assignee", "due_on"]
-        widgets = {"due_on": DateInput()}
-        field_classes = {"due_on": SensibleDateField}
         error_messages = {"title": {"required": _("Write the task.")}}
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
@@ -446,11 +442,9 @@ class SelfCriticismForm(forms.Form):
 
 
 class DuesAdjustmentForm(forms.ModelForm):
-    class Meta:
+    class Meta(PickedDates):
         model = DuesAdjustment
         fields = ["reduction", "starts_on", "ends_on", "reason"]
-        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
-        field_classes = {"starts_on": SensibleDateField, "ends_on": SensibleDateField}
 
     def clean(self):
         cleaned = super().clean()

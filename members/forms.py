@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,8 +44,23 @@ class BirthDateField(SensibleDateField):
     earliest = dt.date(1900, 1, 1)  # members born before the Party was founded are still on the roll
 
 
+def _picked_date(field, **kwargs):
+    """A model form's date (not date and time): picked on the phone, in a sensible range, unless its Meta
+    names another widget or field class."""
+    if type(field) is models.DateField:
+        kwargs = {"form_class": SensibleDateField, "widget": DateInput, **kwargs}
+    return field.formfield(**kwargs)
+
+
+class PickedDates:
+    """A model form's Meta base (`class Meta(PickedDates)`): every date field gets the date picker
+    (DateInput) and SensibleDateField."""
+
+    formfield_callback = staticmethod(_picked_date)
+
+
 class MemberForm(forms.ModelForm):
-    class Meta:
+    class Meta(PickedDates):
         model = Member
         fields = [
             "full_name",
@@ -61,18 +77,7 @@ class MemberForm(forms.ModelForm):
             "dues_category",
             "dues_basis",
         ]
-        widgets = {
-            "birth_date": DateInput(),
-            "admission_decision_date": DateInput(),
-            "admission_date": DateInput(),
-            "official_date": DateInput(),
-        }
-        field_classes = {
-            "birth_date": BirthDateField,
-            "admission_decision_date": SensibleDateField,
-            "admission_date": SensibleDateField,
-            "official_date": SensibleDateField,
-        }
+        field_classes = {"birth_date": BirthDateField}
         error_messages = {
             "card_number": {"unique": _("Another member already has this party card number.")},
             "full_name": {"required": _("Please enter the member's full name.")},
@@ -100,15 +105,10 @@ class TransferForm(forms.Form):
 
 
 class StatusPeriodForm(forms.ModelForm):
-    class Meta:
+    class Meta(PickedDates):
         model = StatusPeriod
         fields = ["kind", "starts_on", "ends_on", "reason", "detained"]
-        widgets = {
-            "starts_on": DateInput(),
-            "ends_on": DateInput(),
-            "reason": forms.Textarea(attrs={"rows": 2}),
-        }
-        field_classes = {"starts_on": SensibleDateField, "ends_on": SensibleDateField}
+        widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
 
 
 class RecognitionForm(forms.Form):

@@ -3,12 +3,16 @@ database and takes tasks from the test's own queues: settings' two queues (`now`
 the test's own in front (CELERY_QUEUE_PREFIX), in the worker and in the test's process alike."""
 
 import os
+import signal
+import subprocess
 import sys
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 import redis
 from django.conf import settings
 from django.db import connection
@@ -104,3 +108,68 @@ def worker_command(queue: str, *options: str, pool: str = "solo") -> list[str]:
         "--loglevel",
         "INFO",
     ]
+
+
+class Worker:
+    """A real `celery worker` process on the test's database and own queues (`queue`: both unless named),
+    writing its output to `<name>.log` in `log_dir`."""
+
+    def __init__(self, name: str, env: dict, log_dir: Path, queue: str = ""):
+        self.name, self.log, self.killed = name, Path(log_dir) / f"{name}.log", False
+        prefix = env["CELERY_QUEUE_PREFIX"]
+        command = worker_command(queue or queues(prefix), "-n", f"{name}-{prefix}@%h")
+        with open(self.log, "wb") as out:
+            self.process = subprocess.Popen(
+                command, env=env, cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT
+            )
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL: no goodbye, the task it holds is not acknowledged."""
+        self.killed = True
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class Workers(list):
+    """The workers a test starts (all on `env`, logs under `log_dir`), stopped together at its end."""
+
+    def __init__(self, env: dict, log_dir: Path):
+        super().__init__()
+        self.env, self.log_dir = env, log_dir
+
+    def start(self, name: str, queue: str = "") -> Worker:
+        self.append(Worker(name, self.env, self.log_dir, queue))
+        return self[-1]
+
+    def stop(self) -> None:
+        for worker in self:
+            worker.stop()
+
+    def logs(self, tail: int = 4000) -> str:
+        return "\n".join(f"--- {w.name} ---\n{w.output()[-tail:]}" for w in self)
+
+
+def wait_for(condition, what: str, workers: Workers, timeout: float = 90, every: float = 0.01):
+    """Waits until `condition()` is true and returns its value; fails with the workers' logs when the time
+    runs out or a worker the test did not kill has stopped."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        for worker in workers:
+            if not worker.killed and worker.process.poll() is not None:
+                pytest.fail(f"the {worker.name} worker stopped:\n{worker.output()[-4000:]}")
+        time.sleep(every)
+    pytest.fail(f"timed out waiting for {what}\n{workers.logs(6000)}")

@@ -43,33 +43,45 @@ def _name(common_name: str, organization: str = "Chi bộ demo") -> x509.Name:
     )
 
 
+KEY_USAGES = (
+    "digital_signature",
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "key_cert_sign",
+    "crl_sign",
+    "encipher_only",
+    "decipher_only",
+)
+CA_USES = {"digital_signature", "key_cert_sign", "crl_sign"}
+SIGNER_USES = {"digital_signature", "content_commitment"}  # content commitment: non-repudiation
+
+
+def _certificate(subject: x509.Name, issuer: x509.Name, key, valid_from, valid_until, *, ca: bool, allowed):
+    """A certificate for `key`, valid from `valid_from` to `valid_until`, a CA's or not, whose key may do
+    `allowed` (of KEY_USAGES) and nothing else: the builder, for the caller's own extensions and signature."""
+    usage = x509.KeyUsage(**{name: name in allowed for name in KEY_USAGES})
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(valid_from)
+        .not_valid_after(valid_until)
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), critical=True)
+        .add_extension(usage, critical=True)
+    )
+
+
 def make_authority(common_name: str = CA_NAME, *, valid_from=VALID_FROM, years: int = YEARS):
     """A self-signed CA: (private key, certificate)."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = _name(common_name)
+    until = valid_from + dt.timedelta(days=365 * years)
     certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(valid_from)
-        .not_valid_after(valid_from + dt.timedelta(days=365 * years))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        _certificate(name, name, key, valid_from, until, ca=True, allowed=CA_USES)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .sign(key, hashes.SHA256())
     )
@@ -88,29 +100,10 @@ def make_pkcs12(
     key and the CA, as a PKCS#12 file protected by `passphrase`."""
     ca_key, ca_certificate = authority
     key = ec.generate_private_key(ec.SECP256R1())
+    until = valid_until or valid_from + dt.timedelta(days=365 * (YEARS - 1))
+    subject, issuer = _name(common_name), ca_certificate.subject
     certificate = (
-        x509.CertificateBuilder()
-        .subject_name(_name(common_name))
-        .issuer_name(ca_certificate.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(valid_from)
-        .not_valid_after(valid_until or valid_from + dt.timedelta(days=365 * (YEARS - 1)))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        _certificate(subject, issuer, key, valid_from, until, ca=False, allowed=SIGNER_USES)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
         )

@@ -17,13 +17,8 @@
     });
   }
 
-  // The session ended (12 h, or 30 idle minutes for the committee): the server names the login page,
-  // which leads back here; comments not yet sent wait in the outbox meanwhile.
-  function toLogin(data) {
-    if (data && typeof data.login_url === "string" && /^\/[^\/]/.test(data.login_url)) {
-      window.location.assign(data.login_url);
-    }
-  }
+  // The session ended: to the login page (static/js/taps.js); comments not yet sent wait in the outbox.
+  var toLogin = chibo.toLogin;
 
   var BACKOFF_BASE = 1000, BACKOFF_CAP = 60000;
   // While the stream is up the phone still polls this often, for an update the stream could not number
@@ -161,25 +156,15 @@
     var card = panel.querySelector("[data-vote-signature]");
     if (card && list) { list.dataset.vote = card.dataset.voteSignature; }
   }
-  var voting = false;
-  document.addEventListener("submit", function (event) {
-    var ballot = event.target.closest("form[data-ballot]");
-    if (!ballot || !panel) { return; }
-    event.preventDefault();
-    if (voting) { return; }
-    voting = true;
-    fetch(ballot.action, {
-      method: "POST", body: new FormData(ballot), credentials: "same-origin",
-      headers: { "X-Requested-With": "fetch", "X-CSRFToken": csrf ? csrf.value : "" }
-    }).then(function (response) {
-      if (response.status === 401) { return response.json().then(toLogin); }
+  if (panel) {
+    chibo.tap(document, "form[data-ballot]", function (response) {
       if (response.status >= 500) { throw new Error(response.status); }
       return response.text().then(showVote);
-    }).catch(function () {
+    }, function () {
       var state = panel.querySelector("[data-vote-note]");
       if (state) { state.textContent = panel.dataset.msgFailed; }
-    }).then(function () { voting = false; });
-  });
+    });
+  }
 
   // The comment goes to the item chosen; the choice follows the item under discussion until the member
   // picks another one.

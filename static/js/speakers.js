@@ -8,7 +8,6 @@
   var panel = document.getElementById("speaker-queue");
   var list = document.getElementById("comments");
   if (!section || !panel) { return; }
-  var csrf = document.querySelector("[name=csrfmiddlewaretoken]");
   var note = document.getElementById("speaker-note");
   var mine = document.getElementById("speaker-mine");
   var offset = 0;  // the server's clock less this phone's, from the moment the queue was drawn
@@ -69,36 +68,18 @@
     }
   });
 
-  var sending = false;
-  section.addEventListener("submit", function (event) {
-    var tap = event.target.closest("form[data-speaker-action]");
-    if (!tap) { return; }
-    event.preventDefault();
-    if (sending) { return; }
-    sending = true;
-    fetch(tap.action, {
-      method: "POST", body: new FormData(tap), credentials: "same-origin",
-      headers: { "X-Requested-With": "fetch", "X-CSRFToken": csrf ? csrf.value : "" }
-    }).then(function (response) {
-      if (response.status === 401) {
-        return response.json().then(function (data) {
-          if (data && typeof data.login_url === "string" && /^\/[^\/]/.test(data.login_url)) {
-            window.location.assign(data.login_url);
-          }
-        });
-      }
-      if (response.status >= 500 || response.status === 403 || response.status === 404) {
-        throw new Error(response.status);
-      }
-      return response.text().then(function (html) {
-        var answer = new DOMParser().parseFromString(html, "text/html").getElementById("speakers-answer");
-        if (!answer) { throw new Error("no answer"); }
-        if (note) { note.textContent = answer.dataset.refusal || ""; }
-        show(answer.innerHTML);
-      });
-    }).catch(function () {
-      if (note) { note.textContent = section.dataset.msgFailed || ""; }
-    }).then(function () { sending = false; });
+  chibo.tap(section, "form[data-speaker-action]", function (response) {
+    if (response.status >= 500 || response.status === 403 || response.status === 404) {
+      throw new Error(response.status);
+    }
+    return response.text().then(function (html) {
+      var answer = new DOMParser().parseFromString(html, "text/html").getElementById("speakers-answer");
+      if (!answer) { throw new Error("no answer"); }
+      if (note) { note.textContent = answer.dataset.refusal || ""; }
+      show(answer.innerHTML);
+    });
+  }, function () {
+    if (note) { note.textContent = section.dataset.msgFailed || ""; }
   });
 
   refresh();

@@ -180,3 +180,16 @@ def correct(meeting, *, notes, reason, by):
     minutes.propose_correction(meeting=meeting, notes=notes, reason=reason, by=by)
     adopt_vote(meeting, by=by)
     return minutes.adopt_correction(meeting=meeting, by=by)
+
+
+@pytest.fixture
+def correction(world, django_capture_on_commit_callbacks):
+    """`correction(meeting, reason=…, conclusion=…)`: a correction of the named sections (the others as
+    NOTES) by the meeting secretary, adopted, and the jobs queued at its commit run (the PDFs are rendered
+    again). Returns the new version."""
+
+    def correct_and_render(meeting, *, reason: str, **sections):
+        with django_capture_on_commit_callbacks(execute=True):
+            return correct(meeting, notes={**NOTES, **sections}, reason=reason, by=world.fellow.user)
+
+    return correct_and_render

@@ -13,7 +13,7 @@ from documents import minutes, pdf, tasks
 from documents.models import GeneratedPdf
 
 from ..conftest import require_service
-from .conftest import NOTES, adopt_vote, correct
+from .conftest import NOTES, adopt_vote
 from .pages import flat, pdf_text, text, vi
 
 
@@ -124,25 +124,18 @@ def test_rendering_the_same_version_twice_stores_one_file(voted, world, django_c
     assert [p.name for p in path.parent.iterdir()] == ["minutes.pdf"]
 
 
-def test_a_correction_regenerates_the_pdf_at_the_same_path(
-    adopted, world, django_capture_on_commit_callbacks
-):
+def test_a_correction_regenerates_the_pdf_at_the_same_path(adopted, correction):
     require_service(shutil.which("pdftotext") is not None, "poppler-utils pdftotext")
     before = file_of(adopted.meeting)
     assert NOTES["conclusion"] in flat(pdf_text(before))
 
-    with django_capture_on_commit_callbacks(execute=True):
-        v2 = correct(
-            adopted.meeting,
-            notes={**NOTES, "conclusion": "Chi bộ thống nhất hoàn thành nhiệm vụ quý IV."},
-            reason="Ghi sót kết luận",
-            by=world.fellow.user,
-        )
+    conclusion = "Chi bộ thống nhất hoàn thành nhiệm vụ quý IV."
+    v2 = correction(adopted.meeting, reason="Ghi sót kết luận", conclusion=conclusion)
 
     after = file_of(adopted.meeting)
     assert after == before
     body = flat(pdf_text(after))
-    assert "Chi bộ thống nhất hoàn thành nhiệm vụ quý IV." in body
+    assert conclusion in body
     assert NOTES["conclusion"] not in body
     assert vi("Version %(v)s · SHA-256 %(h)s", v=2, h=v2.sha256) in body
     assert [p.name for p in after.parent.iterdir()] == ["minutes.pdf"]

@@ -22,7 +22,7 @@ from members.models import Organization
 from ops.demo.signing import DEMO_PASSPHRASE, make_authority, make_pkcs12
 
 from ..conftest import require_service
-from .conftest import NOTES, adopt_record, correct
+from .conftest import adopt_record
 from .pages import pdf_text, text, vi
 
 COMMITTEE_CN = "Đảng ủy Khối A — chữ ký số"
@@ -127,18 +127,13 @@ def test_one_byte_changed_in_the_signed_range_invalidates_the_signature(
 
 
 def test_a_correction_is_signed_anew(
-    closed, world, certificate, authority, django_capture_on_commit_callbacks
+    closed, world, certificate, authority, correction, django_capture_on_commit_callbacks
 ):
     adopt(closed, world, django_capture_on_commit_callbacks)
     first = stored(closed.meeting, GeneratedPdf.Kind.MINUTES).read_bytes()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        version = correct(
-            closed.meeting,
-            notes={**NOTES, "closing": "Buổi sinh hoạt kết thúc lúc 16 giờ 05."},
-            reason="Ghi đúng giờ kết thúc",
-            by=world.fellow.user,
-        )
+    closing = "Buổi sinh hoạt kết thúc lúc 16 giờ 05."
+    version = correction(closed.meeting, reason="Ghi đúng giờ kết thúc", closing=closing)
     second = stored(closed.meeting, GeneratedPdf.Kind.MINUTES).read_bytes()
 
     assert version.version == 2

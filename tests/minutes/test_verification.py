@@ -18,7 +18,7 @@ from documents import minutes, pdf, verification
 from documents.models import GeneratedPdf, VerificationCode
 
 from ..conftest import require_service
-from .conftest import NOTES, correct
+from .conftest import NOTES
 from .pages import flat, pdf_text, vi
 
 # What the record of the `adopted` meeting says and an anonymous visitor must never read.
@@ -79,16 +79,10 @@ def poppler():
 
 
 @pytest.fixture
-def corrected(adopted, world, django_capture_on_commit_callbacks):
+def corrected(adopted, correction):
     """The adopted meeting after a correction adopted as version 2; both minutes PDFs' bytes kept."""
     adopted.v1_bytes = stored(adopted.meeting, "minutes").read_bytes()
-    with django_capture_on_commit_callbacks(execute=True):
-        adopted.v2 = correct(
-            adopted.meeting,
-            notes={**NOTES, "conclusion": "Kết luận đã sửa."},
-            reason="Ghi sót kết luận",
-            by=world.fellow.user,
-        )
+    adopted.v2 = correction(adopted.meeting, reason="Ghi sót kết luận", conclusion="Kết luận đã sửa.")
     adopted.v2_bytes = stored(adopted.meeting, "minutes").read_bytes()
     return adopted
 

@@ -2,8 +2,6 @@
 
 import os
 import shutil
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ from documents import minutes
 from documents.models import GeneratedPdf
 
 from ..conftest import require_service
-from ..worker import new_prefix, own_queues, queues, worker_command, worker_database_url
+from ..worker import Workers, new_prefix, own_queues, wait_for, worker_env
 from .conftest import adopt_vote
 from .pages import flat, pdf_text
 
@@ -27,56 +25,31 @@ def worker_queue():
         yield prefix
 
 
-def start_worker(prefix: str, log) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": worker_database_url(),
-        "CELERY_QUEUE_PREFIX": prefix,
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or "worker-test-secret",
-        "DEBUG": "false",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
-    return subprocess.Popen(
-        worker_command(queues(prefix)),  # both queues, as `make run`'s worker
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_renders_the_adopted_minutes(on_postgres, closed, world, worker_queue, tmp_path):
     require_service(on_postgres, "PostgreSQL")
     require_service(bool(os.environ.get("REDIS_URL")), "Redis")
     require_service(shutil.which("pdftotext") is not None, "poppler-utils pdftotext")
-    log = tmp_path / "worker.log"
-    output = log.open("w")
-    worker = start_worker(worker_queue, output)
+    workers = Workers(worker_env(worker_queue, tmp_path), tmp_path)
+    worker = workers.start("worker")  # both queues, as `make run`'s worker
     try:
         adopt_vote(closed.meeting, by=world.fellow.user)
         minutes.adopt(meeting=closed.meeting, by=world.fellow.user)  # commits, then sends to the queue
         generated = GeneratedPdf.objects.get(meeting=closed.meeting, kind=GeneratedPdf.Kind.MINUTES)
-        deadline = time.monotonic() + WAIT_SECONDS
-        while generated.status == GeneratedPdf.Status.PENDING and time.monotonic() < deadline:
-            assert worker.poll() is None, f"the worker stopped:\n{log.read_text()[-4000:]}"
-            time.sleep(0.5)
-            generated.refresh_from_db()
 
+        def rendered():
+            generated.refresh_from_db()
+            return generated.status != GeneratedPdf.Status.PENDING
+
+        wait_for(rendered, "the worker to render the minutes", workers, timeout=WAIT_SECONDS, every=0.5)
         assert generated.status == GeneratedPdf.Status.READY, (
-            f"status {generated.status} {generated.error}; worker output:\n{log.read_text()[-4000:]}"
+            f"status {generated.status} {generated.error}; worker output:\n{worker.output()[-4000:]}"
         )
-        assert "documents.tasks.render_pdf" in log.read_text()  # the worker did it, not this process
+        assert "documents.tasks.render_pdf" in worker.output()  # the worker did it, not this process
         body = flat(pdf_text(Path(settings.MEDIA_ROOT) / generated.file.name))
         assert "Số 01-BB/CB" in body
         for name in ("Phạm Quốc Hùng", "Võ Thị Ngọc Hân", "Nguyễn Hoàng Nam", "Dương Thị Mỹ Duyên"):
             assert name in body, name
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-        output.close()
+        workers.stop()

@@ -21,9 +21,8 @@ from notifications.models import Notification, PushDelivery, PushSubscription
 
 from ..conftest import require_service
 from ..push_receiver import PushReceiver
-from ..worker import new_prefix, own_queues, worker_env
+from ..worker import Workers, new_prefix, own_queues, wait_for, worker_env
 from .test_push import SUBJECT, _vapid_pair
-from .test_worker_kill import Worker, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -73,17 +72,13 @@ def test_a_worker_killed_mid_send_sends_nothing_twice_but_the_message_in_flight_
     )
     sending = own_queues(prefix)  # the test sends to the workers' queues; removed at the end
     sending.__enter__()
-    workers: list[Worker] = []
-
-    def start(name):
-        workers.append(Worker(name, env, tmp_path))
-        return workers[-1]
+    workers = Workers(env, tmp_path)
 
     def statuses():
         return Counter(PushDelivery.objects.values_list("status", flat=True))
 
     try:
-        first = start("first")
+        first = workers.start("first")
         tasks.send_pending_pushes.apply_async()
         wait_for(receiver.holding.is_set, "the first worker to be waiting on the push service", workers)
         first.kill()
@@ -95,7 +90,7 @@ def test_a_worker_killed_mid_send_sends_nothing_twice_but_the_message_in_flight_
         # Redis hands the unacknowledged task to the next worker, and the beat's tick comes too: the rest
         # are sent, the claimed one is not.
         time.sleep(max(0.0, killed_at + 6 - time.monotonic()))
-        start("second")
+        workers.start("second")
         tasks.send_pending_pushes.apply_async()
         wait_for(lambda: statuses()["sent"] == DEVICES - 1, "the second worker to send the rest", workers)
         assert statuses()["sending"] == 1
@@ -108,12 +103,11 @@ def test_a_worker_killed_mid_send_sends_nothing_twice_but_the_message_in_flight_
         tasks.send_pending_pushes.apply_async()
         wait_for(lambda: statuses()["sent"] == DEVICES, "the claim to be sent again", workers)
     finally:
-        for worker in workers:
-            worker.stop()
+        workers.stop()
         receiver.stop()
         sending.__exit__(None, None, None)
 
-    logs = "\n".join(f"--- {w.name} ---\n{w.output()[-3000:]}" for w in workers)
+    logs = workers.logs(3000)
     held_device = PushSubscription.objects.get(pk=in_flight.subscription_id).endpoint.rsplit("/", 1)[-1]
     for name, (device, note) in devices.items():
         payloads = [m["payload"] for m in receiver.messages(device, vapid_public_key=public, subject=SUBJECT)]

@@ -9,12 +9,8 @@ With one queue for both (the routes lost), the reminder waits behind the twenty 
 
 import datetime as dt
 import os
-import subprocess
-import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from documents.models import MinutesBook
@@ -24,49 +20,13 @@ from notifications.models import Notification
 
 from ..conftest import require_service
 from ..factories import make_org
-from ..worker import new_prefix, own_queues, queues, worker_command, worker_env
+from ..worker import Workers, new_prefix, own_queues, queues, wait_for, worker_env
 from .conftest import many_cells
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 BOOKS = 20
-WAIT_SECONDS = 240
-
-
-class Worker:
-    def __init__(self, name: str, queue: str, env: dict, log_dir: Path):
-        self.name, self.log = name, log_dir / f"{name}.log"
-        command = worker_command(queue, "-n", f"{name}-{env['CELERY_QUEUE_PREFIX']}@%h")
-        with open(self.log, "wb") as out:
-            self.process = subprocess.Popen(
-                command, env=env, cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT
-            )
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-def wait_for(condition, what: str, workers) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        for worker in workers:
-            assert worker.process.poll() is None, (
-                f"the {worker.name} worker stopped:\n{worker.output()[-4000:]}"
-            )
-        time.sleep(0.2)
-    logs = "\n".join(f"--- {w.name} ---\n{w.output()[-4000:]}" for w in workers)
-    pytest.fail(f"timed out waiting for {what}\n{logs}")
+PATIENCE = {"timeout": 240, "every": 0.2}  # twenty books take minutes: wait longer, ask less often
 
 
 def test_twenty_books_do_not_hold_up_a_reminder(on_postgres, tmp_path):
@@ -87,13 +47,15 @@ def test_twenty_books_do_not_hold_up_a_reminder(on_postgres, tmp_path):
         SECRET_KEY="queue-test",
         EMAIL_URL=f"filemail:///{tmp_path / 'outbox'}",
     )
-    workers: list[Worker] = []
+    workers = Workers(env, tmp_path)
     with own_queues(prefix):
         try:
-            workers.append(Worker("now", queues(prefix, "now"), env, tmp_path))
-            workers.append(Worker("render", queues(prefix, "render"), env, tmp_path))
+            workers.start("now", queues(prefix, "now"))
+            workers.start("render", queues(prefix, "render"))
             for worker in workers:  # both consume before anything is queued: neither gets a head start
-                wait_for(lambda w=worker: " ready." in w.output(), f"the {worker.name} worker", workers)
+                wait_for(
+                    lambda w=worker: " ready." in w.output(), f"the {worker.name} worker", workers, **PATIENCE
+                )
 
             year = timezone.localdate().year
             for cell in cells:  # as the secretary's button does: the render is queued at commit
@@ -104,6 +66,7 @@ def test_twenty_books_do_not_hold_up_a_reminder(on_postgres, tmp_path):
                 lambda: MinutesBook.objects.filter(status=MinutesBook.Status.READY).count() == BOOKS,
                 "every book",
                 workers,
+                **PATIENCE,
             )
             wait_for(
                 lambda: (
@@ -112,10 +75,10 @@ def test_twenty_books_do_not_hold_up_a_reminder(on_postgres, tmp_path):
                 ),
                 "every reminder's email",
                 workers,
+                **PATIENCE,
             )
         finally:
-            for worker in workers:
-                worker.stop()
+            workers.stop()
 
     assert Notification.objects.filter(kind="committee_session").count() == BOOKS  # one per secretary
     last_email = max(Notification.objects.values_list("email_sent_at", flat=True))

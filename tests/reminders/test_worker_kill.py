@@ -11,15 +11,12 @@ and the email it was sending at that instant stays claimed until the claim's lea
 import datetime as dt
 import email
 import os
-import signal
-import subprocess
 import time
 from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -30,41 +27,13 @@ from notifications.models import Notification
 
 from ..conftest import require_service
 from ..factories import make_org
-from ..worker import new_prefix, own_queues, queues, worker_command, worker_database_url
+from ..worker import Workers, new_prefix, own_queues, wait_for, worker_env
 from .conftest import many_cells
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 CELLS = 320
 SEPARATOR = b"\n" + b"-" * 79 + b"\n"
-
-
-class Worker:
-    """A real `celery worker` on the test database, the test's own queue and a folder of emails."""
-
-    def __init__(self, name: str, env: dict, log_dir: Path):
-        self.name, self.log = name, log_dir / f"{name}.log"
-        prefix = env["CELERY_QUEUE_PREFIX"]
-        command = worker_command(queues(prefix), "-n", f"{name}-{prefix}@%h")
-        with open(self.log, "wb") as out:
-            self.process = subprocess.Popen(
-                command, env=env, cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT
-            )
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def kill(self) -> None:
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 def emails_written(folder: Path) -> Counter:
@@ -75,17 +44,6 @@ def emails_written(folder: Path) -> Counter:
             if chunk.strip():
                 keys["".join(email.message_from_bytes(chunk)["X-Chibo-Key"].split())] += 1
     return keys
-
-
-def wait_for(condition, what: str, workers, timeout: float = 90, every: float = 0.01):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    logs = "\n".join(f"--- {w.name} ---\n{w.output()[-6000:]}" for w in workers)
-    pytest.fail(f"timed out waiting for {what}\n{logs}")
 
 
 def wait_for_soft(condition, timeout: float) -> bool:
@@ -130,33 +88,23 @@ def test_a_worker_killed_mid_run_and_mid_sending_tells_everyone_exactly_once(on_
 
     prefix = new_prefix("kill")
     outbox = tmp_path / "outbox"
-    env = {
-        **os.environ,
-        "DATABASE_URL": worker_database_url(),
-        "CELERY_QUEUE_PREFIX": prefix,
-        "CELERY_VISIBILITY_TIMEOUT": "5",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "SECRET_KEY": "worker-kill-test",
-        "DEBUG": "false",
-        "EMAIL_URL": f"filemail:///{outbox}",  # Django's file backend: one file per connection, under outbox/
-        "VAR_DIR": str(tmp_path / "var"),
-        "CONN_MAX_AGE": "0",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = worker_env(
+        prefix,
+        tmp_path,
+        CELERY_VISIBILITY_TIMEOUT="5",
+        SECRET_KEY="worker-kill-test",
+        EMAIL_URL=f"filemail:///{outbox}",  # Django's file backend: one file per connection, under outbox/
+    )
     sending = ExitStack()
     sending.enter_context(own_queues(prefix))  # the test sends to the workers' queues; removed at the end
-    workers: list[Worker] = []
-
-    def start(name):
-        workers.append(Worker(name, env, tmp_path))
-        return workers[-1]
+    workers = Workers(env, tmp_path)
 
     def status_counts():
         return Counter(Notification.objects.values_list("email_status", flat=True))
 
     try:
         # 1. The first worker is killed while it runs the reminders.
-        first = start("first")
+        first = workers.start("first")
         task_id = tasks.run_reminders.apply_async().id
         received = f"run_reminders[{task_id}] received"
         wait_for(lambda: received in first.output(), "the first worker to take the reminder run", workers)
@@ -168,7 +116,7 @@ def test_a_worker_killed_mid_run_and_mid_sending_tells_everyone_exactly_once(on_
         # 2. Once the visibility timeout has passed, the next worker gets the same task again, completes the
         # run, and starts sending; it is killed in the middle of the emails.
         time.sleep(max(0.0, delivered + 6 - time.monotonic()))
-        second = start("second")
+        second = workers.start("second")
         wait_for(
             lambda: received in second.output(), "Redis to deliver the unacknowledged run again", workers
         )
@@ -200,7 +148,7 @@ def test_a_worker_killed_mid_run_and_mid_sending_tells_everyone_exactly_once(on_
             email_claimed_at=F("email_claimed_at") - notify.SENDING_LEASE - dt.timedelta(seconds=1)
         )
         time.sleep(max(0.0, sending_since + 6 - time.monotonic()))
-        start("third")
+        workers.start("third")
         tasks.send_pending_emails.apply_async()
         wait_for(
             lambda: status_counts()[Notification.Email.SENT] == CELLS,
@@ -211,11 +159,10 @@ def test_a_worker_killed_mid_run_and_mid_sending_tells_everyone_exactly_once(on_
         tasks.run_reminders.apply_async()  # the next hourly run: nothing new
         time.sleep(3)
     finally:
-        for worker in workers:
-            worker.stop()
+        workers.stop()
         sending.close()
 
-    logs = "\n".join(f"--- {w.name} ---\n{w.output()[-4000:]}" for w in workers)
+    logs = workers.logs()
     told = sorted(Notification.objects.values_list("meeting_id", "recipient_id"))
     assert told == expected, logs
     assert set(Notification.objects.values_list("kind", "email_status")) == {("committee_session", "sent")}, (

@@ -5,25 +5,21 @@ answers a scrape with the duration of the task its child ran, behind the token; 
 no port at all."""
 
 import os
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from documents import tasks
 
 from .conftest import require_service
 from .storage.conftest import free_port
-from .worker import new_prefix, own_queues, queues, worker_command, worker_env
+from .worker import Workers, new_prefix, own_queues, queues, wait_for, worker_env
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 TOKEN = "worker-scrape-token"
-WAIT_SECONDS = 90
 TASK = "documents.tasks.recover_renders"  # a beat job on the `now` queue: quick, nothing to render
 
 
@@ -46,36 +42,12 @@ def listening_ports(pid: int) -> set[int]:
     return ports
 
 
-class Worker:
-    def __init__(self, tmp_path, prefix: str, *, pool: str = "solo", **extra: str):
-        self.log = tmp_path / "worker.log"
-        env = worker_env(prefix, tmp_path, METRICS="true", METRICS_TOKEN=TOKEN, **extra)
-        command = worker_command(queues(prefix, "now"), "-n", f"metrics-{prefix}@%h", pool=pool)
-        with open(self.log, "wb") as out:
-            self.process = subprocess.Popen(
-                command, env=env, cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT
-            )
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def wait_for(self, condition, what: str) -> None:
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
-            if condition():
-                return
-            assert self.process.poll() is None, f"the worker stopped:\n{self.output()[-4000:]}"
-            time.sleep(0.3)
-        pytest.fail(f"timed out waiting for {what}\n{self.output()[-4000:]}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+def start(tmp_path, prefix: str, *, pool: str = "solo", **extra: str) -> Workers:
+    """A worker on the `now` queue with metrics on and the token set (`extra`: more of its environment)."""
+    env = worker_env(prefix, tmp_path, METRICS="true", METRICS_TOKEN=TOKEN, **extra)
+    workers = Workers(env, tmp_path)
+    workers.start("metrics", queues(prefix, "now"), pool=pool)
+    return workers
 
 
 def scrape(port: int, token: str | None = TOKEN) -> tuple[int, str]:
@@ -109,15 +81,16 @@ def test_a_worker_with_the_port_serves_the_duration_of_the_task_its_child_ran(se
     folder.mkdir()
     prefix = new_prefix("metrics")
     with own_queues(prefix):
-        worker = Worker(
+        workers = start(
             tmp_path,
             prefix,
             pool="prefork",
             WORKER_METRICS_PORT=str(port),
             PROMETHEUS_MULTIPROC_DIR=str(folder),
         )
+        [worker] = workers
         try:
-            worker.wait_for(lambda: " ready." in worker.output(), "the worker")
+            wait_for(lambda: " ready." in worker.output(), "the worker", workers, every=0.3)
             assert listening_ports(worker.process.pid) == {port}
             assert scrape(port, None)[0] == 404  # the token, as web's /metrics
             assert scrape(port, "guess")[0] == 404
@@ -125,9 +98,11 @@ def test_a_worker_with_the_port_serves_the_duration_of_the_task_its_child_ran(se
 
             tasks.recover_renders.delay()
 
-            worker.wait_for(lambda: task_count(scrape(port)[1], TASK) == 1, f"{TASK} in the scrape")
+            wait_for(
+                lambda: task_count(scrape(port)[1], TASK) == 1, f"{TASK} in the scrape", workers, every=0.3
+            )
         finally:
-            worker.stop()
+            workers.stop()
     assert f"{TASK}[" in worker.output()  # the worker ran it, not this process
     # What the scrape summed was written by the child (histogram_<pid>.db), not by the process serving it.
     [written] = folder.iterdir()
@@ -137,9 +112,9 @@ def test_a_worker_with_the_port_serves_the_duration_of_the_task_its_child_ran(se
 def test_without_the_port_a_worker_listens_on_nothing(services_up, tmp_path):
     prefix = new_prefix("metrics")
     with own_queues(prefix):
-        worker = Worker(tmp_path, prefix)
+        workers = start(tmp_path, prefix)
         try:
-            worker.wait_for(lambda: " ready." in worker.output(), "the worker")
-            assert listening_ports(worker.process.pid) == set()
+            wait_for(lambda: " ready." in workers[0].output(), "the worker", workers, every=0.3)
+            assert listening_ports(workers[0].process.pid) == set()
         finally:
-            worker.stop()
+            workers.stop()

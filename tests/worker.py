@@ -112,12 +112,12 @@ def worker_command(queue: str, *options: str, pool: str = "solo") -> list[str]:
 
 class Worker:
     """A real `celery worker` process on the test's database and own queues (`queue`: both unless named),
-    writing its output to `<name>.log` in `log_dir`."""
+    writing its output to `<name>.log` in `log_dir`; `pool` as `worker_command`'s."""
 
-    def __init__(self, name: str, env: dict, log_dir: Path, queue: str = ""):
+    def __init__(self, name: str, env: dict, log_dir: Path, queue: str = "", pool: str = "solo"):
         self.name, self.log, self.killed = name, Path(log_dir) / f"{name}.log", False
         prefix = env["CELERY_QUEUE_PREFIX"]
-        command = worker_command(queue or queues(prefix), "-n", f"{name}-{prefix}@%h")
+        command = worker_command(queue or queues(prefix), "-n", f"{name}-{prefix}@%h", pool=pool)
         with open(self.log, "wb") as out:
             self.process = subprocess.Popen(
                 command, env=env, cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT
@@ -148,8 +148,8 @@ class Workers(list):
         super().__init__()
         self.env, self.log_dir = env, log_dir
 
-    def start(self, name: str, queue: str = "") -> Worker:
-        self.append(Worker(name, self.env, self.log_dir, queue))
+    def start(self, name: str, queue: str = "", pool: str = "solo") -> Worker:
+        self.append(Worker(name, self.env, self.log_dir, queue, pool))
         return self[-1]
 
     def stop(self) -> None:

@@ -506,12 +506,6 @@ class Run:
 
     # --- the fault ------------------------------------------------------------------------------------
 
-    def typical_comment_s(self) -> float:
-        """A comment's time in a worker: the median the phones saw, but never more than 50 ms (under overload
-        the phones' time is mostly the wait in gunicorn's queue, not the work)."""
-        samples = sorted(self.stats.samples("comment"))
-        return min(samples[len(samples) // 2] if samples else 20.0, 50.0) / 1000
-
     def killer(self, master: int) -> None:
         if not self.sleep_until(self.args.kill_at):
             return
@@ -533,11 +527,11 @@ class Run:
                 pid = worker_holding(port, self.port, before)
                 if not pid:
                     continue
-                # Somewhere in the request, before or after its commit: up to a typical comment's time.
-                time.sleep(random.uniform(0, self.typical_comment_s()))
-                if worker_holding(port, self.port, [pid]) == pid:
-                    victim, target = pid, client_id
-                    break
+                # Killed at once: finding the worker takes a few milliseconds, so the kill lands somewhere in
+                # the request, before or after its commit, or just after its answer (the report says which:
+                # that comment's attempts and final answer).
+                victim, target = pid, client_id
+                break
             else:
                 time.sleep(0.002)
         if victim is None:

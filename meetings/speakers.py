@@ -5,8 +5,8 @@ chair calls the next in the order they asked (`call_next`, which ends the turn b
 (`end_turn`). Every step is a `SpeakingTurn` row (with its audit history), and the phones hear of it through
 the live path (`signals.live_changed` with `speakers=True`: meetings/push.py then draws the queue).
 
-The poll and the push learn that the queue moved from its signature (`signature_subquery`, and the same sum
-in `live.update_state`'s SQL), part of the query they run anyway: every step adds one to (turns + called +
+The poll and the push learn that the queue moved from its signature (`live._QUEUE`, a subquery of the one
+statement each runs anyway: `live.poll_state`, `live.update_state`): every step adds one to (turns + called +
 ended + withdrawn), and no row is deleted.
 
 Counting speakers: a member who spoke in a turn is a speaker even when nobody typed what they said; a turn on
@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -211,7 +209,7 @@ def time_hint(meeting: Meeting, item: AgendaItem | None) -> str:
 
 
 def signature(turns) -> str:
-    """The queue's signature from the meeting's turns, as `signature_subquery` computes it in SQL."""
+    """The queue's signature from the meeting's turns, as `live._QUEUE` computes it in SQL."""
     return str(
         sum(
             1 + (t.called_at is not None) + (t.ended_at is not None) + (t.withdrawn_at is not None)
@@ -245,18 +243,6 @@ def queue_of(meeting: Meeting, turns: list[SpeakingTurn] | None = None) -> Queue
 
 def turns_of(meeting: Meeting) -> list[SpeakingTurn]:
     return list(meeting.speaking_turns.select_related("member").order_by("requested_at", "pk"))
-
-
-def signature_subquery(meeting_ref: str = "pk"):
-    """The queue's signature of the meeting `meeting_ref` names, as one subquery of another query."""
-    per_meeting = (
-        SpeakingTurn.objects.filter(meeting=OuterRef(meeting_ref))
-        .order_by()
-        .values("meeting")
-        .annotate(s=Count("pk") + Count("called_at") + Count("ended_at") + Count("withdrawn_at"))
-        .values("s")
-    )
-    return Coalesce(Subquery(per_meeting, output_field=IntegerField()), Value(0))
 
 
 # --- Counting speakers ---------------------------------------------------------------------------------

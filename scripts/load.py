@@ -524,20 +524,29 @@ class Run:
             for client_id, port in flying:
                 if time.monotonic() >= give_up:  # thousands of connections make each look slow
                     break
-                pid = worker_holding(port, self.port, before)
-                if not pid:
-                    continue
-                # Killed at once: finding the worker takes a few milliseconds, so the kill lands somewhere in
-                # the request, before or after its commit, or just after its answer (the report says which:
-                # that comment's attempts and final answer).
-                victim, target = pid, client_id
-                break
+                # The workers stand still while we look (SIGSTOP, a few milliseconds): finding the socket
+                # takes longer than a comment, and the one found holding it is killed where it stands, in the
+                # middle of the request, before or after its commit (the report says what became of it).
+                pid = None
+                for worker in before:
+                    os.kill(worker, signal.SIGSTOP)
+                try:
+                    pid = worker_holding(port, self.port, before)
+                    if pid:
+                        os.kill(pid, signal.SIGKILL)
+                finally:
+                    for worker in before:
+                        if worker != pid:
+                            os.kill(worker, signal.SIGCONT)
+                if pid:
+                    victim, target = pid, client_id
+                    break
             else:
                 time.sleep(0.002)
+        at = self.now()
         if victim is None:
             victim = random.choice(before)  # no comment caught in flight: any worker
-        at = self.now()
-        os.kill(victim, signal.SIGKILL)
+            os.kill(victim, signal.SIGKILL)
         self.kill = {
             "at": round(at, 1),
             "pid": victim,

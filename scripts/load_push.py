@@ -797,6 +797,12 @@ class PushRun(load.Run):
                 f"{before} → {low}"
                 + (f", back to {before} after {back(k['at'], before, span)}" if low < before else "")
             )
+            cut = self.comments.get(k["comment_in_flight"]) if k["comment_in_flight"] else None
+            if cut is not None:
+                answer = cut["answer"]["id"] if cut["answer"] else None
+                lines.append(
+                    f"        that comment: {cut['attempts']} attempt(s), answered with row {answer}"
+                )
         if self.restart:
             r = self.restart
             before = r["streaming_before"]

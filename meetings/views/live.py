@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Max, OuterRef, Subquery
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from core.views import attempt, confirmation_page
 from .. import live, rendered
 from .. import speakers as speaker_queue
 from ..forms import AnswerForm, CommentForm, CurrentItemForm, OpenMeetingForm
-from ..models import Ballot, Meeting, PhoneVote
+from ..models import Ballot, Meeting
 
 # The choices on a member's phone, in the order of a show of hands, with their buttons' colours.
 BALLOT_BUTTONS = (
@@ -121,33 +120,21 @@ def live_poll(request, pk):
         after, item = int(request.GET.get("after", 0)), request.GET.get("item", "")
     except ValueError:
         after, item = 0, ""
-    latest_vote = PhoneVote.objects.filter(meeting=OuterRef("pk")).order_by("-pk")
-    rows = list(
-        Meeting.objects.filter(pk=pk)
-        .order_by()
-        .values("status", "current_item_id")
-        .annotate(
-            last=Max("comments__id"),
-            vote=Subquery(latest_vote.values("pk")[:1]),
-            vote_revision=Subquery(latest_vote.values("revision")[:1]),
-            queue=speaker_queue.signature_subquery(),
-        )
-    )
-    if not rows:
+    state = live.poll_state(pk)
+    if state is None:
         raise Http404
-    state = rows[0]
-    unchanged_item = str(state["current_item_id"] or "") == item
-    vote = f"{state['vote']}.{state['vote_revision']}" if state["vote"] else ""
+    unchanged_item = str(state.current_item_id or "") == item
+    vote = state.vote_signature
     unchanged_vote = vote == request.GET.get("vote", "")
     # The speaker queue's signature (a page without the queue sends none: nothing to compare).
     asked_queue = request.GET.get("speakers")
-    unchanged_queue = asked_queue is None or asked_queue == str(state["queue"])
+    unchanged_queue = asked_queue is None or asked_queue == str(state.queue)
     if (
-        (state["last"] or 0) <= after
+        state.last <= after
         and unchanged_item
         and unchanged_vote
         and unchanged_queue
-        and state["status"] == request.GET.get("status")
+        and state.status == request.GET.get("status")
     ):
         return HttpResponse(status=204)
     meeting = live.update_state(pk)

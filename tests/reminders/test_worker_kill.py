@@ -20,6 +20,7 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
+from core.months import quarter_start
 from meetings.models import Meeting
 from members.models import Organization
 from notifications import notify, tasks
@@ -62,7 +63,7 @@ def build_cells(meeting_day: dt.date) -> list[int]:
     branch = make_org("Đảng bộ Thử nghiệm", Organization.Kind.GRASSROOTS, root)
     meeting_at = timezone.make_aware(dt.datetime.combine(meeting_day, dt.time(14, 0)))
     cells = many_cells(branch, CELLS, meeting_at=meeting_at)
-    quarter = dt.date(meeting_day.year, 3 * ((timezone.localdate().month - 1) // 3) + 1, 1)
+    quarter = quarter_start(timezone.localdate())  # the quarter the reminders check: today's
     Meeting.objects.bulk_create(
         Meeting(
             cell=c,

@@ -318,8 +318,8 @@ class CommentForm(forms.Form):
         if not self.is_bound:
             items.help_text = self._chosen_title(now)
         elif now is not None and _as_int(self.data.get(self.add_prefix("agenda_item"))) == now:
-            items.known = meeting.current_item if Meeting.current_item.is_cached(meeting) else None
-            items.known = items.known or rows.load_related(meeting, "current_item")
+            cached = Meeting.current_item.is_cached(meeting)
+            items.known = meeting.current_item if cached else rows.load_related(meeting, "current_item")
         items.initial = now
         if now is not None:
             items.empty_label = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import CharField, OuterRef, Subquery, Value
@@ -16,48 +17,17 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from documents.models import Minutes
-from evaluations.models import Evaluation, Score
-from meetings.models import (
-    AgendaItem,
-    Attendance,
-    Ballot,
-    Comment,
-    DuesAdjustment,
-    DuesEntry,
-    Meeting,
-    SelfCriticismTurn,
-    SpeakingTurn,
-    Task,
-    Vote,
-)
-from members.models import Member, Membership, Organization, Role, StatusPeriod, Supervision
+from members.models import Member
 
-# The models whose every change is kept (high-volume derived tables such as CellMonth, Notification or the
-# search index are not; MeetingEvent is itself a journal; MinutesVersion rows are written once, with who and
-# why, and never changed).
-TRACKED = (
-    Organization,
-    Member,
-    Membership,
-    StatusPeriod,
-    Role,
-    Supervision,
-    Meeting,
-    AgendaItem,
-    Attendance,
-    Comment,
-    Vote,
-    Ballot,
-    Task,
-    DuesEntry,
-    DuesAdjustment,
-    SelfCriticismTurn,
-    SpeakingTurn,
-    Minutes,
-    Evaluation,
-    Score,
-)
+
+# The models whose every change is kept: every model that declares HistoricalRecords (django-simple-history
+# marks them), so a model tracked tomorrow is on the page without being listed here. High-volume derived
+# tables such as CellMonth, Notification or the search index are not tracked; MeetingEvent is itself a
+# journal; MinutesVersion rows are written once, with who and why, and never changed.
+def tracked_models() -> tuple:
+    return tuple(m for m in apps.get_models() if hasattr(m._meta, "simple_history_manager_attribute"))
+
+
 PAGE_SIZE = 50
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}

@@ -5,13 +5,13 @@ from django.utils.http import urlencode
 import access
 
 from .forms import HistoryFilter
-from .history import TRACKED, label_of, page_of_changes, users_in
+from .history import label_of, page_of_changes, tracked_models, users_in
 
 
 @login_required
 def history(request):
     """Recent changes to members, meetings and their record: who, when, what, which fields. Staff only."""
-    models = access.history_models_for(request.user, TRACKED)
+    models = access.history_models_for(request.user, tracked_models())
     form = HistoryFilter(request.GET or None, models=models, users=users_in(models))
     context = {"form": form, "changes": [], "page": 1}
     if form.is_bound and not form.is_valid():

@@ -132,3 +132,27 @@ def test_everything_lists_the_changes_of_every_table_newest_first(world, login, 
     assert vi("phone") in shown[0] and "Dương Thị Mỹ Duyên" in shown[0]
     kinds = {vi(name).lower() for name in ("attendance", "agenda item", "meeting")}
     assert all(any(kind in row.lower() for row in shown) for kind in kinds)
+
+
+def test_a_ballot_changed_on_a_phone_is_in_the_history(world, login, opened):
+    """Every tracked table is on the page, including one added after the page was written: a member who
+    taps "for", then "against" before the close, leaves both in the history the admin reads."""
+    from meetings import live
+    from meetings.models import Vote
+
+    from ..live.conftest import mark
+
+    mark(opened, world.member)
+    vote = live.open_phone_vote(
+        meeting=opened, kind=Vote.Kind.RESOLUTION, question="Q", by=world.secretary.user
+    )
+    live.cast_ballot(vote=vote, member=world.member, choice="for")
+    live.cast_ballot(vote=vote, member=world.member, choice="against")
+
+    response = login("admin").get(URL, {"model": "meetings.phoneballot"})
+
+    assert response.status_code == 200
+    shown = table(response)
+    assert len(shown) == 2
+    assert all(world.member.full_name in row for row in shown)
+    assert vi("changed") in shown[0] and vi("created") in shown[1]

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from documents.models import DocumentNumber, MinutesBook, MinutesVersion, Prepared
 from evaluations.models import Criterion, Evaluation
-from meetings.models import Attendance, Meeting
+from meetings.models import Attendance, Meeting, Vote
 from members.models import Organization
 
 HELD = (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED, Meeting.Status.ADOPTED)
@@ -107,7 +107,7 @@ AWAY = (Attendance.Status.EXCUSED, Attendance.Status.UNEXCUSED)
 
 def adopted_incomplete(scope: Scope) -> Iterator[Problem]:
     """An adopted meeting has its roll call (every member marked), its chair and its meeting secretary, both
-    present."""
+    present, and the cell's passed vote adopting its minutes."""
     incomplete = (
         scope.meetings()
         .filter(status=Meeting.Status.ADOPTED)
@@ -123,6 +123,8 @@ def adopted_incomplete(scope: Scope) -> Iterator[Problem]:
             clerk_away=Exists(
                 Attendance.objects.filter(meeting=OuterRef("pk"), member=OuterRef("clerk"), status__in=AWAY)
             ),
+            # The cell's vote that adopted them: a later correction's vote may fail, this one passed.
+            voted=Exists(Vote.objects.filter(meeting=OuterRef("pk"), kind=Vote.Kind.MINUTES, passed=True)),
         )
         .filter(
             Q(chair__isnull=True)
@@ -131,6 +133,7 @@ def adopted_incomplete(scope: Scope) -> Iterator[Problem]:
             | Q(has_unmarked=True)
             | Q(chair_away=True)
             | Q(clerk_away=True)
+            | Q(voted=False)
         )
     )
     meetings = list(_listed(incomplete))
@@ -156,6 +159,8 @@ def adopted_incomplete(scope: Scope) -> Iterator[Problem]:
             missing.append(_("the chair is marked absent on the roll call"))
         if meeting.clerk_away:
             missing.append(_("the meeting secretary is marked absent on the roll call"))
+        if not meeting.voted:
+            missing.append(_("no passed vote adopting them"))
         yield Problem.of_meeting(
             "adopted_incomplete",
             meeting.pk,
@@ -433,7 +438,7 @@ def sheets_unscored(scope: Scope) -> Iterator[Problem]:
 CHECKS: list[tuple[str, object, Callable[[Scope], Iterator[Problem]]]] = [
     (
         "adopted_incomplete",
-        gettext_lazy("Adopted meetings without a roll call, chair or meeting secretary"),
+        gettext_lazy("Adopted meetings without a roll call, chair, meeting secretary or passed vote"),
         adopted_incomplete,
     ),
     (

@@ -10,7 +10,7 @@ from evaluations import indicators, services
 from evaluations.models import CellMonth, Score
 from meetings.models import Meeting, Vote
 from members.models import Organization
-from ops.demo.meetings import ARTICLE_PERIOD, FIRST_PERIOD, HABITS, MODEL_CELL
+from ops.demo.meetings import ARTICLE_PERIOD, FIRST_PERIOD, HABITS, MODEL_CELL, vote
 from ops.demo.members import seeds_once
 
 MANUAL = {"content": 15, "facilitation": 10, "principles": 5, "results": 30}
@@ -42,15 +42,10 @@ def _score(meeting, rng):
         score.note = "Chi ủy đánh giá" if model else ""
         score.save(update_fields=["points", "note"])
     services.recompute(evaluation)
-    present = meeting.attendances.filter(status="present", official=True).count()
-    Vote.objects.create(
-        meeting=meeting,
+    vote(
+        meeting,
+        at=meeting.ended_at or timezone.now(),
         kind=Vote.Kind.SCORE,
         question="Thông qua kết quả tự đánh giá chất lượng",
-        votes_for=present,
-        eligible=present,
-        base=present,
-        passed=True,
-        recorded_at=meeting.ended_at or timezone.now(),
     )
     services.adopt(evaluation=evaluation)

@@ -189,7 +189,7 @@ def _seed_year(cell, habits, rng):
             )
             agenda.fill_agenda(thematic)
             Attendance.objects.bulk_create(live.session_roll(meeting, thematic))
-            _vote(thematic, at=thematic.ended_at)
+            vote(thematic, at=thematic.ended_at)
             _adopt_past_minutes(meeting, rng, chair=chair, clerk=clerk)
             _adopt_past_minutes(thematic, rng, chair=chair, clerk=clerk)
         else:
@@ -326,6 +326,13 @@ def _record_past(meeting, rng, habits):
         else:
             row.status = Attendance.Status.PRESENT
             row.checked_in_at = meeting.scheduled_at
+    # However weak its habits, a cell that adopted its minutes had enough official members there to pass
+    # the vote: a roll call drawn too thin gets members back, one at a time, until it would.
+    away = [r for r in rows if r.official and not r.exempt and r.status != Attendance.Status.PRESENT]
+    rng.shuffle(away)
+    while away and not _tally(meeting, rows)[2]:
+        row = away.pop()
+        row.status, row.reason, row.checked_in_at = Attendance.Status.PRESENT, "", meeting.scheduled_at
     Attendance.objects.bulk_create(rows)
     present = [r for r in rows if r.status == Attendance.Status.PRESENT]
     low, high = HABIT_SPEAK.get(meeting.cell.name, (0.3, 0.55))
@@ -344,8 +351,8 @@ def _record_past(meeting, rng, habits):
         for i, row in enumerate(speakers + rng.sample(speakers, k=len(speakers) // 3))
     )
     resolution = f"Thông qua nghị quyết tháng {meeting.period:%m/%Y}"
-    _vote(meeting, at=meeting.ended_at, rows=rows, kind=Vote.Kind.RESOLUTION, question=resolution)
-    _vote(meeting, at=meeting.ended_at, rows=rows)
+    vote(meeting, at=meeting.ended_at, rows=rows, kind=Vote.Kind.RESOLUTION, question=resolution)
+    vote(meeting, at=meeting.ended_at, rows=rows)
     entries = dues.ensure_ledger(
         cell=meeting.cell, period=meeting.period, members=[r.member for r in rows if not r.temporary_here]
     )
@@ -563,12 +570,16 @@ PAST_CONCLUSIONS = [
 ]
 
 
-def _vote(meeting, *, at, rows=None, kind=Vote.Kind.MINUTES, question="Thông qua biên bản"):
-    """Every official member present votes for (the minutes, unless told otherwise)."""
-    rows = rows if rows is not None else list(meeting.attendances.all())
-    seats = [r.seat for r in rows]
+def _tally(meeting, rows):
+    """(voters, adjusted official membership, passes) when every official member present votes for."""
     voters = sum(1 for r in rows if r.may_vote)
-    adjusted = live.rules.adjusted_official_membership(seats)
+    adjusted = live.rules.adjusted_official_membership([r.seat for r in rows])
+    return voters, adjusted, live.rules.resolution_passes(meeting.rules, votes_for=voters, adjusted=adjusted)
+
+
+def vote(meeting, *, at, rows=None, kind=Vote.Kind.MINUTES, question="Thông qua biên bản"):
+    """Every official member present votes for (the minutes, unless told otherwise)."""
+    voters, adjusted, passed = _tally(meeting, rows if rows is not None else list(meeting.attendances.all()))
     return Vote.objects.create(
         meeting=meeting,
         kind=kind,
@@ -576,7 +587,7 @@ def _vote(meeting, *, at, rows=None, kind=Vote.Kind.MINUTES, question="Thông qu
         votes_for=voters,
         eligible=voters,
         base=adjusted,
-        passed=live.rules.resolution_passes(meeting.rules, votes_for=voters, adjusted=adjusted),
+        passed=passed,
         rule=meeting.rules.name,
         recorded_at=at,
     )

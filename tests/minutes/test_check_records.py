@@ -16,7 +16,7 @@ from audit.invariants import Scope
 from documents.models import DocumentNumber, Minutes, MinutesBook, MinutesVersion, Prepared
 from evaluations import services as scoring
 from evaluations.models import Evaluation
-from meetings.models import Attendance, Meeting
+from meetings.models import Attendance, Meeting, Vote
 from meetings.services import plan_regular_meeting
 from members.models import Organization
 
@@ -85,6 +85,15 @@ def test_an_adopted_meeting_with_members_never_marked_is_reported(adopted):
     adopted.meeting.attendances.filter(member=adopted.away).update(status=Attendance.Status.PENDING)
 
     assert found() == {"adopted_incomplete": [("meeting", adopted.meeting.pk)]}
+
+
+def test_an_adopted_meeting_whose_minutes_vote_failed_is_reported(adopted):
+    """Adoption needs the cell's vote on the minutes, and the vote must pass: a record that says "adopted"
+    over a failed vote (written round the services, by an import or by hand) states something false."""
+    adopted.meeting.votes.filter(kind=Vote.Kind.MINUTES).update(passed=False)
+
+    assert found() == {"adopted_incomplete": [("meeting", adopted.meeting.pk)]}
+    assert vi("no passed vote adopting them") in texts("adopted_incomplete")
 
 
 def test_a_meeting_held_with_no_attendance_rows_is_reported(adopted, world):

@@ -61,6 +61,8 @@ TERM = "2025–2030"
 # in the previous one (numbers restart at 01 in each term, DOMAIN.md §4.2).
 TERM_START, PREVIOUS_TERM = dt.date(2025, 7, 1), "2020–2025"
 LEVEL = [(90, "tot"), (70, "kha"), (50, "tb"), (0, "kem")]
+# Each meeting passed its resolution and adopted its minutes, by the official members present.
+VOTES = [(Vote.Kind.RESOLUTION, "Thông qua nghị quyết"), (Vote.Kind.MINUTES, "Thông qua biên bản")]
 
 
 class Command(BaseCommand):
@@ -231,14 +233,25 @@ class Command(BaseCommand):
         fixed_day = {c.pk: c.meeting_day for c in cells}
         for m in meetings:
             roll = by_cell[m.cell_id]
+            statuses = [
+                "present"
+                if position < 2  # the chair and the meeting secretary were there
+                or rng.random() < 0.7 + 0.28 * m._quality
+                else rng.choice(["excused", "excused", "unexcused"])
+                for position in range(len(roll))
+            ]
+            # The minutes were adopted by vote: more than half of the official members were there.
+            official = sum(1 for p in roll if p.status == "official")
+            away = [i for i, p in enumerate(roll) if p.status == "official" and statuses[i] != "present"]
+            while (
+                away
+                and 2
+                * sum(1 for i, p in enumerate(roll) if p.status == "official" and statuses[i] == "present")
+                <= official
+            ):
+                statuses[away.pop()] = "present"
             present = []
-            for position, member in enumerate(roll):
-                status = (
-                    "present"
-                    if position < 2  # the chair and the meeting secretary were there
-                    or rng.random() < 0.7 + 0.28 * m._quality
-                    else rng.choice(["excused", "excused", "unexcused"])
-                )
+            for member, status in zip(roll, statuses, strict=True):
                 attendance.append(
                     Attendance(meeting=m, member=member, status=status, official=member.status == "official")
                 )
@@ -257,19 +270,19 @@ class Command(BaseCommand):
                     )
                 )
             official_present = sum(1 for p in present if p.status == "official")
-            official = sum(1 for p in roll if p.status == "official")
-            votes.append(
+            votes += [
                 Vote(
                     meeting=m,
-                    kind=Vote.Kind.RESOLUTION,
-                    question="Thông qua nghị quyết",
+                    kind=kind,
+                    question=question,
                     votes_for=official_present,
                     eligible=official_present,
                     base=official,
                     passed=official_present * 2 > official,
                     recorded_at=m.ended_at,
                 )
-            )
+                for kind, question in VOTES
+            ]
             has_session = rng.random() < 0.5 + 0.5 * m._quality
             if has_session:
                 sessions.append(

@@ -434,6 +434,27 @@ def sheets_unscored(scope: Scope) -> Iterator[Problem]:
         )
 
 
+def sheets_without_vote(scope: Scope) -> Iterator[Problem]:
+    """The cell adopts its self-assessment by its vote on the score, and the vote passed: the sheet names
+    that vote."""
+    sheets = (
+        Evaluation.objects.filter(
+            meeting__in=scope.meetings(), kind=Evaluation.Kind.SELF, adopted_at__isnull=False
+        )
+        .filter(Q(adopted_vote__isnull=True) | Q(adopted_vote__passed=False))
+        .select_related("meeting__cell")
+        .order_by("meeting__cell__path", "meeting__scheduled_at", "pk")
+    )
+    for sheet in sheets:
+        yield Problem(
+            "sheets_without_vote",
+            "evaluation",
+            sheet.pk,
+            _("%(meeting)s: score sheet adopted by the cell without a passed vote on the score")
+            % {"meeting": _name(sheet.meeting)},
+        )
+
+
 # Titles for the command's groups, in the order it prints them.
 CHECKS: list[tuple[str, object, Callable[[Scope], Iterator[Problem]]]] = [
     (
@@ -454,6 +475,11 @@ CHECKS: list[tuple[str, object, Callable[[Scope], Iterator[Problem]]]] = [
         "sheets_unscored",
         gettext_lazy("Adopted or confirmed score sheets with unscored criteria"),
         sheets_unscored,
+    ),
+    (
+        "sheets_without_vote",
+        gettext_lazy("Score sheets adopted without the cell's passed vote"),
+        sheets_without_vote,
     ),
 ]
 

@@ -190,9 +190,34 @@ def test_a_score_sheet_with_unscored_criteria_is_reported(adopted, world, state,
         sheet.scores.first().delete()
     else:
         sheet.scores.filter(pk=sheet.scores.first().pk).update(points=None)
-    Evaluation.objects.filter(pk=sheet.pk).update(**{f"{state}_at": timezone.now()})
+    Evaluation.objects.filter(pk=sheet.pk).update(
+        **{f"{state}_at": timezone.now()}, adopted_vote=score_vote(adopted)
+    )
 
     assert found() == {"sheets_unscored": [("evaluation", sheet.pk)]}
+
+
+def score_vote(adopted, *, passed=True) -> Vote:
+    return Vote.objects.create(
+        meeting=adopted.meeting, kind=Vote.Kind.SCORE, question="Thông qua kết quả tự đánh giá", passed=passed
+    )
+
+
+@pytest.mark.parametrize("vote", ["none", "failed"])
+def test_a_self_assessment_adopted_without_a_passed_vote_is_reported(adopted, world, vote):
+    sheet = scoring.open_sheet(meeting=adopted.meeting, by=world.secretary.user)
+    sheet.scores.update(points=0)
+    Evaluation.objects.filter(pk=sheet.pk).update(adopted_at=timezone.now(), adopted_vote=score_vote(adopted))
+    assert found() == {}  # adopted by its passed vote: fine
+
+    if vote == "none":
+        Evaluation.objects.filter(pk=sheet.pk).update(adopted_vote=None)
+    else:
+        Vote.objects.filter(meeting=adopted.meeting, kind=Vote.Kind.SCORE).update(passed=False)
+
+    assert found() == {"sheets_without_vote": [("evaluation", sheet.pk)]}
+    line = vi("%(meeting)s: score sheet adopted by the cell without a passed vote on the score", meeting="")
+    assert line in texts("sheets_without_vote")
 
 
 # --- The command ------------------------------------------------------------------------------------------

@@ -295,6 +295,17 @@ class Command(BaseCommand):
             total = Decimal(str(round(min(100, rng.uniform(35, 75) + 30 * m._quality), 1)))
             level = next(code for minimum, code in LEVEL if total >= minimum)
             if rubric:
+                score_vote = Vote(
+                    meeting=m,
+                    kind=Vote.Kind.SCORE,
+                    question="Thông qua kết quả tự đánh giá chất lượng",
+                    votes_for=official_present,
+                    eligible=official_present,
+                    base=official,
+                    passed=official_present * 2 > official,
+                    recorded_at=m.ended_at,
+                )
+                votes.append(score_vote)
                 evaluations.append(
                     Evaluation(
                         meeting=m,
@@ -302,6 +313,7 @@ class Command(BaseCommand):
                         total=total,
                         level=level,
                         level_label=level,
+                        adopted_vote=score_vote,
                         adopted_at=m.ended_at,
                     )
                 )

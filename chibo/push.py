@@ -4,9 +4,12 @@
 
 One Redis subscription per server process (a pattern on every meeting's channel, `meetings/push.py`)
 feeds every phone connected to that process: a comment reaches Redis once, each process once, and each
-phone as bytes already framed. Nothing here touches the database or the session: the token, signed for
-one user and one meeting by a page that user was allowed to see (`access.read_poll_token`), is the only
-key, as it is for the poll.
+phone as bytes already framed. The token, signed for one user and one meeting by a page that user was
+allowed to see (`access.read_poll_token`), names the meeting, as it does for the poll; the stream opens
+only with the session cookie of that user's session, one a page would still accept (logged in, not idle
+past a committee account's limit: `members.security.session_holds`, read in a thread when the stream
+opens). A stream ends by itself after LIFETIME and the phone opens it again, so it does not outlive its
+session by more than that; a phone whose session ended goes to the login page at its next poll.
 
 What a phone receives:
 - `hello` with the meeting's current sequence number, at once: the phone polls once, which covers what
@@ -22,26 +25,31 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import re
 import weakref
 from collections import defaultdict
 from urllib.parse import parse_qs
 
 import redis.asyncio as aioredis
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http.cookie import parse_cookie
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 import access
 from meetings import push
+from members import security
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT = 20.0  # seconds
 QUEUE = 64  # updates waiting for one slow phone before its stream is ended (it polls, then reconnects)
 RECONNECT = (0.5, 10.0)  # Redis reconnection backoff: first wait, cap
+LIFETIME = 15 * 60.0  # seconds a stream lasts at most before the phone opens it again (3/4 to all of it)
 _PATH = re.compile(r"^/live/stream/(\d+)/$")
 
 
@@ -182,11 +190,15 @@ async def app(scope, receive, send) -> None:
     meeting_id = int(match.group(1))
     token = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("t", [""])[0]
     try:
-        token_meeting, _user = access.read_poll_token(token)
+        token_meeting, user_id = access.read_poll_token(token)
     except PermissionDenied:
         return await _refuse(send, 403, "Forbidden")
     if token_meeting != meeting_id:
         return await _refuse(send, 403, "Forbidden")
+    if not await _session_holds(_cookie(scope, settings.SESSION_COOKIE_NAME), user_id):
+        return await _refuse(
+            send, 403, "Forbidden"
+        )  # logged out, idle, expired: the poll says 401, the page goes
     if not push.enabled():
         return await _refuse(send, 404, "Not found")
     current = hub()
@@ -202,6 +214,20 @@ async def app(scope, receive, send) -> None:
         await _stream(sequence, listener, receive, send)
     finally:
         current.leave(meeting_id, listener)
+
+
+def _cookie(scope, name: str) -> str:
+    for key, value in scope.get("headers", ()):
+        if key == b"cookie":
+            found = parse_cookie(value.decode("latin-1")).get(name)
+            if found:
+                return found
+    return ""
+
+
+# Reads the session store and the user (cache, then the database): in a thread, as many at once as phones
+# connect, so the loop that feeds every open stream never waits for them.
+_session_holds = sync_to_async(security.session_holds, thread_sensitive=False)
 
 
 async def _stream(sequence, listener, receive, send) -> None:
@@ -224,20 +250,28 @@ async def _stream(sequence, listener, receive, send) -> None:
         }
     )
     disconnected = asyncio.ensure_future(_disconnect(receive))
+    loop = asyncio.get_running_loop()
+    # The stream ends by itself after a while (the phone opens it again in 3 s, and polls once): the session
+    # is checked again then, so a stream outlives its session by LIFETIME at most. Drawn per stream, so the
+    # phones that came in the same minute do not all come back in the same second.
+    ends_at = loop.time() + LIFETIME * random.uniform(0.75, 1.0)
     try:
-        while True:
+        while loop.time() < ends_at:
             if not listener.frames and not listener.ended:
                 listener.wake.clear()
                 woken = asyncio.ensure_future(listener.wake.wait())
                 done, _pending = await asyncio.wait(
-                    {woken, disconnected}, timeout=HEARTBEAT, return_when=asyncio.FIRST_COMPLETED
+                    {woken, disconnected},
+                    timeout=min(HEARTBEAT, max(0.0, ends_at - loop.time())),
+                    return_when=asyncio.FIRST_COMPLETED,
                 )
                 if disconnected in done:
                     woken.cancel()
                     return
                 if woken not in done:
                     woken.cancel()
-                    await send({"type": "http.response.body", "body": b": \n\n", "more_body": True})
+                    if loop.time() < ends_at:
+                        await send({"type": "http.response.body", "body": b": \n\n", "more_body": True})
                     continue
             if listener.ended:
                 break

@@ -19,10 +19,11 @@ import io
 import time
 from dataclasses import dataclass
 from importlib import import_module
+from types import SimpleNamespace
 
 import django_otp
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user, get_user_model
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -72,6 +73,27 @@ def is_committee_session(request) -> bool:
 
 def second_factor_required(request) -> bool:
     return settings.REQUIRE_2FA_FOR_COMMITTEE and is_committee_session(request)
+
+
+def session_holds(session_key: str, user_id: int) -> bool:
+    """Whether `session_key` is a session of that user a page would still accept: not logged out, the
+    same password (Django's session hash), an active account, within its 12 hours and, for a committee
+    account, not idle past its limit. For the live stream, which opens without a page; it reads the
+    session (the cache, or the database) and the user, and writes nothing.
+    """
+    if not session_key:
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    data = store.load()
+    if data.get(SESSION_KEY) != str(user_id):
+        return False
+    moment = now()
+    if moment - data.get(LOGGED_IN_AT, moment) > settings.SESSION_COOKIE_AGE:
+        return False
+    if data.get(COMMITTEE) and moment - data.get(SEEN_AT, moment) > settings.SESSION_IDLE_TIMEOUT:
+        return False
+    user = get_user(SimpleNamespace(session=store))  # the backend's user, its is_active, its session hash
+    return user.is_authenticated and user.pk == user_id
 
 
 # --- Devices ---------------------------------------------------------------------------------------

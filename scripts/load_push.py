@@ -328,7 +328,10 @@ class Phone:
     def __init__(self, row: dict, port: int, stream_port: int):
         self.row = row
         self.browser = AsyncBrowser(port, {"sessionid": row["session"]})
-        self.stream_browser = AsyncBrowser(stream_port) if stream_port != port else self.browser
+        # The stream opens with the phone's session cookie, as a browser's EventSource sends it.
+        self.stream_browser = (
+            AsyncBrowser(stream_port, self.browser.cookies) if stream_port != port else self.browser
+        )
         self.sync_browser = load.Browser(port)  # for the resend at the end: the same cookies
         self.sync_browser.cookies = self.browser.cookies
         self.state: dict = {}

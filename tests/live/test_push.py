@@ -11,11 +11,15 @@ import uuid
 import pytest
 import redis
 from asgiref.testing import ApplicationCommunicator
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
 
 import access
 from chibo import push as stream
 from meetings import live, push
 from meetings.models import Comment
+from members import security
 
 from ..conftest import require_service
 from ..redis_server import REDIS_SERVER, PrivateRedis
@@ -187,18 +191,32 @@ def test_a_comment_is_stored_while_redis_is_down(opened, world, pushing, django_
 # --- the stream ---------------------------------------------------------------------------------------
 
 
-def scope(meeting_id: int, token: str) -> dict:
+# The stream reads the session and the user from threads of its own: these tests commit what they write
+# (transactional_db), as a live server would see it.
+
+
+def session_of(user) -> str:
+    """The session cookie of `user` logged in (on a phone, say)."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def scope(meeting_id: int, token: str, session: str = "") -> dict:
+    headers = (
+        [(b"cookie", f"csrftoken=x; {settings.SESSION_COOKIE_NAME}={session}".encode())] if session else []
+    )
     return {
         "type": "http",
         "method": "GET",
         "path": f"/live/stream/{meeting_id}/",
         "query_string": f"t={token}".encode(),
-        "headers": [],
+        "headers": headers,
     }
 
 
-async def connect(meeting_id: int, token: str):
-    phone = ApplicationCommunicator(stream.app, scope(meeting_id, token))
+async def connect(meeting_id: int, token: str, session: str = ""):
+    phone = ApplicationCommunicator(stream.app, scope(meeting_id, token, session))
     await phone.send_input({"type": "http.request", "body": b""})
     start = await phone.receive_output(5)
     return phone, start
@@ -215,8 +233,9 @@ async def hang_up(phone) -> None:
     await phone.wait(5)
 
 
-def test_the_stream_refuses_a_forged_token_and_another_meetings(opened, world, pushing):
+def test_the_stream_refuses_a_forged_token_and_another_meetings(transactional_db, opened, world, pushing):
     token = access.poll_token(opened, world.member.user)
+    session = session_of(world.member.user)
 
     async def scenario():
         statuses = []
@@ -225,24 +244,93 @@ def test_the_stream_refuses_a_forged_token_and_another_meetings(opened, world, p
             (opened.pk, token[:-2] + "xx"),
             (opened.pk + 1, token),  # a token is for its meeting only
         ):
-            _phone, start = await connect(meeting_id, given)
+            _phone, start = await connect(meeting_id, given, session)
             statuses.append(start["status"])
         return statuses
 
     assert asyncio.run(scenario()) == [403, 403, 403]
 
 
-def test_every_phone_of_the_meeting_hears_each_update_and_no_other_meetings(
-    opened, world, pushing, django_capture_on_commit_callbacks
+def test_the_stream_opens_only_with_a_live_session_of_the_tokens_user(
+    transactional_db, opened, world, pushing
 ):
-    stored, _created = comment(opened, world.fellow)  # push is on, but not committed yet: not published
+    """A token is not enough: it travels in the address (server logs, a copied link). The stream opens with
+    the session cookie of the user it was issued to, while a page would still accept that session."""
+    token = access.poll_token(opened, world.member.user)
+    own, fellows = session_of(world.member.user), session_of(world.fellow.user)
+    ended = Client()
+    ended.force_login(world.member.user)
+    logged_out = ended.cookies[settings.SESSION_COOKIE_NAME].value
+    ended.post(reverse("logout"))
+
+    async def status(session):
+        phone, start = await connect(opened.pk, token, session)
+        if start["status"] == 200:
+            await hang_up(phone)
+        return start["status"]
+
+    async def scenario():
+        return [await status(s) for s in (own, "", fellows, logged_out, "not-a-session")]
+
+    assert asyncio.run(scenario()) == [200, 403, 403, 403, 403]
+
+
+def test_a_committee_session_idle_past_its_limit_opens_no_stream(transactional_db, opened, world, pushing):
+    """A screen left open does not keep a secretary's session alive (members/middleware.py): nor does the
+    stream, though it makes no request the middleware sees."""
+    token = access.poll_token(opened, world.secretary.user)
+    client = Client()
+    client.force_login(world.secretary.user)
+    session = client.session
+    assert session[security.COMMITTEE]
+
+    async def status():
+        phone, start = await connect(opened.pk, token, session.session_key)
+        if start["status"] == 200:
+            await hang_up(phone)
+        return start["status"]
+
+    fresh = asyncio.run(status())
+    session[security.SEEN_AT] = security.now() - settings.SESSION_IDLE_TIMEOUT - 60
+    session.save()
+
+    assert (fresh, asyncio.run(status())) == (200, 403)
+
+
+def test_a_stream_ends_by_itself_so_its_session_is_checked_again(
+    transactional_db, opened, world, pushing, monkeypatch
+):
+    monkeypatch.setattr(stream, "LIFETIME", 1.0)
+    token, session = access.poll_token(opened, world.member.user), session_of(world.member.user)
+
+    async def scenario():
+        phone, start = await connect(opened.pk, token, session)
+        assert start["status"] == 200
+        await body(phone)  # hello
+        while True:  # heartbeats, if any, then the end, within the lifetime (0.75 to 1 s)
+            message = await phone.receive_output(3)
+            if not message.get("more_body", False):
+                return message["body"]
+
+    assert asyncio.run(scenario()) == b""
+
+
+def test_every_phone_of_the_meeting_hears_each_update_and_no_other_meetings(
+    transactional_db, opened, world, pushing
+):
+    # Stored as it is, not through live.post_comment: this test publishes it by hand.
+    stored = Comment.objects.create(
+        meeting=opened, speaker=world.fellow, text=TEXT, kind=Comment.Kind.OPINION, client_id=uuid.uuid4()
+    )
     update = dict(zip(("html", "status"), push.update_html(opened.pk, [stored.pk]), strict=True))
     payload = json.dumps(update, ensure_ascii=False)
+
+    sessions = {user.pk: session_of(user) for user in (world.member.user, world.fellow.user)}
 
     async def scenario():
         phones = []
         for user in (world.member.user, world.fellow.user):
-            phone, start = await connect(opened.pk, access.poll_token(opened, user))
+            phone, start = await connect(opened.pk, access.poll_token(opened, user), sessions[user.pk])
             assert start["status"] == 200
             assert (b"content-type", b"text/event-stream; charset=utf-8") in start["headers"]
             assert await body(phone) == b"retry: 3000\nevent: hello\ndata: 0\n\n"
@@ -263,11 +351,11 @@ def test_every_phone_of_the_meeting_hears_each_update_and_no_other_meetings(
         assert TEXT in frame.decode()
 
 
-def test_when_redis_goes_the_streams_end_and_come_back_with_it(opened, world, pushing):
-    token = access.poll_token(opened, world.member.user)
+def test_when_redis_goes_the_streams_end_and_come_back_with_it(transactional_db, opened, world, pushing):
+    token, session = access.poll_token(opened, world.member.user), session_of(world.member.user)
 
     async def scenario():
-        phone, start = await connect(opened.pk, token)
+        phone, start = await connect(opened.pk, token, session)
         assert start["status"] == 200
         await body(phone)  # hello
         pushing.stop()
@@ -277,12 +365,12 @@ def test_when_redis_goes_the_streams_end_and_come_back_with_it(opened, world, pu
             if not message.get("more_body", False):
                 break
         # ...and a new one is refused while Redis is away...
-        _refused, start = await connect(opened.pk, token)
+        _refused, start = await connect(opened.pk, token, session)
         down = start["status"]
         pushing.start()
         # ...and taken again once it is back (the hub reconnects by itself within seconds).
         for _attempt in range(40):
-            again, start = await connect(opened.pk, token)
+            again, start = await connect(opened.pk, token, session)
             if start["status"] == 200:
                 hello = await body(again)
                 await hang_up(again)

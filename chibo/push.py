@@ -195,10 +195,6 @@ async def app(scope, receive, send) -> None:
         return await _refuse(send, 403, "Forbidden")
     if token_meeting != meeting_id:
         return await _refuse(send, 403, "Forbidden")
-    if not await _session_holds(_cookie(scope, settings.SESSION_COOKIE_NAME), user_id):
-        return await _refuse(
-            send, 403, "Forbidden"
-        )  # logged out, idle, expired: the poll says 401, the page goes
     if not push.enabled():
         return await _refuse(send, 404, "Not found")
     current = hub()
@@ -206,6 +202,10 @@ async def app(scope, receive, send) -> None:
         await asyncio.wait_for(current.ready.wait(), timeout=2)
     except TimeoutError:
         return await _refuse(send, 503, "Live stream unavailable")
+    # Last, as it is the one check that reads (the session, the user): a phone refused while Redis is away
+    # costs nothing. Logged out, idle, expired: 403 (its poll gets 401 and the page goes to the login).
+    if not await _session_holds(_cookie(scope, settings.SESSION_COOKIE_NAME), user_id):
+        return await _refuse(send, 403, "Forbidden")
     listener = current.join(meeting_id)  # before the number is read: no update falls between the two
     try:
         sequence = await current.sequence(meeting_id)

@@ -8,8 +8,9 @@ phone as bytes already framed. The token, signed for one user and one meeting by
 allowed to see (`access.read_poll_token`), names the meeting, as it does for the poll; the stream opens
 only with the session cookie of that user's session, one a page would still accept (logged in, not idle
 past a committee account's limit: `members.security.session_holds`, read in a thread when the stream
-opens). A stream ends by itself after LIFETIME and the phone opens it again, so it does not outlive its
-session by more than that; a phone whose session ended goes to the login page at its next poll.
+opens, and believed for VERIFIED_FOR by the process). A stream ends by itself after LIFETIME and the phone
+opens it again, so it does not outlive its session by more than LIFETIME + VERIFIED_FOR; a phone whose
+session ended goes to the login page at its next poll.
 
 What a phone receives:
 - `hello` with the meeting's current sequence number, at once: the phone polls once, which covers what
@@ -225,9 +226,27 @@ def _cookie(scope, name: str) -> str:
     return ""
 
 
-# Reads the session store and the user (cache, then the database): in a thread, as many at once as phones
-# connect, so the loop that feeds every open stream never waits for them.
-_session_holds = sync_to_async(security.session_holds, thread_sensitive=False)
+# Reads the session store and the user (cache, then the database): in a thread, so the loop that feeds
+# every open stream never waits for them.
+_read_session = sync_to_async(security.session_holds, thread_sensitive=False)
+# A session found holding is believed for this long by this process: when Redis comes back every phone
+# opens its stream again within seconds, and 2,000 reads of sessions the restart took out of the cache
+# would keep them polling twice as long. A stream ends after LIFETIME, longer than this: it is read again.
+VERIFIED_FOR = 5 * 60.0
+_verified: dict[tuple[str, int], float] = {}
+
+
+async def _session_holds(session_key: str, user_id: int) -> bool:
+    now = asyncio.get_running_loop().time()
+    if _verified.get((session_key, user_id), 0.0) > now:
+        return True
+    if not await _read_session(session_key, user_id):
+        return False
+    if len(_verified) > 20_000:  # the phones of many evenings: forget the lapsed
+        for key in [k for k, until in _verified.items() if until <= now]:
+            del _verified[key]
+    _verified[(session_key, user_id)] = now + VERIFIED_FOR
+    return True
 
 
 async def _stream(sequence, listener, receive, send) -> None:

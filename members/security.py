@@ -83,16 +83,15 @@ def session_holds(session_key: str, user_id: int) -> bool:
     """
     if not session_key:
         return False
-    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
-    data = store.load()
-    if data.get(SESSION_KEY) != str(user_id):
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)  # read once, on first use
+    if session.get(SESSION_KEY) != str(user_id):
         return False
     moment = now()
-    if moment - data.get(LOGGED_IN_AT, moment) > settings.SESSION_COOKIE_AGE:
+    if moment - session.get(LOGGED_IN_AT, moment) > settings.SESSION_COOKIE_AGE:
         return False
-    if data.get(COMMITTEE) and moment - data.get(SEEN_AT, moment) > settings.SESSION_IDLE_TIMEOUT:
+    if session.get(COMMITTEE) and moment - session.get(SEEN_AT, moment) > settings.SESSION_IDLE_TIMEOUT:
         return False
-    user = get_user(SimpleNamespace(session=store))  # the backend's user, its is_active, its session hash
+    user = get_user(SimpleNamespace(session=session))  # the backend's user, its is_active, its session hash
     return user.is_authenticated and user.pk == user_id
 
 

@@ -1494,6 +1494,11 @@ def _cost(args, env, var_dir, run, queue, pg, redis, server, stream_server, stre
                 stream_port or run.port,
             )
             cost["push: one update to one connected phone"] = ms
+            first, again = load_push.open_cost(
+                run, (stream_server or server).pid, run.members, stream_port or run.port
+            )
+            cost["push: a stream opened (its session read)"] = first
+            cost["push: a stream opened again within 5 min"] = again
             if received < args.cost_phones * args.cost:
                 run.problem(
                     f"delivery cost: {received} of {args.cost_phones * args.cost} updates arrived "

@@ -984,6 +984,47 @@ def delivery_cost(
     return round(ms, 3), received, connected
 
 
+def open_cost(
+    run: load.Run, master: int, rows: list[dict], stream_port: int | None = None
+) -> tuple[float, float]:
+    """CPU of the stream's server per stream opened (hello read, then hung up), each member's once: the
+    first time (its session read, `members.security.session_holds`), then again at once (the process's
+    verdict stands, `chibo.push.VERIFIED_FOR`). Returns the two, in milliseconds."""
+    paths = []
+    for row in rows:
+        browser = load.Browser(run.port)
+        browser.cookies["sessionid"] = row["session"]
+        token = live_state(run.open_page(browser, row))["token"]
+        paths.append((row, f"/live/stream/{row['meeting']}/?t={quote(token, safe='')}"))
+    tick = os.sysconf("SC_CLK_TCK")
+
+    async def open_each() -> int:
+        opened = 0
+        for row, path in paths:
+            browser = AsyncBrowser(stream_port or run.port, {"sessionid": row["session"]})
+            status, head, reader, writer, _ms = await browser.open_stream(path)
+            try:
+                if status == 200:
+                    async for event, _ident, _data in sse_events(reader, head):
+                        if event == "hello":
+                            opened += 1
+                            break
+            finally:
+                writer.close()
+        return opened
+
+    results = []
+    for _round in ("first", "again"):
+        pids = [master, *workers_of(master)]
+        before = process_ticks(pids)
+        opened = asyncio.run(open_each())
+        time.sleep(0.5)  # the server's side of the last hang-up
+        results.append((process_ticks(pids) - before) / tick * 1000 / max(1, opened))
+        if opened < len(paths):
+            run.problem(f"stream opening cost: {opened} of {len(paths)} streams opened")
+    return round(results[0], 3), round(results[1], 3)
+
+
 def push_fragment(run, row, state) -> str:
     """The html of the live update of the newest comment, from the poll (the same template)."""
     browser = load.Browser(run.port)

@@ -30,12 +30,13 @@ import random
 import re
 import weakref
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs
 
 import redis.asyncio as aioredis
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import close_old_connections
 from django.http.cookie import parse_cookie
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -205,7 +206,12 @@ async def app(scope, receive, send) -> None:
         return await _refuse(send, 503, "Live stream unavailable")
     # Last, as it is the one check that reads (the session, the user): a phone refused while Redis is away
     # costs nothing. Logged out, idle, expired: 403 (its poll gets 401 and the page goes to the login).
-    if not await _session_holds(_cookie(scope, settings.SESSION_COOKIE_NAME), user_id):
+    try:
+        holds = await _session_holds(_cookie(scope, settings.SESSION_COOKIE_NAME), user_id)
+    except Exception:  # the database away: the phone polls meanwhile, as when Redis is
+        log.exception("live stream: the session could not be read")
+        return await _refuse(send, 503, "Live stream unavailable")
+    if not holds:
         return await _refuse(send, 403, "Forbidden")
     listener = current.join(meeting_id)  # before the number is read: no update falls between the two
     try:
@@ -226,9 +232,27 @@ def _cookie(scope, name: str) -> str:
     return ""
 
 
-# Reads the session store and the user (cache, then the database): in a thread, so the loop that feeds
-# every open stream never waits for them.
-_read_session = sync_to_async(security.session_holds, thread_sensitive=False)
+# Reads the session store and the user (cache, then the database) in threads of their own, so the loop
+# that feeds every open stream never waits for them. Plain executor threads, not asgiref's sync_to_async:
+# that runs each call in a copy of the caller's context, where Django's cache handler (context-local) makes
+# a new Redis client, and a new connection, for every stream opened.
+_readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="stream-session")
+
+
+def _session_holds_now(session_key: str, user_id: int) -> bool:
+    close_old_connections()  # as a request would: a connection the database dropped is opened again
+    try:
+        return security.session_holds(session_key, user_id)
+    finally:
+        close_old_connections()
+
+
+async def _read_session(session_key: str, user_id: int) -> bool:
+    return await asyncio.get_running_loop().run_in_executor(
+        _readers, _session_holds_now, session_key, user_id
+    )
+
+
 # A session found holding is believed for this long by this process: when Redis comes back every phone
 # opens its stream again within seconds, and 2,000 reads of sessions the restart took out of the cache
 # would keep them polling twice as long. A stream ends after LIFETIME, longer than this: it is read again.

@@ -12,6 +12,7 @@ import pytest
 import redis
 from asgiref.testing import ApplicationCommunicator
 from django.conf import settings
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
@@ -298,6 +299,23 @@ def test_a_committee_session_idle_past_its_limit_opens_no_stream(
     session.save()
 
     assert (fresh, asyncio.run(status())) == (200, 403)
+
+
+def test_a_session_that_cannot_be_read_sends_the_phone_to_polling(opened, world, pushing, monkeypatch):
+    """The database away when a stream opens: 503, as when Redis is (live.js polls and tries again), not a
+    crash of the stream's server."""
+
+    def unreadable(session_key, user_id):
+        raise OperationalError("the database is away")
+
+    monkeypatch.setattr(security, "session_holds", unreadable)
+    token = access.poll_token(opened, world.member.user)
+
+    async def scenario():
+        _phone, start = await connect(opened.pk, token, "some-session")
+        return start["status"]
+
+    assert asyncio.run(scenario()) == 503
 
 
 def test_phones_coming_back_together_read_their_session_once(

@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
@@ -192,6 +193,13 @@ def test_a_comment_is_stored_while_redis_is_down(opened, world, pushing, django_
 # --- the stream ---------------------------------------------------------------------------------------
 
 
+def run(coroutine):
+    """asyncio.run on a thread of its own: in a test process that has run a browser test, Playwright's sync
+    API keeps an event loop marked running on the main thread, where asyncio.run refuses to start."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 # The stream reads the session and the user from threads of its own: these tests commit what they write
 # (transactional_db), as a live server would see it.
 
@@ -249,7 +257,7 @@ def test_the_stream_refuses_a_forged_token_and_another_meetings(transactional_db
             statuses.append(start["status"])
         return statuses
 
-    assert asyncio.run(scenario()) == [403, 403, 403]
+    assert run(scenario()) == [403, 403, 403]
 
 
 def test_the_stream_opens_only_with_a_live_session_of_the_tokens_user(
@@ -273,7 +281,7 @@ def test_the_stream_opens_only_with_a_live_session_of_the_tokens_user(
     async def scenario():
         return [await status(s) for s in (own, "", fellows, logged_out, "not-a-session")]
 
-    assert asyncio.run(scenario()) == [200, 403, 403, 403, 403]
+    assert run(scenario()) == [200, 403, 403, 403, 403]
 
 
 def test_a_committee_session_idle_past_its_limit_opens_no_stream(
@@ -294,11 +302,11 @@ def test_a_committee_session_idle_past_its_limit_opens_no_stream(
             await hang_up(phone)
         return start["status"]
 
-    fresh = asyncio.run(status())
+    fresh = run(status())
     session[security.SEEN_AT] = security.now() - settings.SESSION_IDLE_TIMEOUT - 60
     session.save()
 
-    assert (fresh, asyncio.run(status())) == (200, 403)
+    assert (fresh, run(status())) == (200, 403)
 
 
 def test_a_session_that_cannot_be_read_sends_the_phone_to_polling(opened, world, pushing, monkeypatch):
@@ -315,7 +323,7 @@ def test_a_session_that_cannot_be_read_sends_the_phone_to_polling(opened, world,
         _phone, start = await connect(opened.pk, token, "some-session")
         return start["status"]
 
-    assert asyncio.run(scenario()) == 503
+    assert run(scenario()) == 503
 
 
 def test_phones_coming_back_together_read_their_session_once(
@@ -341,7 +349,7 @@ def test_phones_coming_back_together_read_their_session_once(
             await hang_up(phone)
         return statuses
 
-    assert asyncio.run(scenario()) == [200, 200, 200]
+    assert run(scenario()) == [200, 200, 200]
     assert reads == [session]
 
 
@@ -360,7 +368,7 @@ def test_a_stream_ends_by_itself_so_its_session_is_checked_again(
             if not message.get("more_body", False):
                 return message["body"]
 
-    assert asyncio.run(scenario()) == b""
+    assert run(scenario()) == b""
 
 
 def test_every_phone_of_the_meeting_hears_each_update_and_no_other_meetings(
@@ -391,7 +399,7 @@ def test_every_phone_of_the_meeting_hears_each_update_and_no_other_meetings(
             await hang_up(phone)
         return sequence, frames
 
-    sequence, frames = asyncio.run(scenario())
+    sequence, frames = run(scenario())
     assert sequence == 1
     for frame in frames:
         assert frame.startswith(b"id: 1\nevent: update\ndata: ")
@@ -426,6 +434,6 @@ def test_when_redis_goes_the_streams_end_and_come_back_with_it(transactional_db,
             await asyncio.sleep(0.5)
         return down, None
 
-    down, hello = asyncio.run(scenario())
+    down, hello = run(scenario())
     assert down == 503
     assert hello is not None and hello.startswith(b"retry: 3000\nevent: hello")

@@ -28,6 +28,7 @@ import asyncio
 import logging
 import random
 import re
+import threading
 import weakref
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -36,7 +37,7 @@ from urllib.parse import parse_qs
 import redis.asyncio as aioredis
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.http.cookie import parse_cookie
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -236,7 +237,21 @@ def _cookie(scope, name: str) -> str:
 # that feeds every open stream never waits for them. Plain executor threads, not asgiref's sync_to_async:
 # that runs each call in a copy of the caller's context, where Django's cache handler (context-local) makes
 # a new Redis client, and a new connection, for every stream opened.
-_readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="stream-session")
+READERS = 4
+_readers = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="stream-session")
+
+
+def close_readers() -> None:
+    """Closes the database connections the reading threads keep (one each), for a test process about to
+    drop its database: one task per thread, each waiting for the others so that none takes two."""
+    barrier = threading.Barrier(READERS)
+
+    def close() -> None:
+        connections.close_all()
+        barrier.wait(timeout=10)
+
+    for done in [_readers.submit(close) for _thread in range(READERS)]:
+        done.result()
 
 
 def _session_holds_now(session_key: str, user_id: int) -> bool:

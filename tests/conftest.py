@@ -70,6 +70,16 @@ def forget_cache() -> None:
     cache.key_prefix = f"test-{uuid.uuid4().hex}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def stream_readers_closed(django_db_setup):
+    """The live stream reads sessions on threads that keep a database connection each (chibo/push.py):
+    closed before the test database is dropped, which an open connection would stop."""
+    yield
+    from chibo import push
+
+    push.close_readers()
+
+
 @pytest.fixture(scope="module")
 def demo_data(django_db_setup, django_db_blocker):
     """`seed_demo` once per test module (it takes half a minute), in a transaction rolled back after the

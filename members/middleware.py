@@ -71,16 +71,16 @@ class SessionTimeoutMiddleware:
         if _view_name(request) == "healthz" or not request.user.is_authenticated:
             return None  # healthz: the load balancer's bare view, no session, no database
         session, moment = request.session, security.now()
-        logged_in_at = session.setdefault(security.LOGGED_IN_AT, moment)
+        session.setdefault(security.LOGGED_IN_AT, moment)
         seen_at = session.setdefault(security.SEEN_AT, moment)
-        if moment - logged_in_at > settings.SESSION_COOKIE_AGE:
+        if security.past_its_age(session, moment):
             hours = settings.SESSION_COOKIE_AGE // 3600
             return self.expire(
                 request, _("Your session has expired (a session lasts %(hours)s hours).") % {"hours": hours}
             )
         if not security.is_committee_session(request):
             return None  # no idle limit: nothing more to check or to write
-        if moment - seen_at > settings.SESSION_IDLE_TIMEOUT:
+        if security.idle_too_long(session, moment):
             minutes = settings.SESSION_IDLE_TIMEOUT // 60
             return self.expire(
                 request,

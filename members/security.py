@@ -75,11 +75,22 @@ def second_factor_required(request) -> bool:
     return settings.REQUIRE_2FA_FOR_COMMITTEE and is_committee_session(request)
 
 
+def past_its_age(session, moment: float) -> bool:
+    """The session began more than SESSION_COOKIE_AGE (12 h) ago, however active it was since."""
+    return moment - session.get(LOGGED_IN_AT, moment) > settings.SESSION_COOKIE_AGE
+
+
+def idle_too_long(session, moment: float) -> bool:
+    """No request of the person's own for SESSION_IDLE_TIMEOUT (the limit of committee accounts)."""
+    return moment - session.get(SEEN_AT, moment) > settings.SESSION_IDLE_TIMEOUT
+
+
 def session_holds(session_key: str, user_id: int) -> bool:
     """Whether `session_key` is a session of that user a page would still accept: not logged out, the
     same password (Django's session hash), an active account, within its 12 hours and, for a committee
-    account, not idle past its limit. For the live stream, which opens without a page; it reads the
-    session (the cache, or the database) and the user, and writes nothing.
+    account, not idle past its limit (the rules of members/middleware.py). For the live stream, which opens
+    without a page. It reads the session (the cache, or the database) and the user; like a page, it ends a
+    session whose password has changed since.
     """
     if not session_key:
         return False
@@ -87,9 +98,7 @@ def session_holds(session_key: str, user_id: int) -> bool:
     if session.get(SESSION_KEY) != str(user_id):
         return False
     moment = now()
-    if moment - session.get(LOGGED_IN_AT, moment) > settings.SESSION_COOKIE_AGE:
-        return False
-    if session.get(COMMITTEE) and moment - session.get(SEEN_AT, moment) > settings.SESSION_IDLE_TIMEOUT:
+    if past_its_age(session, moment) or (session.get(COMMITTEE) and idle_too_long(session, moment)):
         return False
     user = get_user(SimpleNamespace(session=session))  # the backend's user, its is_active, its session hash
     return user.is_authenticated and user.pk == user_id

@@ -243,13 +243,10 @@ class Command(BaseCommand):
             # The minutes were adopted by vote: more than half of the official members were there.
             official = sum(1 for p in roll if p.status == "official")
             away = [i for i, p in enumerate(roll) if p.status == "official" and statuses[i] != "present"]
-            while (
-                away
-                and 2
-                * sum(1 for i, p in enumerate(roll) if p.status == "official" and statuses[i] == "present")
-                <= official
-            ):
+            official_present = official - len(away)
+            while away and 2 * official_present <= official:
                 statuses[away.pop()] = "present"
+                official_present += 1
             present = []
             for member, status in zip(roll, statuses, strict=True):
                 attendance.append(
@@ -269,7 +266,6 @@ class Command(BaseCommand):
                         created_at=m.started_at + dt.timedelta(minutes=20 + i),
                     )
                 )
-            official_present = sum(1 for p in present if p.status == "official")
             votes += [
                 Vote(
                     meeting=m,

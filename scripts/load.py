@@ -15,7 +15,7 @@ What it does:
    collectstatic).
 4. Load, for --duration seconds: every member's phone opens the live page, then does what static/js/live.js
    does: polls the list every 3 s (the signed token of the page, after/item/status) and posts a comment every
-   30 s (URL-encoded, X-CSRFToken from the page, a client UUID; a connection error or a 5xx keeps the comment in
+   30 s (multipart, X-CSRFToken from the page, a client UUID; a connection error or a 5xx keeps the comment in
    the outbox and sends it again with the same UUID after the outbox's backoff (1 s, 2 s, 4 s... capped at 60 s,
    jitter), a 4xx gives up, as the browser does; after a
    sent comment it polls at once). Meanwhile --logins logins through the real form in the first --login-window
@@ -246,9 +246,14 @@ def poll_path(state: dict) -> str:
     )
 
 
-def form_body(fields: dict[str, str]) -> tuple[bytes, str]:
-    """A body like the outbox's URLSearchParams (static/js/live.js)."""
-    return urlencode(fields).encode(), "application/x-www-form-urlencoded;charset=UTF-8"
+def multipart(fields: dict[str, str]) -> tuple[bytes, str]:
+    """A body like the browser's FormData (multipart/form-data)."""
+    boundary = "----chiboLoad" + secrets.token_hex(8)
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n')
+    parts.append(f"--{boundary}--\r\n")
+    return "".join(parts).encode(), f"multipart/form-data; boundary={boundary}"
 
 
 # --- The run --------------------------------------------------------------------------------------------
@@ -405,7 +410,7 @@ class Run:
         """The next POST of a comment: its body, headers, and the callback noting it in flight."""
         record["attempts"] += 1
         item = record["item"]
-        body, content_type = form_body(item)
+        body, content_type = multipart(item)
         headers = {
             "Accept": "application/json",
             "X-CSRFToken": record["state"]["csrf"],
@@ -621,7 +626,7 @@ class Run:
         sample = random.sample(answered, min(limit, len(answered)))
         wrong = []
         for record in sample:
-            body, content_type = form_body(record["item"])
+            body, content_type = multipart(record["item"])
             answer = record["browser"].request(
                 "POST",
                 record["state"]["action"],

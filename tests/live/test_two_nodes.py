@@ -155,7 +155,7 @@ def test_two_web_nodes_share_sessions_the_live_stream_and_rendered_files(nodes, 
 
     chair_a = signed_in(node_a, world.secretary.user)
     state = load.live_state(chair_a.request("GET", f"/meetings/{opened.pk}/live/").text)
-    body, content_type = load.form_body(
+    body, content_type = load.multipart(
         {"client_id": str(uuid.uuid4()), "text": COMMENT, "kind": "opinion", "agenda_item": state["item"]}
     )
     posted = chair_a.request(

@@ -26,6 +26,12 @@ from notifications.models import CalendarFeed
 from .rules import Access, access_for, cells_managed_by
 
 
+def need_on(request, *, post: str, get: str | None = None) -> str | None:
+    """What a page that shows on GET and changes on POST needs: `post` to change, `get` (or only seeing the
+    object) to look."""
+    return post if request.method == "POST" else get
+
+
 def _check(may, need: str | None) -> None:
     if need is None:
         return

@@ -66,6 +66,8 @@ class Shelf:
     page: str  # the page that lists the years
     filename: Callable  # (owner, year) → the name of the downloaded file
     content_type: str
+    title: str  # the page's title, breadcrumb and heading
+    intro: str  # what the file holds
 
     def owner(self, request, pk):
         organization, _may = access.organization_for(request.user, pk, need=self.need)
@@ -85,6 +87,11 @@ BOOKS = Shelf(
     page="archive:cell_books",
     filename=lambda cell, year: download_name("so-bien-ban", cell.code or cell.pk, year, extension="pdf"),
     content_type="application/pdf",
+    title=gettext_lazy("Minutes books"),
+    intro=gettext_lazy(
+        "One PDF per year: a cover, the contents with page numbers, then every adopted minutes in date order, "
+        "each with its number and content hash."
+    ),
 )
 ARCHIVES = Shelf(
     what="archive",
@@ -96,12 +103,18 @@ ARCHIVES = Shelf(
     page="archive:committee_books",
     filename=lambda organization, year: f"so-bien-ban-{organization.pk}-{year}.zip",
     content_type="application/zip",
+    title=gettext_lazy("Minutes books of the cells"),
+    intro=gettext_lazy(
+        "Every cell's book for the year in one ZIP file. Books whose minutes have not changed are not rendered "
+        "again."
+    ),
 )
 
 
 def _books_page(request, template, shelf, owner, years):
     context = {
         "owner": owner,
+        "shelf": shelf,
         "what": shelf.what,
         "prepare_view": f"archive:{shelf.what}_request",
         "years": years,

@@ -38,7 +38,7 @@ def _notes_from(request, meeting: Meeting, saved: dict) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def minutes_view(request, pk):
-    meeting, may = access.minutes_for(request.user, pk, need="run" if request.method == "POST" else None)
+    meeting, may = access.minutes_for(request.user, pk, need=access.need_on(request, post="run"))
     runs = may.run
     record = Minutes.objects.filter(meeting=meeting).first()
     versions = list(

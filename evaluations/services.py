@@ -227,17 +227,9 @@ def issue_local_rubric(
     )
     for group in rubric.groups.prefetch_related("criteria"):
         new_group = CriterionGroup.objects.create(rubric=copy, position=group.position, name=group.name)
-        Criterion.objects.bulk_create(
-            Criterion(
-                group=new_group,
-                position=c.position,
-                code=c.code,
-                name=c.name,
-                max_points=c.max_points,
-                fact=c.fact,
-                scale=c.scale,
-                required_for_top=c.code in full_marks_for_top,
-            )
-            for c in group.criteria.all()
-        )
+        criteria = list(group.criteria.all())
+        for c in criteria:  # Django's way to copy a row: no primary key, so saving inserts a new one
+            c.pk, c._state.adding = None, True
+            c.group, c.required_for_top = new_group, c.code in full_marks_for_top
+        Criterion.objects.bulk_create(criteria)
     return copy

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 
@@ -438,14 +439,8 @@ class Attendance(models.Model):
 
     @property
     def seat(self) -> rules.Seat:
-        return rules.Seat(
-            official=self.official,
-            present=self.present,
-            temporary_here=self.temporary_here,
-            elsewhere=self.elsewhere,
-            exempt=self.exempt,
-            suspended=self.suspended,
-        )
+        """The roll call's row as the rules read it: each of Seat's fields is a field (or property) here."""
+        return rules.Seat(**{f.name: getattr(self, f.name) for f in dataclasses.fields(rules.Seat)})
 
     @property
     def may_vote(self) -> bool:

@@ -233,7 +233,7 @@ def votes(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def tasks(request, pk):
-    meeting, may = access.meeting_for(request.user, pk, need="run" if request.method == "POST" else None)
+    meeting, may = access.meeting_for(request.user, pk, need=access.need_on(request, post="run"))
     form = TaskForm(request.POST or None, meeting=meeting)
     if request.method == "POST":
         if meeting.status not in (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED):
@@ -383,7 +383,7 @@ def cell_dues(request, pk):
 @require_http_methods(["GET", "POST"])
 def member_dues(request, pk):
     """A member's own dues (the member and the readers of the cell); the committee records reductions."""
-    member, may = access.member_for(request.user, pk, need="manage" if request.method == "POST" else None)
+    member, may = access.member_for(request.user, pk, need=access.need_on(request, post="manage"))
     form = DuesAdjustmentForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -407,8 +407,9 @@ def member_dues(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_self_criticism(request, pk):
-    need = "manage" if request.method == "POST" else "read_self_criticism"
-    meeting, may = access.meeting_for(request.user, pk, need=need)
+    meeting, may = access.meeting_for(
+        request.user, pk, need=access.need_on(request, post="manage", get="read_self_criticism")
+    )
     form = SelfCriticismForm(request.POST or None, meeting=meeting)
     if request.method == "POST":
         if form.is_valid():
@@ -435,8 +436,9 @@ def meeting_self_criticism(request, pk):
 @require_http_methods(["GET", "POST"])
 def rotation(request, pk):
     """The cell's yearly rotation plan: everyone has a turn."""
-    need = "manage" if request.method == "POST" else "read_self_criticism"
-    cell, may = access.organization_for(request.user, pk, need=need)
+    cell, may = access.organization_for(
+        request.user, pk, need=access.need_on(request, post="manage", get="read_self_criticism")
+    )
     form = YearForm(request.GET if "year" in request.GET else request.POST)
     if not form.is_valid():
         return bad_request(request, form)

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, fields
 
 from django.core import signing
@@ -300,31 +301,58 @@ def score_sheet_for(user, pk: int, *, rubric_kind: str, kind: str) -> tuple[Meet
 
 POLL_SALT = "meetings.live.poll"
 POLL_MAX_AGE = 12 * 3600
+# A token older than this is not believed alone: the poll (or the stream) asks again whether its user still
+# sees the meeting, as a page would (a member moved to another cell, a committee post that ended), and the
+# poll hands the phone a fresh token. So a phone loses a meeting it may no longer see within minutes.
+POLL_RECHECK = 5 * 60
 
 
 def poll_token(meeting: Meeting, user) -> str:
     """Issued with a page the user was allowed to see; lets the poll skip the access queries."""
-    return signing.dumps([meeting.pk, user.pk], salt=POLL_SALT, compress=True)
+    return signing.dumps([meeting.pk, user.pk, int(time.time())], salt=POLL_SALT, compress=True)
 
 
-def read_poll_token(token: str) -> tuple[int, int]:
-    """(meeting id, user id) of a valid token, for the live stream, which loads no session; else
-    PermissionDenied. The token was issued with a page its user was allowed to see, 12 h at most ago."""
+@dataclass(frozen=True)
+class PollToken:
+    meeting_id: int
+    user_id: int
+    issued: int  # seconds since the epoch; 0 for a token issued before tokens said when
+
+    @property
+    def stale(self) -> bool:
+        return time.time() - self.issued > POLL_RECHECK
+
+
+def read_poll_token(token: str) -> PollToken:
+    """What a valid token says (the live stream loads no session and checks the user's session itself);
+    else PermissionDenied. The token was issued with a page its user was allowed to see, 12 h at most ago."""
     try:
-        meeting_id, user_id = signing.loads(token, salt=POLL_SALT, max_age=POLL_MAX_AGE)
-    except (signing.BadSignature, ValueError, TypeError):
+        meeting_id, user_id, *issued = signing.loads(token, salt=POLL_SALT, max_age=POLL_MAX_AGE)
+        return PollToken(int(meeting_id), int(user_id), int(issued[0]) if issued else 0)
+    except (signing.BadSignature, ValueError, TypeError, IndexError):
         raise PermissionDenied from None
-    return int(meeting_id), int(user_id)
 
 
-def check_poll_token(user, pk: int, token: str) -> None:
-    """The live poll's only check: a token issued to this user for this meeting, not older than 12 h."""
-    try:
-        meeting_id, user_id = signing.loads(token, salt=POLL_SALT, max_age=POLL_MAX_AGE)
-    except signing.BadSignature:
-        raise PermissionDenied from None
-    if meeting_id != pk or user_id != user.pk:
+def check_poll_token(user, pk: int, token: str) -> str | None:
+    """The live poll's check: a token issued to this user for this meeting. A recent one is believed alone;
+    an older one only after the user is found to see the meeting still (404 or 403 as for its page), and a
+    fresh token is returned for the phone to use from then on."""
+    read = read_poll_token(token)
+    if read.meeting_id != pk or read.user_id != user.pk:
         raise PermissionDenied
+    if not read.stale:
+        return None
+    meeting, _may = meeting_for(user, pk)
+    return poll_token(meeting, user)
+
+
+def still_sees_meeting(user, pk: int) -> bool:
+    """For the live stream's stale token: whether the user would still be let into the meeting's page."""
+    try:
+        meeting_for(user, pk)
+    except (Http404, PermissionDenied):
+        return False
+    return True
 
 
 def calendar_feed_owner(token: str):

@@ -8,7 +8,8 @@ phone as bytes already framed. The token, signed for one user and one meeting by
 allowed to see (`access.read_poll_token`), names the meeting, as it does for the poll; the stream opens
 only with the session cookie of that user's session, one a page would still accept (logged in, not idle
 past a committee account's limit: `members.security.session_holds`, read in a thread when the stream
-opens, and believed for VERIFIED_FOR by the process). A stream ends by itself after LIFETIME and the phone
+opens, and believed for VERIFIED_FOR by the process). A token older than `access.POLL_RECHECK` also needs
+its user to see the meeting still, as its page would (a member moved to another cell). A stream ends by itself after LIFETIME and the phone
 opens it again, so it does not outlive its session by more than LIFETIME + VERIFIED_FOR; a phone whose
 session ended goes to the login page at its next poll.
 
@@ -36,6 +37,7 @@ from urllib.parse import parse_qs
 
 import redis.asyncio as aioredis
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import close_old_connections, connections
 from django.http.cookie import parse_cookie
@@ -193,10 +195,10 @@ async def app(scope, receive, send) -> None:
     meeting_id = int(match.group(1))
     token = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("t", [""])[0]
     try:
-        token_meeting, user_id = access.read_poll_token(token)
+        read = access.read_poll_token(token)
     except PermissionDenied:
         return await _refuse(send, 403, "Forbidden")
-    if token_meeting != meeting_id:
+    if read.meeting_id != meeting_id:
         return await _refuse(send, 403, "Forbidden")
     if not push.enabled():
         return await _refuse(send, 404, "Not found")
@@ -206,9 +208,12 @@ async def app(scope, receive, send) -> None:
     except TimeoutError:
         return await _refuse(send, 503, "Live stream unavailable")
     # Last, as it is the one check that reads (the session, the user): a phone refused while Redis is away
-    # costs nothing. Logged out, idle, expired: 403 (its poll gets 401 and the page goes to the login).
+    # costs nothing. Logged out, idle, expired: 403 (its poll gets 401 and the page goes to the login). A
+    # token older than access.POLL_RECHECK: the user must still see the meeting, as for its page.
     try:
-        holds = await _session_holds(_cookie(scope, settings.SESSION_COOKIE_NAME), user_id)
+        holds = await _session_holds(
+            _cookie(scope, settings.SESSION_COOKIE_NAME), read.user_id, meeting_id if read.stale else None
+        )
     except Exception:  # the database away: the phone polls meanwhile, as when Redis is
         log.exception("live stream: the session could not be read")
         return await _refuse(send, 503, "Live stream unavailable")
@@ -254,17 +259,22 @@ def close_readers() -> None:
         done.result()
 
 
-def _session_holds_now(session_key: str, user_id: int) -> bool:
+def _session_holds_now(session_key: str, user_id: int, meeting_id: int | None) -> bool:
     close_old_connections()  # as a request would: a connection the database dropped is opened again
     try:
-        return security.session_holds(session_key, user_id)
+        if not security.session_holds(session_key, user_id):
+            return False
+        if meeting_id is None:
+            return True
+        user = get_user_model()._default_manager.filter(pk=user_id).first()
+        return user is not None and access.still_sees_meeting(user, meeting_id)
     finally:
         close_old_connections()
 
 
-async def _read_session(session_key: str, user_id: int) -> bool:
+async def _read_session(session_key: str, user_id: int, meeting_id: int | None) -> bool:
     return await asyncio.get_running_loop().run_in_executor(
-        _readers, _session_holds_now, session_key, user_id
+        _readers, _session_holds_now, session_key, user_id, meeting_id
     )
 
 
@@ -272,19 +282,22 @@ async def _read_session(session_key: str, user_id: int) -> bool:
 # opens its stream again within seconds, and 2,000 reads of sessions the restart took out of the cache
 # would keep them polling twice as long. A stream ends after LIFETIME, longer than this: it is read again.
 VERIFIED_FOR = 5 * 60.0
-_verified: dict[tuple[str, int], float] = {}
+# A check with a stale token (`meeting_id`: the user must still see that meeting) is believed for that
+# meeting only.
+_verified: dict[tuple[str, int, int | None], float] = {}
 
 
-async def _session_holds(session_key: str, user_id: int) -> bool:
+async def _session_holds(session_key: str, user_id: int, meeting_id: int | None = None) -> bool:
     now = asyncio.get_running_loop().time()
-    if _verified.get((session_key, user_id), 0.0) > now:
+    key = (session_key, user_id, meeting_id)
+    if _verified.get(key, 0.0) > now:
         return True
-    if not await _read_session(session_key, user_id):
+    if not await _read_session(session_key, user_id, meeting_id):
         return False
     if len(_verified) > 20_000:  # the phones of many evenings: forget the lapsed
         for key in [k for k, until in _verified.items() if until <= now]:
             del _verified[key]
-    _verified[(session_key, user_id)] = now + VERIFIED_FOR
+    _verified[key] = now + VERIFIED_FOR
     return True
 
 

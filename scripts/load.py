@@ -351,6 +351,10 @@ class Run:
 
     def poll_outcome(self, answer: Answer, state: dict) -> bool:
         """Counts a poll's answer and follows it (the newest comment, item and status); True if it had news."""
+        renewed = answer.headers.get("X-Poll-Token")  # as live.js: the token renewed every few minutes
+        if renewed:
+            state["token"] = renewed
+            self.stats.note("poll renewed the token (access checked again)")
         if answer.status == 204:
             self.stats.ok("poll", answer.ms)
             self.stats.note("poll 204 (nothing new)")

@@ -114,8 +114,16 @@ def screen_view(request, pk):
 @require_GET
 def live_poll(request, pk):
     """New comments after ?after=<id>, or 204. "Nothing new" costs two queries: the user and one summary
-    (the latest vote on phones and its revision are two subqueries of it)."""
-    access.check_poll_token(request.user, pk, request.GET.get("t", ""))
+    (the latest vote on phones and its revision are two subqueries of it). Every few minutes the token is
+    old enough for the user's access to be checked again: the answer then carries a fresh one (X-Poll-Token)."""
+    renewed = access.check_poll_token(request.user, pk, request.GET.get("t", ""))
+    response = _poll_answer(request, pk)
+    if renewed:
+        response["X-Poll-Token"] = renewed
+    return response
+
+
+def _poll_answer(request, pk):
     try:
         after, item = int(request.GET.get("after", 0)), request.GET.get("item", "")
     except ValueError:

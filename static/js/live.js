@@ -49,8 +49,13 @@
         .then(function (response) {
           if (response.status >= 500) { throw new Error(response.status); }
           pollFailures = 0;
+          // Every few minutes the server checks again that this user still sees the meeting and renews the
+          // token (the stream opens with it too); a user who no longer does gets the page's own answer.
+          var renewed = response.headers.get("X-Poll-Token");
+          if (renewed) { list.dataset.token = renewed; }
           if (response.status === 200) { return response.text().then(apply); }
           if (response.status === 401) { return response.json().then(toLogin); }
+          if (response.status === 403 || response.status === 404) { pollNotBefore = Infinity; window.location.reload(); }
         })
         .catch(function () { pollFailures += 1; pollNotBefore = Date.now() + backoff(pollFailures, 0); })
         .then(function () {

@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from access import objects as access_objects
 from meetings import live
 from meetings.models import Attendance, Comment
 from meetings.services import plan_regular_meeting, publish_meeting
+from members.services import transfer_member
 
 from ..factories import MemberFactory, UserFactory
 from ..meetings.pages import vi
@@ -137,6 +139,27 @@ def test_three_phones_check_in_and_comment_one_offline(request, transport, world
         for text in [*said.values(), offline, lost]:
             expect(comments(page, text)).to_have_count(1)
     assert meeting.comments.count() == 4
+
+
+def test_a_phone_moved_out_of_the_cell_is_shown_the_door(browse, world, clock, monkeypatch):
+    """Every few minutes the poll checks the user again and hands the page a fresh token; a member
+    transferred to another cell in the middle of the evening gets the page's own answer, not more comments."""
+    monkeypatch.setattr(access_objects, "POLL_RECHECK", -1)  # every token already old: each poll checks
+    meeting = open_meeting(world)
+    page = browse.open("member", f"/meetings/{meeting.pk}/live/", phone=True)
+    first = page.locator("#comments").get_attribute("data-token")
+    wait_until(page, f"document.getElementById('comments').dataset.token !== {first!r}")  # renewed
+
+    transfer_member(
+        member=world.member,
+        to_cell=world.other_cell,
+        on=clock.current.date(),
+        reason="Chuyển công tác",
+        by=None,
+    )
+
+    expect(page.get_by_role("heading", name=vi("Not found"))).to_be_visible()
+    expect(page.locator("#comments")).to_have_count(0)
 
 
 def test_the_projector_leads_with_the_item_under_discussion(browse, world, clock):

@@ -8,14 +8,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings import live, push
 from meetings.models import Comment, Meeting
+from members import services
 
 from ..conftest import forget_cache
 from ..factories import MemberFactory, post_comment, thematic_meeting
 from .conftest import at
-from .pages import live_state, text, vi, vi_n
+from .pages import live_state, text, token_issued_ago, vi, vi_n
 
 JSON = {"Accept": "application/json"}
 
@@ -243,6 +245,46 @@ def test_poll_answers_nothing_new_with_204_in_two_queries(
 
     assert response.status_code == 204
     assert response.content == b""
+
+
+def test_a_phone_moved_out_of_the_cell_stops_seeing_the_meeting_within_minutes(
+    opened, world, login, monkeypatch
+):
+    """The token lets the poll skip the access checks, but not for long: past access.POLL_RECHECK the user's
+    access is checked again, as for the meeting's page. A member transferred to another cell in the middle
+    of the evening no longer reads the old cell's comments."""
+    client = login("member")
+    state = live_state(client, opened) | {
+        "t": token_issued_ago(monkeypatch, opened, world.member.user, 6 * 60)
+    }
+    add_comment(opened, world.fellow, "Ý kiến sau khi chuyển")
+    services.transfer_member(
+        member=world.member,
+        to_cell=world.other_cell,
+        on=timezone.localdate(),
+        reason="Chuyển công tác",
+        by=None,
+    )
+
+    response = client.get(poll_url(opened), state)
+
+    assert response.status_code == 404
+    assert "Ý kiến sau khi chuyển" not in text(response)
+
+
+def test_an_older_token_of_a_user_still_in_the_cell_is_renewed(opened, world, login, monkeypatch):
+    client = login("member")
+    old = token_issued_ago(monkeypatch, opened, world.member.user, 6 * 60)
+    state = live_state(client, opened)
+
+    recent = client.get(poll_url(opened), state)
+    renewed = client.get(poll_url(opened), state | {"t": old})
+
+    assert recent.status_code == renewed.status_code == 204
+    assert "X-Poll-Token" not in recent  # a recent token is believed alone
+    fresh = renewed["X-Poll-Token"]
+    assert client.get(poll_url(opened), state | {"t": fresh}).status_code == 204
+    assert "X-Poll-Token" not in client.get(poll_url(opened), state | {"t": fresh})
 
 
 def test_poll_reports_a_closed_meeting_even_without_new_comments(opened, login):

@@ -16,15 +16,17 @@ from django.conf import settings
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 import access
 from chibo import push as stream
 from meetings import live, push
 from meetings.models import Comment
-from members import security
+from members import security, services
 
 from ..conftest import require_service
 from ..redis_server import REDIS_SERVER, PrivateRedis
+from .pages import token_issued_ago
 
 TEXT = "Đề nghị chi ủy phân công đảng viên kèm cặp quần chúng ưu tú."
 
@@ -284,6 +286,33 @@ def test_the_stream_opens_only_with_a_live_session_of_the_tokens_user(
     assert run(scenario()) == [200, 403, 403, 403, 403]
 
 
+def test_an_older_token_opens_a_stream_only_while_its_user_still_sees_the_meeting(
+    transactional_db, opened, world, pushing, monkeypatch
+):
+    """A phone left on the meeting opens its stream again with the page's token: past access.POLL_RECHECK it
+    needs its user to see the meeting still. A member transferred to another cell hears no more of it."""
+    monkeypatch.setattr(stream, "VERIFIED_FOR", 0.0)  # this process's word on a check, kept for minutes
+    token = token_issued_ago(monkeypatch, opened, world.member.user, 6 * 60)
+    session = session_of(world.member.user)
+
+    async def status():
+        phone, start = await connect(opened.pk, token, session)
+        if start["status"] == 200:
+            await hang_up(phone)
+        return start["status"]
+
+    before = run(status())
+    services.transfer_member(
+        member=world.member,
+        to_cell=world.other_cell,
+        on=timezone.localdate(),
+        reason="Chuyển công tác",
+        by=None,
+    )
+
+    assert (before, run(status())) == (200, 403)
+
+
 def test_a_committee_session_idle_past_its_limit_opens_no_stream(
     transactional_db, opened, world, pushing, monkeypatch
 ):
@@ -333,9 +362,9 @@ def test_phones_coming_back_together_read_their_session_once(
     found holding a moment ago is not read again (VERIFIED_FOR), so they come back as fast as before."""
     reads = []
 
-    async def counted(session_key, user_id):
+    async def counted(session_key, user_id, meeting_id):
         reads.append(session_key)
-        return await read(session_key, user_id)
+        return await read(session_key, user_id, meeting_id)
 
     read = stream._read_session
     monkeypatch.setattr(stream, "_read_session", counted)

@@ -5,12 +5,16 @@ moves it, so the roll call, the dues month and the rule set are those of Novembe
 """
 
 import datetime as dt
+import time
 
 import pytest
+from django.utils import timezone
 
+import access
 from meetings import live
 from meetings.models import Attendance, Meeting
 from meetings.services import plan_regular_meeting, publish_meeting
+from members import services
 from members.models import StatusPeriod
 
 from ..clock import Clock, at
@@ -23,6 +27,25 @@ NOVEMBER = dt.date(2026, 11, 1)
 def clock(monkeypatch):
     """django.utils.timezone.now (and so localtime/localdate) reads this clock; clock.set(at(...)) moves it."""
     return Clock(monkeypatch, at(2026, 11, 5, 14, 0))
+
+
+def token_issued_ago(monkeypatch, meeting, user, seconds: float) -> str:
+    """A live token as the page gave it `seconds` ago (a phone left on the meeting that long)."""
+    now = time.time
+    with monkeypatch.context() as earlier:
+        earlier.setattr(time, "time", lambda: now() - seconds)
+        return access.poll_token(meeting, user)
+
+
+def transfer_out(world) -> None:
+    """`member` moves to another branch's cell today, in the middle of the evening."""
+    services.transfer_member(
+        member=world.member,
+        to_cell=world.other_cell,
+        on=timezone.localdate(),
+        reason="Chuyển công tác",
+        by=None,
+    )
 
 
 def plan(world, period=NOVEMBER, *, publish=True) -> Meeting:

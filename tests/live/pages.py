@@ -1,14 +1,10 @@
 """Reading pages as a user does, and the Vietnamese messages they expect (shared with tests/meetings)."""
 
-import time
-
 from django.urls import reverse
-
-import access
 
 from ..meetings.pages import _collapsed, rows, text, vi, vi_n
 
-__all__ = ["live_state", "messages_of", "token_issued_ago", "rows", "text", "vi", "vi_n"]
+__all__ = ["live_state", "messages_of", "rows", "text", "vi", "vi_n"]
 
 
 def messages_of(response) -> list[str]:
@@ -28,11 +24,3 @@ def live_state(client, meeting) -> dict:
         "vote": context["vote_signature"],
         "speakers": context["queue"].signature,
     }
-
-
-def token_issued_ago(monkeypatch, meeting, user, seconds: float) -> str:
-    """A live token as the page gave it `seconds` ago (a phone left on the meeting that long)."""
-    now = time.time
-    with monkeypatch.context() as earlier:
-        earlier.setattr(time, "time", lambda: now() - seconds)
-        return access.poll_token(meeting, user)

@@ -8,16 +8,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from meetings import live, push
 from meetings.models import Comment, Meeting
-from members import services
 
 from ..conftest import forget_cache
 from ..factories import MemberFactory, post_comment, thematic_meeting
-from .conftest import at
-from .pages import live_state, text, token_issued_ago, vi, vi_n
+from .conftest import at, token_issued_ago, transfer_out
+from .pages import live_state, text, vi, vi_n
 
 JSON = {"Accept": "application/json"}
 
@@ -258,13 +256,7 @@ def test_a_phone_moved_out_of_the_cell_stops_seeing_the_meeting_within_minutes(
         "t": token_issued_ago(monkeypatch, opened, world.member.user, 6 * 60)
     }
     add_comment(opened, world.fellow, "Ý kiến sau khi chuyển")
-    services.transfer_member(
-        member=world.member,
-        to_cell=world.other_cell,
-        on=timezone.localdate(),
-        reason="Chuyển công tác",
-        by=None,
-    )
+    transfer_out(world)
 
     response = client.get(poll_url(opened), state)
 

@@ -16,17 +16,16 @@ from django.conf import settings
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 import access
 from chibo import push as stream
 from meetings import live, push
 from meetings.models import Comment
-from members import security, services
+from members import security
 
 from ..conftest import require_service
 from ..redis_server import REDIS_SERVER, PrivateRedis
-from .pages import token_issued_ago
+from .conftest import token_issued_ago, transfer_out
 
 TEXT = "Đề nghị chi ủy phân công đảng viên kèm cặp quần chúng ưu tú."
 
@@ -302,13 +301,7 @@ def test_an_older_token_opens_a_stream_only_while_its_user_still_sees_the_meetin
         return start["status"]
 
     before = run(status())
-    services.transfer_member(
-        member=world.member,
-        to_cell=world.other_cell,
-        on=timezone.localdate(),
-        reason="Chuyển công tác",
-        by=None,
-    )
+    transfer_out(world)
 
     assert (before, run(status())) == (200, 403)
 

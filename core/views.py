@@ -22,14 +22,19 @@ def confirmation_page(request, subject, confirm: str, *, back: str, **context):
 
 
 def form_page(request, form, template, context, *, done):
-    """A page with a form. On a GET, or a POST the form refuses, the page shows the form (with its errors
-    and what was typed). On a valid POST, `done(form)` does the work and returns where to go next and what
-    to say there; it is said as a success message."""
+    """A page with a form. On a GET the page shows the form. On a valid POST, `done(form)` does the work and
+    returns where to go next and what to say there (a success message); a refusal it raises (ValidationError,
+    from the domain: the meeting is no longer open, a transfer already pending) shows on the form like an
+    invalid field. A refused form is shown again with what was typed and its errors, answered 422."""
     if request.method == "POST" and form.is_valid():
-        to, message = done(form)
-        messages.success(request, message)
-        return redirect(to)
-    return render(request, template, {"form": form, **context})
+        try:
+            to, message = done(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, message)
+            return redirect(to)
+    return render(request, template, {"form": form, **context}, status=422 if form.errors else 200)
 
 
 def attempt(request, perform, done) -> None:

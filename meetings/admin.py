@@ -87,5 +87,13 @@ class SelfCriticismTurnAdmin(RecordAdmin):
 
 @admin.register(SpeakingTurn)
 class SpeakingTurnAdmin(RecordAdmin):
-    list_display = ["member", "meeting", "agenda_item", "requested_at", "called_at", "ended_at", "withdrawn_at"]
+    list_display = [
+        "member",
+        "meeting",
+        "agenda_item",
+        "requested_at",
+        "called_at",
+        "ended_at",
+        "withdrawn_at",
+    ]
     list_select_related = ["member", "meeting__cell", "agenda_item"]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 import access
 from core.forms import error_text
-from core.views import attempt, confirmation_page
+from core.views import attempt, confirmation_page, form_page
 
 from .. import live, rendered
 from .. import speakers as speaker_queue
@@ -240,22 +240,21 @@ def open_view(request, pk):
     form = OpenMeetingForm(
         request.POST or None, meeting=meeting, initial={"chair": live.default_chair(meeting)}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = form.cleaned_data
-            live.open_meeting(
-                meeting=meeting,
-                chair=data.get("chair"),
-                clerk=data.get("clerk"),
-                moved_reason=data.get("moved_reason", ""),
-                by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The meeting is open. Take the roll call."))
-            return redirect("meetings:attendance", meeting.pk)
-    return render(request, "meetings/open_form.html", {"form": form, "meeting": meeting})
+
+    def done(form):
+        data = form.cleaned_data
+        live.open_meeting(
+            meeting=meeting,
+            chair=data.get("chair"),
+            clerk=data.get("clerk"),
+            moved_reason=data.get("moved_reason", ""),
+            by=request.user,
+        )
+        return reverse("meetings:attendance", args=[meeting.pk]), _(
+            "The meeting is open. Take the roll call."
+        )
+
+    return form_page(request, form, "meetings/open_form.html", {"meeting": meeting}, done=done)
 
 
 def _apply_field(request, form, field: str, perform) -> None:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 import access
 from core.forms import error_text
-from core.views import confirmation_page
+from core.views import confirmation_page, form_page
 
 from .. import services
 from ..forms import AgendaItemForm, CommitteeSessionForm, DocumentForm, MoveMeetingForm, ReasonForm
@@ -88,16 +88,13 @@ def render_meeting(request, meeting: Meeting, may: access.MeetingMay, *, status:
 def _action_form(request, meeting: Meeting, form, *, action: str, perform, done: str):
     """The page of a change to a planned meeting that takes a reason (move, cancel, reopen): the form, and on
     a valid post `perform(data)`; a refusal shows on the form, success goes back to the meeting."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            perform(form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, done)
-            return redirect(meeting)
-    context = {"form": form, "meeting": meeting, "action": action}
-    return render(request, "meetings/meeting_action_form.html", context)
+
+    def performed(form):
+        perform(form.cleaned_data)
+        return meeting, done
+
+    context = {"meeting": meeting, "action": action}
+    return form_page(request, form, "meetings/meeting_action_form.html", context, done=performed)
 
 
 def _change_with_reason(request, pk, *, action: str, done: str, reason_field: str = ""):
@@ -170,16 +167,13 @@ def committee_session(request, pk):
     meeting, _may = access.meeting_for(request.user, pk, need="manage")
     session = CommitteeSession.objects.filter(meeting=meeting).first() or CommitteeSession(meeting=meeting)
     form = CommitteeSessionForm(request.POST or None, instance=session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting.check_allows("record_committee_session")
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            session = form.save(commit=False)
-            session.recorded_by = request.user
-            session.save()
-            form.save_m2m()
-            messages.success(request, _("The committee session was recorded."))
-            return redirect(meeting)
-    return render(request, "meetings/committee_session_form.html", {"form": form, "meeting": meeting})
+
+    def done(form):
+        meeting.check_allows("record_committee_session")
+        recorded = form.save(commit=False)
+        recorded.recorded_by = request.user
+        recorded.save()
+        form.save_m2m()
+        return meeting, _("The committee session was recorded.")
+
+    return form_page(request, form, "meetings/committee_session_form.html", {"meeting": meeting}, done=done)

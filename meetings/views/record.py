@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 import access
 from core.forms import error_text
-from core.views import attempt, bad_request
+from core.views import attempt, bad_request, form_page
 from members.models import Member
 
 from .. import dues, live, selfcriticism
@@ -385,23 +385,24 @@ def member_dues(request, pk):
     """A member's own dues (the member and the readers of the cell); the committee records reductions."""
     member, may = access.member_for(request.user, pk, need=access.need_on(request, post="manage"))
     form = DuesAdjustmentForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            form.instance.member = member
-            form.save()
-            messages.success(request, _("The exemption or reduction was recorded."))
-            return redirect("meetings:member_dues", member.pk)
+
+    def done(form):
+        form.instance.member = member
+        form.save()
+        return reverse("meetings:member_dues", args=[member.pk]), _(
+            "The exemption or reduction was recorded."
+        )
+
     entries = list(member.dues.order_by("-period"))
     context = {
         "member": member,
         "entries": entries,
         "paid_through": dues.paid_through(entries),
-        "form": form,
         "can_manage": may.manage,
         "adjustments": member.dues_adjustments.order_by("-starts_on"),
         "this_month": dues.due_for(member, timezone.localdate().replace(day=1)),
     }
-    return render(request, "meetings/member_dues.html", context, status=422 if form.errors else 200)
+    return form_page(request, form, "meetings/member_dues.html", context, done=done)
 
 
 @login_required
@@ -411,25 +412,20 @@ def meeting_self_criticism(request, pk):
         request.user, pk, need=access.need_on(request, post="manage", get="read_self_criticism")
     )
     form = SelfCriticismForm(request.POST or None, meeting=meeting)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                selfcriticism.record(meeting=meeting, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Self-criticism recorded."))
-                return redirect("meetings:self_criticism", meeting.pk)
+
+    def done(form):
+        selfcriticism.record(meeting=meeting, **form.cleaned_data)
+        return reverse("meetings:self_criticism", args=[meeting.pk]), _("Self-criticism recorded.")
+
     context = {
         "meeting": meeting,
-        "form": form,
         "can_run": may.manage,
         "planned": SelfCriticismTurn.objects.filter(cell=meeting.cell, period=meeting.period).select_related(
             "member"
         ),
         "done": meeting.self_criticisms.select_related("member"),
     }
-    return render(request, "meetings/self_criticism.html", context, status=422 if form.errors else 200)
+    return form_page(request, form, "meetings/self_criticism.html", context, done=done)
 
 
 @login_required

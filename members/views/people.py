@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -60,27 +59,21 @@ def member_edit(request, pk):
 def member_transfer(request, pk):
     member, _may = access.member_for(request.user, pk, need="manage")
     form = TransferForm(request.POST or None, member=member)
-    if request.method == "POST" and form.is_valid():
+
+    def done(form):
         old_cell = member.cell
-        try:
-            transfer_member(member=member, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            to_cell, on = form.cleaned_data["to_cell"], form.cleaned_data["on"]
-            if member.cell_id == to_cell.pk:
-                message = _("%(name)s was moved to %(cell)s.") % {"name": member.full_name, "cell": to_cell}
-            else:
-                message = _(
-                    "%(name)s will move to %(cell)s on %(date)s; until then they belong to this cell."
-                ) % {
-                    "name": member.full_name,
-                    "cell": to_cell,
-                    "date": on.strftime("%d/%m/%Y"),
-                }
-            messages.success(request, message)
-            return redirect(old_cell)
-    return render(request, "members/member_transfer.html", {"form": form, "member": member})
+        transfer_member(member=member, by=request.user, **form.cleaned_data)
+        to_cell, on = form.cleaned_data["to_cell"], form.cleaned_data["on"]
+        if member.cell_id == to_cell.pk:
+            return old_cell, _("%(name)s was moved to %(cell)s.") % {
+                "name": member.full_name,
+                "cell": to_cell,
+            }
+        return old_cell, _(
+            "%(name)s will move to %(cell)s on %(date)s; until then they belong to this cell."
+        ) % {"name": member.full_name, "cell": to_cell, "date": on.strftime("%d/%m/%Y")}
+
+    return form_page(request, form, "members/member_transfer.html", {"member": member}, done=done)
 
 
 @login_required

@@ -71,7 +71,7 @@ def test_correcting_the_record_keeps_one_session(login, world, regular):
 def test_a_session_after_the_meeting_is_refused_and_the_text_is_kept(login, world, regular):
     response = record(login("secretary"), regular, world, held_on="06/12/2026")
 
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, with what was typed
     assert vi("The committee session is held before the meeting.") in text(response)
     typed = fields(response)
     assert (typed["content"], typed["focus"], typed["draft_resolution"]) == (CONTENT, FOCUS, DRAFT)
@@ -85,7 +85,7 @@ def test_on_the_meeting_day_itself_is_still_before_the_meeting(login, world, reg
 
 def test_only_the_cells_own_members_can_be_attendees(login, world, regular):
     response = record(login("secretary"), regular, world, attendees=[world.outsider.pk])
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, with what was typed
     assert not CommitteeSession.objects.filter(meeting=regular).exists()
 
 

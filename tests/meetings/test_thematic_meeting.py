@@ -84,13 +84,13 @@ def test_before_guide_42_a_shared_session_needed_only_90_minutes(world):
 def test_cannot_share_a_session_with_another_cells_meeting(login, world):
     other, _ = plan_regular_meeting(cell=world.other_cell, period=DECEMBER)
     response = plan_thematic(login("secretary"), world, shares_session_with=other.pk)
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, with what was typed
     assert not Meeting.objects.filter(kind=Meeting.Kind.THEMATIC).exists()
 
 
 def test_a_thematic_meeting_without_a_topic_is_not_planned(login, world):
     response = plan_thematic(login("secretary"), world, topic="")
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, with what was typed
     assert vi("This field is required.") in text(response)
     assert not Meeting.objects.filter(kind=Meeting.Kind.THEMATIC).exists()
 

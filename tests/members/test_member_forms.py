@@ -50,7 +50,7 @@ def test_bad_date_is_refused_and_everything_typed_is_kept(world, login):
 
     response = create(login("secretary"), world.cell, typed)
 
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, with what was typed
     assert response.context["form"].errors["birth_date"]
     assert form_values(response) == typed
     assert Member.objects.count() == before
@@ -62,7 +62,7 @@ def test_birth_date_in_the_future_is_refused_and_everything_typed_is_kept(world,
 
     response = create(login("secretary"), world.cell, typed)
 
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, with what was typed
     assert vi("The date of birth cannot be in the future.") in response.context["form"].errors["birth_date"]
     assert form_values(response) == typed
     assert not Member.objects.filter(full_name="Trương Quang Vinh").exists()
@@ -74,7 +74,7 @@ def test_duplicate_card_number_is_refused_and_everything_typed_is_kept(world, lo
 
     response = create(login("secretary"), world.cell, typed)
 
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, with what was typed
     expected = vi("Another member already has this party card number.")
     assert expected in response.context["form"].errors["card_number"]
     assert expected in page_text(response)
@@ -87,7 +87,7 @@ def test_missing_name_is_refused_and_everything_else_kept(world, login):
 
     response = create(login("secretary"), world.cell, typed)
 
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, with what was typed
     assert vi("Please enter the member's full name.") in response.context["form"].errors["full_name"]
     assert form_values(response) == typed
 
@@ -99,7 +99,7 @@ def test_editing_to_a_duplicate_card_number_changes_nothing(world, login):
 
     response = login("secretary").post(reverse("members:member_edit", args=[target.pk]), typed)
 
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, with what was typed
     assert vi("Another member already has this party card number.") in page_text(response)
     assert form_values(response) == typed
     target.refresh_from_db()
@@ -132,7 +132,7 @@ def test_a_ceremony_before_the_admission_decision_is_refused_and_everything_type
 
     response = create(login("secretary"), world.cell, typed)
 
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, with what was typed
     errors = response.context["form"].errors["admission_date"]
     assert vi("The admission ceremony cannot be before the admission decision.") in errors
     assert form_values(response) == typed

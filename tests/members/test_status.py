@@ -42,7 +42,7 @@ def test_exemption_without_a_reason_is_refused(world, login):
 
     response = record(client, world.member, kind="exempt", starts_on="01/01/2026", ends_on="", reason="")
 
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, with what was typed
     assert vi("An exemption needs a reason.") in response.context["form"].errors["reason"]
     assert form_values(response) == {"kind": "exempt", "starts_on": "01/01/2026", "ends_on": "", "reason": ""}
     assert not StatusPeriod.objects.exists()
@@ -62,7 +62,7 @@ def test_end_before_start_is_refused(world, login):
         client, world.member, kind="abroad", starts_on="01/09/2026", ends_on="31/08/2026", reason="Học tập"
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, with what was typed
     assert vi("The end date cannot be before the start date.") in response.context["form"].errors["ends_on"]
     assert form_values(response)["reason"] == "Học tập"
     assert not StatusPeriod.objects.exists()
@@ -77,7 +77,7 @@ def test_editing_an_exemption_to_end_before_it_starts_is_refused(world, login):
         {"kind": "exempt", "starts_on": "01/01/2026", "ends_on": "01/12/2025", "reason": period.reason},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, with what was typed
     assert vi("The end date cannot be before the start date.") in response.context["form"].errors["ends_on"]
     period.refresh_from_db()
     assert period.ends_on is None
@@ -131,7 +131,7 @@ def test_a_suspension_because_of_temporary_detention_is_recorded(world, login):
 def test_temporary_detention_on_anything_but_a_suspension_is_refused(world, login):
     response = record_detained(login("secretary"), world.member, kind="abroad", reason="Học tập")
 
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, with what was typed
     errors = response.context["form"].errors["detained"]
     assert vi("Only a suspension can be because of temporary detention.") in errors
     assert form_values(response)["reason"] == "Học tập"

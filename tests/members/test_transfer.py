@@ -58,7 +58,7 @@ def test_transfer_dated_before_the_member_joined_the_cell_is_refused(world, logi
         reason="Chuyển sinh hoạt về Chi bộ A2",
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, with what was typed
     expected = vi("The transfer date must be after the day the member joined the current cell.")
     assert expected in response.context["form"].non_field_errors()
     assert expected in page_text(response)
@@ -79,7 +79,7 @@ def test_transfer_without_a_reason_keeps_the_other_values(world, login):
 
     response = transfer(client, world.target, to_cell=world.cell_a2.pk, on="2026-09-01", reason="")
 
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, with what was typed
     assert "reason" in response.context["form"].errors
     assert form_values(response) == {"to_cell": str(world.cell_a2.pk), "on": "2026-09-01", "reason": ""}
     world.target.refresh_from_db()
@@ -152,7 +152,7 @@ def test_a_second_transfer_while_one_is_pending_is_refused_and_the_form_is_kept(
 
     response = transfer(client, target, to_cell=world.cell_a2.pk, on=on.strftime("%d/%m/%Y"), reason="Đổi ý")
 
-    assert response.status_code == 200
+    assert response.status_code == 422  # refused: the form again, with what was typed
     expected = vi(
         "A transfer to %(cell)s on %(date)s is already pending.",
         cell=world.other_cell.name,

@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 import access
+from core.views import form_page
 
 from . import calendar, notify, webpush
 from .forms import ChannelsForm
@@ -79,17 +81,17 @@ def notification_settings(request):
     devices where push is on: this one is turned on or off by static/js/push.js."""
     channels = Channels.objects.filter(user=request.user).first() or Channels(user=request.user)
     form = ChannelsForm(request.POST or None, instance=channels, push_available=webpush.configured())
-    if request.method == "POST" and form.is_valid():
+
+    def done(form):
         notify.set_channels(request.user, email=form.cleaned_data["email"], push=form.cleaned_data["push"])
-        messages.success(request, _("Your notification settings were saved."))
-        return redirect("notifications:settings")
+        return reverse("notifications:settings"), _("Your notification settings were saved.")
+
     context = {
-        "form": form,
         "devices": access.push_subscriptions_of(request.user),
         "vapid_public_key": settings.VAPID_PUBLIC_KEY if webpush.configured() else "",
         "email_address": notify.email_address(request.user),
     }
-    return render(request, "notifications/settings.html", context, status=422 if form.errors else 200)
+    return form_page(request, form, "notifications/settings.html", context, done=done)
 
 
 @login_required

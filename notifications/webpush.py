@@ -134,7 +134,9 @@ def subscribe(user, *, endpoint: str, p256dh: str, auth: str, user_agent: str = 
         defaults={"user": user, "p256dh": p256dh, "auth": auth, "label": device_label(user_agent)},
     )
     kept = PushSubscription.objects.filter(user=user).order_by("-created_at", "-pk")[:MAX_DEVICES]
-    PushSubscription.objects.filter(user=user).exclude(pk__in=list(kept.values_list("pk", flat=True))).delete()
+    PushSubscription.objects.filter(user=user).exclude(
+        pk__in=list(kept.values_list("pk", flat=True))
+    ).delete()
     return subscription
 
 

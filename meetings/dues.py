@@ -103,9 +103,38 @@ def _record_created(entries: list[DuesEntry]) -> None:
     DuesEntry.history.bulk_history_create([e for e in entries if e.pk not in recorded])
 
 
+def _state(entry: DuesEntry) -> str:
+    """What a ledger row shows: how it was paid, or "" while not paid."""
+    return entry.method if entry.settled else ""
+
+
+@transaction.atomic
 def record_payment(*, entry: DuesEntry, method: str, by, meeting=None) -> DuesEntry:
+    """One tick of the collector. A payment recorded meanwhile on another device (the treasurer's
+    record of a payment on the national portal, a second collector) is not written over: refused, so the
+    record keeps how it was really paid. Returns the row as it is now."""
     if method not in DuesEntry.Method.values:
         raise ValidationError(_("Choose how the dues were paid."))
+    entry = DuesEntry.objects.select_for_update().select_related("member").get(pk=entry.pk)
+    if entry.settled:
+        raise _changed_meanwhile(entry)
+    return _pay(entry, method=method, by=by, meeting=meeting)
+
+
+def _changed_meanwhile(entry: DuesEntry) -> ValidationError:
+    if entry.settled:
+        now = _("recorded as paid (%(method)s)") % {"method": entry.get_method_display()}
+    else:
+        now = _("not paid yet")
+    return ValidationError(
+        _(
+            "%(name)s's dues were changed on another device meanwhile: now %(now)s. Check the row, then tap again."
+        )
+        % {"name": entry.member.full_name, "now": now}
+    )
+
+
+def _pay(entry: DuesEntry, *, method: str, by, meeting) -> DuesEntry:
     entry.paid = entry.due
     entry.method = method
     entry.paid_on = timezone.localdate()
@@ -125,12 +154,19 @@ def record_all_paid(*, entries: list[DuesEntry], by, meeting=None) -> int:
     recorded = 0
     for entry in rows:
         if entry.due and not entry.settled:
-            record_payment(entry=entry, method=DuesEntry.Method.CASH, by=by, meeting=meeting)
+            _pay(entry, method=DuesEntry.Method.CASH, by=by, meeting=meeting)
             recorded += 1
     return recorded
 
 
-def undo_payment(*, entry: DuesEntry) -> DuesEntry:
+@transaction.atomic
+def undo_payment(*, entry: DuesEntry, shown: str | None = None) -> DuesEntry:
+    """ "Mark as not paid". `shown`: how the collector's page showed the row (a method, or "" for not paid);
+    when the row has changed since on another device, nothing is undone (the collector would otherwise take
+    back a payment they never saw). Returns the row as it is now."""
+    entry = DuesEntry.objects.select_for_update().select_related("member").get(pk=entry.pk)
+    if shown is not None and shown != _state(entry):
+        raise _changed_meanwhile(entry)
     entry.paid = 0
     entry.method = ""
     entry.paid_on = None

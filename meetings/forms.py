@@ -484,10 +484,15 @@ class DuesPaymentForm(forms.Form):
         choices=[*DuesEntry.Method.choices, ("undo", "undo")],
         error_messages={"invalid_choice": _("Choose how the dues were paid.")},
     )
+    # How the page showed the row (a method; empty: not paid). Absent (an older page): not compared.
+    shown = forms.CharField(required=False, max_length=10)
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entry"].queryset = DuesEntry.objects.filter(cell=meeting.cell, period=meeting.period)
+
+    def clean_shown(self):
+        return self.cleaned_data["shown"] if "shown" in self.data else None
 
 
 class CurrentItemForm(forms.Form):

@@ -304,11 +304,13 @@ def meeting_dues(request, pk):
                 raise ValidationError([e for errors in form.errors.values() for e in errors])
             entry, method = form.cleaned_data["entry"], form.cleaned_data["method"]
             if method == "undo":
-                dues.undo_payment(entry=entry)
+                entry = dues.undo_payment(entry=entry, shown=form.cleaned_data["shown"])
             else:
-                dues.record_payment(entry=entry, method=method, by=request.user, meeting=meeting)
+                entry = dues.record_payment(entry=entry, method=method, by=request.user, meeting=meeting)
         except ValidationError as exc:
             error = error_text(exc)
+            if entry is not None:
+                entry.refresh_from_db()  # the row as it is now, beside the refusal
         if not request.htmx:
             if error:
                 messages.error(request, error)

@@ -150,6 +150,48 @@ def test_the_exception_after_everyone_paid_is_one_tick(collector, ledger_meeting
     assert vi("Not recorded yet: %(names)s.", names=world.target.full_name) in page
 
 
+def test_a_tick_on_a_row_paid_meanwhile_on_another_device_keeps_how_it_was_paid(
+    collector, ledger_meeting, world
+):
+    """The collector's page still shows the member unpaid; the treasurer has just recorded the payment made
+    on the national portal. The collector's "Paid in cash" must not turn it into cash."""
+    entry = DuesEntry.objects.get(member=world.member, period=NOVEMBER)
+    dues.record_payment(entry=entry, method=M.ONLINE, by=world.secretary.user)
+
+    response = collector.post(
+        url("dues", ledger_meeting), {"entry": entry.pk, "method": "cash", "shown": ""}, **HTMX
+    )
+
+    assert response.status_code == 422
+    now = vi("recorded as paid (%(method)s)", method=vi("Online (national portal)"))
+    assert vi(
+        "%(name)s's dues were changed on another device meanwhile: now %(now)s. Check the row, then tap again.",
+        name=world.member.full_name,
+        now=now,
+    ) in text(response)
+    assert "✔ " + vi("Online (national portal)") in text(response)  # the row as it is now
+    assert ledger()[world.member.full_name] == (30_000, 30_000, M.ONLINE)
+
+
+def test_mark_as_not_paid_takes_back_only_the_payment_the_collector_saw(collector, ledger_meeting, world):
+    entry = DuesEntry.objects.get(member=world.member, period=NOVEMBER)
+    dues.record_payment(entry=entry, method=M.CASH, by=world.fellow.user)  # what the collector's page shows
+    dues.undo_payment(entry=entry)  # the treasurer corrects it on another device...
+    dues.record_payment(entry=entry, method=M.ONLINE, by=world.secretary.user)  # ...paid online in fact
+
+    stale = collector.post(
+        url("dues", ledger_meeting), {"entry": entry.pk, "method": "undo", "shown": "cash"}, **HTMX
+    )
+    assert stale.status_code == 422
+    assert ledger()[world.member.full_name] == (30_000, 30_000, M.ONLINE)
+
+    seen = collector.post(
+        url("dues", ledger_meeting), {"entry": entry.pk, "method": "undo", "shown": "online"}, **HTMX
+    )
+    assert seen.status_code == 200
+    assert ledger()[world.member.full_name] == (30_000, 0, "")
+
+
 def test_an_entry_of_another_cell_is_refused_in_place_and_nothing_changes(
     collector,
     ledger_meeting,

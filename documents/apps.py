@@ -9,4 +9,4 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self):
-        from . import tasks  # noqa: F401  (its receivers enqueue the jobs this app asks for)
+        from . import receivers, tasks  # noqa: F401  (their receivers follow meetings/, enqueue the jobs)

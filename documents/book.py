@@ -133,7 +133,9 @@ def render_archive(archive_id: int) -> bool:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as zipped:  # PDFs are compressed
             for cell, book in books:
-                label = slugify(fold(f"{cell.code} {cell.name}".strip())) or str(cell.pk)  # "Đ" becomes "d", not nothing
+                label = slugify(fold(f"{cell.code} {cell.name}".strip())) or str(
+                    cell.pk
+                )  # "Đ" becomes "d", not nothing
                 with storage.open(book.file, "rb") as handle:
                     zipped.writestr(f"so-bien-ban-{archive.year}-{label}-{cell.pk}.pdf", handle.read())
         archive.store(

@@ -257,6 +257,13 @@ def adopt(*, meeting: Meeting, by) -> MinutesVersion:
         raise ValidationError(_("Record the cell's vote adopting the minutes first; it must pass."))
     check_complete(meeting)
     minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
+    if changed_since_vote(minutes):
+        raise ValidationError(
+            _(
+                "The draft minutes were changed after the cell's vote adopting them: read the changes out and "
+                "take the vote again."
+            )
+        )
     minutes.votes_until = meeting.votes.aggregate(m=Max("pk"))["m"]
     minutes.save(update_fields=["votes_until", "updated_at"])
     number_for(meeting, DocumentNumber.Kind.MINUTES)
@@ -265,6 +272,25 @@ def adopt(*, meeting: Meeting, by) -> MinutesVersion:
     request_pdf(meeting=meeting, kind=GeneratedPdf.Kind.MINUTES)
     _renew_resolution(meeting)
     return version
+
+
+def remember_voted_draft(vote) -> None:
+    """The cell voted on its minutes (before their adoption): the meeting secretary's text as it stands now
+    is the text voted on. A vote on a correction of adopted minutes is tied to it by `after_vote` instead."""
+    if vote.kind != Vote.Kind.MINUTES or vote.meeting.status == Meeting.Status.ADOPTED:
+        return
+    minutes, _created = Minutes.objects.get_or_create(meeting=vote.meeting)
+    minutes.voted_notes = minutes.notes or {}
+    minutes.save(update_fields=["voted_notes"])
+
+
+def changed_since_vote(minutes: Minutes | None) -> bool:
+    """The draft differs from the one the cell last voted on (never true before a vote)."""
+    return (
+        minutes is not None
+        and minutes.voted_notes is not None
+        and minutes.voted_notes != (minutes.notes or {})
+    )
 
 
 def pending_correction(meeting: Meeting) -> dict | None:

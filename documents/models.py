@@ -58,6 +58,9 @@ class Minutes(models.Model):
     # The record's last vote when the minutes were adopted: votes on corrections come later and are not
     # part of the meeting's record.
     votes_until = models.PositiveIntegerField(null=True, blank=True)
+    # The meeting secretary's text as it stood at the cell's last vote on the minutes (what was read out and
+    # voted on): the minutes are adopted only while the draft still says that. Empty: no vote yet.
+    voted_notes = models.JSONField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = by_user()
 

@@ -77,6 +77,7 @@ def minutes_view(request, pk):
         "items": meeting.agenda_items.all(),
         "versions": versions,
         "adoption_vote": minutes.adoption_vote(meeting),
+        "changed_since_vote": meeting.status == Meeting.Status.CLOSED and minutes.changed_since_vote(record),
         "correction": correction,
         "correction_vote": minutes.correction_vote(meeting) if correction else None,
         "correction_doc": minutes.assemble(meeting, correction["notes"]) if correction else None,

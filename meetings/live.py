@@ -625,6 +625,7 @@ def record_vote(
     if kind == Vote.Kind.RECOGNITION and passed:
         subject.recognition_proposed_on = timezone.localtime(meeting.held_at).date()
         subject.save(update_fields=["recognition_proposed_on", "updated_at"])
+    signals.vote_recorded.send(sender=Meeting, vote=vote)
     return vote
 
 

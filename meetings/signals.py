@@ -14,3 +14,6 @@ status_changed = Signal()
 # with their speaker and item, so they need not be read back; speakers (optional): the speaker queue moved
 # (meetings/speakers.py), so the update draws it. meetings/push.py tells the phones.
 live_changed = Signal()
+# A vote was counted (inside its transaction). sender: Meeting; vote: the Vote. documents/ keeps the draft of
+# the minutes a vote on them was about, so that only that draft is adopted.
+vote_recorded = Signal()

@@ -114,6 +114,54 @@ def test_adopting_locks_version_1_with_its_sha256_shown_on_the_page(closed, worl
     assert "Phạm Quốc Hùng" in page and "3/5 đồng chí tán thành (60,0%)" in page
 
 
+def test_a_draft_changed_after_the_adoption_vote_is_adopted_only_after_a_new_vote(closed, world, login):
+    """The cell votes on the text read out to it. A sentence typed after that vote is not adopted on the
+    strength of it: the page says why, the adoption is refused, and a new vote adopts the new text."""
+    meeting, by = closed.meeting, world.fellow.user
+    minutes.save_notes(meeting=meeting, notes=NOTES, by=by)
+    adopt_vote(meeting, by=by)
+    added = NOTES | {"conclusion": NOTES["conclusion"] + " Chi bộ giao đồng chí Nam làm trưởng đoàn."}
+    minutes.save_notes(meeting=meeting, notes=added, by=by)
+    client = login("fellow")
+
+    warned = text(client.get(minutes_url(meeting)))
+    refused = text(client.post(adopt_url(meeting), follow=True))
+
+    assert (
+        vi(
+            "The draft was changed after this vote: read the changes out and take the vote again before adopting."
+        )
+        in warned
+    )
+    assert (
+        vi(
+            "The draft minutes were changed after the cell's vote adopting them: read the changes out and take "
+            "the vote again."
+        )
+        in refused
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.CLOSED
+    assert not MinutesVersion.objects.filter(minutes__meeting=meeting).exists()
+
+    adopt_vote(meeting, by=by)
+    client.post(adopt_url(meeting))
+
+    version = MinutesVersion.objects.get(minutes__meeting=meeting)
+    assert "Chi bộ giao đồng chí Nam làm trưởng đoàn." in json.dumps(version.content, ensure_ascii=False)
+
+
+def test_saving_the_draft_again_unchanged_after_the_vote_keeps_the_vote(closed, world):
+    meeting, by = closed.meeting, world.fellow.user
+    minutes.save_notes(meeting=meeting, notes=NOTES, by=by)
+    adopt_vote(meeting, by=by)
+    minutes.save_notes(meeting=meeting, notes=dict(NOTES), by=by)
+
+    version = minutes.adopt(meeting=meeting, by=by)
+
+    assert version.version == 1
+
+
 def test_adopted_minutes_keep_their_text_when_the_record_moves_on(adopted, world, login):
     # A dues payment entered after adoption, for the meeting's month.
     entry = dues.ensure_ledger(cell=world.cell, period=NOVEMBER, members=[world.fellow])[0]

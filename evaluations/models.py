@@ -137,6 +137,9 @@ class Evaluation(models.Model):
     short_of_top = models.JSONField(default=list, blank=True)
     adopted_vote = models.ForeignKey(Vote, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     adopted_at = models.DateTimeField(null=True, blank=True)
+    # The points as they stood at the cell's last vote on the score ({criterion id: points or null}): the
+    # sheet is adopted only while it still says that. Empty: no vote yet.
+    voted_points = models.JSONField(null=True, blank=True)
     confirmed_by = by_user(blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     created_by = by_user()

@@ -3,9 +3,16 @@
 from django.dispatch import receiver
 
 from documents import signals as document_signals
+from meetings import signals as meeting_signals
 from meetings.models import Meeting
 
+from . import services
 from .models import Evaluation
+
+
+@receiver(meeting_signals.vote_recorded, sender=Meeting)
+def vote_recorded(sender, vote, **kwargs) -> None:
+    services.remember_voted_sheet(vote)
 
 
 @receiver(document_signals.minutes_score, sender=Meeting)

@@ -151,6 +151,36 @@ def save_scores(*, evaluation: Evaluation, values: dict[int, tuple[Decimal | Non
     return recompute(evaluation)
 
 
+def points_of(evaluation: Evaluation) -> dict[str, str | None]:
+    """The sheet's points by criterion, as a vote on it is remembered."""
+    return {
+        str(criterion): None if points is None else str(points)
+        for criterion, points in evaluation.scores.values_list("criterion_id", "points")
+    }
+
+
+def remember_voted_sheet(vote: Vote) -> None:
+    """The cell voted on its score: each of the meeting's own sheets not adopted yet is remembered as it
+    stands, the sheet that vote was about."""
+    if vote.kind != Vote.Kind.SCORE:
+        return
+    for evaluation in Evaluation.objects.filter(
+        meeting=vote.meeting, kind=Evaluation.Kind.SELF, adopted_at=None
+    ):
+        evaluation.voted_points = points_of(evaluation)
+        evaluation.save(update_fields=["voted_points"])
+
+
+def changed_since_vote(evaluation: Evaluation) -> bool:
+    """A sheet not adopted yet whose points differ from those the cell last voted on."""
+    return (
+        evaluation.kind == Evaluation.Kind.SELF
+        and evaluation.adopted_at is None
+        and evaluation.voted_points is not None
+        and evaluation.voted_points != points_of(evaluation)
+    )
+
+
 @transaction.atomic
 def adopt(*, evaluation: Evaluation) -> Evaluation:
     """The cell adopts its self-assessment by a vote on the score, once every criterion is scored."""
@@ -164,9 +194,16 @@ def adopt(*, evaluation: Evaluation) -> Evaluation:
             )
             % {"n": left}
         )
-    vote = evaluation.meeting.votes.filter(kind=Vote.Kind.SCORE, passed=True).order_by("-recorded_at").first()
-    if vote is None:
+    # The cell's last word on the score: a vote that failed after one that passed means the cell did not adopt.
+    vote = evaluation.meeting.votes.filter(kind=Vote.Kind.SCORE).order_by("-recorded_at", "-pk").first()
+    if vote is None or not vote.passed:
         raise ValidationError(_("Record the cell's vote on the score first; it must pass."))
+    if changed_since_vote(evaluation):
+        raise ValidationError(
+            _(
+                "The score was changed after the cell's vote on it: read the changes out and take the vote again."
+            )
+        )
     evaluation.adopted_vote, evaluation.adopted_at = vote, timezone.now()
     evaluation.save(update_fields=["adopted_vote", "adopted_at"])
     meeting_id = evaluation.meeting_id

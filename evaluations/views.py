@@ -65,6 +65,7 @@ def score_sheet(request, pk, rubric_kind="meeting", kind="self"):
         "scores": scores,
         "unscored": sum(1 for score in scores if score.points is None),
         "editable": not (evaluation.adopted_at and kind == Evaluation.Kind.SELF),
+        "changed_since_vote": services.changed_since_vote(evaluation),
     }
     return render(
         request, "evaluations/score_sheet.html", context, status=422 if request.method == "POST" else 200

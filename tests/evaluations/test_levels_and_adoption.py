@@ -191,6 +191,49 @@ def test_adopting_needs_a_passed_vote_on_the_score(in_meeting, login):
     assert vi("Total %(t)s points — level %(l)s", t="95,0", l="Tốt") in page
 
 
+def test_a_score_changed_after_the_cells_vote_is_adopted_only_after_a_new_vote(in_meeting, login):
+    """The cell votes on the score read out to it; points changed after that vote are not adopted on the
+    strength of it."""
+    client = login("secretary")
+    client.get(score_url(in_meeting))
+    client.post(score_url(in_meeting), form(sheet_of(in_meeting), results=25))
+    score_vote(client, in_meeting)
+    client.post(score_url(in_meeting), form(sheet_of(in_meeting), results=30))
+
+    warned = text(client.get(score_url(in_meeting)))
+    response = client.post(score_url(in_meeting), {"adopt": "1"})
+
+    assert vi(
+        "The score was changed after the cell's vote on it: read the changes out and take the vote again."
+    ) in text(response)
+    assert sheet_of(in_meeting).adopted_at is None
+    assert (
+        vi(
+            "The score was changed after the cell's vote on it: read the changes out and take the vote again "
+            "before adopting."
+        )
+        in warned
+    )
+
+    score_vote(client, in_meeting)
+    client.post(score_url(in_meeting), {"adopt": "1"})
+    assert sheet_of(in_meeting).adopted_at is not None
+    assert sheet_of(in_meeting).total == Decimal("100")
+
+
+def test_a_vote_that_failed_after_one_that_passed_leaves_the_score_not_adopted(in_meeting, login):
+    client = login("secretary")
+    client.get(score_url(in_meeting))
+    client.post(score_url(in_meeting), form(sheet_of(in_meeting), results=25))
+    score_vote(client, in_meeting, votes_for=3)
+    score_vote(client, in_meeting, votes_for=1, against=2)  # the cell's last word: not adopted
+
+    response = client.post(score_url(in_meeting), {"adopt": "1"})
+
+    assert vi("Record the cell's vote on the score first; it must pass.") in text(response)
+    assert sheet_of(in_meeting).adopted_at is None
+
+
 def test_after_adoption_the_cell_cannot_change_its_score(in_meeting, login):
     client = login("secretary")
     client.get(score_url(in_meeting))

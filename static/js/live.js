@@ -90,6 +90,17 @@
       // --- speaker queue (static/js/speakers.js): it draws the queue from the update ---
       document.dispatchEvent(new CustomEvent("chibo:update", { detail: update }));
       var empty = document.getElementById("no-comments");
+      // An update is drawn once for every phone, without answer forms: on the chair's page (which carries
+      // the form as a <template>) a question that arrives unanswered gets its own at once.
+      var answerForm = document.getElementById("answer-form");
+      var withAnswerForm = function (li) {
+        if (!answerForm || !li.dataset.question || li.dataset.answered || li.querySelector("form")) { return li; }
+        var form = answerForm.content.firstElementChild.cloneNode(true);
+        form.action = form.getAttribute("action").replace(/\/0\/answer\/$/, "/" + li.dataset.id + "/answer/");
+        form.querySelector("label").htmlFor = form.querySelector("input[name=answer]").id = "answer-" + li.dataset.id;
+        li.appendChild(form);
+        return li;
+      };
       update.querySelectorAll("[data-part=comments] > li").forEach(function (li) {
         var shown = document.getElementById(li.id);
         newest = Math.max(newest, parseInt(li.dataset.id, 10) || 0);
@@ -98,6 +109,7 @@
           return;
         }
         if (empty) { empty.remove(); empty = null; }
+        withAnswerForm(li);
         if (list.dataset.newestFirst) { list.insertBefore(li, list.firstChild); } else { list.appendChild(li); }
       });
       if (newest) {

@@ -13,7 +13,7 @@ from meetings.models import Attendance, Comment
 from meetings.services import plan_regular_meeting, publish_meeting
 from members.services import transfer_member
 
-from ..factories import MemberFactory, UserFactory
+from ..factories import MemberFactory, UserFactory, post_comment
 from ..meetings.pages import vi
 from .waits import wait_until
 
@@ -160,6 +160,24 @@ def test_a_phone_moved_out_of_the_cell_is_shown_the_door(browse, world, clock, m
 
     expect(page.get_by_role("heading", name=vi("Not found"))).to_be_visible()
     expect(page.locator("#comments")).to_have_count(0)
+
+
+def test_a_question_that_arrives_while_the_chair_watches_can_be_answered_at_once(browse, world, clock):
+    """A question posted from a phone reaches the chair's open page with its answer form: the chair answers
+    without reloading, and every phone sees the answer."""
+    meeting = open_meeting(world)
+    chair = browse.open("secretary", f"/meetings/{meeting.pk}/live/")
+    phone = browse.open("member", f"/meetings/{meeting.pk}/live/", phone=True)
+    asked = "Khi nào chi bộ tổ chức học tập nghị quyết mới?"
+    post_comment(meeting, world.member, asked, kind=Comment.Kind.QUESTION, by=world.member.user)
+
+    question = comments(chair, asked)
+    question.get_by_label(vi("Chair's answer")).fill("Ngày 15 tháng này, tại hội trường.")
+    question.get_by_role("button", name=vi("Record answer")).click()
+
+    expect(comments(chair, asked).filter(has_text="Ngày 15 tháng này, tại hội trường.")).to_be_visible()
+    expect(comments(phone, asked).filter(has_text="Ngày 15 tháng này, tại hội trường.")).to_be_visible()
+    assert Comment.objects.get(text=asked).answer == "Ngày 15 tháng này, tại hội trường."
 
 
 def test_the_projector_leads_with_the_item_under_discussion(browse, world, clock):

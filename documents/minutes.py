@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meetings import live
 from meetings.models import Attendance, Meeting, Vote
@@ -82,11 +83,16 @@ def vote_sentence(vote: Vote) -> str:
 
 
 def assemble(meeting: Meeting, notes: dict | None = None) -> dict:
-    """Everything the minutes say, from the record, in Vietnamese. Free text comes from `notes`."""
+    """Everything the minutes say, from the record, in Vietnamese. Free text comes from `notes`. Once the cell
+    has voted on its minutes, the dues are stated as they stood at that vote (see `record_moved`)."""
     record = _minutes(meeting)
     notes = notes if notes is not None else getattr(record, "notes", {}) or {}
     with translation.override("vi"):
-        return _assemble(meeting, notes, votes_until=getattr(record, "votes_until", None))
+        content = _assemble(meeting, notes, votes_until=getattr(record, "votes_until", None))
+    voted = getattr(record, "voted_record", None)
+    if voted:
+        content["dues"] = voted["content"]["dues"]
+    return content
 
 
 def _minutes(meeting):
@@ -264,6 +270,15 @@ def adopt(*, meeting: Meeting, by) -> MinutesVersion:
                 "take the vote again."
             )
         )
+    moved = record_moved(minutes, assemble(meeting, minutes.notes))
+    if moved:
+        raise ValidationError(
+            _(
+                "Since the cell's vote on the minutes the record has changed (%(parts)s): read the changes out "
+                "and take the vote again."
+            )
+            % {"parts": ", ".join(moved)}
+        )
     minutes.votes_until = meeting.votes.aggregate(m=Max("pk"))["m"]
     minutes.save(update_fields=["votes_until", "updated_at"])
     number_for(meeting, DocumentNumber.Kind.MINUTES)
@@ -279,9 +294,14 @@ def remember_voted_draft(vote) -> None:
     is the text voted on. A vote on a correction of adopted minutes is tied to it by `after_vote` instead."""
     if vote.kind != Vote.Kind.MINUTES or vote.meeting.status == Meeting.Status.ADOPTED:
         return
-    minutes, _created = Minutes.objects.get_or_create(meeting=vote.meeting)
+    meeting = vote.meeting
+    minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
     minutes.voted_notes = minutes.notes or {}
-    minutes.save(update_fields=["voted_notes"])
+    with translation.override("vi"):
+        content = _assemble(meeting, minutes.voted_notes, votes_until=vote.pk)
+    pending = meeting.attendances.filter(status=Attendance.Status.PENDING).select_related("member")
+    minutes.voted_record = {"content": _record_of(content), "pending": [a.member.full_name for a in pending]}
+    minutes.save(update_fields=["voted_notes", "voted_record"])
 
 
 def changed_since_vote(minutes: Minutes | None) -> bool:
@@ -291,6 +311,53 @@ def changed_since_vote(minutes: Minutes | None) -> bool:
         and minutes.voted_notes is not None
         and minutes.voted_notes != (minutes.notes or {})
     )
+
+
+# The cell adopts the minutes its meeting secretary read out to it. After that vote the record may still do
+# only what the end of an evening does: the meeting closes (its closing time; members never marked are
+# recorded absent without reason), the score the cell voted on before is written in once adopted, and the
+# number is issued at adoption. The dues are stated as they stood at the vote (`assemble`): a payment entered
+# the next day belongs to the ledger, not to minutes already read out. Anything else that moved was not read.
+SETTLED_LATER = ("superior", "cell", "cell_code", "number", "place_date", "ended", "ended_date", "dues")
+PARTS = (
+    (("title", "topic", "date", "started", "planned_date", "place"), gettext_lazy("the time and place")),
+    (("chair", "clerk"), gettext_lazy("the chair or the meeting secretary")),
+    (("totals", "excused", "unexcused", "present_names"), gettext_lazy("the roll call")),
+    (("guests",), gettext_lazy("the guests")),
+    (("items", "unassigned_comments", "speakers", "comments"), gettext_lazy("the agenda and the comments")),
+    (("votes",), gettext_lazy("the votes")),
+    (("tasks",), gettext_lazy("the tasks")),
+    (("score",), gettext_lazy("the self-assessment")),
+)
+
+
+def _record_of(content: dict) -> dict:
+    """The minutes' content less the meeting secretary's own text (that is compared on its own: `voted_notes`)."""
+    facts = {key: value for key, value in content.items() if key not in NOTE_FIELDS}
+    facts["items"] = [{**item, "note": ""} for item in content["items"]]
+    return facts
+
+
+def record_moved(minutes: Minutes | None, content: dict) -> list[str]:
+    """The parts of the record that say something now which the minutes the cell voted on did not, beyond
+    what the end of an evening settles (see above). Nothing before a vote."""
+    voted = minutes.voted_record if minutes is not None else None
+    if not voted:
+        return []
+    then, now = voted["content"], _record_of(content)
+    pending = set(voted["pending"])
+    now["unexcused"] = [row for row in now["unexcused"] if row["name"] not in pending]
+    if then["score"] is None:
+        now["score"] = None
+    return [str(label) for keys, label in PARTS if any(then.get(key) != now.get(key) for key in keys)]
+
+
+def with_notes(content: dict, notes: dict) -> dict:
+    """Adopted minutes with the meeting secretary's text replaced: what a correction changes, and all it
+    changes. The record's facts stay as adopted (a dues payment or a name changed later is not written in)."""
+    content = {**content, **{key: notes.get(key, "") for key in NOTE_FIELDS}}
+    content["items"] = [{**item, "note": notes.get(str(item.get("id")), "")} for item in content["items"]]
+    return content
 
 
 def pending_correction(meeting: Meeting) -> dict | None:
@@ -344,18 +411,21 @@ def adopt_correction(*, meeting: Meeting, by) -> MinutesVersion:
     vote = correction_vote(meeting)
     if vote is None or not vote.passed:
         raise ValidationError(_("Record the cell's vote adopting the correction first; it must pass."))
+    content = with_notes(latest_version(meeting).content, correction["notes"])
     minutes.notes = correction["notes"]
     minutes.correction = None
     minutes.updated_by = by
     minutes.save()
-    version = _new_version(minutes, by=by, reason=correction["reason"])
+    version = _new_version(minutes, content=content, by=by, reason=correction["reason"])
     request_pdf(meeting=meeting, kind=GeneratedPdf.Kind.MINUTES)
     _renew_resolution(meeting)
     return version
 
 
-def _new_version(minutes: Minutes, *, by, reason: str) -> MinutesVersion:
-    content = assemble(minutes.meeting, minutes.notes)
+def _new_version(minutes: Minutes, *, by, reason: str, content: dict | None = None) -> MinutesVersion:
+    """A locked version of `content`, by default the minutes as they stand (`assemble`)."""
+    if content is None:
+        content = assemble(minutes.meeting, minutes.notes)
     last = minutes.versions.aggregate(m=Max("version"))["m"] or 0
     version = MinutesVersion.objects.create(
         minutes=minutes,

@@ -61,6 +61,9 @@ class Minutes(models.Model):
     # The meeting secretary's text as it stood at the cell's last vote on the minutes (what was read out and
     # voted on): the minutes are adopted only while the draft still says that. Empty: no vote yet.
     voted_notes = models.JSONField(null=True, blank=True)
+    # What the minutes said of the record at that vote ({"content", "pending"}, see minutes.record_moved):
+    # only what the usual end of an evening settles may differ at adoption. Empty: no vote yet.
+    voted_record = models.JSONField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = by_user()
 

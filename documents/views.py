@@ -67,20 +67,23 @@ def minutes_view(request, pk):
             return redirect("documents:minutes", meeting.pk)
         except ValidationError as error:
             messages.error(request, error_text(error))
+    doc = versions[0].content if versions and request.method == "GET" else minutes.assemble(meeting, notes)
+    closed = meeting.status == Meeting.Status.CLOSED
     context = {
         "meeting": meeting,
         "can_run": runs,
-        "doc": versions[0].content
-        if versions and request.method == "GET"
-        else minutes.assemble(meeting, notes),
+        "doc": doc,
         "notes": notes,
         "items": meeting.agenda_items.all(),
         "versions": versions,
         "adoption_vote": minutes.adoption_vote(meeting),
-        "changed_since_vote": meeting.status == Meeting.Status.CLOSED and minutes.changed_since_vote(record),
+        "changed_since_vote": closed and minutes.changed_since_vote(record),
+        "moved_since_vote": minutes.record_moved(record, doc) if closed else [],
         "correction": correction,
         "correction_vote": minutes.correction_vote(meeting) if correction else None,
-        "correction_doc": minutes.assemble(meeting, correction["notes"]) if correction else None,
+        "correction_doc": minutes.with_notes(versions[0].content, correction["notes"])
+        if correction
+        else None,
         "pdfs": {p.kind: p for p in meeting.pdfs.all()},
         "minutes_code": verification.printed_code(versions[0]) if versions else "",
         "signing": signing.status(meeting) if versions else None,

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from documents import minutes
 from evaluations import services
 from evaluations.models import Evaluation, Rubric, Score
 from meetings import live
@@ -334,6 +335,31 @@ def test_the_adopted_score_goes_into_the_minutes(in_meeting, world, login):
     page = text(client.get(minutes_url))
     assert vi(sentence, s="94,5", l="Tốt") in page
     assert "xếp loại Tốt" in page
+
+
+def test_a_score_voted_before_the_minutes_but_adopted_after_their_vote_goes_into_them(
+    in_meeting, world, login
+):
+    """The usual order (DOMAIN.md §1.4): the score is voted on, then the minutes are read and adopted; the
+    sheet itself may be marked adopted in the app only after the minutes' vote. That vote still stands."""
+    client = login("secretary")
+    client.get(score_url(in_meeting))
+    client.post(score_url(in_meeting), form(sheet_of(in_meeting), results="24.5"))
+    score_vote(client, in_meeting)
+    live.record_vote(
+        meeting=in_meeting,
+        kind="minutes",
+        question="Thông qua biên bản",
+        totals=(3, 0, 0),
+        by=world.fellow.user,
+    )
+    client.post(score_url(in_meeting), {"adopt": "1"})
+    live.close_meeting(meeting=in_meeting, by=world.secretary.user)
+
+    version = minutes.adopt(meeting=in_meeting, by=world.fellow.user)
+
+    assert version.content["score"]["total"] == "94,5"
+    assert version.content["score"]["level"] == "Tốt"
 
 
 def test_a_whole_number_score_reads_without_decimals_in_the_minutes(world, login, clock):

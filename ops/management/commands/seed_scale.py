@@ -26,6 +26,7 @@ from documents.models import DocumentNumber, Minutes, MinutesVersion
 from evaluations import alerts
 from evaluations.models import CellMonth, Criterion, Evaluation, Rubric, Score
 from meetings.models import Attendance, Comment, CommitteeSession, Meeting, Vote
+from members import rules
 from members.models import Member, Organization, Role
 
 ROOT = "Đảng ủy Khối quy mô"
@@ -63,6 +64,23 @@ TERM_START, PREVIOUS_TERM = dt.date(2025, 7, 1), "2020–2025"
 LEVEL = [(90, "tot"), (70, "kha"), (50, "tb"), (0, "kem")]
 # Each meeting passed its resolution and adopted its minutes, by the official members present.
 VOTES = [(Vote.Kind.RESOLUTION, "Thông qua nghị quyết"), (Vote.Kind.MINUTES, "Thông qua biên bản")]
+SCORE_QUESTION = "Thông qua kết quả tự đánh giá chất lượng"
+
+
+def carried(meeting: Meeting, kind: str, question: str, present: int, official: int) -> Vote:
+    """Every official member present votes for; counted by the cell's rule, as `live.record_vote` counts."""
+    meeting_rules = meeting.rules
+    return Vote(
+        meeting=meeting,
+        kind=kind,
+        question=question,
+        votes_for=present,
+        eligible=present,
+        base=official,
+        passed=rules.resolution_passes(meeting_rules, votes_for=present, adjusted=official),
+        rule=meeting_rules.name,
+        recorded_at=meeting.ended_at,
+    )
 
 
 class Command(BaseCommand):
@@ -244,7 +262,9 @@ class Command(BaseCommand):
             official = sum(1 for p in roll if p.status == "official")
             away = [i for i, p in enumerate(roll) if p.status == "official" and statuses[i] != "present"]
             official_present = official - len(away)
-            while away and 2 * official_present <= official:
+            while away and not rules.resolution_passes(
+                m.rules, votes_for=official_present, adjusted=official
+            ):
                 statuses[away.pop()] = "present"
                 official_present += 1
             present = []
@@ -266,19 +286,7 @@ class Command(BaseCommand):
                         created_at=m.started_at + dt.timedelta(minutes=20 + i),
                     )
                 )
-            votes += [
-                Vote(
-                    meeting=m,
-                    kind=kind,
-                    question=question,
-                    votes_for=official_present,
-                    eligible=official_present,
-                    base=official,
-                    passed=official_present * 2 > official,
-                    recorded_at=m.ended_at,
-                )
-                for kind, question in VOTES
-            ]
+            votes += [carried(m, kind, question, official_present, official) for kind, question in VOTES]
             has_session = rng.random() < 0.5 + 0.5 * m._quality
             if has_session:
                 sessions.append(
@@ -291,16 +299,7 @@ class Command(BaseCommand):
             total = Decimal(str(round(min(100, rng.uniform(35, 75) + 30 * m._quality), 1)))
             level = next(code for minimum, code in LEVEL if total >= minimum)
             if rubric:
-                score_vote = Vote(
-                    meeting=m,
-                    kind=Vote.Kind.SCORE,
-                    question="Thông qua kết quả tự đánh giá chất lượng",
-                    votes_for=official_present,
-                    eligible=official_present,
-                    base=official,
-                    passed=official_present * 2 > official,
-                    recorded_at=m.ended_at,
-                )
+                score_vote = carried(m, Vote.Kind.SCORE, SCORE_QUESTION, official_present, official)
                 votes.append(score_vote)
                 evaluations.append(
                     Evaluation(

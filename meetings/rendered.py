@@ -5,8 +5,9 @@ phone).
 The comments, in order, are cut into blocks of BLOCK; a block's key names its first and last comment, when
 each was last answered and the meeting's status, so a block is rendered again only when one of its
 comments is answered (or the status changes); a new comment changes the last block only. Only the members'
-view is kept: the chair's list carries answer forms with the chair's own CSRF token, which must never be
-handed to anyone else, so it is rendered for each request (one page, not 2,000).
+view is kept. The chair sees the same kept list with an answer form under each question still waiting
+(`with_answer_forms`): the forms carry the chair's own CSRF token, which must never be handed to anyone else,
+so they are added for each request and never kept.
 
 The members' comment form is kept too (`comment_form`): crispy-forms' templates cost more than the rest of
 the page, and the form is the same for every member of the meeting (the CSRF token is outside it).
@@ -16,10 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
@@ -88,6 +91,25 @@ def members_list(meeting: Meeting, rows: list[tuple]) -> SafeString:
         _cached(lambda: cache.set_many(fresh, TIMEOUT), None)
         kept |= fresh
     return mark_safe("".join(kept[key] for key in keys))  # noqa: S308  (our own templates' output)
+
+
+# Where a question still waits for the chair's answer, in the kept list (templates/meetings/_comment.html).
+ANSWER_MARK = re.compile(r"<!--answer-form:(\d+)-->")
+
+
+def with_answer_forms(html: str, form: str) -> SafeString:
+    """The kept list as the chair sees it: each question still waiting gets its answer form. `form` is the
+    chair's form for comment 0 (with the chair's own CSRF token, so never kept), made each question's as
+    static/js/live.js makes it for a question that arrives later."""
+    blank = reverse("meetings:answer", args=[0])
+
+    def answer_form(mark) -> str:
+        pk = mark[1]
+        return form.replace(blank, reverse("meetings:answer", args=[pk])).replace(
+            '"answer-0"', f'"answer-{pk}"'
+        )
+
+    return mark_safe(ANSWER_MARK.sub(answer_form, html))  # noqa: S308  (our own templates' output)
 
 
 def comment_form(meeting: Meeting, form) -> SafeString:

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -42,18 +43,23 @@ def _vote_context(meeting: Meeting, member, can_run: bool) -> dict:
 def _live_context(
     request, meeting: Meeting, may: access.MeetingMay, *, kept: bool = True, comment_form=None
 ) -> dict:
-    """kept: a member's list of comments comes from the cache of rendered blocks (meetings/rendered.py);
-    the chair's (answer forms with the chair's CSRF token) and the projector's are rendered here."""
+    """kept: the list of comments comes from the cache of rendered blocks (meetings/rendered.py), with the
+    chair's answer forms (the chair's CSRF token) added for this request; the projector's is rendered here."""
     member = access.access_for(request.user).member
     rows = rendered.comment_rows(meeting)
     turns = speaker_queue.turns_of(meeting)
     called = [(t.member_id, t.agenda_item_id) for t in turns if t.called_at]
     speakers, n_comments = rendered.counts(rows, called)
     form = comment_form or CommentForm(meeting=meeting, for_others=may.run)
-    form_html = None
-    if kept and not may.run:
+    form_html = answer_form = None
+    answering = may.run and meeting.status == Meeting.Status.IN_PROGRESS
+    if answering:  # the chair's answer form, for the questions on the page and those that arrive later
+        answer_form = render_to_string("meetings/_answer_form.html", {"pk": 0}, request=request)
+    if kept:
         comments, comments_html = [], rendered.members_list(meeting, rows)
-        if not form.is_bound and meeting.status == Meeting.Status.IN_PROGRESS:
+        if answering:
+            comments_html = rendered.with_answer_forms(comments_html, answer_form)
+        if not may.run and not form.is_bound and meeting.status == Meeting.Status.IN_PROGRESS:
             form_html = rendered.comment_form(meeting, form)
     else:
         comments, comments_html = list(meeting.comments.select_related("speaker", "agenda_item")), None
@@ -69,6 +75,7 @@ def _live_context(
         "can_run": may.run,
         "comment_form": form,
         "comment_form_html": form_html,
+        "answer_form": answer_form or "",
         "token": access.poll_token(meeting, request.user),
         # The live stream (chibo/push.py), where the server runs it; the page polls without it.
         "stream_url": f"{settings.LIVE_STREAM_PATH}{meeting.pk}/" if settings.LIVE_PUSH else "",

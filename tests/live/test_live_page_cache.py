@@ -60,6 +60,24 @@ def test_the_chairs_answer_form_is_never_kept_for_a_member(opened, world, login)
     assert "Khi nào tập huấn PCCC?" in member_list
 
 
+def test_the_chair_sees_the_kept_list_with_a_form_under_each_waiting_question(opened, world, login):
+    """The chair sees the list the members see (it is drawn from the same kept blocks), and under each question
+    still waiting, and only there, an answer form posting to that question."""
+    waiting = post_comment(opened, world.member, "Khi nào tập huấn PCCC?", kind=Comment.Kind.QUESTION)
+    answered = post_comment(opened, world.fellow, "Ai phụ trách hồ sơ?", kind=Comment.Kind.QUESTION)
+    live.answer_question(comment=answered, answer="Đồng chí Hân.")
+    post_comment(opened, world.fellow, "Đề nghị tăng cường học tập nghị quyết.")
+
+    member_list = comment_list(login("member"), opened)
+    chair_list = comment_list(login("secretary"), opened)
+
+    actions = re.findall(r'<form method="post" action="([^"]+)"', chair_list)
+    assert actions == [reverse("meetings:answer", args=[waiting.pk])]
+    assert f'<input class="form-control form-control-sm" id="answer-{waiting.pk}" name="answer"' in chair_list
+    without_forms = re.sub(r"<form .*?</form>", "", chair_list, flags=re.S)
+    assert without_forms.split() == re.sub(r"<!--answer-form:\d+-->", "", member_list).split()
+
+
 FORM = re.compile(r'<form[^>]*id="comment-form".*?</form>', re.S)
 
 

@@ -68,7 +68,8 @@ def minutes_view(request, pk):
         except ValidationError as error:
             messages.error(request, error_text(error))
     doc = versions[0].content if versions and request.method == "GET" else minutes.assemble(meeting, notes)
-    closed = meeting.status == Meeting.Status.CLOSED
+    # Between the cell's vote on the minutes and their adoption: what moved since that vote, if anything.
+    voting = meeting.status in (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED)
     context = {
         "meeting": meeting,
         "can_run": runs,
@@ -77,8 +78,8 @@ def minutes_view(request, pk):
         "items": meeting.agenda_items.all(),
         "versions": versions,
         "adoption_vote": minutes.adoption_vote(meeting),
-        "changed_since_vote": closed and minutes.changed_since_vote(record),
-        "moved_since_vote": minutes.record_moved(record, doc) if closed else [],
+        "changed_since_vote": voting and minutes.changed_since_vote(record),
+        "moved_since_vote": minutes.record_moved(record, doc) if voting else [],
         "correction": correction,
         "correction_vote": minutes.correction_vote(meeting) if correction else None,
         "correction_doc": minutes.with_notes(versions[0].content, correction["notes"])

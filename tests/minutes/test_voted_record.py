@@ -92,6 +92,27 @@ def test_a_comment_added_after_the_vote_is_adopted_only_after_a_new_vote(in_prog
     assert "Bổ sung: đề nghị khen thưởng tổ kỹ thuật." in said
 
 
+def test_the_secretary_sees_at_once_when_the_record_moves_after_the_vote(in_progress, world, login):
+    """Still in the meeting: the page says so while the cell is in the room to hear it and vote again."""
+    meeting = in_progress.meeting
+    read_out(in_progress, world)
+    client = login("fellow")
+    assert vi("Adoption vote") in text(client.get(minutes_url(meeting)))
+    assert vi("the agenda and the comments") not in text(client.get(minutes_url(meeting)))
+
+    comment(meeting, in_progress.report, world.target, "Xin bổ sung một ý.", by=None)
+
+    page = text(client.get(minutes_url(meeting)))
+    assert (
+        vi(
+            "Since this vote the record has changed (%(parts)s): read the changes out and take the vote again before "
+            "adopting.",
+            parts=vi("the agenda and the comments"),
+        )
+        in page
+    )
+
+
 @pytest.mark.parametrize(
     ("change", "part"),
     [

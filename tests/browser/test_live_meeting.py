@@ -15,6 +15,7 @@ from members.services import transfer_member
 
 from ..factories import MemberFactory, UserFactory, post_comment
 from ..meetings.pages import vi
+from .signal import signal_off, signal_on
 from .waits import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -94,7 +95,7 @@ def test_three_phones_check_in_and_comment_one_offline(request, transport, world
 
     # No signal: the comment waits in the phone's outbox, and says so.
     offline = "Tôi đề nghị bổ sung kế hoạch kiểm tra đảng viên quý IV."
-    phones["thu"].context.set_offline(True)
+    signal_off(phones["thu"].context)
     send(phones["thu"], offline)
     outbox = phones["thu"].locator("#outbox li")
     expect(outbox).to_contain_text(offline)
@@ -110,7 +111,7 @@ def test_three_phones_check_in_and_comment_one_offline(request, transport, world
     assert not Comment.objects.filter(text=offline).exists()
 
     # The signal returns: sent once, shown once on each phone, the outbox empty.
-    phones["thu"].context.set_offline(False)
+    signal_on(phones["thu"].context)
     for page in phones.values():
         expect(comments(page, offline)).to_have_count(1)
     expect(outbox).to_have_count(0)

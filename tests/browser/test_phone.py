@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..meetings.pages import vi
+from .signal import signal_off, signal_on
 from .waits import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,10 +62,10 @@ def test_the_app_installs_and_a_meeting_page_opened_online_reads_offline(browse,
     expect(page.get_by_text(title).first).to_be_visible()
     # Changed on the server meanwhile: the phone without a connection shows the copy it kept, not the server's.
     meeting.agenda_items.filter(title=title).update(title="Tiêu đề đã đổi trên máy chủ")
-    page.context.set_offline(True)
+    signal_off(page.context)
     try:
         page.reload()
         expect(page.get_by_text(title).first).to_be_visible()
         expect(page.get_by_text("Tiêu đề đã đổi trên máy chủ")).to_have_count(0)
     finally:
-        page.context.set_offline(False)
+        signal_on(page.context)

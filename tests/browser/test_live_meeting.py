@@ -15,7 +15,7 @@ from members.services import transfer_member
 
 from ..factories import MemberFactory, UserFactory, post_comment
 from ..meetings.pages import vi
-from .signal import signal_off, signal_on
+from .offline import signal_off, signal_on
 from .waits import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

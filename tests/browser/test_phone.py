@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..meetings.pages import vi
-from .signal import signal_off, signal_on
+from .offline import signal_off, signal_on
 from .waits import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

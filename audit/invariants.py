@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from documents import minutes
 from documents.models import DocumentNumber, MinutesBook, MinutesVersion, Prepared
 from evaluations.models import Criterion, Evaluation
 from meetings.models import Attendance, Meeting, Vote
@@ -455,6 +456,27 @@ def sheets_without_vote(scope: Scope) -> Iterator[Problem]:
         )
 
 
+def minutes_not_as_voted(scope: Scope) -> Iterator[Problem]:
+    """Adopted minutes say what the cell voted on: the text read out and the record as it stood at that vote
+    (`documents.minutes.not_as_voted`). Only minutes whose vote was kept are read (one query, streamed)."""
+    first = (
+        MinutesVersion.objects.filter(
+            version=1, minutes__meeting__in=scope.meetings(), minutes__voted_record__isnull=False
+        )
+        .select_related("minutes__meeting__cell")
+        .order_by("minutes__meeting__cell__path", "minutes__meeting__scheduled_at", "minutes__meeting_id")
+    )
+    for version in first.iterator(chunk_size=200):
+        differs = minutes.not_as_voted(version.minutes, version.content)
+        if differs:
+            yield Problem.of_meeting(
+                "minutes_not_as_voted",
+                version.minutes.meeting_id,
+                _("%(meeting)s: the adopted minutes differ from what the cell voted on: %(parts)s")
+                % {"meeting": _name(version.minutes.meeting), "parts": ", ".join(differs)},
+            )
+
+
 # Titles for the command's groups, in the order it prints them.
 CHECKS: list[tuple[str, object, Callable[[Scope], Iterator[Problem]]]] = [
     (
@@ -471,6 +493,11 @@ CHECKS: list[tuple[str, object, Callable[[Scope], Iterator[Problem]]]] = [
     ("cells_without_term", gettext_lazy("Cells without a committee term"), cells_without_term),
     ("minutes_numbers", gettext_lazy("Minutes numbers"), minutes_numbers),
     ("missing_from_book", gettext_lazy("Adopted minutes missing from their year's book"), missing_from_book),
+    (
+        "minutes_not_as_voted",
+        gettext_lazy("Adopted minutes that differ from what the cell voted on"),
+        minutes_not_as_voted,
+    ),
     (
         "sheets_unscored",
         gettext_lazy("Adopted or confirmed score sheets with unscored criteria"),

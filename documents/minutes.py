@@ -352,6 +352,20 @@ def record_moved(minutes: Minutes | None, content: dict) -> list[str]:
     return [str(label) for keys, label in PARTS if any(then.get(key) != now.get(key) for key in keys)]
 
 
+def not_as_voted(minutes: Minutes, content: dict) -> list[str]:
+    """What adopted minutes (`content`) say that the cell did not vote on: the secretary's text other than
+    read out, the dues other than stated at the vote, and the parts of the record `record_moved` names.
+    Nothing for minutes voted on before their vote was kept. For `manage.py check_records`."""
+    if minutes.voted_record is None:
+        return []
+    differs = []
+    if minutes.voted_notes is not None and with_notes(content, minutes.voted_notes) != content:
+        differs.append(_("the meeting secretary's text"))
+    if content.get("dues") != minutes.voted_record["content"]["dues"]:
+        differs.append(_("the dues"))
+    return differs + record_moved(minutes, content)
+
+
 def with_notes(content: dict, notes: dict) -> dict:
     """Adopted minutes with the meeting secretary's text replaced: what a correction changes, and all it
     changes. The record's facts stay as adopted (a dues payment or a name changed later is not written in)."""

@@ -127,6 +127,29 @@ def test_minutes_printing_another_day_than_the_meeting_was_held_are_reported(ado
     assert "05/11/2026" in line and "06/11/2026" in line
 
 
+@pytest.mark.parametrize(
+    ("tamper", "part"),
+    [
+        (lambda c: c | {"conclusion": c["conclusion"] + " Bổ sung sau."}, "the meeting secretary's text"),
+        (lambda c: c | {"dues": {**c["dues"], "paid": c["dues"]["paid"] + 100000}}, "the dues"),
+        (
+            lambda c: (
+                c | {"guests": [*c["guests"], {"name": "Khách thêm", "position": "", "superior": False}]}
+            ),
+            "the guests",
+        ),
+    ],
+    ids=["text", "dues", "guests"],
+)
+def test_adopted_minutes_that_differ_from_what_the_cell_voted_on_are_reported(adopted, tamper, part):
+    """Written outside the app (the admin, a script): the locked text no longer says what was voted on."""
+    version = adopted.version
+    MinutesVersion.objects.filter(pk=version.pk).update(content=tamper(version.content))
+
+    assert found() == {"minutes_not_as_voted": [("meeting", adopted.meeting.pk)]}
+    assert vi(part) in texts("minutes_not_as_voted")
+
+
 def test_a_cell_without_a_committee_term_is_reported(adopted, world):
     Organization.objects.filter(pk=world.cell_a2.pk).update(term="")
 

@@ -41,10 +41,11 @@ def _vote_context(meeting: Meeting, member, can_run: bool) -> dict:
 
 
 def _live_context(
-    request, meeting: Meeting, may: access.MeetingMay, *, kept: bool = True, comment_form=None
+    request, meeting: Meeting, may: access.MeetingMay, *, screen: bool = False, comment_form=None
 ) -> dict:
-    """kept: the list of comments comes from the cache of rendered blocks (meetings/rendered.py), with the
-    chair's answer forms (the chair's CSRF token) added for this request; the projector's is rendered here."""
+    """The live page's list of comments comes from the cache of rendered blocks (meetings/rendered.py), with
+    the chair's answer forms (the chair's CSRF token) added for this request. screen: the projector's, newest
+    first, rendered here; a display for the room, so nobody answers or votes on it."""
     member = access.access_for(request.user).member
     rows = rendered.comment_rows(meeting)
     turns = speaker_queue.turns_of(meeting)
@@ -52,10 +53,10 @@ def _live_context(
     speakers, n_comments = rendered.counts(rows, called)
     form = comment_form or CommentForm(meeting=meeting, for_others=may.run)
     form_html = answer_form = None
-    answering = may.run and meeting.status == Meeting.Status.IN_PROGRESS
+    answering = may.run and not screen and meeting.status == Meeting.Status.IN_PROGRESS
     if answering:  # the chair's answer form, for the questions on the page and those that arrive later
         answer_form = render_to_string("meetings/_answer_form.html", {"pk": 0}, request=request)
-    if kept:
+    if not screen:
         comments, comments_html = [], rendered.members_list(meeting, rows)
         if answering:
             comments_html = rendered.with_answer_forms(comments_html, answer_form)
@@ -72,7 +73,8 @@ def _live_context(
         "speakers": speakers,
         "n_comments": n_comments,
         "my_attendance": attendance,
-        "can_run": may.run,
+        "can_run": may.run and not screen,
+        "screen": screen,
         "comment_form": form,
         "comment_form_html": form_html,
         "answer_form": answer_form or "",
@@ -113,8 +115,7 @@ def screen_view(request, pk):
     """The projector view of the meeting secretary: large text, the current item and the live list."""
     meeting, may = access.meeting_for(request.user, pk)
     meeting = Meeting.objects.select_related("current_item", "cell").get(pk=meeting.pk)
-    context = _live_context(request, meeting, may, kept=False) | {"screen": True}
-    return render(request, "meetings/screen.html", context)
+    return render(request, "meetings/screen.html", _live_context(request, meeting, may, screen=True))
 
 
 @login_required

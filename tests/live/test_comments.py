@@ -382,3 +382,17 @@ def test_a_closed_meeting_keeps_its_comments_readable(opened, world, login):
     assert response.status_code == 200
     assert "Ý kiến lưu lại" in text(response)
     assert opened.status == Meeting.Status.CLOSED
+
+
+def test_the_projector_shows_a_waiting_question_without_the_chairs_answer_form(opened, world, login):
+    """The projector is a display for the room: the chair answers on the live page, never on the wall."""
+    question = add_comment(opened, world.member, "Khi nào tập huấn PCCC?", kind="question")
+    chair = login("secretary")
+    answer_url = reverse("meetings:answer", args=[question.pk])
+
+    projector = chair.get(reverse("meetings:screen", args=[opened.pk])).content.decode()
+    live_page = chair.get(reverse("meetings:live", args=[opened.pk])).content.decode()
+
+    assert "Khi nào tập huấn PCCC?" in projector
+    assert answer_url not in projector
+    assert answer_url in live_page

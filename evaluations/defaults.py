@@ -186,6 +186,10 @@ FOUR_GOOD = {
 FULL_MARKS_FOR_TOP = ("duration", "attendance", "participation", "minutes")
 
 
+# What each criterion's row above says, in order.
+CRITERION_FIELDS = ("code", "name", "max_points", "fact", "scale", "required_for_top")
+
+
 def load(Rubric, CriterionGroup, Criterion):
     for data in (HD42, FOUR_GOOD):
         if not Rubric.objects.filter(
@@ -201,15 +205,8 @@ def create(Rubric, CriterionGroup, Criterion, data):
     rubric = Rubric.objects.create(organization=None, **fields)
     for g, (group_name, criteria) in enumerate(groups, start=1):
         group = CriterionGroup.objects.create(rubric=rubric, position=g, name=group_name)
-        for c, (code, name, points, fact, scale, top) in enumerate(criteria, start=1):
-            Criterion.objects.create(
-                group=group,
-                position=c,
-                code=code,
-                name=name,
-                max_points=points,
-                fact=fact,
-                scale=scale,
-                required_for_top=top,
-            )
+        Criterion.objects.bulk_create(
+            Criterion(group=group, position=c, **dict(zip(CRITERION_FIELDS, row, strict=True)))
+            for c, row in enumerate(criteria, start=1)
+        )
     return rubric

@@ -252,16 +252,11 @@ def issue_local_rubric(
 ) -> Rubric:
     """A committee's own version of a rubric for the cells below it: the same sheet, with full marks needed
     for the top level on the named criteria. The original is left as it is (sheets keep their version)."""
-    copy = Rubric.objects.create(
-        name=rubric.name,
-        kind=rubric.kind,
-        organization=organization,
-        effective_from=effective_from,
-        source_number=source_number,
-        source_date=source_date,
-        source_issuer=source_issuer,
-        levels=rubric.levels,
-    )
+    copy = Rubric.objects.get(pk=rubric.pk)  # copied as Django copies a row (below): every field kept
+    copy.pk, copy._state.adding = None, True
+    copy.organization, copy.effective_from = organization, effective_from
+    copy.source_number, copy.source_date, copy.source_issuer = source_number, source_date, source_issuer
+    copy.save()
     for group in rubric.groups.prefetch_related("criteria"):
         new_group = CriterionGroup.objects.create(rubric=copy, position=group.position, name=group.name)
         criteria = list(group.criteria.all())

@@ -386,7 +386,12 @@ MATRIX = {
     "notifications:settings": ("get", lambda w: [], LOGGED_IN_OK, None),
     # Posted by static/js/push.js; without a subscription in the form, a 400 with a Vietnamese message.
     "notifications:push_subscribe": ("post", lambda w: [], dict.fromkeys(PERSONAS, 400) | {"anon": 302}, {}),
-    "notifications:push_unsubscribe": ("post", lambda w: [], dict.fromkeys(PERSONAS, 400) | {"anon": 302}, {}),
+    "notifications:push_unsubscribe": (
+        "post",
+        lambda w: [],
+        dict.fromkeys(PERSONAS, 400) | {"anon": 302},
+        {},
+    ),
     # A device in the list is its owner's to remove; anyone else is told it does not exist.
     "notifications:push_remove": (
         "post",

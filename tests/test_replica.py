@@ -64,7 +64,9 @@ def test_a_user_who_has_just_written_reads_the_primary_for_a_while(client, world
     assert "chibo_wrote" not in client.cookies
     assert client.post("/notifications/read/").status_code in (200, 302)
     assert "chibo_wrote" in client.cookies
-    assert reads_of(client, f"/dashboard/{world.branch_a.pk}/") == {"default"}  # their write may not be there yet
+    assert reads_of(client, f"/dashboard/{world.branch_a.pk}/") == {
+        "default"
+    }  # their write may not be there yet
 
     client.cookies["chibo_wrote"] = str(int(time.time()) - settings.REPLICA_STICKY_SECONDS - 1)
     assert "replica" in reads_of(client, f"/dashboard/{world.branch_a.pk}/")  # the moment has passed

@@ -577,20 +577,29 @@ def _tally(meeting, rows):
     return voters, adjusted, live.rules.resolution_passes(meeting.rules, votes_for=voters, adjusted=adjusted)
 
 
-def vote(meeting, *, at, rows=None, kind=Vote.Kind.MINUTES, question="Thông qua biên bản"):
-    """Every official member present votes for (the minutes, unless told otherwise)."""
-    voters, adjusted, passed = _tally(meeting, rows if rows is not None else list(meeting.attendances.all()))
-    return Vote.objects.create(
+def carried(meeting, kind: str, question: str, voters: int, adjusted: int, *, at) -> Vote:
+    """A vote (not saved) in which every official member present votes for, counted by the cell's rule as
+    `live.record_vote` counts it: the demo's votes and seed_scale's."""
+    meeting_rules = meeting.rules
+    return Vote(
         meeting=meeting,
         kind=kind,
         question=question,
         votes_for=voters,
         eligible=voters,
         base=adjusted,
-        passed=passed,
-        rule=meeting.rules.name,
+        passed=live.rules.resolution_passes(meeting_rules, votes_for=voters, adjusted=adjusted),
+        rule=meeting_rules.name,
         recorded_at=at,
     )
+
+
+def vote(meeting, *, at, rows=None, kind=Vote.Kind.MINUTES, question="Thông qua biên bản"):
+    """Every official member present votes for (the minutes, unless told otherwise)."""
+    voters, adjusted, _passes = _tally(meeting, rows if rows is not None else list(meeting.attendances.all()))
+    made = carried(meeting, kind, question, voters, adjusted, at=at)
+    made.save()
+    return made
 
 
 def _adopt_past_minutes(meeting, rng, *, chair, clerk):

@@ -28,6 +28,7 @@ from evaluations.models import CellMonth, Criterion, Evaluation, Rubric, Score
 from meetings.models import Attendance, Comment, CommitteeSession, Meeting, Vote
 from members import rules
 from members.models import Member, Organization, Role
+from ops.demo.meetings import carried
 
 ROOT = "Đảng ủy Khối quy mô"
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Bùi", "Đặng", "Đỗ", "Ngô", "Hồ"]
@@ -65,22 +66,6 @@ LEVEL = [(90, "tot"), (70, "kha"), (50, "tb"), (0, "kem")]
 # Each meeting passed its resolution and adopted its minutes, by the official members present.
 VOTES = [(Vote.Kind.RESOLUTION, "Thông qua nghị quyết"), (Vote.Kind.MINUTES, "Thông qua biên bản")]
 SCORE_QUESTION = "Thông qua kết quả tự đánh giá chất lượng"
-
-
-def carried(meeting: Meeting, kind: str, question: str, present: int, official: int) -> Vote:
-    """Every official member present votes for; counted by the cell's rule, as `live.record_vote` counts."""
-    meeting_rules = meeting.rules
-    return Vote(
-        meeting=meeting,
-        kind=kind,
-        question=question,
-        votes_for=present,
-        eligible=present,
-        base=official,
-        passed=rules.resolution_passes(meeting_rules, votes_for=present, adjusted=official),
-        rule=meeting_rules.name,
-        recorded_at=meeting.ended_at,
-    )
 
 
 class Command(BaseCommand):
@@ -286,7 +271,10 @@ class Command(BaseCommand):
                         created_at=m.started_at + dt.timedelta(minutes=20 + i),
                     )
                 )
-            votes += [carried(m, kind, question, official_present, official) for kind, question in VOTES]
+            votes += [
+                carried(m, kind, question, official_present, official, at=m.ended_at)
+                for kind, question in VOTES
+            ]
             has_session = rng.random() < 0.5 + 0.5 * m._quality
             if has_session:
                 sessions.append(
@@ -299,7 +287,9 @@ class Command(BaseCommand):
             total = Decimal(str(round(min(100, rng.uniform(35, 75) + 30 * m._quality), 1)))
             level = next(code for minimum, code in LEVEL if total >= minimum)
             if rubric:
-                score_vote = carried(m, Vote.Kind.SCORE, SCORE_QUESTION, official_present, official)
+                score_vote = carried(
+                    m, Vote.Kind.SCORE, SCORE_QUESTION, official_present, official, at=m.ended_at
+                )
                 votes.append(score_vote)
                 evaluations.append(
                     Evaluation(

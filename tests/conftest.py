@@ -5,15 +5,12 @@
                    └─ Đảng bộ B ── Chi bộ B1  (a cell beside: its people must see nothing of A1)
 """
 
-import io
 import os
 import uuid
 from dataclasses import dataclass
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
-from django.test import override_settings
+from django.db import connection
 
 from chibo.celery import app as celery_app
 from members.models import Member, Organization, Role
@@ -80,26 +77,18 @@ def stream_readers_closed(django_db_setup):
     push.close_readers()
 
 
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    """`seed_demo` once per test module (it takes half a minute), in a transaction rolled back after the
-    module; each test runs in a savepoint inside it, so what one test changes the next does not see."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            # The function-scoped settings below are not in force yet: the same ones for the seeding.
-            celery_app.conf.task_always_eager = True
-            with override_settings(
-                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-            ):
-                call_command("seed_demo", stdout=io.StringIO())
-            celery_app.conf.task_always_eager = False
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+def pytest_xdist_make_scheduler(config, log):
+    """With -n, the tests go to the workers one by one as with --dist load, but tests/demo goes whole to one
+    worker: its tests share one seeding of the demo (tests/demo/conftest.py), half a minute each time."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class DemoTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/demo" if nodeid.startswith("tests/demo/") else nodeid
+
+    return DemoTogether(config, log)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Reading pages and PDFs as a user does, and the Vietnamese messages they expect."""
 
+import re
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -60,3 +61,10 @@ def pdf_text(path: Path, *, first: int | None = None, last: int | None = None) -
 
 def flat(value: str) -> str:
     return " ".join(value.split())
+
+
+def pdfa_identification(path: Path) -> tuple[str, str]:
+    meta = subprocess.run(["pdfinfo", "-meta", str(path)], capture_output=True, text=True, check=True).stdout
+    part = re.search(r"pdfaid:part(?:>|=\")(\d)", meta)
+    conformance = re.search(r"pdfaid:conformance(?:>|=\")(\w)", meta)
+    return (part.group(1) if part else "", conformance.group(1) if conformance else "")

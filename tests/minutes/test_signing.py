@@ -23,7 +23,7 @@ from ops.demo.signing import DEMO_PASSPHRASE, make_authority, make_pkcs12
 
 from ..conftest import require_service
 from .conftest import adopt_record
-from .pages import pdf_text, text, vi
+from .pages import pdf_text, pdfa_identification, text, vi
 
 COMMITTEE_CN = "Đảng ủy Khối A — chữ ký số"
 
@@ -62,13 +62,6 @@ def stored(meeting, kind) -> Path:
 
 
 adopt = adopt_record  # after the test has set up (or not) the committee's certificate
-
-
-def pdfa_identification(path: Path) -> tuple[str, str]:
-    meta = subprocess.run(["pdfinfo", "-meta", str(path)], capture_output=True, text=True, check=True).stdout
-    part = re.search(r"pdfaid:part(?:>|=\")(\d)", meta)
-    conformance = re.search(r"pdfaid:conformance(?:>|=\")(\w)", meta)
-    return (part.group(1) if part else "", conformance.group(1) if conformance else "")
 
 
 def pdf_version(path: Path) -> str:
@@ -301,34 +294,6 @@ def test_the_programme_is_never_signed(closed, certificate, django_capture_on_co
         minutes.request_pdf(meeting=closed.meeting, kind=GeneratedPdf.Kind.PROGRAMME)
     path = stored(closed.meeting, GeneratedPdf.Kind.PROGRAMME)
     assert signing.verify(path.read_bytes()) == []
-
-
-def test_the_demo_signs_its_committees_adopted_minutes(db, tmp_path):
-    """`make run` seeds the demo with SIGNING_KEY: the model cell's committee has a certificate from the demo
-    CA, the article's minutes come out signed, and verify_pdf trusts them through the stored CA."""
-    import datetime as dt
-
-    from meetings.models import Meeting
-    from ops.demo.members import MODEL_CELL
-
-    require_service(shutil.which("pdftotext") is not None, "poppler-utils pdftotext")
-    call_command("seed_demo", stdout=io.StringIO())
-    meeting = Meeting.objects.get(
-        cell__name=MODEL_CELL, kind=Meeting.Kind.REGULAR, period=dt.date(2026, 11, 1)
-    )
-    kept = SigningCertificate.objects.get()
-    assert kept.organization == Organization.objects.get_parent(meeting.cell)
-    assert DEMO_PASSPHRASE not in kept.passphrase_encrypted
-
-    out = tmp_path / "bien-ban.pdf"
-    call_command("render_minutes", meeting.pk, "--out", str(out), stdout=io.StringIO())
-    [verdict] = signing.verify(out.read_bytes())  # the trust roots: the CA stored with the demo's file
-    assert verdict.valid, verdict.summary
-    assert verdict.signer == kept.subject_cn == "Đảng bộ Trường ĐH Kỹ thuật - CN Cần Thơ"
-    assert pdfa_identification(out) == ("2", "B")
-    said = io.StringIO()
-    call_command("verify_pdf", str(out), stdout=said)
-    assert "trusted: yes" in said.getvalue()
 
 
 def test_the_minutes_book_is_pdfa_with_embedded_fonts(adopted, tmp_path):

@@ -14,8 +14,8 @@ from members.models import Organization
 from ops.demo import members as demo
 
 from ..clock import at
-from .conftest import STANDARD
-from .pages import text
+from ..meetings.conftest import STANDARD
+from ..meetings.pages import text
 
 YEAR = [dt.date(2025, 12, 1)] + [dt.date(2026, month, 1) for month in range(1, 12)]
 # The seed article's meeting collects the dues last, after the minutes.

@@ -12,8 +12,8 @@ from meetings.models import DuesEntry, Meeting, Vote
 from members.models import Member
 from ops.demo import members as demo
 
-from .conftest import at
-from .pages import text, vi_n
+from ..clock import at
+from ..live.pages import text, vi_n
 
 ARTICLE_MONTH = dt.date(2026, 11, 1)
 

@@ -7,6 +7,7 @@ app_name = "documents"
 urlpatterns = [
     path("meetings/<int:pk>/minutes/", views.minutes_view, name="minutes"),
     path("meetings/<int:pk>/minutes/adopt/", views.minutes_adopt, name="minutes_adopt"),
+    path("meetings/<int:pk>/minutes/read/", views.minutes_read, name="minutes_read"),
     path("minutes-versions/<int:pk>/", views.minutes_version, name="minutes_version"),
     path("meetings/<int:pk>/pdf/<slug:kind>/", views.pdf_download, name="pdf"),
     path("meetings/<int:pk>/pdf/<slug:kind>/status/", views.pdf_status, name="pdf_status"),

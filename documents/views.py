@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -117,6 +118,36 @@ def minutes_adopt(request, pk):
         )
         messages.success(request, message % {"v": version.version, "hash": version.sha256[:12]})
     return redirect("documents:minutes", meeting.pk)
+
+
+@login_required
+@require_GET
+def minutes_read(request, pk):
+    """The text the meeting secretary reads out to the cell, in large type for a phone or the projector: the
+    draft as the record stands (with what moved since the cell's vote on it), or after adoption the correction
+    waiting for its vote, else the adopted version. The draft is the minutes page's readers' only."""
+    meeting, _may = access.minutes_for(request.user, pk)
+    record = Minutes.objects.filter(meeting=meeting).first()
+    latest = MinutesVersion.objects.filter(minutes__meeting=meeting).order_by("-version").first()
+    correction = record.correction if record and latest else None
+    if correction:
+        doc = minutes.with_notes(latest.content, correction["notes"])
+    elif latest:
+        doc = latest.content
+    else:
+        doc = minutes.assemble(meeting)
+    voting = latest is None and meeting.status in (Meeting.Status.IN_PROGRESS, Meeting.Status.CLOSED)
+    context = {
+        "meeting": meeting,
+        "doc": doc,
+        "latest": latest,
+        "correction": correction,
+        "read_at": timezone.localtime(),
+        "adoption_vote": minutes.adoption_vote(meeting) if voting else None,
+        "changed_since_vote": voting and minutes.changed_since_vote(record),
+        "moved_since_vote": minutes.record_moved(record, doc) if voting else [],
+    }
+    return render(request, "documents/minutes_read.html", context)
 
 
 @login_required

@@ -355,6 +355,7 @@ MATRIX = {
     "meetings:rotation": ("get", lambda w: [w.cell.pk], CELL_READ, None),
     "meetings:member_dues": ("get", lambda w: [w.target.pk], CELL_READ, None),
     "documents:minutes": ("get", lambda w: [_closed(w).pk], RUN, None),
+    "documents:minutes_read": ("get", lambda w: [_closed(w).pk], RUN, None),
     "documents:minutes_adopt": (
         "post",
         lambda w: [_closed(w).pk],

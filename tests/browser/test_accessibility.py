@@ -67,6 +67,12 @@ def main_pages(world, meetings):
             ("button", "Send comment"),
         ),
         "minutes": ("secretary", f"/meetings/{october.pk}/minutes/", False, ("button", "Save the draft")),
+        "minutes read out": (
+            "secretary",
+            f"/meetings/{october.pk}/minutes/read/",
+            True,
+            ("link", "Back to the minutes"),
+        ),
         "dashboard": ("reviewer", f"/dashboard/{world.root.pk}/?period=2026-10", False, ("button", "Show")),
         "cell indicators": ("reviewer", f"/cells/{world.cell.pk}/indicators/", False, ("link", "Meeting")),
         # The officer's "To do": November's meeting was published without a chi ủy session.

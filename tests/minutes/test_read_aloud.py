@@ -41,6 +41,14 @@ def test_the_minutes_page_leads_to_the_text_to_read_out(drafted, login):
     assert f'href="{read_url(drafted.meeting)}"' in page
 
 
+def test_the_chairs_live_page_leads_there_at_the_end_of_the_meeting(in_progress, login):
+    chair = login("fellow").get(reverse("meetings:live", args=[in_progress.meeting.pk])).content.decode()
+    member = login("member").get(reverse("meetings:live", args=[in_progress.meeting.pk])).content.decode()
+
+    assert f'href="{read_url(in_progress.meeting)}"' in chair
+    assert read_url(in_progress.meeting) not in member  # the draft is not a plain member's to read
+
+
 def test_a_plain_member_reads_the_minutes_only_once_adopted(
     drafted, world, login, django_capture_on_commit_callbacks
 ):

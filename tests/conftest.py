@@ -77,6 +77,7 @@ def stream_readers_closed(django_db_setup):
     push.close_readers()
 
 
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: `-p no:xdist` (make screenshots-journeys) runs without it
 def pytest_xdist_make_scheduler(config, log):
     """With -n, the tests go to the workers one by one as with --dist load, but tests/demo goes whole to one
     worker: its tests share one seeding of the demo (tests/demo/conftest.py), half a minute each time."""

@@ -23,7 +23,7 @@ def record_vote(page, question: str, votes_for: int) -> None:
     expect(page.get_by_role("status")).to_have_text(vi("Vote recorded: %(result)s.", result=vi("passed")))
 
 
-def test_secretary_closes_the_meeting_and_adopts_the_minutes(browse, world, clock):
+def test_secretary_closes_the_meeting_and_adopts_the_minutes(browse, world, clock, shoot):
     meeting = open_meeting(world)
     for member in (world.secretary, world.member, world.fellow):
         live.mark_attendance(
@@ -60,6 +60,17 @@ def test_secretary_closes_the_meeting_and_adopts_the_minutes(browse, world, cloc
     expect(page.locator("article")).to_contain_text(OPENING)
     expect(page.get_by_label(vi("Conclusion of the chair"), exact=True)).to_have_value(CONCLUSION)
     expect(page.get_by_role("button", name=vi("Adopt and lock the minutes"))).to_be_disabled()
+
+    # Read out to the cell: the meeting secretary's phone shows the text voted on in large type, no forms.
+    page.get_by_role("link", name=vi("Read out in large type")).click()
+    expect(page.locator("article.reading")).to_contain_text(CONCLUSION)
+    page.get_by_role("link", name=vi("Back to the minutes")).click()
+    phone = browse.open("fellow", f"/meetings/{meeting.pk}/minutes/read/", phone=True)
+    expect(phone.locator("header")).to_contain_text(vi("Draft minutes: the text the cell votes on."))
+    expect(phone.locator("article.reading")).to_contain_text(OPENING)
+    assert phone.locator("form, textarea").count() == 0
+    shoot(phone, "minutes-read")
+    phone.close()
 
     # The adoption vote: the minutes page's link opens the vote form on it.
     page.get_by_role("link", name=vi("Record the adoption vote")).click()

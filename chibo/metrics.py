@@ -144,6 +144,7 @@ class RecordCollector:
     """What the record says at scrape time."""
 
     def collect(self):
+        from audit import nightly
         from documents.models import BookArchive, GeneratedPdf, MinutesBook
         from notifications.models import Notification
 
@@ -171,6 +172,22 @@ class RecordCollector:
             for row in model.objects.values("status").annotate(n=Count("pk")).order_by():
                 files.add_metric([label, row["status"]], row["n"])
         yield files
+
+        checked = nightly.latest()
+        problems = GaugeMetricFamily(
+            "chibo_record_problems",
+            "Problems the last nightly check of the record found, by check (audit/nightly.py).",
+            labels=["check"],
+        )
+        for code, found in (checked.counts if checked else {}).items():
+            problems.add_metric([code], found)
+        yield problems
+        if checked:
+            yield GaugeMetricFamily(
+                "chibo_record_checked_timestamp_seconds",
+                "When the last nightly check of the record ran (Unix time).",
+                value=checked.ran_at.timestamp(),
+            )
 
 
 def _scrape() -> HttpResponse:

@@ -239,6 +239,7 @@ CELERY_TASK_ROUTES = {
     "documents.tasks.render_book": _RENDER,
     "documents.tasks.render_archive": _RENDER,
     "evaluations.tasks.rebuild_indicators": _RENDER,
+    "audit.tasks.check_records": _RENDER,  # reads the whole record: with the other long jobs
 }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -275,6 +276,8 @@ CELERY_BEAT_SCHEDULE = {
     # killed worker or a broker that lost its queue delays a job by minutes, never for ever.
     "recover-renders": {"task": "documents.tasks.recover_renders", "schedule": crontab(minute="*/2")},
     "recover-archive": {"task": "archive.tasks.recover", "schedule": crontab(minute="*/5")},
+    # The record's invariants (audit/nightly.py): a record changed behind the app's back is known the next day.
+    "check-records": {"task": "audit.tasks.check_records", "schedule": crontab(hour=2, minute=30)},
 }
 
 # --- Authentication -------------------------------------------------------------------------------

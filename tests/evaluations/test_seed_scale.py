@@ -11,6 +11,7 @@ from evaluations import indicators
 from evaluations.models import CellMonth, Evaluation
 from meetings.models import Attendance, Comment, CommitteeSession, Meeting, Vote
 from members.models import Member, Organization, Role
+from ops import live_meeting
 
 ROOT = "Đảng ủy Khối quy mô"
 
@@ -116,4 +117,18 @@ def test_the_seeded_record_passes_check_records(seeded):
     printing the day held, and a score for each criterion: the command finds nothing."""
     out = io.StringIO()
     call_command("check_records", stdout=out)  # a problem would raise CommandError
+    assert "  - " not in out.getvalue()
+
+
+def test_a_meeting_opened_in_a_seeded_cell_has_every_member_on_its_roll(seeded):
+    """The members come with their membership history, as the app records it: a meeting opened today (the
+    benchmark's and the load test's live meeting) draws its roll call from it, and the record stays clean."""
+    cell = Organization.objects.under(seeded).cells().order_by("path").first()
+    chair = Member.objects.filter(cell=cell).first()
+
+    meeting = live_meeting.open_now(cell, topic="Đo hiệu năng", place="", chair=chair, by=None)
+
+    assert meeting.attendances.count() == Member.objects.filter(cell=cell).count() >= 3
+    out = io.StringIO()
+    call_command("check_records", stdout=out)
     assert "  - " not in out.getvalue()

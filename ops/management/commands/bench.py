@@ -43,6 +43,7 @@ from documents import book, minutes, pdf, signing
 from evaluations.models import CellMonth
 from meetings.models import Comment, Meeting
 from members.models import Member, Organization, Role
+from members.services import create_member
 from notifications import reminders
 from notifications.models import Notification
 from ops import live_meeting
@@ -153,15 +154,17 @@ class Command(BaseCommand):
         reviewer = Member.objects.filter(user=reviewer_user).first()
         first_cell = Organization.objects.under(root).cells().order_by("path").first()
         if reviewer is None:
-            reviewer = Member.objects.create(full_name="Người đánh giá", cell=first_cell, user=reviewer_user)
+            reviewer = create_member(
+                member=Member(full_name="Người đánh giá", user=reviewer_user), cell=first_cell, by=None
+            )
             Role.objects.create(
                 member=reviewer, organization=root, kind=Role.Kind.REVIEWER, starts_on=dt.date(2020, 1, 1)
             )
         member_user, _created = User.objects.get_or_create(
             username="bench.member", defaults={"password": make_password(PASSWORD)}
         )
-        member = Member.objects.filter(user=member_user).first() or Member.objects.create(
-            full_name="Đảng viên đo", cell=first_cell, user=member_user
+        member = Member.objects.filter(user=member_user).first() or create_member(
+            member=Member(full_name="Đảng viên đo", user=member_user), cell=first_cell, by=None
         )
         meeting = Meeting.objects.filter(cell=first_cell, status=Meeting.Status.IN_PROGRESS).first()
         if meeting is None:

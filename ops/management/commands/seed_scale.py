@@ -27,7 +27,7 @@ from evaluations import alerts
 from evaluations.models import CellMonth, Criterion, Evaluation, Rubric, Score
 from meetings.models import Attendance, Comment, CommitteeSession, Meeting, Vote
 from members import rules
-from members.models import Member, Organization, Role
+from members.models import Member, Membership, Organization, Role
 from ops.demo.meetings import carried
 
 ROOT = "Đảng ủy Khối quy mô"
@@ -178,8 +178,14 @@ class Command(BaseCommand):
                 )
         Member.objects.bulk_create(rows, batch_size=5000)
         by_cell = {}
-        for member in Member.objects.filter(cell__in=cells).only("pk", "cell_id", "status"):
+        memberships = []
+        for member in Member.objects.filter(cell__in=cells).only("pk", "cell_id", "status", "admission_date"):
             by_cell.setdefault(member.cell_id, []).append(member)
+            # The membership history the app keeps (a roll call is drawn from it, not from Member.cell).
+            memberships.append(
+                Membership(member=member, cell_id=member.cell_id, started_on=member.admission_date)
+            )
+        Membership.objects.bulk_create(memberships, batch_size=5000)
         Role.objects.bulk_create(
             [
                 Role(

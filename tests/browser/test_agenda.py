@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from meetings import live
-from meetings.models import Attendance, Meeting, Vote
+from meetings.models import Meeting, Vote
 from meetings.services import plan_regular_meeting
 
 from ..meetings.conftest import DECEMBER
@@ -149,11 +149,7 @@ def test_add_here_puts_the_new_item_between_two_items(browse, world, clock):
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
 def test_closing_and_adopting_each_ask_once_naming_what_they_lock(browse, world, clock, shoot, phone):
-    meeting = open_meeting(world)
-    for member in (world.secretary, world.member, world.fellow):
-        live.mark_attendance(
-            attendance=meeting.attendances.get(member=member), status=Attendance.Status.PRESENT
-        )
+    meeting = open_meeting(world, world.secretary, world.member, world.fellow)
     page = browse.open("secretary", f"/meetings/{meeting.pk}/live/", phone=phone)
 
     page.get_by_role("button", name=vi("Close the meeting")).click()

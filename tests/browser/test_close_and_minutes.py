@@ -4,8 +4,7 @@ and downloads the minutes PDF (rendered by the Celery task, eager in tests)."""
 import pytest
 from playwright.sync_api import expect
 
-from meetings import live
-from meetings.models import Attendance, Meeting, Vote
+from meetings.models import Meeting, Vote
 
 from ..meetings.pages import vi
 from .test_live_meeting import open_meeting
@@ -24,11 +23,7 @@ def record_vote(page, question: str, votes_for: int) -> None:
 
 
 def test_secretary_closes_the_meeting_and_adopts_the_minutes(browse, world, clock, shoot):
-    meeting = open_meeting(world)
-    for member in (world.secretary, world.member, world.fellow):
-        live.mark_attendance(
-            attendance=meeting.attendances.get(member=member), status=Attendance.Status.PRESENT
-        )
+    meeting = open_meeting(world, world.secretary, world.member, world.fellow)
     page = browse.open("secretary", f"/meetings/{meeting.pk}/live/")
 
     # The resolution vote, by totals.

@@ -23,12 +23,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOVEMBER = dt.date(2026, 11, 1)
 
 
-def open_meeting(world):
+def open_meeting(world, *present):
+    """November's meeting, published and opened (the secretary chairs, `fellow` keeps the minutes), with
+    `present` marked present."""
     meeting, _created = plan_regular_meeting(cell=world.cell, period=NOVEMBER)
     publish_meeting(meeting=meeting, by=world.secretary.user)
-    return live.open_meeting(
+    meeting = live.open_meeting(
         meeting=meeting, chair=world.secretary, clerk=world.fellow, by=world.secretary.user
     )
+    for member in present:
+        live.mark_attendance(
+            attendance=meeting.attendances.get(member=member), status=Attendance.Status.PRESENT
+        )
+    return meeting
 
 
 @pytest.fixture

@@ -2,31 +2,20 @@
 screen and the projector count it (item 11), and a member comments in three taps from the landing page, on
 the item under discussion or on another one chosen (item 5)."""
 
-import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from meetings import live
-from meetings.models import Attendance, Comment, PhoneBallot, Vote
-from meetings.services import plan_regular_meeting, publish_meeting
+from meetings.models import Comment, PhoneBallot, Vote
 
 from ..meetings.pages import vi
 from .axe import horizontal_overflow, serious_violations
+from .test_live_meeting import open_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-NOVEMBER = dt.date(2026, 11, 1)
 QUESTION = "Thông qua nghị quyết lãnh đạo nhiệm vụ tháng 12-2026"
-
-
-def open_meeting(world):
-    meeting, _created = plan_regular_meeting(cell=world.cell, period=NOVEMBER)
-    publish_meeting(meeting=meeting, by=world.secretary.user)
-    return live.open_meeting(
-        meeting=meeting, chair=world.secretary, clerk=world.fellow, by=world.secretary.user
-    )
 
 
 def choice(panel, label: str):
@@ -54,11 +43,7 @@ class Actions:
 
 
 def test_a_member_votes_in_one_tap_while_the_secretary_sees_the_count_rise(browse, world, clock, shoot):
-    meeting = open_meeting(world)
-    for member in (world.secretary, world.member, world.fellow):
-        live.mark_attendance(
-            attendance=meeting.attendances.get(member=member), status=Attendance.Status.PRESENT
-        )
+    meeting = open_meeting(world, world.secretary, world.member, world.fellow)
 
     # The secretary, on the laptop, puts the question to the phones from the votes page.
     desk = browse.open("secretary", f"/meetings/{meeting.pk}/votes/")

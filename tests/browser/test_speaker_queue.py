@@ -7,26 +7,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from meetings import live
-from meetings.models import Attendance, SpeakingTurn
+from meetings.models import SpeakingTurn
 
 from ..factories import MemberFactory, UserFactory
 from ..meetings.pages import vi
 from .axe import horizontal_overflow
-from .test_live_meeting import open_meeting as opened_live
-from .test_live_meeting import polls_of
+from .test_live_meeting import open_meeting, polls_of
 from .waits import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def open_meeting(world, *present):
-    meeting = opened_live(world)
-    for member in present:
-        live.mark_attendance(
-            attendance=meeting.attendances.get(member=member), status=Attendance.Status.PRESENT
-        )
-    return meeting
 
 
 def waiting(page):

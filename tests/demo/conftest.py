@@ -16,7 +16,7 @@ from chibo.celery import app as celery_app
 from ..members.conftest import clock  # noqa: F401  (the clock that moves forward: clock.advance(days=400))
 
 # `make run` seeds the demo with a signing key (its .env gets one): the model cell's committee keeps a
-# certificate and the demo's minutes come out signed (test_signing.py reads them with the same key).
+# certificate and the demo's minutes come out signed (test_documents.py reads them with the same key).
 SIGNING_KEY = "test-only-signing-key"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import logging
 import time
 
@@ -24,12 +25,12 @@ LOGGED = 5  # problems named in the log line of a check
 def run() -> RecordCheck:
     ran_at, started = timezone.now(), time.monotonic()
     found = invariants.check()
-    problems = [dataclasses.asdict(problem) for listed in found.values() for problem in listed]
+    first = itertools.islice((problem for listed in found.values() for problem in listed), KEPT_PROBLEMS)
     kept = RecordCheck.objects.create(
         ran_at=ran_at,
         seconds=round(time.monotonic() - started, 2),
         counts={code: len(listed) for code, listed in found.items()},
-        problems=problems[:KEPT_PROBLEMS],
+        problems=[dataclasses.asdict(problem) for problem in first],
     )
     for code, listed in found.items():
         if listed:

@@ -411,6 +411,7 @@ class PollState:
     status: str
     current_item_id: int | None
     last: int  # the largest comment id, 0 without comments
+    answers: int  # how many questions the chair has answered (an answer changes a comment a phone may have)
     vote_signature: str  # "id.revision" of the latest vote on phones, "" without one
     queue: int  # the speaker queue's signature
 
@@ -420,18 +421,18 @@ def poll_state(meeting_id: int) -> PollState | None:
     phone polls every five minutes, a phone without the stream every 3 s): None if there is no such meeting.
     Written in SQL: the ORM took longer to build the statement than the database to run it."""
     with connection.cursor() as cursor:
-        cursor.execute(_POLL_SQL, [meeting_id])
+        cursor.execute(_POLL_SQL, [meeting_id, meeting_id])
         row = cursor.fetchone()
     if row is None:
         return None
-    status, item, last, vote, revision, queue = row
-    return PollState(status, item, last or 0, f"{vote}.{revision}" if vote else "", queue)
+    status, item, last, answers, vote, revision, queue = row
+    return PollState(status, item, last or 0, answers, f"{vote}.{revision}" if vote else "", queue)
 
 
 def update_state(meeting_id: int, published: Sequence[int] = ()) -> Meeting | None:
     """The meeting as a live update shows it, from one statement: the meeting with its current item and, as
     attributes, its counts (`speakers`, `n_comments`: the comments and the speaking turns, as
-    `speaker_counts` counts them), its largest comment id (`last`), its latest vote on phones as
+    `speaker_counts` counts them), its largest comment id (`last`), how many questions are answered (`answers`), its latest vote on phones as
     "id.revision" (`vote_signature`, "" without one) and the speaker queue's signature (`queue_signature`).
 
     With the ids of the comments an update `published`, also `prev`: the largest id of the meeting below
@@ -462,6 +463,7 @@ def update_state(meeting_id: int, published: Sequence[int] = ()) -> Meeting | No
     meeting.n_comments = meeting.state_n + meeting.state_turn_opinions
     meeting.speakers = meeting.state_members + meeting.state_guests + meeting.state_turn_speakers
     meeting.last = meeting.state_last
+    meeting.answers = meeting.state_answers
     meeting.prev = (meeting.state_prev or 0) if published else None
     meeting.vote, meeting.vote_revision = meeting.state_vote, meeting.state_revision
     meeting.vote_signature = f"{meeting.vote}.{meeting.vote_revision}" if meeting.vote else ""
@@ -478,6 +480,7 @@ _QUEUE = """(SELECT COUNT(*) + COUNT(s.called_at) + COUNT(s.ended_at) + COUNT(s.
      FROM meetings_speakingturn s WHERE s.meeting_id = t.id)"""
 _STATE_COLUMNS = f"""
   c.n AS state_n, c.members AS state_members, c.guests AS state_guests, c.last AS state_last,
+  c.answers AS state_answers,
   c.prev AS state_prev, {_VOTE.format(column="id")} AS state_vote,
   {_VOTE.format(column="revision")} AS state_revision, {_QUEUE} AS state_queue,
   (SELECT COUNT(DISTINCT s.member_id) FROM meetings_speakingturn s
@@ -488,14 +491,15 @@ _STATE_COLUMNS = f"""
      WHERE s.meeting_id = t.id AND s.called_at IS NOT NULL AND NOT EXISTS (
        SELECT 1 FROM meetings_comment x WHERE x.meeting_id = s.meeting_id AND x.speaker_id = s.member_id
          AND x.agenda_item_id = s.agenda_item_id)) AS state_turn_opinions"""
-_POLL_SQL = f"""SELECT t.status, t.current_item_id,
-  (SELECT MAX(c.id) FROM meetings_comment c WHERE c.meeting_id = t.id),
+_POLL_SQL = f"""SELECT t.status, t.current_item_id, c.last, c.answers,
   {_VOTE.format(column="id")}, {_VOTE.format(column="revision")}, {_QUEUE}
-FROM meetings_meeting t WHERE t.id = %s"""
+FROM meetings_meeting t CROSS JOIN (
+  SELECT MAX(id) AS last, COUNT(answered_at) AS answers FROM meetings_comment WHERE meeting_id = %s
+) c WHERE t.id = %s"""
 _STATE_JOIN = """CROSS JOIN (
   SELECT COUNT(*) AS n, COUNT(DISTINCT speaker_id) AS members,
     COUNT(DISTINCT CASE WHEN speaker_id IS NULL THEN speaker_name END) AS guests,
-    MAX(id) AS last, {prev} AS prev
+    MAX(id) AS last, COUNT(answered_at) AS answers, {prev} AS prev
   FROM meetings_comment WHERE meeting_id = %s
 ) c"""
 

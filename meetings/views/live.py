@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -70,6 +71,7 @@ def _live_context(
         "comments": comments,
         "comments_html": comments_html,
         "last_id": rows[-1][0] if rows else 0,
+        "answers": sum(1 for _pk, answered_at, *_rest in rows if answered_at),
         "speakers": speakers,
         "n_comments": n_comments,
         "my_attendance": attendance,
@@ -145,24 +147,29 @@ def _poll_answer(request, pk):
     # The speaker queue's signature (a page without the queue sends none: nothing to compare).
     asked_queue = request.GET.get("speakers")
     unchanged_queue = asked_queue is None or asked_queue == str(state.queue)
+    # The chair's answers: an answer changes a comment the phone already has, so the cursor does not see it.
+    asked_answers = request.GET.get("answers")
+    unchanged_answers = asked_answers is None or asked_answers == str(state.answers)
     if (
         state.last <= after
         and unchanged_item
         and unchanged_vote
         and unchanged_queue
+        and unchanged_answers
         and state.status == request.GET.get("status")
     ):
         return HttpResponse(status=204)
     meeting = live.update_state(pk)
     if meeting is None:
         raise Http404
-    comments = list(meeting.comments.filter(pk__gt=after).select_related("speaker", "agenda_item"))
+    shown = Q(pk__gt=after) if unchanged_answers else Q(pk__gt=after) | Q(answered_at__isnull=False)
+    comments = list(meeting.comments.filter(shown).order_by("pk").select_related("speaker", "agenda_item"))
     context = {
         "meeting": meeting,
         "comments": comments,
         "speakers": meeting.speakers,
         "n_comments": meeting.n_comments,
-        "last": comments[-1].pk if comments else after,
+        "last": max(after, comments[-1].pk) if comments else after,
         "can_run": False,
         "vote_signature": vote,
         "vote_changed": not unchanged_vote,

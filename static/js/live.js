@@ -42,7 +42,8 @@
       lastPoll = Date.now();
       var url = list.dataset.pollUrl + "?t=" + encodeURIComponent(list.dataset.token) +
         "&after=" + list.dataset.after + "&item=" + list.dataset.item + "&status=" + list.dataset.status +
-        "&vote=" + encodeURIComponent(list.dataset.vote || "") + (list.dataset.screen ? "&screen=1" : "");
+        "&vote=" + encodeURIComponent(list.dataset.vote || "") + "&answers=" + (list.dataset.answers || "0") +
+        (list.dataset.screen ? "&screen=1" : "");
       // --- speaker queue (static/js/speakers.js): its signature, so the poll answers when the queue moved ---
       if (list.dataset.speakers !== undefined) { url += "&speakers=" + encodeURIComponent(list.dataset.speakers); }
       fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
@@ -74,7 +75,12 @@
       // largest id below its comments it does not carry, is not beyond the cursor). Otherwise a publication
       // was lost (a worker killed after its commit while Redis was away): the phone polls from its cursor.
       var cursor = parseInt(list.dataset.after, 10) || 0, newest = 0, missed = false;
-      if (!pushed) { cursor = Math.max(cursor, parseInt(update.dataset.last, 10) || 0); }
+      // The chair's answers the phone has (the poll's, like the cursor): an answer changes a comment already
+      // shown, so the poll compares their number and sends every answered question when it moved.
+      if (!pushed) {
+        cursor = Math.max(cursor, parseInt(update.dataset.last, 10) || 0);
+        list.dataset.answers = update.dataset.answers || list.dataset.answers;
+      }
       if (pushed && (update.dataset.vote || "") !== (list.dataset.vote || "")) { setTimeout(poll, 0); }
       if (update.dataset.item !== list.dataset.item) { followItem(update.dataset.item); }
       list.dataset.item = update.dataset.item;

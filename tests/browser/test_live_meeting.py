@@ -172,12 +172,13 @@ def test_a_phone_moved_out_of_the_cell_is_shown_the_door(browse, world, clock, m
 
 def test_a_question_that_arrives_while_the_chair_watches_can_be_answered_at_once(browse, world, clock):
     """A question posted from a phone reaches the chair's open page with its answer form: the chair answers
-    without reloading, and every phone sees the answer."""
+    without reloading, and every phone sees the answer, also one that already shows the question and polls."""
     meeting = open_meeting(world)
     chair = browse.open("secretary", f"/meetings/{meeting.pk}/live/")
     phone = browse.open("member", f"/meetings/{meeting.pk}/live/", phone=True)
     asked = "Khi nào chi bộ tổ chức học tập nghị quyết mới?"
     post_comment(meeting, world.member, asked, kind=Comment.Kind.QUESTION, by=world.member.user)
+    expect(comments(phone, asked)).to_have_count(1)  # on the phone, unanswered: the answer changes it there
 
     question = comments(chair, asked)
     question.get_by_label(vi("Chair's answer")).fill("Ngày 15 tháng này, tại hội trường.")

@@ -14,7 +14,7 @@ def messages_of(response) -> list[str]:
 
 def live_state(client, meeting) -> dict:
     """What the live page hands its script for the poll: the token, the last comment id, the item, the state,
-    the vote's mark and the speaker queue's signature (static/js/live.js sends them back)."""
+    the vote's mark, the speaker queue's signature and the number of questions answered (static/js/live.js sends them back)."""
     context = client.get(reverse("meetings:live", args=[meeting.pk])).context
     return {
         "t": context["token"],
@@ -23,4 +23,5 @@ def live_state(client, meeting) -> dict:
         "status": context["meeting"].status,
         "vote": context["vote_signature"],
         "speakers": context["queue"].signature,
+        "answers": context["answers"],
     }

@@ -231,6 +231,32 @@ def test_the_poll_and_the_pushed_update_count_a_guest_by_name_and_a_member_once(
     assert live.speaker_counts(opened) == (4, 6)
 
 
+def test_a_phone_that_already_shows_the_question_gets_the_chairs_answer_by_polling(opened, world, login):
+    """The answer changes a comment the phone already has: a phone that polls (no stream, or a stream that
+    was down when the answer was published) must still be handed it, and only once."""
+    asked = post_json(login("member"), opened, text="Khi nào tập huấn PCCC?", kind="question")
+    add_comment(opened, world.fellow, "Ý kiến sau câu hỏi")
+    phone = login("member")
+    state = live_state(phone, opened)  # the question is on the phone, unanswered
+    assert state["answers"] == 0
+
+    login("secretary").post(
+        reverse("meetings:answer", args=[asked.json()["id"]]), {"answer": "Trong tháng 12."}
+    )
+    phone = login("member")  # (one test client: the member's again)
+    response = phone.get(poll_url(opened), state)
+
+    assert response.status_code == 200
+    shown = text(response)
+    answer_label = vi("Chair's answer")
+    assert f"{answer_label}: Trong tháng 12." in shown
+    assert "Ý kiến sau câu hỏi" not in shown  # what the phone has is not sent again
+    update = response.content.decode()
+    assert 'data-answers="1"' in update
+    # With the answer on the phone, the next poll has nothing new.
+    assert phone.get(poll_url(opened), state | {"answers": 1}).status_code == 204
+
+
 def test_poll_answers_nothing_new_with_204_in_two_queries(
     opened, world, login, django_assert_max_num_queries
 ):

@@ -421,7 +421,7 @@ def poll_state(meeting_id: int) -> PollState | None:
     phone polls every five minutes, a phone without the stream every 3 s): None if there is no such meeting.
     Written in SQL: the ORM took longer to build the statement than the database to run it."""
     with connection.cursor() as cursor:
-        cursor.execute(_POLL_SQL, [meeting_id, meeting_id])
+        cursor.execute(_POLL_SQL, [meeting_id])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -491,11 +491,11 @@ _STATE_COLUMNS = f"""
      WHERE s.meeting_id = t.id AND s.called_at IS NOT NULL AND NOT EXISTS (
        SELECT 1 FROM meetings_comment x WHERE x.meeting_id = s.meeting_id AND x.speaker_id = s.member_id
          AND x.agenda_item_id = s.agenda_item_id)) AS state_turn_opinions"""
-_POLL_SQL = f"""SELECT t.status, t.current_item_id, c.last, c.answers,
+_POLL_SQL = f"""SELECT t.status, t.current_item_id,
+  (SELECT MAX(c.id) FROM meetings_comment c WHERE c.meeting_id = t.id),
+  (SELECT COUNT(*) FROM meetings_comment c WHERE c.meeting_id = t.id AND c.answered_at IS NOT NULL),
   {_VOTE.format(column="id")}, {_VOTE.format(column="revision")}, {_QUEUE}
-FROM meetings_meeting t CROSS JOIN (
-  SELECT MAX(id) AS last, COUNT(answered_at) AS answers FROM meetings_comment WHERE meeting_id = %s
-) c WHERE t.id = %s"""
+FROM meetings_meeting t WHERE t.id = %s"""
 _STATE_JOIN = """CROSS JOIN (
   SELECT COUNT(*) AS n, COUNT(DISTINCT speaker_id) AS members,
     COUNT(DISTINCT CASE WHEN speaker_id IS NULL THEN speaker_name END) AS guests,

@@ -505,7 +505,13 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["pk"]
-        indexes = [models.Index(fields=["meeting", "id"])]
+        indexes = [
+            models.Index(fields=["meeting", "id"]),
+            # Every phone's poll counts the answered questions (`live.poll_state`): only those are read.
+            models.Index(
+                fields=["meeting"], condition=models.Q(answered_at__isnull=False), name="comment_answered"
+            ),
+        ]
 
     def __str__(self):
         return self.text[:60]

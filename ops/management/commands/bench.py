@@ -298,10 +298,11 @@ class Command(BaseCommand):
         last = (
             Comment.objects.filter(meeting=meeting).order_by("-pk").values_list("pk", flat=True).first() or 0
         )
+        answers = Comment.objects.filter(meeting=meeting, answered_at__isnull=False).count()
         url = (
             reverse("meetings:poll", args=[meeting.pk])
             + f"?t={poll_token(meeting, member_user)}&after={last}"
-            f"&item={meeting.current_item_id or ''}&status={meeting.status}"
+            f"&item={meeting.current_item_id or ''}&status={meeting.status}&answers={answers}"
         )
         assert client.get(url).status_code == 204
         self._record("live_poll_nothing_new", _time(lambda: client.get(url), n), "bare Django view", bare)

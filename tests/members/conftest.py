@@ -5,6 +5,8 @@ import axes.handlers.proxy
 import pytest
 from django.utils import timezone
 
+from ..clock import freeze
+
 
 class Clock:
     def __init__(self):
@@ -26,7 +28,7 @@ def clock(monkeypatch):
     imported by name into axes.handlers.proxy (axes.attempts as a fallback) and measures its cool-off from
     that stamp, so those names move too."""
     clock = Clock()
-    monkeypatch.setattr(timezone, "now", clock.now)
+    freeze(monkeypatch, clock.now)
     monkeypatch.setattr(axes.handlers.proxy, "now", clock.now)
     monkeypatch.setattr(axes.attempts, "now", clock.now)
     return clock

@@ -84,12 +84,14 @@ def vote_sentence(vote: Vote) -> str:
 
 def assemble(meeting: Meeting, notes: dict | None = None) -> dict:
     """Everything the minutes say, from the record, in Vietnamese. Free text comes from `notes`. Once the cell
-    has voted on its minutes, the dues are stated as they stood at that vote (see `record_moved`)."""
+    has voted on its minutes, the dues and the members' names are stated as they stood at that vote (see
+    `record_moved`)."""
     record = _minutes(meeting)
     notes = notes if notes is not None else getattr(record, "notes", {}) or {}
-    with translation.override("vi"):
-        content = _assemble(meeting, notes, votes_until=getattr(record, "votes_until", None))
     voted = getattr(record, "voted_record", None)
+    names = dict(voted.get("names", {})) if voted else {}
+    with translation.override("vi"):
+        content = _assemble(meeting, notes, votes_until=getattr(record, "votes_until", None), names=names)
     if voted:
         content["dues"] = voted["content"]["dues"]
     return content
@@ -99,7 +101,16 @@ def _minutes(meeting):
     return Minutes.objects.filter(meeting=meeting).first()
 
 
-def _assemble(meeting: Meeting, notes: dict, *, votes_until: int | None = None) -> dict:
+def _assemble(
+    meeting: Meeting, notes: dict, *, votes_until: int | None = None, names: dict | None = None
+) -> dict:
+    """`names`: the members' names by id as the minutes say them; a member not in it is named as the members'
+    list has them now, and added to it (so the caller learns every name the minutes use)."""
+    names = {} if names is None else names
+
+    def name(member) -> str:
+        return names.setdefault(str(member.pk), member.full_name)
+
     cell = meeting.cell
     parent = Organization.objects.get_parent(cell) if cell.depth > 1 else None
     # The real day of the meeting: a meeting opened on another day than planned is minuted on that day.
@@ -111,7 +122,7 @@ def _assemble(meeting: Meeting, notes: dict, *, votes_until: int | None = None) 
     for c in meeting.comments.select_related("speaker").order_by("pk"):
         comments_by_item.setdefault(c.agenda_item_id, []).append(
             {
-                "speaker": c.who,
+                "speaker": name(c.speaker) if c.speaker_id else c.speaker_name,
                 "kind": c.get_kind_display(),
                 "text": c.text,
                 "answer": c.answer,
@@ -122,7 +133,7 @@ def _assemble(meeting: Meeting, notes: dict, *, votes_until: int | None = None) 
         {
             "id": item.pk,
             "title": item.title,
-            "presenter": item.presenter.full_name if item.presenter_id else "",
+            "presenter": name(item.presenter) if item.presenter_id else "",
             "note": notes.get(str(item.pk), ""),
             "comments": comments_by_item.get(item.pk, []),
         }
@@ -165,8 +176,8 @@ def _assemble(meeting: Meeting, notes: dict, *, votes_until: int | None = None) 
         if meeting.held_on_another_day
         else "",
         "place": meeting.place or BLANK,
-        "chair": meeting.chair.full_name if meeting.chair_id else "",
-        "clerk": meeting.clerk.full_name if meeting.clerk_id else "",
+        "chair": name(meeting.chair) if meeting.chair_id else "",
+        "clerk": name(meeting.clerk) if meeting.clerk_id else "",
         "totals": {
             "members": q.total,
             "official": q.official,
@@ -178,8 +189,8 @@ def _assemble(meeting: Meeting, notes: dict, *, votes_until: int | None = None) 
             "adjusted": q.adjusted,
             "rate": f"{q.rate_percent:.1f}".replace(".", ",") if q.rate is not None else "",
         },
-        "excused": [{"name": a.member.full_name, "reason": a.reason} for a in q.excused],
-        "unexcused": [{"name": a.member.full_name} for a in q.unexcused],
+        "excused": [{"name": name(a.member), "reason": a.reason} for a in q.excused],
+        "unexcused": [{"name": name(a.member)} for a in q.unexcused],
         "guests": [
             {"name": g.name, "position": g.position, "superior": g.is_superior_officer}
             for g in meeting.guests.order_by("-is_superior_officer", "pk")
@@ -190,7 +201,7 @@ def _assemble(meeting: Meeting, notes: dict, *, votes_until: int | None = None) 
         "comments": n_comments,
         "votes": votes,
         "tasks": [
-            {"title": t.title, "assignee": t.assignee.full_name, "due": _d(t.due_on)}
+            {"title": t.title, "assignee": name(t.assignee), "due": _d(t.due_on)}
             for t in meeting.tasks.select_related("assignee")
         ],
         "dues": {
@@ -202,7 +213,7 @@ def _assemble(meeting: Meeting, notes: dict, *, votes_until: int | None = None) 
         "opening": notes.get("opening", ""),
         "conclusion": notes.get("conclusion", ""),
         "closing": notes.get("closing", ""),
-        "present_names": [a.member.full_name for a in attendances if a.status == Attendance.Status.PRESENT],
+        "present_names": [name(a.member) for a in attendances if a.status == Attendance.Status.PRESENT],
     }
 
 
@@ -297,10 +308,15 @@ def remember_voted_draft(vote) -> None:
     meeting = vote.meeting
     minutes, _created = Minutes.objects.get_or_create(meeting=meeting)
     minutes.voted_notes = minutes.notes or {}
+    names = {}  # every member's name as read out, by id: a name put right later does not change the minutes
     with translation.override("vi"):
-        content = _assemble(meeting, minutes.voted_notes, votes_until=vote.pk)
+        content = _assemble(meeting, minutes.voted_notes, votes_until=vote.pk, names=names)
     pending = meeting.attendances.filter(status=Attendance.Status.PENDING).select_related("member")
-    minutes.voted_record = {"content": _record_of(content), "pending": [a.member.full_name for a in pending]}
+    minutes.voted_record = {
+        "content": _record_of(content),
+        "pending": [names.setdefault(str(a.member_id), a.member.full_name) for a in pending],
+        "names": names,
+    }
     minutes.save(update_fields=["voted_notes", "voted_record"])
 
 
@@ -316,8 +332,9 @@ def changed_since_vote(minutes: Minutes | None) -> bool:
 # The cell adopts the minutes its meeting secretary read out to it. After that vote the record may still do
 # only what the end of an evening does: the meeting closes (its closing time; members never marked are
 # recorded absent without reason), the score the cell voted on before is written in once adopted, and the
-# number is issued at adoption. The dues are stated as they stood at the vote (`assemble`): a payment entered
-# the next day belongs to the ledger, not to minutes already read out. Anything else that moved was not read.
+# number is issued at adoption. The dues, and the members' names, are stated as they stood at the vote
+# (`assemble`): a payment entered the next day belongs to the ledger, and a name put right the next morning to
+# the members' list, not to minutes already read out. Anything else that moved was not read.
 SETTLED_LATER = ("superior", "cell", "cell_code", "number", "place_date", "ended", "ended_date", "dues")
 PARTS = (
     (("title", "topic", "date", "started", "planned_date", "place"), gettext_lazy("the time and place")),

@@ -157,6 +157,51 @@ def test_what_the_cell_did_not_hear_is_not_adopted(in_progress, world, clock, ch
     assert refused.value.messages == [vi(MOVED, parts=vi(part))]
 
 
+def rename(member, name):
+    member.full_name = name
+    member.save(update_fields=["full_name"])
+
+
+def test_names_put_right_after_the_vote_do_not_stop_the_adoption(in_progress, world, clock, login):
+    """The members' list is corrected the next morning (a speaker, the meeting secretary, a member never
+    marked): the minutes are adopted as the cell heard them read, names included, not refused as though the
+    roll call had moved (which would leave the secretary a vote nobody can take any more)."""
+    read_out(in_progress, world)
+    close(in_progress, world, clock)
+    read = {m.pk: m.full_name for m in (world.member, world.fellow, in_progress.missing)}
+    rename(world.member, "Nguyễn Văn Bình (sửa)")
+    rename(world.fellow, "Võ Thị Ngọc Hân (sửa)")
+    rename(in_progress.missing, "Lý Văn Tâm (sửa)")
+
+    page = text(login("fellow").get(minutes_url(in_progress.meeting)))
+    version = minutes.adopt(meeting=in_progress.meeting, by=world.fellow.user)
+
+    moved = vi(
+        "Since this vote the record has changed (%(parts)s): read the changes out and take the vote again before "
+        "adopting.",
+        parts="",
+    )
+    assert moved.split("(")[0] not in page  # no warning on the minutes page either
+    assert "(sửa)" not in str(version.content)
+    assert read[world.member.pk] in version.content["present_names"]
+    assert version.content["clerk"] == read[world.fellow.pk]
+    assert version.content["tasks"][0]["assignee"] == read[world.fellow.pk]
+    assert version.content["unexcused"] == [{"name": read[in_progress.missing.pk]}]
+    said = [c["speaker"] for item in version.content["items"] for c in item["comments"]]
+    assert read[world.member.pk] in said
+
+
+def test_a_vote_taken_again_reads_the_names_as_they_are_now(in_progress, world, clock):
+    read_out(in_progress, world)
+    rename(world.member, "Nguyễn Văn Bình (sửa)")
+    adopt_vote(in_progress.meeting, by=world.fellow.user)  # read out again, with the name put right
+    close(in_progress, world, clock)
+
+    version = minutes.adopt(meeting=in_progress.meeting, by=world.fellow.user)
+
+    assert "Nguyễn Văn Bình (sửa)" in version.content["present_names"]
+
+
 def test_dues_paid_after_the_vote_are_not_written_into_the_minutes(in_progress, world, clock, login):
     read_out(in_progress, world)
     close(in_progress, world, clock)

@@ -399,6 +399,8 @@ def answer_question(*, comment: Comment, answer: str) -> Comment:
     if comment.kind != Comment.Kind.QUESTION:
         raise ValidationError(_("Only a question to the chair takes an answer."))
     check_record_open(comment.meeting)
+    if not answer.strip():  # a question answered with nothing would count as answered and show no answer
+        raise ValidationError(_("Write the answer before recording it."))
     comment.answer = answer.strip()
     comment.answered_at = timezone.now()
     comment.save(update_fields=["answer", "answered_at"])

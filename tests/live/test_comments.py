@@ -168,6 +168,19 @@ def test_the_chair_answers_a_question(opened, world, login):
     assert f"{answer_label}: Trong tháng 12." in page
 
 
+def test_an_empty_answer_is_refused_and_the_question_still_waits(opened, world, login):
+    asked = post_json(login("member"), opened, text="Khi nào tập huấn PCCC?", kind="question")
+
+    response = login("secretary").post(
+        reverse("meetings:answer", args=[asked.json()["id"]]), {"answer": "   "}, follow=True
+    )
+
+    assert vi("Write the answer before recording it.") in text(response)
+    question = Comment.objects.get(pk=asked.json()["id"])
+    assert (question.answer, question.answered_at) == ("", None)
+    assert 'name="answer"' in response.content.decode()  # the form is still there to answer it
+
+
 def test_only_a_question_takes_an_answer(opened, world, login):
     opinion = add_comment(opened, world.member, "Ý kiến thường")
 

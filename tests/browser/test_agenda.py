@@ -6,6 +6,7 @@ each confirmed by a dialog that names what it locks and what still follows."""
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from meetings import live
@@ -42,16 +43,28 @@ def stored_titles(meeting) -> list[str]:
     return list(meeting.agenda_items.order_by("position").values_list("title", flat=True))
 
 
-def drag(page, source, target) -> None:
+# Where the dragged item's placeholder stands among the items (SortableJS moves it as the pointer goes).
+PLACEHOLDER_AT = """place => [...document.querySelectorAll('#agenda li.agenda-item')]
+    .findIndex(item => item.classList.contains('sortable-ghost')) === place"""
+
+
+def drag(page, source, target, place: int) -> None:
     """Holds the item's handle and moves it, in small steps as a hand does, onto the target's upper half
-    (both on the screen: the target scrolled to the top)."""
+    (both on the screen: the target scrolled to the top), and lets go once the placeholder shows it at
+    `place`, as a person watches it before letting go (a busy machine draws the steps late)."""
     target.evaluate("element => element.scrollIntoView({block: 'start', behavior: 'instant'})")
     start, end = source.bounding_box(), target.bounding_box()
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
     page.mouse.down()
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2 - 8, steps=4)
     page.mouse.move(end["x"] + 60, end["y"] + end["height"] * 0.3, steps=25)
-    page.mouse.move(end["x"] + 60, end["y"] + end["height"] * 0.25, steps=5)
+    for share in (0.25, 0.2, 0.3, 0.15):  # a small correction of the hand, until the place is right
+        page.mouse.move(end["x"] + 60, end["y"] + end["height"] * share, steps=5)
+        try:
+            page.wait_for_function(PLACEHOLDER_AT, arg=place, timeout=1500)
+            break
+        except PlaywrightTimeoutError:
+            continue
     page.mouse.up()
 
 
@@ -117,7 +130,7 @@ def test_an_item_dragged_to_its_place_stays_there_after_a_reload(browse, world, 
     # An item dragged onto the 5th place in one movement (the ↑ button takes one click per place).
     items = page.locator("#agenda li.agenda-item")
     with page.expect_response(re.compile(r"/agenda/reorder/$")) as saved:  # one post for the whole order
-        drag(page, items.nth(source).locator(".agenda-handle"), items.nth(4))
+        drag(page, items.nth(source).locator(".agenda-handle"), items.nth(4), place=4)
     assert saved.value.status == 200
 
     wanted = [*before[:4], before[source], *before[4:source], *before[source + 1 :]]

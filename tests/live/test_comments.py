@@ -270,6 +270,29 @@ def test_a_phone_that_already_shows_the_question_gets_the_chairs_answer_by_polli
     assert phone.get(poll_url(opened), state | {"answers": 1}).status_code == 204
 
 
+def test_the_projector_shows_the_answer_to_a_question_already_on_the_wall(opened, world, login):
+    asked = post_json(login("member"), opened, text="Khi nào tập huấn PCCC?", kind="question")
+    screen = login("secretary")
+    context = screen.get(reverse("meetings:screen", args=[opened.pk])).context
+    state = {
+        "t": context["token"],
+        "after": context["last_id"],
+        "item": context["meeting"].current_item_id or "",
+        "status": opened.status,
+        "vote": context["vote_signature"],
+        "answers": context["answers"],
+        "screen": "1",
+    }
+
+    screen.post(reverse("meetings:answer", args=[asked.json()["id"]]), {"answer": "Trong tháng 12."})
+    response = screen.get(poll_url(opened), state)
+
+    assert response.status_code == 200
+    answer_label = vi("Chair's answer")
+    assert f"{answer_label}: Trong tháng 12." in text(response)
+    assert screen.get(poll_url(opened), state | {"answers": 1}).status_code == 204  # the answer was the news
+
+
 def test_poll_answers_nothing_new_with_204_in_two_queries(
     opened, world, login, django_assert_max_num_queries
 ):
